@@ -70,7 +70,7 @@ public class TranslationTableComponent implements TranslationTable {
         if (dataFile == null) {
             LOG.warn("The framework gives this bundle no data area: translation entries will not survive a restart");
         } else {
-            store = new SnapshotStore(dataFile.toPath());
+            store = new SnapshotStore(dataFile.toPath().toAbsolutePath().normalize());
             restore();
         }
         publishEvents = true;
@@ -183,7 +183,7 @@ public class TranslationTableComponent implements TranslationTable {
             return;
         }
         if (contents == null) {
-            LOG.info("No translation table snapshot at {}: starting empty", store.file());
+            LOG.info("No translation table snapshot at {}: starting empty", store.file().toAbsolutePath());
             return;
         }
         table.advanceLastId(contents.lastId());

@@ -1,10 +1,13 @@
 package org.ntmgate.table.impl;
 
+import org.ntmgate.api.config.InvalidConfigurationException;
+
 /**
  * Validated table settings. {@link #from(TableConfig)} refuses a bad value with a message naming the field, so an
  * administrator who typed a wrong number in the console is told which one.
  */
 record TableSettings(int capacity, long idleTimeoutSeconds, int sweepIntervalSeconds, int snapshotIntervalSeconds) {
+    static final String PID = "org.ntmgate.table";
     static final int MAX_CAPACITY = 16_777_216;
     static final TableSettings DEFAULTS = new TableSettings(65_536, 300, 5, 30);
 
@@ -21,8 +24,7 @@ record TableSettings(int capacity, long idleTimeoutSeconds, int sweepIntervalSec
 
     private static void check(String field, long value, long min, long max) {
         if (value < min || value > max) {
-            throw new IllegalArgumentException("org.ntmgate.table: '" + field + "' must be between " + min + " and " + max
-                    + ", not " + value);
+            throw new InvalidConfigurationException(PID, field, "must be between " + min + " and " + max + ", not " + value);
         }
     }
 

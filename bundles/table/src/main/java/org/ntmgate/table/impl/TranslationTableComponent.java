@@ -13,6 +13,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import org.ntmgate.api.config.ConfigurationEvents;
+import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.net.Endpoint;
 import org.ntmgate.api.table.EntryConflictException;
 import org.ntmgate.api.table.EntryOwner;
@@ -118,14 +120,22 @@ public class TranslationTableComponent implements TranslationTable {
         table.retire();
     }
 
-    /** Bad configuration is refused whole, with the field named, and the previous settings stay in force. */
-    private static TableSettings validated(TableConfig config, TableSettings previous) {
+    /**
+     * Bad configuration is refused whole, with the field named (logged and posted on EventAdmin), and the previous
+     * settings stay in force.
+     */
+    private TableSettings validated(TableConfig config, TableSettings previous) {
         try {
             return TableSettings.from(config);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidConfigurationException e) {
             LOG.error("Configuration refused: {}. Keeping capacity={}, idleTimeoutSeconds={}, sweepIntervalSeconds={},"
                     + " snapshotIntervalSeconds={}", e.getMessage(), previous.capacity(), previous.idleTimeoutSeconds(),
                     previous.sweepIntervalSeconds(), previous.snapshotIntervalSeconds());
+            EventAdmin ea = eventAdmin;
+            if (ea != null) {
+                ea.postEvent(new Event(ConfigurationEvents.TOPIC_REFUSED, Map.of(ConfigurationEvents.PID, e.pid(),
+                        ConfigurationEvents.FIELD, e.field(), ConfigurationEvents.MESSAGE, e.getMessage())));
+            }
             return previous;
         }
     }

@@ -23,6 +23,7 @@ public class GracefulShutdown implements BundleActivator {
     private static final Logger LOG = LoggerFactory.getLogger(GracefulShutdown.class);
 
     private Thread hook;
+    private StartupReport startup;
 
     @Override
     public void start(BundleContext context) {
@@ -30,6 +31,8 @@ public class GracefulShutdown implements BundleActivator {
         long timeoutMillis = parseTimeout(context.getProperty(TIMEOUT_PROPERTY)) * 1000L;
         hook = new Thread(() -> stop(framework, timeoutMillis), "ntmgate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        startup = new StartupReport(context);
+        startup.open();
     }
 
     private static long parseTimeout(String value) {
@@ -63,6 +66,7 @@ public class GracefulShutdown implements BundleActivator {
 
     @Override
     public void stop(BundleContext context) {
+        startup.close();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {

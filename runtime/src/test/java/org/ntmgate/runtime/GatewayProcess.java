@@ -1,0 +1,179 @@
+package org.ntmgate.runtime;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The exported gateway jar started as a real process in a home folder of its own, on a port of its own. The Gogo
+ * shell is its standard input; everything it prints is collected. Always {@link #close()} it: it is killed then if
+ * it has not stopped, so no test leaves a gateway behind.
+ */
+final class GatewayProcess implements AutoCloseable {
+    static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    final Path home;
+    final int port;
+    private final Process process;
+    private final PrintStream shell;
+    private final List<String> output = new ArrayList<>();
+    private final Thread reader;
+
+    GatewayProcess(Path home, int port) throws IOException {
+        this.home = home;
+        this.port = port;
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        String jar = System.getProperty("ntmgate.jar", "target/ntmgate.jar");
+        Files.createDirectories(home.resolve("deploy"));
+        process = new ProcessBuilder(java, "-Dorg.osgi.service.http.port=" + port, "-jar", Paths.get(jar).toAbsolutePath().toString())
+                .directory(home.toFile()).redirectErrorStream(true).start();
+        shell = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
+        reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    synchronized (output) {
+                        output.add(line);
+                        output.notifyAll();
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        }, "gateway-output-" + port);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Waits until a printed line matches, and returns it. */
+    String awaitLine(String what, Predicate<String> match, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int seen = 0;
+        synchronized (output) {
+            while (true) {
+                for (; seen < output.size(); seen++) {
+                    if (match.test(output.get(seen))) {
+                        return output.get(seen);
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !process.isAlive() && seen == output.size()) {
+                    throw new AssertionError("gateway on port " + port + " did not print " + what + " within "
+                            + timeout.toSeconds() + " s; it printed:\n" + String.join("\n", output));
+                }
+                output.wait(Math.max(1, Math.min(200, left / 1_000_000)));
+            }
+        }
+    }
+
+    /** Waits for the lifecycle bundle's line saying every bundle is active. */
+    void awaitStarted() throws InterruptedException {
+        awaitLine("'ntmgate started:'", l -> l.contains("ntmgate started:"), START_TIMEOUT);
+    }
+
+    /** Sends one Gogo command and waits for a line of its answer. */
+    String gogo(String command, Predicate<String> answer) throws InterruptedException {
+        int mark;
+        synchronized (output) {
+            mark = output.size();
+        }
+        shell.println(command);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        synchronized (output) {
+            while (true) {
+                for (int i = mark; i < output.size(); i++) {
+                    if (answer.test(output.get(i))) {
+                        return output.get(i);
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no answer to '" + command + "'; output since:\n"
+                            + String.join("\n", output.subList(mark, output.size())));
+                }
+                output.wait(Math.max(1, Math.min(200, left / 1_000_000)));
+            }
+        }
+    }
+
+    int httpStatus(String path, String user, String password) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10));
+        if (user != null) {
+            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** Polls the console until it answers at all (any status), bounded. */
+    void awaitConsole() throws InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                httpStatus("/system/console/bundles", null, null);
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("console on port " + port + " never answered", e);
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** SIGTERM, as systemd or an init script stops the gateway; returns the exit code. */
+    int terminate() throws InterruptedException {
+        // Process.destroy() would also close our ends of its pipes and lose what it prints while stopping.
+        process.toHandle().destroy();
+        if (!process.waitFor(45, TimeUnit.SECONDS)) {
+            throw new AssertionError("gateway did not stop within 45 s of SIGTERM");
+        }
+        reader.join(10_000); // what it printed last is still in the pipe
+        return process.exitValue();
+    }
+
+    String printed() {
+        synchronized (output) {
+            return String.join("\n", output);
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(20, TimeUnit.SECONDS);
+        }
+        try {
+            OutputStream in = process.getOutputStream();
+            in.close();
+        } catch (IOException e) {
+            // already closed
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package org.ntmgate.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The exported jar, started the way an admin or an init script starts it. */
+class GatewayProcessIT {
+    private static final String ADMIN = "admin";
+
+    private static String generatedPassword(Path home) throws Exception {
+        Properties p = new Properties();
+        try (var in = Files.newBufferedReader(home.resolve("console-password"))) {
+            p.load(in);
+        }
+        return p.getProperty("password");
+    }
+
+    @Test
+    void theConsoleRefusesAnonymousAndAdminAdminAndAcceptsTheGeneratedPassword(@TempDir Path home) throws Exception {
+        try (GatewayProcess gw = new GatewayProcess(home, GatewayProcess.freePort())) {
+            String logLine = gw.awaitLine("where the password is", l -> l.contains("Read it from"), GatewayProcess.START_TIMEOUT);
+            Path file = home.resolve("console-password");
+            assertTrue(logLine.contains(file.toString()), "the log names the file: " + logLine);
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            String password = generatedPassword(home);
+            assertEquals(24, password.length());
+
+            gw.awaitConsole();
+            assertEquals(401, gw.httpStatus("/system/console/bundles", null, null));
+            assertEquals(401, gw.httpStatus("/system/console/bundles", ADMIN, ADMIN));
+            assertEquals(401, gw.httpStatus("/system/console/bundles", ADMIN, password + "x"));
+            assertEquals(200, gw.httpStatus("/system/console/bundles", ADMIN, password));
+            assertFalse(gw.printed().contains(password), "the plain password never reaches the log");
+        }
+    }
+
+    @Test
+    void entriesAndTheConsolePasswordSurviveAFrameworkRestart(@TempDir Path home) throws Exception {
+        int port = GatewayProcess.freePort();
+        String password;
+        try (GatewayProcess gw = new GatewayProcess(home, port)) {
+            gw.awaitStarted();
+            password = generatedPassword(home);
+            gw.gogo("table:add 2001:db8:1::1 2001:db8:2::1", l -> l.contains("added"));
+            gw.gogo("table:add 2001:0:c000:201::1 203.0.113.1:4000", l -> l.contains("added"));
+            assertEquals(143, gw.terminate(), "SIGTERM ends the JVM with 128+15 after a clean stop");
+            assertTrue(gw.printed().contains("Shutdown requested"), gw.printed());
+        }
+        Files.delete(home.resolve("console-password"));
+        try (GatewayProcess gw = new GatewayProcess(home, port)) {
+            gw.awaitLine("restored entries", l -> l.contains("Restored 2 translation entries"), GatewayProcess.START_TIMEOUT);
+            gw.awaitStarted();
+            String list = gw.gogo("table:list", l -> l.contains("entries") || l.contains("entry"));
+            assertTrue(list.contains("2 entries"), list);
+            gw.gogo("table:lookup 203.0.113.1:4000", l -> l.contains("real side of"));
+            gw.awaitConsole();
+            assertEquals(200, gw.httpStatus("/system/console/bundles", ADMIN, password), "the stored hash still checks the password");
+            assertFalse(Files.exists(home.resolve("console-password")), "no second password is generated");
+        }
+    }
+
+    @Test
+    void aConfiguredPasswordReplacesTheGeneratedOne(@TempDir Path home) throws Exception {
+        try (GatewayProcess gw = new GatewayProcess(home, GatewayProcess.freePort())) {
+            gw.awaitStarted();
+            String generated = generatedPassword(home);
+            // The field tech's path: a .cfg file in the deploy folder (FileInstall hands it to ConfigAdmin).
+            Files.writeString(home.resolve("deploy/org.apache.felix.webconsole.internal.servlet.OsgiManager.cfg"),
+                    "username=operator\npassword=correct-horse-battery-staple\n");
+            gw.awaitConsole();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (gw.httpStatus("/system/console/bundles", "operator", "correct-horse-battery-staple") != 200) {
+                assertTrue(System.nanoTime() < deadline, "the configured credentials never took effect");
+                Thread.sleep(200);
+            }
+            assertEquals(401, gw.httpStatus("/system/console/bundles", ADMIN, generated));
+            assertEquals(401, gw.httpStatus("/system/console/bundles", ADMIN, ADMIN));
+        }
+    }
+}

@@ -118,6 +118,30 @@ final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /** Repeats a Gogo command until a line of its answer matches, bounded: for effects that take a moment. */
+    String awaitGogo(String command, Predicate<String> answer, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            int mark;
+            synchronized (output) {
+                mark = output.size();
+            }
+            shell.println(command);
+            Thread.sleep(300);
+            synchronized (output) {
+                for (int i = mark; i < output.size(); i++) {
+                    if (answer.test(output.get(i))) {
+                        return output.get(i);
+                    }
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("'" + command + "' never answered as expected within " + timeout.toSeconds()
+                        + " s; output:\n" + printed());
+            }
+        }
+    }
+
     int httpStatus(String path, String user, String password) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10));
         if (user != null) {

@@ -70,6 +70,36 @@ class GatewayProcessIT {
     }
 
     @Test
+    void aBundleDroppedIntoTheDeployFolderIsInstalledStartedAndUpdated(@TempDir Path home) throws Exception {
+        try (GatewayProcess gw = new GatewayProcess(home, GatewayProcess.freePort())) {
+            gw.awaitStarted();
+            Path jar = home.resolve("deploy/org.ntmgate.fieldtest.jar");
+            writeBundle(jar, "1.0.0");
+            String line = gw.awaitGogo("lb org.ntmgate.fieldtest", l -> l.contains("fieldtest") && l.contains("Active") && l.contains("1.0.0"),
+                    Duration.ofSeconds(30));
+            assertTrue(line.contains("Active"), line);
+            // The field tech's hot-swap: the same file name with a new build.
+            writeBundle(jar, "1.0.1");
+            gw.awaitGogo("lb org.ntmgate.fieldtest", l -> l.contains("fieldtest") && l.contains("Active") && l.contains("1.0.1"),
+                    Duration.ofSeconds(30));
+        }
+    }
+
+    /** A bundle with nothing but a manifest, at {@code version}; written beside and renamed, as a copy tool would. */
+    private static void writeBundle(Path jar, String version) throws Exception {
+        java.util.jar.Manifest mf = new java.util.jar.Manifest();
+        mf.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        mf.getMainAttributes().putValue("Bundle-ManifestVersion", "2");
+        mf.getMainAttributes().putValue("Bundle-SymbolicName", "org.ntmgate.fieldtest");
+        mf.getMainAttributes().putValue("Bundle-Version", version);
+        Path tmp = jar.resolveSibling(jar.getFileName() + ".part");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(tmp), mf)) {
+            out.flush();
+        }
+        Files.move(tmp, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Test
     void aConfiguredPasswordReplacesTheGeneratedOne(@TempDir Path home) throws Exception {
         try (GatewayProcess gw = new GatewayProcess(home, GatewayProcess.freePort())) {
             gw.awaitStarted();

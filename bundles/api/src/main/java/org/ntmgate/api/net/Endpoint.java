@@ -26,7 +26,34 @@ public final class Endpoint {
         }
         this.address = address;
         this.port = port;
-        this.hash = 31 * Arrays.hashCode(address) + port;
+        this.hash = hash(address, port);
+    }
+
+    /**
+     * A well-mixed hash. {@code Arrays.hashCode} is not: addresses handed out in sequence differ only in their last
+     * bytes, and its polynomial maps many of them to the same value, turning hash-map bins into long chains (the
+     * table benchmark showed 4 us lookups at a million entries). Each 8-byte half goes through a 64-bit finaliser
+     * (the one of MurmurHash3) so every input bit reaches every output bit.
+     */
+    private static int hash(byte[] a, int port) {
+        long h = port * 0x9E3779B97F4A7C15L + a.length;
+        for (int i = 0; i < a.length; i += 8) {
+            long word = 0;
+            for (int j = i; j < Math.min(i + 8, a.length); j++) {
+                word = (word << 8) | (a[j] & 0xFF);
+            }
+            h = mix(h ^ mix(word));
+        }
+        return (int) (h ^ (h >>> 32));
+    }
+
+    private static long mix(long k) {
+        k ^= k >>> 33;
+        k *= 0xff51afd7ed558ccdL;
+        k ^= k >>> 33;
+        k *= 0xc4ceb9fe1a85ec53L;
+        k ^= k >>> 33;
+        return k;
     }
 
     /** An endpoint for {@code address} and {@code port} (0: the whole address). */

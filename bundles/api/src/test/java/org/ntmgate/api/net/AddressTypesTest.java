@@ -71,4 +71,19 @@ class AddressTypesTest {
         assertFalse(Prefix.parse("198.51.100.0/25").overlaps(Prefix.parse("198.51.100.128/25")));
         assertFalse(Prefix.parse("198.51.100.0/24").overlaps(Prefix.parse("2001:db8::/32")));
     }
+
+    @Test
+    void sequentialAddressesHashApart() {
+        // 2^20 addresses that differ only in their last bytes, as pools hand them out: almost all hashes distinct.
+        java.util.Set<Integer> hashes = new java.util.HashSet<>();
+        byte[] a = Endpoint.parse("2001:db8::").addressBytes();
+        int n = 1 << 20;
+        for (int i = 0; i < n; i++) {
+            a[13] = (byte) (i >>> 16);
+            a[14] = (byte) (i >>> 8);
+            a[15] = (byte) i;
+            hashes.add(Endpoint.of(a, 0).hashCode());
+        }
+        assertTrue(hashes.size() > n * 0.999, "distinct hashes: " + hashes.size() + " of " + n);
+    }
 }

@@ -264,8 +264,10 @@ public final class IpPacket {
         if (checksumOffset < 0) {
             return;
         }
-        if (protocol == IpProtocol.UDP && version == 4 && buf.getUnsignedShort(checksumOffset) == 0) {
-            return; // no checksum to keep right
+        if (protocol == IpProtocol.UDP && buf.getUnsignedShort(checksumOffset) == 0) {
+            // IPv4: no checksum to keep right (RFC 768). IPv6: invalid (RFC 8200 8.1), and it stays invalid: a
+            // rewrite never turns a packet its sender got wrong into one that verifies.
+            return;
         }
         updateChecksumField(checksumOffset, oldSum, newSum, protocol == IpProtocol.UDP);
     }

@@ -1,0 +1,7 @@
+package org.ntmgate.wire;
+
+import java.net.InetSocketAddress;
+
+/** A signalling message that passed every check, with the address it came from. */
+public record Inbound(Message message, InetSocketAddress sender) {
+}

@@ -30,6 +30,7 @@ public final class IpPacket {
     private boolean fragment;
     private int fragmentOffset;
     private boolean moreFragments;
+    private long fragmentIdentification;
 
     /**
      * Parses the packet that fills {@code buf}'s readable bytes (bytes past the IP total length, such as link-layer
@@ -42,6 +43,7 @@ public final class IpPacket {
         fragment = false;
         fragmentOffset = 0;
         moreFragments = false;
+        fragmentIdentification = 0;
         if (available < 1) {
             return ParseStatus.TRUNCATED;
         }
@@ -79,6 +81,7 @@ public final class IpPacket {
         moreFragments = (flagsAndOffset & 0x2000) != 0;
         fragmentOffset = flagsAndOffset & 0x1FFF;
         fragment = moreFragments || fragmentOffset != 0;
+        fragmentIdentification = buf.getUnsignedShort(start + 4);
         length = total;
         networkHeaderLength = ihl;
         protocol = buf.getUnsignedByte(start + 9);
@@ -120,6 +123,7 @@ public final class IpPacket {
                 int offsetAndFlags = buf.getUnsignedShort(offset + 2);
                 fragmentOffset = offsetAndFlags >>> 3;
                 moreFragments = (offsetAndFlags & 1) != 0;
+                fragmentIdentification = buf.getUnsignedInt(offset + 4);
                 fragment = true;
             } else if (next == IpProtocol.AH) {
                 headerLength = (buf.getUnsignedByte(offset + 1) + 2) * 4; // RFC 4302: in 4-byte units, minus 2
@@ -337,6 +341,21 @@ public final class IpPacket {
 
     public boolean moreFragments() {
         return moreFragments;
+    }
+
+    /** The IPv4 identification, or the IPv6 fragment header's identification (0 without one). */
+    public long fragmentIdentification() {
+        return fragmentIdentification;
+    }
+
+    /** IPv4 TTL or IPv6 hop limit. */
+    public int hopLimit() {
+        return buf.getUnsignedByte(version == 4 ? start + 8 : start + 7);
+    }
+
+    /** IPv4 type of service or IPv6 traffic class. */
+    public int trafficClass() {
+        return version == 4 ? buf.getUnsignedByte(start + 1) : (buf.getInt(start) >>> 20) & 0xFF;
     }
 
     public int addressLength() {

@@ -6,11 +6,11 @@ import java.security.SecureRandom;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * SEALED_KEY values (protocol.md 5.3): a 32-byte key sealed for one recipient with ChaCha20-Poly1305 under the key
+ * SEALED_KEY values (protocol.md 5.3): a 32-byte key sealed for one recipient with AES-256-GCM under the key
  * the two share, bound to the message that carries it (type, transaction id, node or path id) and to the sealed
  * key's own id and lifetime.
  */
@@ -38,14 +38,14 @@ public final class KeySealer {
     static byte[] seal(byte[] recipientKey, MessageType type, int transactionId, long id, int sealedKeyId, long lifetimeSeconds,
             byte[] key, byte[] nonce) {
         try {
-            Cipher c = Cipher.getInstance("ChaCha20-Poly1305");
-            c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(recipientKey, "ChaCha20"), new IvParameterSpec(nonce));
+            Cipher c = Cipher.getInstance(PathCipher.AEAD);
+            c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(recipientKey, "AES"), new GCMParameterSpec(128, nonce));
             c.updateAAD(aad(type, transactionId, id, sealedKeyId, lifetimeSeconds));
             byte[] sealed = c.doFinal(key);
             return ByteBuffer.allocate(TlvType.SEALED_KEY_LENGTH).putInt(sealedKeyId).putInt((int) lifetimeSeconds).put(nonce)
                     .put(sealed).array();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("ChaCha20-Poly1305 is part of every Java 17 runtime", e);
+            throw new IllegalStateException("AES-GCM is part of every Java 17 runtime", e);
         }
     }
 
@@ -58,14 +58,14 @@ public final class KeySealer {
         byte[] sealed = new byte[48];
         v.get(sealed);
         try {
-            Cipher c = Cipher.getInstance("ChaCha20-Poly1305");
-            c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(recipientKey, "ChaCha20"), new IvParameterSpec(nonce));
+            Cipher c = Cipher.getInstance(PathCipher.AEAD);
+            c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(recipientKey, "AES"), new GCMParameterSpec(128, nonce));
             c.updateAAD(aad(carrier.type(), carrier.transactionId(), carrier.id(), keyId, lifetime));
             return new SealedKey(keyId, lifetime, c.doFinal(sealed));
         } catch (AEADBadTagException e) {
             throw new WireDecodeException(WireDecodeException.Reason.BAD_TAG, "SEALED_KEY does not open with this key");
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("ChaCha20-Poly1305 is part of every Java 17 runtime", e);
+            throw new IllegalStateException("AES-GCM is part of every Java 17 runtime", e);
         }
     }
 

@@ -6,13 +6,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 import io.netty.buffer.ByteBuf;
 
 /**
- * One tunnel end's DATA crypto for one path and key phase (protocol.md 2.4, 5.4, 6.4): the two direction keys and
+ * One tunnel end's DATA crypto (AES-256-GCM) for one path and key phase (protocol.md 2.4, 5.4, 6.4): the two direction keys and
  * nonce salts derived from K_path, the send counter, and the receive replay window.
  *
  * <p>{@link #seal} and {@link #open} each keep one JDK cipher: call each from one thread at a time (a path is served
@@ -24,6 +24,8 @@ public final class PathCipher {
     public static final int OVERHEAD = HEADER_LENGTH + TAG_LENGTH;
     /** Flag K (2.4.2): which of the two key phases sealed the packet. */
     public static final int FLAG_KEY_PHASE = 0x1;
+    /** The AEAD of DATA packets and sealed keys (2.4.3, 5.3): AES-256-GCM with a 128-bit tag. */
+    static final String AEAD = "AES/GCM/NoPadding";
 
     private final long pathId;
     private final int phase;
@@ -36,8 +38,6 @@ public final class PathCipher {
     private final Cipher sealer;
     private final Cipher opener;
     private final byte[] aad = new byte[HEADER_LENGTH];
-    private final byte[] otherNonce = new byte[12];
-    private long lastOpened;
 
     /**
      * @param pathKey K_path (32 bytes)
@@ -55,15 +55,15 @@ public final class PathCipher {
         byte[] down = Hkdf.expand(prk, "ntm data r->i", 32);
         byte[] upSalt = Hkdf.expand(prk, "ntm salt i->r", 4);
         byte[] downSalt = Hkdf.expand(prk, "ntm salt r->i", 4);
-        sendKey = new SecretKeySpec(initiator ? up : down, "ChaCha20");
-        receiveKey = new SecretKeySpec(initiator ? down : up, "ChaCha20");
+        sendKey = new SecretKeySpec(initiator ? up : down, "AES");
+        receiveKey = new SecretKeySpec(initiator ? down : up, "AES");
         System.arraycopy(initiator ? upSalt : downSalt, 0, sendNonce, 0, 4);
         System.arraycopy(initiator ? downSalt : upSalt, 0, receiveNonce, 0, 4);
         try {
-            sealer = Cipher.getInstance("ChaCha20-Poly1305");
-            opener = Cipher.getInstance("ChaCha20-Poly1305");
+            sealer = Cipher.getInstance(AEAD);
+            opener = Cipher.getInstance(AEAD);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("ChaCha20-Poly1305 is part of every Java 17 runtime", e);
+            throw new IllegalStateException("AES-GCM is part of every Java 17 runtime", e);
         }
     }
 
@@ -95,7 +95,7 @@ public final class PathCipher {
         out.getBytes(start, aad);
         putSequence(sendNonce, seq);
         try {
-            sealer.init(Cipher.ENCRYPT_MODE, sendKey, new IvParameterSpec(sendNonce));
+            sealer.init(Cipher.ENCRYPT_MODE, sendKey, new GCMParameterSpec(128, sendNonce));
             sealer.updateAAD(aad);
             int n = sealer.doFinal(inner.nioBuffer(), out.nioBuffer(out.writerIndex(), inner.readableBytes() + TAG_LENGTH));
             out.writerIndex(out.writerIndex() + n);
@@ -146,15 +146,7 @@ public final class PathCipher {
         int plain = size - OVERHEAD;
         out.ensureWritable(plain);
         try {
-            if (seq == lastOpened) {
-                // The JDK refuses to initialise twice in a row with the same key and nonce, even to decrypt (as when
-                // a forged or replayed packet repeats the last number): step through another nonce first.
-                System.arraycopy(receiveNonce, 0, otherNonce, 0, 12);
-                otherNonce[0] ^= 1;
-                opener.init(Cipher.DECRYPT_MODE, receiveKey, new IvParameterSpec(otherNonce));
-            }
-            lastOpened = seq;
-            opener.init(Cipher.DECRYPT_MODE, receiveKey, new IvParameterSpec(receiveNonce));
+            opener.init(Cipher.DECRYPT_MODE, receiveKey, new GCMParameterSpec(128, receiveNonce));
             opener.updateAAD(aad);
             int n = opener.doFinal(datagram.nioBuffer(start + HEADER_LENGTH, size - HEADER_LENGTH), out.nioBuffer(out.writerIndex(), plain));
             if (!window.accept(seq)) {

@@ -26,6 +26,10 @@ public final class PathCipher {
     public static final int FLAG_KEY_PHASE = 0x1;
     /** The AEAD of DATA packets and sealed keys (2.4.3, 5.3): AES-256-GCM with a 128-bit tag. */
     static final String AEAD = "AES/GCM/NoPadding";
+    /** Largest UDP payload. */
+    static final int MAX_DATAGRAM = 65_535;
+    /** Scratch size to start with: a 1500-byte packet and its overhead; grown only for larger ones. */
+    private static final int SCRATCH = 2048;
 
     private final long pathId;
     private final int phase;
@@ -38,6 +42,14 @@ public final class PathCipher {
     private final Cipher sealer;
     private final Cipher opener;
     private final byte[] aad = new byte[HEADER_LENGTH];
+    /**
+     * Reused heap arrays the cipher works in: given direct buffers (the epoll transport's), the JDK would copy into
+     * fresh arrays on every call.
+     */
+    private byte[] sealIn = new byte[SCRATCH];
+    private byte[] sealOut = new byte[SCRATCH];
+    private byte[] openIn = new byte[SCRATCH];
+    private byte[] openOut = new byte[SCRATCH];
 
     /**
      * @param pathKey K_path (32 bytes)
@@ -83,8 +95,12 @@ public final class PathCipher {
 
     /** Appends a DATA packet sealing {@code inner}'s readable bytes (not consumed) to {@code out}; returns its length. */
     public int seal(ByteBuf inner, ByteBuf out) {
+        int plain = inner.readableBytes();
+        if (plain > MAX_DATAGRAM - OVERHEAD) {
+            throw new IllegalArgumentException("an inner packet of " + plain + " bytes does not fit a datagram");
+        }
         long seq = sendSequence.incrementAndGet();
-        int length = OVERHEAD + inner.readableBytes();
+        int length = OVERHEAD + plain;
         out.ensureWritable(length);
         int start = out.writerIndex();
         out.writeByte((Message.VERSION << 4) | phase);
@@ -97,8 +113,13 @@ public final class PathCipher {
         try {
             sealer.init(Cipher.ENCRYPT_MODE, sendKey, new GCMParameterSpec(128, sendNonce));
             sealer.updateAAD(aad);
-            int n = sealer.doFinal(inner.nioBuffer(), out.nioBuffer(out.writerIndex(), inner.readableBytes() + TAG_LENGTH));
-            out.writerIndex(out.writerIndex() + n);
+            if (sealOut.length < length) {
+                sealIn = new byte[length];
+                sealOut = new byte[length];
+            }
+            inner.getBytes(inner.readerIndex(), sealIn, 0, plain);
+            int n = sealer.doFinal(sealIn, 0, plain, sealOut, 0);
+            out.writeBytes(sealOut, 0, n);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("sealing failed", e);
         }
@@ -143,16 +164,19 @@ public final class PathCipher {
         }
         datagram.getBytes(start, aad);
         putSequence(receiveNonce, seq);
-        int plain = size - OVERHEAD;
-        out.ensureWritable(plain);
         try {
             opener.init(Cipher.DECRYPT_MODE, receiveKey, new GCMParameterSpec(128, receiveNonce));
             opener.updateAAD(aad);
-            int n = opener.doFinal(datagram.nioBuffer(start + HEADER_LENGTH, size - HEADER_LENGTH), out.nioBuffer(out.writerIndex(), plain));
+            if (openIn.length < size) {
+                openIn = new byte[size];
+                openOut = new byte[size];
+            }
+            datagram.getBytes(start + HEADER_LENGTH, openIn, 0, size - HEADER_LENGTH);
+            int n = opener.doFinal(openIn, 0, size - HEADER_LENGTH, openOut, 0);
             if (!window.accept(seq)) {
                 throw new WireDecodeException(WireDecodeException.Reason.REPLAY, "sequence " + seq + " seen before");
             }
-            out.writerIndex(out.writerIndex() + n);
+            out.writeBytes(openOut, 0, n);
         } catch (AEADBadTagException e) {
             throw new WireDecodeException(WireDecodeException.Reason.BAD_TAG, "DATA does not open on path "
                     + Long.toUnsignedString(pathId, 16));

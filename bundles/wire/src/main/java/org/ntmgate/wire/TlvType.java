@@ -83,6 +83,77 @@ public final class TlvType {
         }
     }
 
+    /**
+     * A valid value of a known TLV type, different for each {@code seed}: for generated messages in tests and
+     * benchmarks. Sealed keys and tickets are random bytes of the right size (valid TLVs; they open for nobody).
+     */
+    public static byte[] exampleValue(int type, java.util.Random seed) {
+        byte[] v;
+        switch (type) {
+            case FQDN: {
+                String name = "n" + Integer.toString(seed.nextInt(1 << 20), 36) + ".example.net";
+                return name.getBytes(StandardCharsets.US_ASCII);
+            }
+            case ENDPOINT:
+            case OBSERVED_ENDPOINT:
+            case PEER_VIRTUAL:
+            case REAL_ADDRESS:
+            case EGRESS: {
+                boolean v6 = seed.nextBoolean();
+                v = new byte[v6 ? 20 : 8];
+                seed.nextBytes(v);
+                v[0] = (byte) (v6 ? 2 : 1);
+                v[1] = 0;
+                if (type != ENDPOINT && type != OBSERVED_ENDPOINT) {
+                    v[2] = v[3] = 0;
+                }
+                return v;
+            }
+            case ROUTE_MODE:
+                return new byte[] { (byte) (1 + seed.nextInt(3)) };
+            case ADDRESS_FAMILY:
+                return new byte[] { (byte) (seed.nextBoolean() ? 4 : 6) };
+            case KDF_PARAMS: {
+                v = new byte[5 + 16];
+                seed.nextBytes(v);
+                v[0] = 0;
+                v[1] = 3;
+                v[4] = 16;
+                return v;
+            }
+            case INNER_MTU: {
+                int mtu = 1280 + seed.nextInt(200);
+                return new byte[] { (byte) (mtu >>> 8), (byte) mtu };
+            }
+            case ERROR_TEXT:
+            case SOFTWARE:
+                return ("text " + seed.nextInt(1000)).getBytes(StandardCharsets.US_ASCII);
+            case SUPPORTED_VERSIONS:
+                return new byte[] { 1 };
+            case TICKET:
+                v = new byte[TICKET_MIN_LENGTH + seed.nextInt(40)];
+                break;
+            default:
+                v = new byte[fixedLength(type)];
+        }
+        seed.nextBytes(v);
+        return v;
+    }
+
+    private static int fixedLength(int type) {
+        switch (type) {
+            case NONCE: return 16;
+            case VIRTUAL_V4: case LIFETIME: return 4;
+            case VIRTUAL_V6: return 16;
+            case STATUS: return 1;
+            case SEALED_KEY: return SEALED_KEY_LENGTH;
+            case ERROR_CODE: case UNSUPPORTED_TLV: return 2;
+            case NODE_ID: return 8;
+            case RELAY_LIMITS: return 20;
+            default: throw new IllegalArgumentException("no example for " + name(type));
+        }
+    }
+
     /** Checks a known TLV's value; a problem is a {@link WireDecodeException.Reason#BAD_TLV}. */
     static void validate(int type, byte[] v) throws WireDecodeException {
         String problem = problem(type, v);

@@ -40,7 +40,7 @@ class CryptoTest {
     void dataPacketsOpenAtTheOtherEndInBothDirections() throws Exception {
         PathCipher node = new PathCipher(PATH_KEY, PATH, true, 0);
         PathCipher relay = new PathCipher(PATH_KEY, PATH, false, 0);
-        for (int n : new int[] { 0, 1, 40, 1280, 1400 }) {
+        for (int n : new int[] { 0, 1, 40, 1280, 1400, 9000, 1280 }) {
             ByteBuf wire = Unpooled.buffer();
             assertEquals(n + PathCipher.OVERHEAD, node.seal(inner(n), wire));
             assertEquals(PATH, PathCipher.peekPathId(wire));

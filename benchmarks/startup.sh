@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start-up time and resident memory of the exported gateway jar (a benchmark, not a test).
 #
-#   benchmarks/startup.sh [runs]        default 5 runs per JVM setting
+#   benchmarks/startup.sh [runs [filter]]   default 5 runs per JVM setting; filter: only settings containing it
 #
 # For each JVM setting it starts runtime/target/ntmgate.jar in a fresh home on a free port, measures the time from
 # launching `java -jar` to the console answering HTTP (401 without credentials), and the resident set size (VmRSS)
@@ -11,6 +11,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 jar="$repo/runtime/target/ntmgate.jar"
 runs=${1:-5}
+only=${2:-}   # optional: run only the settings whose options contain this text
 [ -f "$jar" ] || { echo "build first: mvn -B -DskipTests install" >&2; exit 1; }
 
 pid=""
@@ -58,7 +59,8 @@ one_run() {
 
 printf '%-58s %12s %12s %s\n' "JVM options" "to console" "RSS" "runs ok"
 for opts in "" "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k" "-Xmx32m -XX:+UseSerialGC" "-Xmx24m -XX:+UseSerialGC" \
-            "-Xmx16m -XX:+UseSerialGC" "-Xmx24m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m"; do
+            "-Xmx16m -XX:+UseSerialGC" "-Xmx12m -XX:+UseSerialGC" "-Xmx8m -XX:+UseSerialGC" "-Xmx24m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m"; do
+  if [ -n "$only" ] && [[ "$opts" != *"$only"* ]]; then continue; fi
   results=()
   for _ in $(seq 1 "$runs"); do
     # shellcheck disable=SC2086

@@ -1,0 +1,188 @@
+package org.ntmgate.pool.impl;
+
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+
+import org.ntmgate.api.config.InvalidConfigurationException;
+import org.ntmgate.api.net.AddressFamily;
+import org.ntmgate.api.pool.Lease;
+import org.ntmgate.api.pool.PoolException;
+import org.ntmgate.api.pool.PoolInfo;
+import org.ntmgate.api.pool.PoolPurpose;
+
+/**
+ * The pools and their leases, free of OSGi. One lock: this is the signalling path (registrations, directions),
+ * not the packet path, and every change must reach the lease file before it is answered.
+ */
+final class PoolBook {
+    /** Addresses looked at per allocation before a pool counts as full for it: bounds the work of one call. */
+    static final int MAX_PROBES = 1 << 16;
+
+    private final Map<String, PoolSettings> pools = new TreeMap<>();
+    private final Map<InetAddress, Lease> leases = new LinkedHashMap<>();
+    private final Map<String, BigInteger> cursors = new HashMap<>();
+    private final LongSupplier clock;
+    private final LeaseSink sink;
+
+    /** Where changed leases go (the lease file); told after every change, under the lock. */
+    interface LeaseSink {
+        void changed(List<Lease> all);
+    }
+
+    PoolBook(LongSupplier clock, LeaseSink sink) {
+        this.clock = clock;
+        this.sink = sink;
+    }
+
+    /** Leases read back at start, before pools are defined again. */
+    synchronized void restore(List<Lease> restored) {
+        restored.forEach(l -> leases.put(l.address(), l));
+    }
+
+    /** Adds or replaces a pool; refuses overlaps and prefixes that would strand live leases. */
+    synchronized void define(PoolSettings s) {
+        for (PoolSettings other : pools.values()) {
+            if (!other.name().equals(s.name()) && other.prefix().overlaps(s.prefix())) {
+                throw new InvalidConfigurationException(s.pid(), "prefix",
+                        s.prefix() + " overlaps pool '" + other.name() + "' (" + other.prefix() + ")");
+            }
+        }
+        Instant now = now();
+        List<Lease> stranded = leases.values().stream()
+                .filter(l -> l.pool().equals(s.name()) && l.expires().isAfter(now) && !s.prefix().contains(l.address()))
+                .collect(Collectors.toList());
+        if (!stranded.isEmpty()) {
+            throw new InvalidConfigurationException(s.pid(), "prefix", s.prefix() + " would strand " + stranded.size()
+                    + " live lease(s), for example " + stranded.get(0).address().getHostAddress() + " of "
+                    + stranded.get(0).owner() + "; release them or wait for them to expire first");
+        }
+        pools.put(s.name(), s);
+    }
+
+    /** Stops handing out addresses of a pool; its leases stay (they persist, and expire in their time). */
+    synchronized void undefine(String name) {
+        pools.remove(name);
+    }
+
+    synchronized Lease allocate(AddressFamily family, PoolPurpose purpose, String owner) throws PoolException {
+        List<PoolSettings> candidates = pools.values().stream()
+                .filter(p -> p.prefix().family() == family && p.purpose() == purpose).collect(Collectors.toList());
+        String what = (family == AddressFamily.IPV4 ? "IPv4 " : "IPv6 ") + purpose + " addresses";
+        if (candidates.isEmpty()) {
+            throw new PoolException(PoolException.Reason.NO_POOL, "no pool is configured for " + what);
+        }
+        Instant now = now();
+        for (Lease l : leases.values()) {
+            if (l.owner().equals(owner) && l.expires().isAfter(now)
+                    && candidates.stream().anyMatch(p -> p.name().equals(l.pool()) && p.prefix().contains(l.address()))) {
+                return put(new Lease(l.address(), l.pool(), owner, l.granted(), now.plus(pool(l).leaseTime())));
+            }
+        }
+        for (PoolSettings p : candidates) {
+            InetAddress free = findFree(p, now);
+            if (free != null) {
+                return put(new Lease(free, p.name(), owner, now, now.plus(p.leaseTime())));
+            }
+        }
+        throw new PoolException(PoolException.Reason.EXHAUSTED, "every pool for " + what + " is exhausted: "
+                + candidates.stream().map(p -> "'" + p.name() + "' (" + p.prefix() + ")").collect(Collectors.joining(", ")));
+    }
+
+    private InetAddress findFree(PoolSettings p, Instant now) {
+        BigInteger size = p.prefix().size();
+        // Offset 0 is the network address (IPv4) or the subnet-router anycast address (IPv6, RFC 4291 2.6.1);
+        // the last IPv4 address is the broadcast address. Neither is handed out.
+        BigInteger first = BigInteger.ONE;
+        BigInteger last = p.prefix().family() == AddressFamily.IPV4 ? size.subtract(BigInteger.TWO) : size.subtract(BigInteger.ONE);
+        BigInteger usable = last.subtract(first).add(BigInteger.ONE);
+        BigInteger cursor = cursors.getOrDefault(p.name(), first);
+        long probes = usable.min(BigInteger.valueOf(MAX_PROBES)).longValueExact();
+        for (long i = 0; i < probes; i++) {
+            if (cursor.compareTo(last) > 0) {
+                cursor = first;
+            }
+            InetAddress candidate = p.prefix().addressAt(cursor);
+            cursor = cursor.add(BigInteger.ONE);
+            Lease held = leases.get(candidate);
+            if (held == null || !held.expires().isAfter(now)) {
+                cursors.put(p.name(), cursor);
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    synchronized Lease renew(InetAddress address, String owner) throws PoolException {
+        Lease l = leases.get(address);
+        Instant now = now();
+        if (l == null || !l.owner().equals(owner) || !l.expires().isAfter(now) || !pools.containsKey(l.pool())) {
+            throw new PoolException(PoolException.Reason.NOT_LEASED, address.getHostAddress() + " is not leased to " + owner);
+        }
+        return put(new Lease(address, l.pool(), owner, l.granted(), now.plus(pool(l).leaseTime())));
+    }
+
+    synchronized boolean release(InetAddress address, String owner) {
+        Lease l = leases.get(address);
+        if (l == null || !l.owner().equals(owner)) {
+            return false;
+        }
+        leases.remove(address);
+        sink.changed(new ArrayList<>(leases.values()));
+        return true;
+    }
+
+    /** Removes leases past their expiry; returns them. */
+    synchronized List<Lease> expire() {
+        Instant now = now();
+        List<Lease> gone = leases.values().stream().filter(l -> !l.expires().isAfter(now)).collect(Collectors.toList());
+        if (!gone.isEmpty()) {
+            gone.forEach(l -> leases.remove(l.address()));
+            sink.changed(new ArrayList<>(leases.values()));
+        }
+        return gone;
+    }
+
+    synchronized Optional<Lease> leaseOf(InetAddress address) {
+        Lease l = leases.get(address);
+        return l != null && l.expires().isAfter(now()) ? Optional.of(l) : Optional.empty();
+    }
+
+    synchronized List<Lease> leases() {
+        List<Lease> all = new ArrayList<>(leases.values());
+        all.sort(Comparator.comparing(Lease::pool).thenComparing(l -> new BigInteger(1, l.address().getAddress())));
+        return all;
+    }
+
+    synchronized List<PoolInfo> pools() {
+        return pools.values().stream().map(p -> {
+            long leased = leases.values().stream().filter(l -> l.pool().equals(p.name())).count();
+            BigInteger capacity = p.prefix().size().subtract(BigInteger.valueOf(p.prefix().family() == AddressFamily.IPV4 ? 2 : 1));
+            return new PoolInfo(p.name(), p.prefix(), p.purpose(), p.leaseTime(), capacity, leased);
+        }).collect(Collectors.toList());
+    }
+
+    private PoolSettings pool(Lease l) {
+        return pools.get(l.pool());
+    }
+
+    private Lease put(Lease l) {
+        leases.put(l.address(), l);
+        sink.changed(new ArrayList<>(leases.values()));
+        return l;
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(clock.getAsLong());
+    }
+}

@@ -1,0 +1,49 @@
+package org.ntmgate.pool.impl;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * One per factory configuration of PID {@code org.ntmgate.pool}: hands its pool to the pool service, again when
+ * edited (a refused edit leaves the previous definition in force), and withdraws it when the configuration is
+ * deleted.
+ */
+@Component(configurationPid = PoolSettings.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Designate(ocd = PoolConfig.class, factory = true)
+public class PoolDefinitionComponent {
+    private final PoolRegistrar registrar;
+    private String definedName;
+
+    @Activate
+    public PoolDefinitionComponent(@Reference PoolRegistrar registrar, PoolConfig config) {
+        this.registrar = registrar;
+        apply(config);
+    }
+
+    @Modified
+    void modified(PoolConfig config) {
+        apply(config);
+    }
+
+    private void apply(PoolConfig config) {
+        if (registrar.define(config)) {
+            String name = config.name().trim();
+            if (definedName != null && !definedName.equals(name)) {
+                registrar.undefine(definedName); // renamed: the old name stops handing out addresses
+            }
+            definedName = name;
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (definedName != null) {
+            registrar.undefine(definedName);
+        }
+    }
+}

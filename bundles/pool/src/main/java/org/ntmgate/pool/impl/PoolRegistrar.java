@@ -1,0 +1,9 @@
+package org.ntmgate.pool.impl;
+
+/** How pool definitions (one component per factory configuration) reach the pool service. Internal. */
+public interface PoolRegistrar {
+    /** Validates and (re)defines a pool; false, logged and posted as a refusal, when refused. */
+    boolean define(PoolConfig config);
+
+    void undefine(String name);
+}

@@ -1,0 +1,170 @@
+package org.ntmgate.pool.impl;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.ntmgate.api.config.ConfigurationEvents;
+import org.ntmgate.api.config.InvalidConfigurationException;
+import org.ntmgate.api.net.AddressFamily;
+import org.ntmgate.api.pool.Lease;
+import org.ntmgate.api.pool.PoolException;
+import org.ntmgate.api.pool.PoolInfo;
+import org.ntmgate.api.pool.PoolPurpose;
+import org.ntmgate.api.pool.VirtualAddressPools;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link VirtualAddressPools} service over every configured pool. Leases live in {@code leases.txt} in this
+ * bundle's data area, written through on every change; they are read back at start before any pool is defined, so
+ * a pool configured again after a restart finds its leases.
+ */
+@Component(service = { VirtualAddressPools.class, PoolRegistrar.class }, immediate = true)
+public class PoolsComponent implements VirtualAddressPools, PoolRegistrar {
+    private static final Logger LOG = LoggerFactory.getLogger(PoolsComponent.class);
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile EventAdmin eventAdmin;
+
+    private PoolBook book;
+    private LeaseStore store;
+    private ScheduledExecutorService sweeper;
+
+    @Activate
+    void activate(BundleContext context) {
+        File data = context.getDataFile("leases.txt");
+        store = data == null ? null : new LeaseStore(data.toPath().toAbsolutePath());
+        book = new PoolBook(System::currentTimeMillis, this::persist);
+        if (store == null) {
+            LOG.warn("The framework gives this bundle no data area: leases will not survive a restart");
+        } else {
+            restore();
+        }
+        sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ntmgate-pool-expiry");
+            t.setDaemon(true);
+            return t;
+        });
+        sweeper.scheduleWithFixedDelay(this::expire, 5, 5, TimeUnit.SECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        sweeper.shutdownNow();
+    }
+
+    private void restore() {
+        try {
+            List<Lease> leases = store.read();
+            book.restore(leases);
+            LOG.info("Restored {} leases from {}", leases.size(), store.file());
+        } catch (LeaseStore.CorruptLeasesException e) {
+            try {
+                LOG.error("Lease file {} is corrupt ({}); moved it to {} and started without leases", store.file(),
+                        e.getMessage(), store.setAside(System.currentTimeMillis()));
+            } catch (IOException io) {
+                LOG.error("Lease file {} is corrupt ({}) and could not be moved aside: {}", store.file(), e.getMessage(), io.toString());
+            }
+        } catch (IOException e) {
+            LOG.error("Could not read lease file {}: {}; starting without leases", store.file(), e.toString());
+        }
+    }
+
+    private void persist(List<Lease> leases) {
+        if (store == null) {
+            return;
+        }
+        try {
+            store.write(leases);
+        } catch (IOException e) {
+            LOG.error("Could not write lease file {}: {}", store.file(), e.toString());
+            throw new UncheckedIOException("lease file not written; the allocation is not durable", e);
+        }
+    }
+
+    private void expire() {
+        try {
+            for (Lease l : book.expire()) {
+                LOG.info("Lease of {} in pool '{}' to {} expired", l.address().getHostAddress(), l.pool(), l.owner());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Lease expiry failed; it runs again in 5 s", e);
+        }
+    }
+
+    @Override
+    public boolean define(PoolConfig config) {
+        try {
+            PoolSettings s = PoolSettings.from(config);
+            book.define(s);
+            LOG.info("Pool '{}': {} for {} addresses, leases of {} s", s.name(), s.prefix(), s.purpose(), s.leaseTime().toSeconds());
+            return true;
+        } catch (InvalidConfigurationException e) {
+            LOG.error("Configuration refused: {}", e.getMessage());
+            EventAdmin ea = eventAdmin;
+            if (ea != null) {
+                ea.postEvent(new Event(ConfigurationEvents.TOPIC_REFUSED, Map.of(ConfigurationEvents.PID, e.pid(),
+                        ConfigurationEvents.FIELD, e.field(), ConfigurationEvents.MESSAGE, e.getMessage())));
+            }
+            return false;
+        }
+    }
+
+    @Override
+    public void undefine(String name) {
+        book.undefine(name);
+        LOG.info("Pool '{}' no longer hands out addresses; its leases are kept until they expire", name);
+    }
+
+    @Override
+    public Lease allocate(AddressFamily family, PoolPurpose purpose, String owner) throws PoolException {
+        return book.allocate(family, purpose, owner);
+    }
+
+    @Override
+    public Lease renew(InetAddress address, String owner) throws PoolException {
+        return book.renew(address, owner);
+    }
+
+    @Override
+    public boolean release(InetAddress address, String owner) {
+        return book.release(address, owner);
+    }
+
+    @Override
+    public Optional<Lease> leaseOf(InetAddress address) {
+        return book.leaseOf(address);
+    }
+
+    @Override
+    public List<Lease> leasesOf(String owner) {
+        return book.leases().stream().filter(l -> l.owner().equals(owner)).toList();
+    }
+
+    @Override
+    public List<Lease> leases() {
+        return book.leases();
+    }
+
+    @Override
+    public List<PoolInfo> pools() {
+        return book.pools();
+    }
+}

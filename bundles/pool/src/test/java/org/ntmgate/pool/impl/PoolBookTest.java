@@ -1,0 +1,171 @@
+package org.ntmgate.pool.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.annotation.Annotation;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ntmgate.api.config.InvalidConfigurationException;
+import org.ntmgate.api.net.AddressFamily;
+import org.ntmgate.api.pool.Lease;
+import org.ntmgate.api.pool.PoolException;
+import org.ntmgate.api.pool.PoolPurpose;
+
+class PoolBookTest {
+    private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+    private final List<List<Lease>> written = new ArrayList<>();
+    private final PoolBook book = new PoolBook(clock::get, all -> written.add(all));
+
+    static PoolConfig config(String name, String prefix, PoolPurpose purpose, long leaseSeconds) {
+        return new PoolConfig() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return PoolConfig.class;
+            }
+
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String prefix() {
+                return prefix;
+            }
+
+            @Override
+            public PoolPurpose purpose() {
+                return purpose;
+            }
+
+            @Override
+            public long leaseTimeSeconds() {
+                return leaseSeconds;
+            }
+        };
+    }
+
+    private void define(String name, String prefix, PoolPurpose purpose) {
+        book.define(PoolSettings.from(config(name, prefix, purpose, 600)));
+    }
+
+    @Test
+    void addressesComeFromTheRightPoolAndSkipNetworkAndBroadcast() throws Exception {
+        define("v4", "192.0.2.0/30", PoolPurpose.NODE);
+        define("v6", "2001:db8:100::/126", PoolPurpose.NODE);
+        define("gn", "2001:db8:200::/126", PoolPurpose.GENERAL_NODE);
+        Lease a = book.allocate(AddressFamily.IPV4, PoolPurpose.NODE, "a.example.net");
+        Lease b = book.allocate(AddressFamily.IPV4, PoolPurpose.NODE, "b.example.net");
+        assertEquals(Set.of("192.0.2.1", "192.0.2.2"), Set.of(a.address().getHostAddress(), b.address().getHostAddress()));
+        PoolException full = assertThrows(PoolException.class, () -> book.allocate(AddressFamily.IPV4, PoolPurpose.NODE, "c.example.net"));
+        assertEquals(PoolException.Reason.EXHAUSTED, full.reason());
+        assertTrue(full.getMessage().contains("'v4' (192.0.2.0/30)"), full.getMessage());
+        Lease g = book.allocate(AddressFamily.IPV6, PoolPurpose.GENERAL_NODE, "a.example.net>gn.example.org");
+        assertEquals("gn", g.pool());
+        assertEquals(InetAddress.getByName("2001:db8:200::1"), g.address());
+        assertFalse(written.isEmpty(), "every change is handed to the lease file");
+    }
+
+    @Test
+    void anOwnerGetsItsAddressBackRenewed() throws Exception {
+        define("v6", "2001:db8:100::/120", PoolPurpose.NODE);
+        Lease first = book.allocate(AddressFamily.IPV6, PoolPurpose.NODE, "a.example.net");
+        clock.addAndGet(100_000);
+        Lease again = book.allocate(AddressFamily.IPV6, PoolPurpose.NODE, "a.example.net");
+        assertEquals(first.address(), again.address());
+        assertTrue(again.expires().isAfter(first.expires()));
+        assertEquals(first.granted(), again.granted());
+    }
+
+    @Test
+    void missingPoolsExpiryRenewAndRelease() throws Exception {
+        assertEquals(PoolException.Reason.NO_POOL,
+                assertThrows(PoolException.class, () -> book.allocate(AddressFamily.IPV6, PoolPurpose.NODE, "x")).reason());
+        define("v4", "192.0.2.0/30", PoolPurpose.NODE);
+        Lease a = book.allocate(AddressFamily.IPV4, PoolPurpose.NODE, "a");
+        assertEquals(PoolException.Reason.NOT_LEASED, assertThrows(PoolException.class, () -> book.renew(a.address(), "b")).reason());
+        clock.addAndGet(500_000);
+        book.renew(a.address(), "a");
+        clock.addAndGet(500_000);
+        assertEquals(List.of(), book.expire(), "renewed at 500 s for 600 s: still live at 1000 s");
+        clock.addAndGet(200_000);
+        assertEquals(1, book.expire().size());
+        assertTrue(book.leaseOf(a.address()).isEmpty());
+        Lease b = book.allocate(AddressFamily.IPV4, PoolPurpose.NODE, "b");
+        assertFalse(book.release(b.address(), "a"), "only the owner releases");
+        assertTrue(book.release(b.address(), "b"));
+    }
+
+    @Test
+    void overlapsAndStrandingChangesAreRefusedNamingPoolAndField() throws Exception {
+        define("v6", "2001:db8:100::/120", PoolPurpose.NODE);
+        InvalidConfigurationException overlap = assertThrows(InvalidConfigurationException.class,
+                () -> define("other", "2001:db8:100::80/121", PoolPurpose.GENERAL_NODE));
+        assertEquals("prefix", overlap.field());
+        assertTrue(overlap.getMessage().contains("'other'") && overlap.getMessage().contains("overlaps pool 'v6'"), overlap.getMessage());
+
+        Lease l = book.allocate(AddressFamily.IPV6, PoolPurpose.NODE, "a");
+        InvalidConfigurationException shrink = assertThrows(InvalidConfigurationException.class,
+                () -> define("v6", "2001:db8:101::/120", PoolPurpose.NODE));
+        assertEquals("prefix", shrink.field());
+        assertTrue(shrink.getMessage().contains("strand 1 live lease"), shrink.getMessage());
+        assertEquals(l.address(), book.allocate(AddressFamily.IPV6, PoolPurpose.NODE, "a").address(), "the old definition stays");
+        define("v6", "2001:db8:100::/119", PoolPurpose.NODE); // growing keeps every lease inside: accepted
+    }
+
+    @Test
+    void badDefinitionsNameTheirField() {
+        assertEquals("name", assertThrows(InvalidConfigurationException.class,
+                () -> PoolSettings.from(config("Bad Name", "2001:db8::/64", PoolPurpose.NODE, 600))).field());
+        assertEquals("prefix", assertThrows(InvalidConfigurationException.class,
+                () -> PoolSettings.from(config("p", "2001:db8::1/64", PoolPurpose.NODE, 600))).field());
+        assertEquals("prefix", assertThrows(InvalidConfigurationException.class,
+                () -> PoolSettings.from(config("p", "192.0.2.0/31", PoolPurpose.NODE, 600))).field());
+        assertEquals("leaseTimeSeconds", assertThrows(InvalidConfigurationException.class,
+                () -> PoolSettings.from(config("p", "192.0.2.0/24", PoolPurpose.NODE, 5))).field());
+    }
+
+    @Test
+    void aLargePoolHandsOutDistinctAddressesAndWrapsToFreedOnes() throws Exception {
+        define("v4", "198.51.100.0/24", PoolPurpose.NODE);
+        Set<InetAddress> seen = new HashSet<>();
+        List<Lease> all = new ArrayList<>();
+        for (int i = 0; i < 254; i++) {
+            Lease l = book.allocate(AddressFamily.IPV4, PoolPurpose.NODE, "n" + i);
+            assertTrue(seen.add(l.address()));
+            all.add(l);
+        }
+        assertThrows(PoolException.class, () -> book.allocate(AddressFamily.IPV4, PoolPurpose.NODE, "late"));
+        book.release(all.get(17).address(), "n17");
+        assertEquals(all.get(17).address(), book.allocate(AddressFamily.IPV4, PoolPurpose.NODE, "late").address());
+        assertNotEquals(0, written.size());
+    }
+
+    @Test
+    void theLeaseFileRoundTripsAndRefusesATruncatedCopy(@TempDir Path dir) throws Exception {
+        LeaseStore store = new LeaseStore(dir.resolve("leases.txt"));
+        define("v6", "2001:db8:100::/120", PoolPurpose.NODE);
+        book.allocate(AddressFamily.IPV6, PoolPurpose.NODE, "a.example.net");
+        book.allocate(AddressFamily.IPV6, PoolPurpose.NODE, "owner with spaces>and/slashes");
+        store.write(book.leases());
+        assertEquals(book.leases(), store.read());
+        List<String> lines = Files.readAllLines(dir.resolve("leases.txt"));
+        Files.write(dir.resolve("leases.txt"), lines.subList(0, lines.size() - 1));
+        assertThrows(LeaseStore.CorruptLeasesException.class, store::read);
+        Files.writeString(dir.resolve("leases.txt"), "ntmgate-leases 1\nnot a lease\nend 1\n");
+        assertThrows(LeaseStore.CorruptLeasesException.class, store::read);
+    }
+}

@@ -1,0 +1,96 @@
+package org.ntmgate.policy.impl;
+
+import java.util.Map;
+
+import org.ntmgate.api.config.ConfigurationEvents;
+import org.ntmgate.api.config.InvalidConfigurationException;
+import org.ntmgate.api.policy.RelayDecision;
+import org.ntmgate.api.policy.RelayLimits;
+import org.ntmgate.api.policy.RelayPolicy;
+import org.ntmgate.api.policy.RelayRequest;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link RelayPolicy} service from configuration {@code org.ntmgate.policy}. Decisions take no lock and do no
+ * I/O (the DC asks on its signalling path); a change applies at once; a refused change keeps the previous policy.
+ */
+@Component(service = RelayPolicy.class, configurationPid = PolicySettings.PID, immediate = true)
+@Designate(ocd = PolicyConfig.class)
+public class RelayPolicyComponent implements RelayPolicy {
+    private static final Logger LOG = LoggerFactory.getLogger(RelayPolicyComponent.class);
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile EventAdmin eventAdmin;
+
+    private volatile PolicySettings settings = PolicySettings.OPEN;
+
+    @Activate
+    @Modified
+    void configure(PolicyConfig config) {
+        try {
+            settings = PolicySettings.from(config);
+            LOG.info("Relay policy: {} relay(s) allowed ({}), {} allow and {} deny destination rules, {} denied node rules, limits {}",
+                    settings.allowedRelays().isEmpty() ? "all" : settings.allowedRelays().size(), settings.allowedRelays(),
+                    settings.allow().size(), settings.deny().size(), settings.denyNodes().size(), settings.limits());
+        } catch (InvalidConfigurationException e) {
+            LOG.error("Configuration refused: {}. The previous relay policy stays in force", e.getMessage());
+            EventAdmin ea = eventAdmin;
+            if (ea != null) {
+                ea.postEvent(new Event(ConfigurationEvents.TOPIC_REFUSED, Map.of(ConfigurationEvents.PID, e.pid(),
+                        ConfigurationEvents.FIELD, e.field(), ConfigurationEvents.MESSAGE, e.getMessage())));
+            }
+        }
+    }
+
+    @Override
+    public RelayDecision decide(RelayRequest r) {
+        return decide(settings, r);
+    }
+
+    static RelayDecision decide(PolicySettings s, RelayRequest r) {
+        if (!s.allowedRelays().isEmpty() && !s.allowedRelays().contains(r.relayId())) {
+            return RelayDecision.deny("relay '" + r.relayId() + "' is not in allowedRelays");
+        }
+        for (Rule rule : s.denyNodes()) {
+            if (rule.matchesName(r.nodeFqdn())) {
+                return RelayDecision.deny("node " + r.nodeFqdn() + " matches denyNodes entry '" + rule + "'");
+            }
+        }
+        for (Rule rule : s.deny()) {
+            if (rule.matchesName(r.destinationFqdn()) || rule.matchesAddress(r.destination())) {
+                return RelayDecision.deny("destination " + describe(r) + " matches denyDestinations entry '" + rule + "'");
+            }
+        }
+        if (!s.allow().isEmpty()) {
+            for (Rule rule : s.allow()) {
+                if (rule.matchesName(r.destinationFqdn()) || rule.matchesAddress(r.destination())) {
+                    return RelayDecision.allow("destination " + describe(r) + " matches allowDestinations entry '" + rule + "'",
+                            s.limits());
+                }
+            }
+            return RelayDecision.deny("destination " + describe(r) + " matches no allowDestinations entry");
+        }
+        return RelayDecision.allow("no rule restricts " + describe(r), s.limits());
+    }
+
+    private static String describe(RelayRequest r) {
+        String name = r.destinationFqdn() == null ? "" : r.destinationFqdn();
+        String addr = r.destination() == null ? "" : r.destination().getHostAddress();
+        return name.isEmpty() ? addr : addr.isEmpty() ? name : name + " (" + addr + ")";
+    }
+
+    @Override
+    public RelayLimits limitsFor(String nodeFqdn) {
+        return settings.limits();
+    }
+}

@@ -1,19 +1,15 @@
 package org.ntmgate.console.impl;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Dictionary;
 import java.util.Hashtable;
 
+import org.ntmgate.storage.AtomicFile;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -71,19 +67,7 @@ public class ConsoleCredentials {
 
     /** Writes atomically, with mode 0600 from the first byte: no moment where others could read the file. */
     static void writeOwnerOnly(Path file, String content) throws IOException {
-        Path dir = file.getParent();
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        try {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (FileAlreadyExistsException e) {
-            throw new IOException("could not create " + tmp + " exclusively", e);
-        }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.write(StandardCharsets.UTF_8.encode(content));
-            ch.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        AtomicFile.write(file, out -> out.write(bytes), PosixFilePermissions.fromString("rw-------"));
     }
 }

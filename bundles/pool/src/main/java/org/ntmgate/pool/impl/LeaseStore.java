@@ -4,22 +4,20 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.ntmgate.api.pool.Lease;
+import org.ntmgate.storage.AtomicFile;
 
 /**
  * The lease file in the bundle's data area: a header line {@code ntmgate-leases 1}, then one lease per line
  * ({@code address pool owner granted-millis expires-millis}, owner URL-encoded), then {@code end N}. Written whole
- * and atomically (temporary file, fsync, rename, fsync of the folder) after every change, so an answered
+ * and atomically ({@link AtomicFile}) after every change, so an answered
  * allocation is on disk. A file that fails any check is never half-loaded: {@link CorruptLeasesException}.
  */
 final class LeaseStore {
@@ -50,18 +48,8 @@ final class LeaseStore {
                     .append(' ').append(l.expires().toEpochMilli()).append('\n');
         }
         sb.append("end ").append(leases.size()).append('\n');
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(StandardCharsets.UTF_8.encode(sb.toString()));
-            ch.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException e) {
-            // a file system that cannot open folders: the rename is as durable as it makes it
-        }
+        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+        AtomicFile.write(file, out -> out.write(bytes));
     }
 
     List<Lease> read() throws IOException, CorruptLeasesException {
@@ -93,8 +81,6 @@ final class LeaseStore {
     }
 
     Path setAside(long nowMillis) throws IOException {
-        Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + nowMillis);
-        Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
-        return aside;
+        return AtomicFile.setAside(file, nowMillis);
     }
 }

@@ -1,18 +1,13 @@
 package org.ntmgate.table.impl;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32;
@@ -22,6 +17,7 @@ import java.util.zip.CheckedOutputStream;
 import org.ntmgate.api.net.Endpoint;
 import org.ntmgate.api.table.EntryKind;
 import org.ntmgate.api.table.EntryOwner;
+import org.ntmgate.storage.AtomicFile;
 
 /**
  * The table's snapshot file in the bundle's data area.
@@ -31,9 +27,7 @@ import org.ntmgate.api.table.EntryOwner;
  * used millis, i64 idle timeout millis, four i64 counters (packets and bytes to real, to virtual); a side is u8
  * address length (4 or 16), the address, u16 port. A CRC-32 of everything before it ends the file.
  *
- * <p>Writing is atomic: the snapshot goes to a temporary file in the same folder, is forced to disk, and is then
- * renamed over the old one, and the folder is forced too; a crash at any point leaves either the old or the new
- * snapshot whole. A snapshot that fails any check is never half-loaded: {@link CorruptSnapshotException}.
+ * <p>Writing is atomic ({@link AtomicFile}): a crash at any point leaves either the old or the new snapshot whole. A snapshot that fails any check is never half-loaded: {@link CorruptSnapshotException}.
  */
 final class SnapshotStore {
     private static final int MAGIC = 0x4E544D54; // "NTMT"
@@ -64,12 +58,9 @@ final class SnapshotStore {
     }
 
     void write(long lastId, List<Entry> entries) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        AtomicFile.write(file, raw -> {
             CRC32 crc = new CRC32();
-            BufferedOutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-            DataOutputStream out = new DataOutputStream(new CheckedOutputStream(buffered, crc));
+            DataOutputStream out = new DataOutputStream(new CheckedOutputStream(raw, crc));
             out.writeInt(MAGIC);
             out.writeShort(VERSION);
             out.writeLong(lastId);
@@ -91,13 +82,8 @@ final class SnapshotStore {
             }
             out.flush();
             // The checksum covers what came before it, so it is written past the CheckedOutputStream.
-            DataOutputStream tail = new DataOutputStream(buffered);
-            tail.writeInt((int) crc.getValue());
-            tail.flush();
-            ch.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        forceDirectory(file.getParent());
+            new DataOutputStream(raw).writeInt((int) crc.getValue());
+        });
     }
 
     private static void writeSide(DataOutputStream out, Endpoint side) throws IOException {
@@ -105,14 +91,6 @@ final class SnapshotStore {
         out.writeByte(a.length);
         out.write(a);
         out.writeShort(side.port());
-    }
-
-    private static void forceDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Some file systems cannot open a folder for reading; the rename is then as durable as they make it.
-        }
     }
 
     /** Reads the snapshot; {@code null} when there is none. */
@@ -187,8 +165,6 @@ final class SnapshotStore {
 
     /** Moves a corrupt snapshot aside, keeping it for diagnosis; returns where it went. */
     Path setAside(long nowMillis) throws IOException {
-        Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + nowMillis);
-        Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
-        return aside;
+        return AtomicFile.setAside(file, nowMillis);
     }
 }

@@ -32,13 +32,16 @@ public final class MessageCodec {
     }
 
     /**
-     * Appends {@code m} to {@code out}, MACed with {@code key}; {@code key} is null only for LOGIN_REQUEST, whose
-     * key id is 0 and MAC field zeros (4.2). Returns the encoded length.
+     * Appends {@code m} to {@code out}, MACed with {@code key}; {@code key} is null for LOGIN_REQUEST and for keyless
+     * ERRORs, whose key id is 0 and MAC field zeros (4.2, 9.2). Returns the encoded length.
      */
     public int encode(Message m, MacKey key, ByteBuf out) {
-        boolean keyless = m.type() == MessageType.LOGIN_REQUEST;
-        if (keyless != (key == null)) {
-            throw new IllegalArgumentException(keyless ? "LOGIN_REQUEST carries no key" : m.type() + " needs a key");
+        boolean keyless = key == null;
+        if (keyless && !mayBeKeyless(m.type())) {
+            throw new IllegalArgumentException(m.type() + " needs a key");
+        }
+        if (!keyless && m.type() == MessageType.LOGIN_REQUEST) {
+            throw new IllegalArgumentException("LOGIN_REQUEST carries no key");
         }
         if (!keyless && key.id() != m.keyId()) {
             throw new IllegalArgumentException("message names key " + Integer.toUnsignedString(m.keyId(), 16)
@@ -84,6 +87,11 @@ public final class MessageCodec {
         }
     }
 
+    /** LOGIN_REQUEST has no key; an ERROR may have none (protocol.md 9.2): its receiver only ever gives up on it. */
+    private static boolean mayBeKeyless(MessageType type) {
+        return type == MessageType.LOGIN_REQUEST || type == MessageType.ERROR;
+    }
+
     /** The key id of a datagram that at least holds a header, or 0: for lookups before decoding. */
     public static int peekKeyId(ByteBuf in) {
         return in.readableBytes() >= HEADER_LENGTH ? in.getInt(in.readerIndex() + 24) : 0;
@@ -95,6 +103,51 @@ public final class MessageCodec {
      * with {@link ReplayWindow}, because it depends on the sender.
      */
     public Message decode(ByteBuf in, KeyLookup keys) throws WireDecodeException {
+        MessageType type = frame(in);
+        int start = in.readerIndex();
+        long id = in.getLong(start + 16);
+        int keyId = in.getInt(start + 24);
+        if (type == MessageType.LOGIN_REQUEST && keyId != 0) {
+            throw new WireDecodeException(WireDecodeException.Reason.UNKNOWN_KEY, "LOGIN_REQUEST names a key");
+        }
+        if (keyId != 0 || !mayBeKeyless(type)) {
+            MacKey key = keyId == 0 ? null : keys.find(keyId, type, id);
+            if (key == null) {
+                throw new WireDecodeException(WireDecodeException.Reason.UNKNOWN_KEY, "unknown key " + Integer.toUnsignedString(keyId, 16));
+            }
+            if (!verifies(in, key)) {
+                throw new WireDecodeException(WireDecodeException.Reason.BAD_MAC, type + ": MAC does not verify");
+            }
+        }
+        return parse(in, type);
+    }
+
+    /**
+     * Reads a LOGIN_CHALLENGE without checking its MAC: the node needs the salt inside to derive the key that checks
+     * it (protocol.md 4.3). The caller must then call {@link #verifies} on the same bytes and discard the challenge
+     * if it fails. Any other type is refused.
+     */
+    public Message decodeChallenge(ByteBuf in) throws WireDecodeException {
+        MessageType type = frame(in);
+        if (type != MessageType.LOGIN_CHALLENGE) {
+            throw new WireDecodeException(WireDecodeException.Reason.UNKNOWN_TYPE, type + " is not a LOGIN_CHALLENGE");
+        }
+        return parse(in, type);
+    }
+
+    /** True when the MAC of the framed message filling {@code in}'s readable bytes verifies with {@code key}. */
+    public boolean verifies(ByteBuf in, MacKey key) {
+        int start = in.readerIndex();
+        int length = in.readableBytes();
+        if (length < MIN_LENGTH) {
+            return false;
+        }
+        mac(key, in, start, length - MAC_LENGTH);
+        return constantTimeEquals(in, start + length - MAC_LENGTH);
+    }
+
+    /** The checks of protocol.md 10.2 before any key is involved: size, version, Length, type. */
+    private static MessageType frame(ByteBuf in) throws WireDecodeException {
         int start = in.readerIndex();
         int size = in.readableBytes();
         if (size < MIN_LENGTH) {
@@ -112,24 +165,15 @@ public final class MessageCodec {
         if (type == null) {
             throw new WireDecodeException(WireDecodeException.Reason.UNKNOWN_TYPE, "type " + in.getUnsignedByte(start + 1));
         }
-        long id = in.getLong(start + 16);
-        int keyId = in.getInt(start + 24);
-        if (type == MessageType.LOGIN_REQUEST) {
-            if (keyId != 0) {
-                throw new WireDecodeException(WireDecodeException.Reason.UNKNOWN_KEY, "LOGIN_REQUEST names a key");
-            }
-        } else {
-            MacKey key = keyId == 0 ? null : keys.find(keyId, type, id);
-            if (key == null) {
-                throw new WireDecodeException(WireDecodeException.Reason.UNKNOWN_KEY, "unknown key " + Integer.toUnsignedString(keyId, 16));
-            }
-            mac(key, in, start, length - MAC_LENGTH);
-            if (!constantTimeEquals(in, start + length - MAC_LENGTH)) {
-                throw new WireDecodeException(WireDecodeException.Reason.BAD_MAC, type + ": MAC does not verify");
-            }
-        }
-        Message.Builder b = Message.builder(type).flags(first & 0x0F).transactionId(in.getInt(start + 4))
-                .sequence(in.getLong(start + 8)).id(id).keyId(keyId);
+        return type;
+    }
+
+    /** The header fields and TLVs of a framed message (2.2). */
+    private static Message parse(ByteBuf in, MessageType type) throws WireDecodeException {
+        int start = in.readerIndex();
+        int length = in.readableBytes();
+        Message.Builder b = Message.builder(type).flags(in.getUnsignedByte(start) & 0x0F).transactionId(in.getInt(start + 4))
+                .sequence(in.getLong(start + 8)).id(in.getLong(start + 16)).keyId(in.getInt(start + 24));
         Set<Integer> seen = new HashSet<>();
         int at = start + HEADER_LENGTH;
         int end = start + length - MAC_LENGTH;

@@ -40,8 +40,8 @@ public final class TlvType {
 
     /** Length of a SEALED_KEY value: key id, lifetime, nonce, 32 sealed key bytes, tag (5.3). */
     public static final int SEALED_KEY_LENGTH = 4 + 4 + 12 + 32 + 16;
-    /** Smallest TICKET: key id, nonce, node id, expiry, FQDN length, a 1-byte FQDN, K_nd, tag (4.4). */
-    public static final int TICKET_MIN_LENGTH = 4 + 12 + 8 + 8 + 1 + 1 + 32 + 16;
+    /** Smallest TICKET: key id, nonce, node id, expiry, FQDN length, a 1-byte FQDN, K_nd id, K_nd, tag (4.4). */
+    public static final int TICKET_MIN_LENGTH = 4 + 12 + 8 + 8 + 1 + 1 + 4 + 32 + 16;
     public static final int TICKET_MAX_LENGTH = TICKET_MIN_LENGTH - 1 + 253;
 
     public static boolean isCritical(int type) {

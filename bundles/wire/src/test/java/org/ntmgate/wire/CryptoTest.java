@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HexFormat;
 
@@ -116,5 +117,23 @@ class CryptoTest {
         assertEquals(a, PathIds.pathId(secret, "gn.example.org", "mn.example.net"));
         assertNotEquals(a, PathIds.pathId(secret, "mn.example.net", "gn2.example.org"));
         assertNotEquals(a, PathIds.pathId(new byte[32], "mn.example.net", "gn.example.org"));
+    }
+
+    @Test
+    void aTicketOpensOnlyWithTheAsDcKeyAndBeforeItsExpiry() throws Exception {
+        java.time.Instant now = java.time.Instant.ofEpochSecond(1_800_000_000L);
+        Ticket t = new Ticket(0x42, now.plusSeconds(3600), "mn.example.net", 0x77, Samples.SEALED);
+        byte[] sealed = t.seal(9, Samples.KEY);
+        assertTrue(sealed.length >= TlvType.TICKET_MIN_LENGTH && sealed.length <= TlvType.TICKET_MAX_LENGTH);
+        Ticket back = Ticket.open(sealed, id -> id == 9 ? Samples.KEY : null, now);
+        assertEquals(0x42, back.nodeId());
+        assertEquals("mn.example.net", back.fqdn());
+        assertEquals(0x77, back.sessionKeyId());
+        assertArrayEquals(Samples.SEALED, back.sessionKey());
+        assertEquals(WireDecodeException.Reason.UNKNOWN_KEY,
+                assertThrows(WireDecodeException.class, () -> Ticket.open(sealed, id -> null, now)).reason());
+        assertEquals(WireDecodeException.Reason.BAD_TAG,
+                assertThrows(WireDecodeException.class, () -> Ticket.open(sealed, id -> new byte[32], now)).reason());
+        assertThrows(WireDecodeException.class, () -> Ticket.open(sealed, id -> Samples.KEY, now.plusSeconds(3601)));
     }
 }

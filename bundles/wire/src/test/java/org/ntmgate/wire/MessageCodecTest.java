@@ -61,7 +61,13 @@ class MessageCodecTest {
     }
 
     @Test
-    void onlyLoginRequestIsKeyless() throws Exception {
+    void keylessErrorsDecodeWithoutAKey() throws Exception {
+        Message err = Message.builder(MessageType.ERROR).transactionId(5).sequence(1).u16(TlvType.ERROR_CODE, 4).build();
+        assertEquals(err, decode(encode(err, null), (id, t, n) -> null));
+    }
+
+    @Test
+    void onlyLoginRequestAndErrorsAreKeyless() throws Exception {
         Message login = Samples.of(MessageType.LOGIN_REQUEST);
         assertEquals(login, decode(encode(login, null), (id, t, n) -> null));
         Message keepalive = Samples.of(MessageType.KEEPALIVE).toBuilder().keyId(0).build();
@@ -135,5 +141,17 @@ class MessageCodecTest {
                 // the one exception allowed
             }
         }
+    }
+
+    @Test
+    void aChallengeIsReadFirstAndItsMacCheckedAfter() throws Exception {
+        byte[] bytes = encode(Samples.of(MessageType.LOGIN_CHALLENGE), Samples.MAC_KEY);
+        Message challenge = codec.decodeChallenge(Unpooled.wrappedBuffer(bytes));
+        assertEquals(Samples.of(MessageType.LOGIN_CHALLENGE), challenge);
+        assertEquals(true, codec.verifies(Unpooled.wrappedBuffer(bytes), Samples.MAC_KEY));
+        assertEquals(false, codec.verifies(Unpooled.wrappedBuffer(bytes), new MacKey(Samples.MAC_KEY.id(), new byte[32])));
+        byte[] other = encode(Samples.of(MessageType.KEEPALIVE), Samples.MAC_KEY);
+        assertEquals(WireDecodeException.Reason.UNKNOWN_TYPE,
+                assertThrows(WireDecodeException.class, () -> codec.decodeChallenge(Unpooled.wrappedBuffer(other))).reason());
     }
 }

@@ -15,11 +15,11 @@ public final class WireCounters {
         }
     }
 
-    void drop(WireDecodeException.Reason reason) {
+    public void drop(WireDecodeException.Reason reason) {
         dropped.get(reason).increment();
     }
 
-    void accept() {
+    public void accept() {
         accepted.increment();
     }
 

@@ -1,0 +1,146 @@
+package org.ntmgate.as.impl;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import org.ntmgate.storage.AtomicFile;
+
+/**
+ * The accounts, kept in {@code accounts.txt} (mode 0600, written whole and atomically after every change; the
+ * derived keys are password-equivalent, protocol.md 4.1): header {@code ntmgate-accounts 1}, one account per line
+ * ({@code fqdn node-id salt iterations key enabled}, hex), {@code end N}.
+ */
+final class AccountBook {
+    private static final String HEADER = "ntmgate-accounts 1";
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final Map<String, Account> accounts = new TreeMap<>();
+    private final Path file;
+
+    AccountBook(Path file) {
+        this.file = file;
+    }
+
+    static final class CorruptAccountsException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        CorruptAccountsException(String message) {
+            super(message);
+        }
+    }
+
+    /** Normalises and checks a node name; IllegalArgumentException names what is wrong. */
+    static String fqdn(String name) {
+        String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        if (n.endsWith(".")) {
+            n = n.substring(0, n.length() - 1);
+        }
+        if (n.length() > 253 || !n.matches("[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)+")) {
+            throw new IllegalArgumentException("'" + name + "' is not a fully qualified domain name");
+        }
+        return n;
+    }
+
+    synchronized void load() throws IOException, CorruptAccountsException {
+        accounts.clear();
+        if (file == null || !Files.exists(file)) {
+            return;
+        }
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty() || !lines.get(0).equals(HEADER) || !lines.get(lines.size() - 1).equals("end " + (lines.size() - 2))) {
+            throw new CorruptAccountsException("header or end line missing (truncated?)");
+        }
+        for (int i = 1; i < lines.size() - 1; i++) {
+            String[] f = lines.get(i).split(" ");
+            try {
+                if (f.length != 6) {
+                    throw new IllegalArgumentException("6 fields");
+                }
+                Account a = new Account(fqdn(f[0]), Long.parseUnsignedLong(f[1], 16), HEX.parseHex(f[2]), Integer.parseInt(f[3]),
+                        HEX.parseHex(f[4]), Boolean.parseBoolean(f[5]));
+                if (a.key().length != 32 || a.iterations() < 1) {
+                    throw new IllegalArgumentException("a 32-byte key and a positive iteration count");
+                }
+                accounts.put(a.fqdn(), a);
+            } catch (IllegalArgumentException e) {
+                throw new CorruptAccountsException("line " + (i + 1) + ": " + e.getMessage());
+            }
+        }
+    }
+
+    synchronized Optional<Account> find(String fqdn) {
+        return Optional.ofNullable(accounts.get(fqdn));
+    }
+
+    synchronized List<Account> list() {
+        return new ArrayList<>(accounts.values());
+    }
+
+    /** Adds an account, or sets a new password on an existing one (its node id stays). */
+    synchronized Account put(String name, String password, int iterations) throws IOException {
+        String n = fqdn(name);
+        if (password == null || password.length() < 8) {
+            throw new IllegalArgumentException("a password has at least 8 characters");
+        }
+        byte[] salt = Passwords.newSalt();
+        Account old = accounts.get(n);
+        Account a = new Account(n, old != null ? old.nodeId() : Passwords.newNodeId(), salt, iterations,
+                Passwords.derive(password, salt, iterations), old == null || old.enabled());
+        return change(n, a);
+    }
+
+    synchronized boolean remove(String name) throws IOException {
+        String n = fqdn(name);
+        if (!accounts.containsKey(n)) {
+            return false;
+        }
+        change(n, null);
+        return true;
+    }
+
+    synchronized boolean enable(String name, boolean enabled) throws IOException {
+        Account a = accounts.get(fqdn(name));
+        if (a == null) {
+            return false;
+        }
+        change(a.fqdn(), a.withEnabled(enabled));
+        return true;
+    }
+
+    /** Applies a change in memory only once it is on disk. */
+    private Account change(String n, Account a) throws IOException {
+        Map<String, Account> next = new TreeMap<>(accounts);
+        if (a == null) {
+            next.remove(n);
+        } else {
+            next.put(n, a);
+        }
+        if (file != null) {
+            StringBuilder sb = new StringBuilder(HEADER).append('\n');
+            for (Account x : next.values()) {
+                sb.append(x.fqdn()).append(' ').append(Long.toHexString(x.nodeId())).append(' ').append(HEX.formatHex(x.salt()))
+                        .append(' ').append(x.iterations()).append(' ').append(HEX.formatHex(x.key())).append(' ')
+                        .append(x.enabled()).append('\n');
+            }
+            sb.append("end ").append(next.size()).append('\n');
+            byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+            AtomicFile.write(file, out -> out.write(bytes), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        }
+        accounts.clear();
+        accounts.putAll(next);
+        return a;
+    }
+
+    Path file() {
+        return file;
+    }
+}

@@ -1,0 +1,222 @@
+package org.ntmgate.as.impl;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.felix.service.command.Descriptor;
+import org.ntmgate.api.config.ConfigurationEvents;
+import org.ntmgate.api.config.InvalidConfigurationException;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Account Server role: present only when PID {@code org.ntmgate.as} is configured. Serves logins on UDP and
+ * offers the account commands (scope {@code as}). A refused configuration keeps the previous one serving.
+ */
+@Component(service = AccountServerComponent.class, configurationPid = AccountServerComponent.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, property = { "osgi.command.scope=as",
+                "osgi.command.function=add", "osgi.command.function=passwd", "osgi.command.function=remove",
+                "osgi.command.function=enable", "osgi.command.function=disable", "osgi.command.function=list",
+                "osgi.command.function=status" })
+@Designate(ocd = AsConfig.class)
+public class AccountServerComponent {
+    static final String PID = "org.ntmgate.as";
+    private static final Logger LOG = LoggerFactory.getLogger(AccountServerComponent.class);
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile EventAdmin eventAdmin;
+
+    private AccountBook accounts;
+    private LoginServer server;
+    private LoginServer.Settings settings;
+    private InetSocketAddress bound;
+
+    @Activate
+    void activate(BundleContext context, AsConfig config) {
+        File f = context.getDataFile("accounts.txt");
+        accounts = new AccountBook(f == null ? null : f.toPath().toAbsolutePath());
+        try {
+            accounts.load();
+            LOG.info("Account Server: {} accounts from {}", accounts.list().size(), accounts.file());
+        } catch (AccountBook.CorruptAccountsException e) {
+            try {
+                LOG.error("Account file {} is corrupt ({}); moved it to {}; starting without accounts", accounts.file(), e.getMessage(),
+                        org.ntmgate.storage.AtomicFile.setAside(accounts.file(), System.currentTimeMillis()));
+            } catch (IOException io) {
+                LOG.error("Account file {} is corrupt ({}) and could not be moved aside: {}", accounts.file(), e.getMessage(), io.toString());
+            }
+        } catch (IOException e) {
+            LOG.error("Could not read account file {}: {}", accounts.file(), e.toString());
+        }
+        configure(config);
+    }
+
+    @Modified
+    synchronized void configure(AsConfig config) {
+        LoginServer.Settings next;
+        try {
+            next = validate(config);
+        } catch (InvalidConfigurationException e) {
+            LOG.error("Configuration refused: {}.{}", e.getMessage(), server == null ? " The Account Server is not serving." : " The previous configuration keeps serving.");
+            EventAdmin ea = eventAdmin;
+            if (ea != null) {
+                ea.postEvent(new Event(ConfigurationEvents.TOPIC_REFUSED, Map.of(ConfigurationEvents.PID, e.pid(),
+                        ConfigurationEvents.FIELD, e.field(), ConfigurationEvents.MESSAGE, e.getMessage())));
+            }
+            return;
+        }
+        stopServer();
+        try {
+            server = new LoginServer(accounts, next, System::currentTimeMillis);
+            bound = server.start();
+            settings = next;
+            LOG.info("Account Server serving logins on udp {}", bound);
+        } catch (Exception e) {
+            LOG.error("Account Server could not listen on udp {}: {}", next.bind(), e.toString());
+            stopServer();
+        }
+    }
+
+    static LoginServer.Settings validate(AsConfig c) {
+        InetAddress address;
+        try {
+            String a = c.bindAddress() == null ? "" : c.bindAddress().trim();
+            if (!a.matches("[0-9a-fA-F:.]+")) {
+                throw new IllegalArgumentException("not numeric");
+            }
+            address = InetAddress.getByName(a);
+        } catch (Exception e) {
+            throw new InvalidConfigurationException(PID, "bindAddress", "must be a numeric IPv4 or IPv6 address, not '" + c.bindAddress() + "'");
+        }
+        if (c.port() < 0 || c.port() > 65535) {
+            throw new InvalidConfigurationException(PID, "port", "must be 0..65535, not " + c.port());
+        }
+        if (c.asDcKeyId() == 0) {
+            throw new InvalidConfigurationException(PID, "asDcKeyId", "must not be 0");
+        }
+        byte[] key;
+        try {
+            key = HexFormat.of().parseHex(c.asDcKey() == null ? "" : c.asDcKey().trim());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(PID, "asDcKey", "must be 64 hexadecimal digits");
+        }
+        if (key.length != 32) {
+            throw new InvalidConfigurationException(PID, "asDcKey", "must be 64 hexadecimal digits (32 bytes), not " + key.length * 2);
+        }
+        if (c.ticketLifetimeSeconds() < 60 || c.ticketLifetimeSeconds() > 86_400) {
+            throw new InvalidConfigurationException(PID, "ticketLifetimeSeconds", "must be 60..86400, not " + c.ticketLifetimeSeconds());
+        }
+        if (c.iterations() < 100_000) {
+            throw new InvalidConfigurationException(PID, "iterations", "must be at least 100000, not " + c.iterations());
+        }
+        if (c.loginRequestsPerSecond() < 1 || c.loginBurst() < 1) {
+            throw new InvalidConfigurationException(PID, c.loginRequestsPerSecond() < 1 ? "loginRequestsPerSecond" : "loginBurst",
+                    "must be at least 1");
+        }
+        return new LoginServer.Settings(new InetSocketAddress(address, c.port()), c.asDcKeyId(), key,
+                Duration.ofSeconds(c.ticketLifetimeSeconds()), c.iterations(), c.loginRequestsPerSecond(), c.loginBurst());
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        stopServer();
+    }
+
+    private void stopServer() {
+        if (server != null) {
+            server.close();
+            server = null;
+            bound = null;
+        }
+    }
+
+    private int iterations() {
+        return settings != null ? settings.iterations() : Passwords.DEFAULT_ITERATIONS;
+    }
+
+    @Descriptor("add an account (node FQDN and password, at least 8 characters)")
+    public String add(@Descriptor("node FQDN") String fqdn, @Descriptor("password") String password) {
+        try {
+            if (accounts.find(AccountBook.fqdn(fqdn)).isPresent()) {
+                return "account " + fqdn + " exists; use as:passwd to change its password";
+            }
+            Account a = accounts.put(fqdn, password, iterations());
+            return "added " + a.fqdn() + " (node " + Long.toHexString(a.nodeId()) + ")";
+        } catch (IllegalArgumentException | IOException e) {
+            return "refused: " + e.getMessage();
+        }
+    }
+
+    @Descriptor("set a new password on an account")
+    public String passwd(@Descriptor("node FQDN") String fqdn, @Descriptor("new password") String password) {
+        try {
+            if (accounts.find(AccountBook.fqdn(fqdn)).isEmpty()) {
+                return "no account " + fqdn;
+            }
+            accounts.put(fqdn, password, iterations());
+            return "password of " + fqdn + " changed";
+        } catch (IllegalArgumentException | IOException e) {
+            return "refused: " + e.getMessage();
+        }
+    }
+
+    @Descriptor("remove an account")
+    public String remove(@Descriptor("node FQDN") String fqdn) {
+        try {
+            return accounts.remove(fqdn) ? "removed " + fqdn : "no account " + fqdn;
+        } catch (IllegalArgumentException | IOException e) {
+            return "refused: " + e.getMessage();
+        }
+    }
+
+    @Descriptor("allow an account to log in")
+    public String enable(@Descriptor("node FQDN") String fqdn) {
+        return setEnabled(fqdn, true);
+    }
+
+    @Descriptor("stop an account from logging in (it is kept)")
+    public String disable(@Descriptor("node FQDN") String fqdn) {
+        return setEnabled(fqdn, false);
+    }
+
+    private String setEnabled(String fqdn, boolean enabled) {
+        try {
+            return accounts.enable(fqdn, enabled) ? fqdn + (enabled ? " enabled" : " disabled") : "no account " + fqdn;
+        } catch (IllegalArgumentException | IOException e) {
+            return "refused: " + e.getMessage();
+        }
+    }
+
+    @Descriptor("list the accounts")
+    public String list() {
+        return accounts.list().stream().map(a -> String.format("%-40s node %016x %s", a.fqdn(), a.nodeId(), a.enabled() ? "enabled" : "DISABLED"))
+                .collect(Collectors.joining("\n", "", "\n" + accounts.list().size() + " accounts"));
+    }
+
+    @Descriptor("where the Account Server listens, and its counters")
+    public synchronized String status() {
+        if (server == null) {
+            return "not serving (see the log for the refused configuration)";
+        }
+        return "serving on udp " + bound + "; logins " + server.logins() + ", failed " + server.failures() + ", rate-limited "
+                + server.rateLimited() + ", malformed or unauthentic datagrams " + server.counters().droppedTotal();
+    }
+}

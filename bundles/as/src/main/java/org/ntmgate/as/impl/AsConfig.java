@@ -1,0 +1,35 @@
+package org.ntmgate.as.impl;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration PID {@code org.ntmgate.as}: the Account Server runs only on gateways configured to be one. */
+@ObjectClassDefinition(name = "ntmgate Account Server",
+        description = "Accounts and login of NTM nodes (docs/protocol.md section 4). Accounts: Gogo 'as:add', 'as:list'.")
+public @interface AsConfig {
+    @AttributeDefinition(name = "Bind address", description = "Address the login socket listens on.")
+    String bindAddress() default "0.0.0.0";
+
+    @AttributeDefinition(name = "Port", min = "0", max = "65535", description = "UDP port (protocol.md 1.3); 0 picks a free one.")
+    int port() default 4710;
+
+    @AttributeDefinition(name = "AS-DC key id", min = "1", description = "Key id of the key shared with the DCs (K_ad).")
+    int asDcKeyId() default 1;
+
+    @AttributeDefinition(name = "AS-DC key", type = AttributeType.PASSWORD,
+            description = "K_ad: 64 hex digits (32 bytes), the same on the DCs that accept this AS's tickets.")
+    String asDcKey();
+
+    @AttributeDefinition(name = "Ticket lifetime (seconds)", min = "60", max = "86400")
+    long ticketLifetimeSeconds() default 3600;
+
+    @AttributeDefinition(name = "PBKDF2 iterations for new passwords", min = "100000")
+    int iterations() default Passwords.DEFAULT_ITERATIONS;
+
+    @AttributeDefinition(name = "Login requests per second per address", min = "1")
+    int loginRequestsPerSecond() default 10;
+
+    @AttributeDefinition(name = "Login request burst per address", min = "1")
+    int loginBurst() default 20;
+}

@@ -1,0 +1,263 @@
+package org.ntmgate.as.impl;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import org.ntmgate.wire.KeySealer;
+import org.ntmgate.wire.MacKey;
+import org.ntmgate.wire.Message;
+import org.ntmgate.wire.MessageCodec;
+import org.ntmgate.wire.MessageType;
+import org.ntmgate.wire.Ticket;
+import org.ntmgate.wire.TlvType;
+import org.ntmgate.wire.WireCounters;
+import org.ntmgate.wire.WireDecodeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The login exchange of protocol.md section 4 over UDP: LOGIN_REQUEST -> LOGIN_CHALLENGE, LOGIN_PROOF ->
+ * LOGIN_RESPONSE (node id, K_nd sealed with K_node, ticket for the DC) or a keyless AUTH_FAILED / RATE_LIMITED.
+ * Bad datagrams are counted and dropped; none stops the loop.
+ */
+final class LoginServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LoginServer.class);
+    static final long PENDING_MILLIS = 10_000;
+    static final int MAX_PENDING = 10_000;
+    /** protocol.md 9.1. */
+    static final int ERROR_AUTH_FAILED = 4;
+    static final int ERROR_RATE_LIMITED = 5;
+
+    record Settings(InetSocketAddress bind, int asDcKeyId, byte[] asDcKey, Duration ticketLifetime, int iterations,
+            int requestsPerSecond, int burst) {
+    }
+
+    private record Pending(String fqdn, Account account, byte[] key, byte[] nonce, int transactionId, InetSocketAddress source,
+            long expires) {
+    }
+
+    private final AccountBook accounts;
+    private final Settings settings;
+    private final LongSupplier clock;
+    private final SecureRandom random = new SecureRandom();
+    private final byte[] serverSecret = new byte[32];
+    private final ConcurrentHashMap<Integer, Pending> pending = new ConcurrentHashMap<>();
+    private final SourceLimits limits;
+    private final WireCounters counters = new WireCounters();
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong logins = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong rateLimited = new AtomicLong();
+    private EventLoopGroup group;
+    private Channel channel;
+
+    LoginServer(AccountBook accounts, Settings settings, LongSupplier clock) {
+        this.accounts = accounts;
+        this.settings = settings;
+        this.clock = clock;
+        this.limits = new SourceLimits(settings.requestsPerSecond(), settings.burst());
+        random.nextBytes(serverSecret);
+    }
+
+    /** Binds and serves; returns the bound address. */
+    InetSocketAddress start() throws InterruptedException {
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        channel = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(new Handler())
+                .bind(settings.bind()).sync().channel();
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) {
+            channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    WireCounters counters() {
+        return counters;
+    }
+
+    long logins() {
+        return logins.get();
+    }
+
+    long failures() {
+        return failures.get();
+    }
+
+    /** LOGIN_REQUESTs dropped by the per-source rate limit or because too many logins were pending. */
+    long rateLimited() {
+        return rateLimited.get();
+    }
+
+    private final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final MessageCodec codec = new MessageCodec();
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            ByteBuf in = packet.content();
+            InetSocketAddress from = packet.sender();
+            long now = clock.getAsLong();
+            try {
+                int type = in.readableBytes() >= 2 ? in.getUnsignedByte(in.readerIndex() + 1) : -1;
+                if (type == MessageType.LOGIN_REQUEST.code()) {
+                    if (!limits.takeRequest(from.getAddress(), now)) {
+                        rateLimited.incrementAndGet(); // dropped unanswered: answering a flood would feed it
+                        return;
+                    }
+                    Message m = codec.decode(in, (id, t, n) -> null);
+                    if (limits.locked(from.getAddress(), now)) {
+                        sendError(ctx, m.transactionId(), ERROR_RATE_LIMITED, "too many failed logins from this address", from);
+                        return;
+                    }
+                    challenge(ctx, m, from, now);
+                } else if (type == MessageType.LOGIN_PROOF.code()) {
+                    proof(ctx, in, from, now);
+                } else {
+                    counters.drop(WireDecodeException.Reason.UNKNOWN_TYPE);
+                }
+            } catch (WireDecodeException e) {
+                counters.drop(e.reason());
+            } catch (RuntimeException e) {
+                LOG.error("Login from {} failed inside the AS", from, e);
+            }
+        }
+
+        private void challenge(ChannelHandlerContext ctx, Message request, InetSocketAddress from, long now) {
+            String fqdn = request.fqdn();
+            Optional<Account> account = accounts.find(fqdn).filter(Account::enabled);
+            byte[] salt;
+            int iterations;
+            byte[] key;
+            if (account.isPresent()) {
+                salt = account.get().salt();
+                iterations = account.get().iterations();
+                key = account.get().key();
+            } else {
+                // An unknown or disabled name gets a challenge that looks the same (4.3): nothing tells it apart.
+                salt = Arrays.copyOf(hmac(serverSecret, "salt|" + fqdn), Passwords.SALT_LENGTH);
+                iterations = settings.iterations();
+                key = hmac(serverSecret, "key|" + fqdn);
+            }
+            if (pending.size() >= MAX_PENDING) {
+                pending.values().removeIf(p -> p.expires() < now);
+                if (pending.size() >= MAX_PENDING) {
+                    rateLimited.incrementAndGet();
+                    return;
+                }
+            }
+            int loginKeyId;
+            do {
+                loginKeyId = random.nextInt();
+            } while (loginKeyId == 0 || pending.containsKey(loginKeyId));
+            byte[] nonce = new byte[16];
+            random.nextBytes(nonce);
+            pending.put(loginKeyId, new Pending(fqdn, account.orElse(null), key, nonce, request.transactionId(), from,
+                    now + PENDING_MILLIS));
+            byte[] kdf = ByteBuffer.allocate(5 + salt.length).putInt(iterations).put((byte) salt.length).put(salt).array();
+            Message challenge = Message.builder(MessageType.LOGIN_CHALLENGE).transactionId(request.transactionId())
+                    .sequence(sequence.incrementAndGet()).keyId(loginKeyId).tlv(TlvType.KDF_PARAMS, kdf).tlv(TlvType.NONCE, nonce).build();
+            send(ctx, challenge, new MacKey(loginKeyId, key), from);
+        }
+
+        private void proof(ChannelHandlerContext ctx, ByteBuf in, InetSocketAddress from, long now) throws WireDecodeException {
+            int loginKeyId = MessageCodec.peekKeyId(in);
+            Pending p = pending.remove(loginKeyId);
+            if (p == null || p.expires() < now || !p.source().equals(from)) {
+                counters.drop(WireDecodeException.Reason.UNKNOWN_KEY);
+                return;
+            }
+            int tx = in.getInt(in.readerIndex() + 4);
+            if (limits.locked(from.getAddress(), now)) {
+                sendError(ctx, tx, ERROR_RATE_LIMITED, "too many failed logins from this address", from);
+                return;
+            }
+            MacKey key = new MacKey(loginKeyId, p.key());
+            Message m;
+            try {
+                m = codec.decode(in, (id, t, n) -> id == loginKeyId ? key : null);
+            } catch (WireDecodeException e) {
+                if (e.reason() != WireDecodeException.Reason.BAD_MAC) {
+                    throw e;
+                }
+                fail(ctx, p, tx, from, now);
+                return;
+            }
+            if (p.account() == null || !Arrays.equals(m.bytes(TlvType.NONCE), p.nonce())) {
+                fail(ctx, p, tx, from, now);
+                return;
+            }
+            limits.succeed(from.getAddress(), now);
+            Account a = p.account();
+            byte[] sessionKey = new byte[32];
+            random.nextBytes(sessionKey);
+            int sessionKeyId;
+            do {
+                sessionKeyId = random.nextInt();
+            } while (sessionKeyId == 0);
+            long lifetime = settings.ticketLifetime().toSeconds();
+            byte[] ticket = new Ticket(a.nodeId(), Instant.ofEpochMilli(now).plusSeconds(lifetime), a.fqdn(), sessionKeyId, sessionKey)
+                    .seal(settings.asDcKeyId(), settings.asDcKey());
+            Message response = Message.builder(MessageType.LOGIN_RESPONSE).transactionId(tx).sequence(sequence.incrementAndGet())
+                    .id(a.nodeId()).keyId(loginKeyId).u64(TlvType.NODE_ID, a.nodeId())
+                    .tlv(TlvType.SEALED_KEY, KeySealer.seal(a.key(), MessageType.LOGIN_RESPONSE, tx, a.nodeId(), sessionKeyId, lifetime, sessionKey))
+                    .tlv(TlvType.TICKET, ticket).u32(TlvType.LIFETIME, lifetime).build();
+            send(ctx, response, key, from);
+            logins.incrementAndGet();
+            LOG.info("Login of {} (node {}) from {}", a.fqdn(), Long.toHexString(a.nodeId()), from);
+        }
+
+        private void fail(ChannelHandlerContext ctx, Pending p, int tx, InetSocketAddress from, long now) {
+            failures.incrementAndGet();
+            boolean locked = limits.fail(from.getAddress(), now);
+            LOG.warn("Failed login for '{}' from {}{}", p.fqdn(), from, locked ? "; the address is locked out for a while" : "");
+            sendError(ctx, tx, ERROR_AUTH_FAILED, "wrong name or password", from);
+        }
+
+        private void sendError(ChannelHandlerContext ctx, int tx, int code, String text, InetSocketAddress to) {
+            Message err = Message.builder(MessageType.ERROR).transactionId(tx).sequence(sequence.incrementAndGet())
+                    .u16(TlvType.ERROR_CODE, code).tlv(TlvType.ERROR_TEXT, text.getBytes(StandardCharsets.UTF_8)).build();
+            send(ctx, err, null, to);
+        }
+
+        private void send(ChannelHandlerContext ctx, Message m, MacKey key, InetSocketAddress to) {
+            ByteBuf out = ctx.alloc().buffer(256);
+            codec.encode(m, key, out);
+            ctx.writeAndFlush(new DatagramPacket(out, to));
+        }
+    }
+
+    static byte[] hmac(byte[] key, String data) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("every Java 17 runtime has HmacSHA256", e);
+        }
+    }
+}

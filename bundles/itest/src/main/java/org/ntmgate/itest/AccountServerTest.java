@@ -1,0 +1,149 @@
+package org.ntmgate.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.ntmgate.api.config.ConfigurationEvents;
+import org.ntmgate.wire.Message;
+import org.ntmgate.wire.MessageCodec;
+import org.ntmgate.wire.MessageType;
+import org.ntmgate.wire.TlvType;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.junit5.context.BundleContextExtension;
+import org.osgi.test.junit5.service.ServiceExtension;
+
+/** The Account Server role switched on through ConfigAdmin and managed through Gogo, in a real framework. */
+@ExtendWith(BundleContextExtension.class)
+@ExtendWith(ServiceExtension.class)
+class AccountServerTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String KEY = "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf";
+
+    @InjectBundleContext
+    BundleContext context;
+    @InjectService
+    ConfigurationAdmin cm;
+    @InjectService
+    CommandProcessor gogo;
+
+    @AfterEach
+    void switchOff() throws Exception {
+        Configuration c = cm.getConfiguration("org.ntmgate.as", "?");
+        if (c.getProperties() != null) {
+            c.delete();
+        }
+    }
+
+    private String run(String command) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true);
+        CommandSession s = gogo.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
+        try {
+            return String.valueOf(s.execute(command));
+        } catch (IllegalArgumentException e) {
+            return "no such command: " + e.getMessage();
+        } finally {
+            s.close();
+        }
+    }
+
+    private void configure(String key) throws Exception {
+        Dictionary<String, Object> p = new Hashtable<>();
+        p.put("bindAddress", "127.0.0.1");
+        p.put("port", 0);
+        p.put("asDcKey", key);
+        cm.getConfiguration("org.ntmgate.as", "?").update(p);
+    }
+
+    @Test
+    void configuredTheAsServesLoginsAndKeepsAccounts() throws Exception {
+        assertTrue(run("as:status").startsWith("no such command"), "unconfigured, the role is off");
+        configure(KEY);
+        Await.until("the AS serving", WAIT, () -> {
+            try {
+                return run("as:status").startsWith("serving on udp");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertTrue(run("as:add mn.example.net 'correct horse'").startsWith("added mn.example.net"));
+        assertTrue(run("as:list").contains("mn.example.net"));
+        Matcher m = Pattern.compile(":(\\d+);").matcher(run("as:status"));
+        assertTrue(m.find());
+        int port = Integer.parseInt(m.group(1));
+
+        MessageCodec codec = new MessageCodec();
+        ByteBuf request = Unpooled.buffer();
+        codec.encode(Message.builder(MessageType.LOGIN_REQUEST).transactionId(7).sequence(1).fqdn("mn.example.net")
+                .tlv(TlvType.NONCE, new byte[16]).build(), null, request);
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            s.setSoTimeout(5000);
+            byte[] b = ByteBufUtil.getBytes(request);
+            s.send(new DatagramPacket(b, b.length, new InetSocketAddress("127.0.0.1", port)));
+            byte[] buf = new byte[2048];
+            DatagramPacket reply = new DatagramPacket(buf, buf.length);
+            s.receive(reply);
+            Message challenge = codec.decodeChallenge(Unpooled.wrappedBuffer(Arrays.copyOf(buf, reply.getLength())));
+            assertEquals(MessageType.LOGIN_CHALLENGE, challenge.type());
+            assertEquals(7, challenge.transactionId());
+        }
+        assertTrue(run("as:disable mn.example.net").endsWith("disabled"));
+        assertTrue(run("as:list").contains("DISABLED"));
+    }
+
+    @Test
+    void aBadKeyIsRefusedNamingTheField() throws Exception {
+        LinkedBlockingQueue<Event> refusals = new LinkedBlockingQueue<>();
+        Dictionary<String, Object> topic = new Hashtable<>();
+        topic.put(EventConstants.EVENT_TOPIC, ConfigurationEvents.TOPIC_REFUSED);
+        ServiceRegistration<EventHandler> reg = context.registerService(EventHandler.class, refusals::add, topic);
+        try {
+            configure("not hex");
+            Event e = refusals.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertNotNull(e);
+            assertEquals("org.ntmgate.as", e.getProperty(ConfigurationEvents.PID));
+            assertEquals("asDcKey", e.getProperty(ConfigurationEvents.FIELD));
+            Await.until("the status says why", WAIT, () -> {
+                try {
+                    return run("as:status").startsWith("not serving");
+                } catch (Exception ex) {
+                    return false;
+                }
+            });
+        } finally {
+            reg.unregister();
+        }
+    }
+}

@@ -115,7 +115,7 @@ class AccountServerTest {
             byte[] buf = new byte[2048];
             DatagramPacket reply = new DatagramPacket(buf, buf.length);
             s.receive(reply);
-            Message challenge = codec.decodeChallenge(Unpooled.wrappedBuffer(Arrays.copyOf(buf, reply.getLength())));
+            Message challenge = codec.decodeBeforeVerifying(Unpooled.wrappedBuffer(Arrays.copyOf(buf, reply.getLength())));
             assertEquals(MessageType.LOGIN_CHALLENGE, challenge.type());
             assertEquals(7, challenge.transactionId());
         }

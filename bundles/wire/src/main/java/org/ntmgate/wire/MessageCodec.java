@@ -123,14 +123,15 @@ public final class MessageCodec {
     }
 
     /**
-     * Reads a LOGIN_CHALLENGE without checking its MAC: the node needs the salt inside to derive the key that checks
-     * it (protocol.md 4.3). The caller must then call {@link #verifies} on the same bytes and discard the challenge
-     * if it fails. Any other type is refused.
+     * Reads a message whose key is inside it, without checking its MAC: a LOGIN_CHALLENGE (the salt for K_node,
+     * protocol.md 4.3) or a REGISTER_REQUEST (the ticket holding K_nd, 7.1). The caller must then call
+     * {@link #verifies} on the same bytes with the key it found, and discard the message if that fails. Any other
+     * type is refused.
      */
-    public Message decodeChallenge(ByteBuf in) throws WireDecodeException {
+    public Message decodeBeforeVerifying(ByteBuf in) throws WireDecodeException {
         MessageType type = frame(in);
-        if (type != MessageType.LOGIN_CHALLENGE) {
-            throw new WireDecodeException(WireDecodeException.Reason.UNKNOWN_TYPE, type + " is not a LOGIN_CHALLENGE");
+        if (type != MessageType.LOGIN_CHALLENGE && type != MessageType.REGISTER_REQUEST) {
+            throw new WireDecodeException(WireDecodeException.Reason.UNKNOWN_TYPE, type + " carries no key of its own");
         }
         return parse(in, type);
     }

@@ -146,12 +146,12 @@ class MessageCodecTest {
     @Test
     void aChallengeIsReadFirstAndItsMacCheckedAfter() throws Exception {
         byte[] bytes = encode(Samples.of(MessageType.LOGIN_CHALLENGE), Samples.MAC_KEY);
-        Message challenge = codec.decodeChallenge(Unpooled.wrappedBuffer(bytes));
+        Message challenge = codec.decodeBeforeVerifying(Unpooled.wrappedBuffer(bytes));
         assertEquals(Samples.of(MessageType.LOGIN_CHALLENGE), challenge);
         assertEquals(true, codec.verifies(Unpooled.wrappedBuffer(bytes), Samples.MAC_KEY));
         assertEquals(false, codec.verifies(Unpooled.wrappedBuffer(bytes), new MacKey(Samples.MAC_KEY.id(), new byte[32])));
         byte[] other = encode(Samples.of(MessageType.KEEPALIVE), Samples.MAC_KEY);
         assertEquals(WireDecodeException.Reason.UNKNOWN_TYPE,
-                assertThrows(WireDecodeException.class, () -> codec.decodeChallenge(Unpooled.wrappedBuffer(other))).reason());
+                assertThrows(WireDecodeException.class, () -> codec.decodeBeforeVerifying(Unpooled.wrappedBuffer(other))).reason());
     }
 }

@@ -2,14 +2,13 @@ package org.ntmgate.as.impl;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.apache.felix.service.command.Descriptor;
+import org.ntmgate.api.config.ConfigChecks;
 import org.ntmgate.api.config.ConfigurationEvents;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.osgi.framework.BundleContext;
@@ -96,43 +95,17 @@ public class AccountServerComponent {
     }
 
     static LoginServer.Settings validate(AsConfig c) {
-        InetAddress address;
-        try {
-            String a = c.bindAddress() == null ? "" : c.bindAddress().trim();
-            if (!a.matches("[0-9a-fA-F:.]+")) {
-                throw new IllegalArgumentException("not numeric");
-            }
-            address = InetAddress.getByName(a);
-        } catch (Exception e) {
-            throw new InvalidConfigurationException(PID, "bindAddress", "must be a numeric IPv4 or IPv6 address, not '" + c.bindAddress() + "'");
-        }
-        if (c.port() < 0 || c.port() > 65535) {
-            throw new InvalidConfigurationException(PID, "port", "must be 0..65535, not " + c.port());
-        }
+        InetSocketAddress bind = ConfigChecks.bindAddress(PID, "bindAddress", c.bindAddress(), "port", c.port());
         if (c.asDcKeyId() == 0) {
             throw new InvalidConfigurationException(PID, "asDcKeyId", "must not be 0");
         }
-        byte[] key;
-        try {
-            key = HexFormat.of().parseHex(c.asDcKey() == null ? "" : c.asDcKey().trim());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidConfigurationException(PID, "asDcKey", "must be 64 hexadecimal digits");
-        }
-        if (key.length != 32) {
-            throw new InvalidConfigurationException(PID, "asDcKey", "must be 64 hexadecimal digits (32 bytes), not " + key.length * 2);
-        }
-        if (c.ticketLifetimeSeconds() < 60 || c.ticketLifetimeSeconds() > 86_400) {
-            throw new InvalidConfigurationException(PID, "ticketLifetimeSeconds", "must be 60..86400, not " + c.ticketLifetimeSeconds());
-        }
-        if (c.iterations() < 100_000) {
-            throw new InvalidConfigurationException(PID, "iterations", "must be at least 100000, not " + c.iterations());
-        }
-        if (c.loginRequestsPerSecond() < 1 || c.loginBurst() < 1) {
-            throw new InvalidConfigurationException(PID, c.loginRequestsPerSecond() < 1 ? "loginRequestsPerSecond" : "loginBurst",
-                    "must be at least 1");
-        }
-        return new LoginServer.Settings(new InetSocketAddress(address, c.port()), c.asDcKeyId(), key,
-                Duration.ofSeconds(c.ticketLifetimeSeconds()), c.iterations(), c.loginRequestsPerSecond(), c.loginBurst());
+        byte[] key = ConfigChecks.hexKey(PID, "asDcKey", c.asDcKey(), 32);
+        ConfigChecks.range(PID, "ticketLifetimeSeconds", c.ticketLifetimeSeconds(), 60, 86_400);
+        ConfigChecks.range(PID, "iterations", c.iterations(), 100_000, Integer.MAX_VALUE);
+        ConfigChecks.range(PID, "loginRequestsPerSecond", c.loginRequestsPerSecond(), 1, 1_000_000);
+        ConfigChecks.range(PID, "loginBurst", c.loginBurst(), 1, 1_000_000);
+        return new LoginServer.Settings(bind, c.asDcKeyId(), key, Duration.ofSeconds(c.ticketLifetimeSeconds()), c.iterations(),
+                c.loginRequestsPerSecond(), c.loginBurst());
     }
 
     @Deactivate

@@ -23,6 +23,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import org.ntmgate.wire.ErrorCode;
 import org.ntmgate.wire.KeySealer;
 import org.ntmgate.wire.MacKey;
 import org.ntmgate.wire.Message;
@@ -44,9 +45,6 @@ final class LoginServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LoginServer.class);
     static final long PENDING_MILLIS = 10_000;
     static final int MAX_PENDING = 10_000;
-    /** protocol.md 9.1. */
-    static final int ERROR_AUTH_FAILED = 4;
-    static final int ERROR_RATE_LIMITED = 5;
 
     record Settings(InetSocketAddress bind, int asDcKeyId, byte[] asDcKey, Duration ticketLifetime, int iterations,
             int requestsPerSecond, int burst) {
@@ -131,7 +129,7 @@ final class LoginServer implements AutoCloseable {
                     }
                     Message m = codec.decode(in, (id, t, n) -> null);
                     if (limits.locked(from.getAddress(), now)) {
-                        sendError(ctx, m.transactionId(), ERROR_RATE_LIMITED, "too many failed logins from this address", from);
+                        sendError(ctx, m.transactionId(), ErrorCode.RATE_LIMITED, "too many failed logins from this address", from);
                         return;
                     }
                     challenge(ctx, m, from, now);
@@ -193,7 +191,7 @@ final class LoginServer implements AutoCloseable {
             }
             int tx = in.getInt(in.readerIndex() + 4);
             if (limits.locked(from.getAddress(), now)) {
-                sendError(ctx, tx, ERROR_RATE_LIMITED, "too many failed logins from this address", from);
+                sendError(ctx, tx, ErrorCode.RATE_LIMITED, "too many failed logins from this address", from);
                 return;
             }
             MacKey key = new MacKey(loginKeyId, p.key());
@@ -235,7 +233,7 @@ final class LoginServer implements AutoCloseable {
             failures.incrementAndGet();
             boolean locked = limits.fail(from.getAddress(), now);
             LOG.warn("Failed login for '{}' from {}{}", p.fqdn(), from, locked ? "; the address is locked out for a while" : "");
-            sendError(ctx, tx, ERROR_AUTH_FAILED, "wrong name or password", from);
+            sendError(ctx, tx, ErrorCode.AUTH_FAILED, "wrong name or password", from);
         }
 
         private void sendError(ChannelHandlerContext ctx, int tx, int code, String text, InetSocketAddress to) {

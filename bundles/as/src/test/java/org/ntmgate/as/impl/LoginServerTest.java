@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ntmgate.wire.ErrorCode;
 import org.ntmgate.wire.KeySealer;
 import org.ntmgate.wire.MacKey;
 import org.ntmgate.wire.Message;
@@ -76,7 +77,7 @@ class LoginServerTest {
         if (reply.getUnsignedByte(1) == MessageType.ERROR.code()) {
             return new Outcome(codec.decode(reply, (i, t, n) -> null), null);
         }
-        Message challenge = codec.decodeChallenge(reply);
+        Message challenge = codec.decodeBeforeVerifying(reply);
         ByteBuffer kdf = ByteBuffer.wrap(challenge.bytes(TlvType.KDF_PARAMS));
         int iterations = kdf.getInt();
         byte[] salt = new byte[kdf.get()];
@@ -136,11 +137,11 @@ class LoginServerTest {
             for (int i = 0; i < SourceLimits.FAILURES_BEFORE_LOCKOUT; i++) {
                 Outcome o = login(s, as, "mn.example.net", "wrong password " + i);
                 assertEquals(MessageType.ERROR, o.last().type());
-                assertEquals(LoginServer.ERROR_AUTH_FAILED, o.last().u16(TlvType.ERROR_CODE));
+                assertEquals(ErrorCode.AUTH_FAILED, o.last().u16(TlvType.ERROR_CODE));
                 assertEquals(0, o.last().keyId(), "keyless: the node could not check it anyway");
             }
             Outcome locked = login(s, as, "mn.example.net", "correct horse");
-            assertEquals(LoginServer.ERROR_RATE_LIMITED, locked.last().u16(TlvType.ERROR_CODE), "locked out, even with the right password");
+            assertEquals(ErrorCode.RATE_LIMITED, locked.last().u16(TlvType.ERROR_CODE), "locked out, even with the right password");
             assertEquals(SourceLimits.FAILURES_BEFORE_LOCKOUT, server.failures());
         }
         try (DatagramSocket other = client("127.0.0.2")) {
@@ -156,7 +157,7 @@ class LoginServerTest {
         try (DatagramSocket s = client("127.0.0.1")) {
             for (String name : new String[] { "nobody.example.net", "off.example.net" }) {
                 Outcome o = login(s, as, name, "some password");
-                assertEquals(LoginServer.ERROR_AUTH_FAILED, o.last().u16(TlvType.ERROR_CODE), name);
+                assertEquals(ErrorCode.AUTH_FAILED, o.last().u16(TlvType.ERROR_CODE), name);
             }
         }
     }

@@ -1,0 +1,317 @@
+package org.ntmgate.dc.impl;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import org.ntmgate.api.net.AddressFamily;
+import org.ntmgate.api.net.Endpoint;
+import org.ntmgate.api.pool.Lease;
+import org.ntmgate.api.pool.PoolException;
+import org.ntmgate.api.pool.PoolPurpose;
+import org.ntmgate.api.pool.VirtualAddressPools;
+import org.ntmgate.api.registry.NodeRecord;
+import org.ntmgate.api.registry.NodeRegistry;
+import org.ntmgate.wire.ErrorCode;
+import org.ntmgate.wire.MacKey;
+import org.ntmgate.wire.Message;
+import org.ntmgate.wire.MessageCodec;
+import org.ntmgate.wire.MessageType;
+import org.ntmgate.wire.ReplayWindow;
+import org.ntmgate.wire.Ticket;
+import org.ntmgate.wire.TlvType;
+import org.ntmgate.wire.WireCounters;
+import org.ntmgate.wire.WireDecodeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DC's registration service over UDP (protocol.md 7.1, 7.2): REGISTER_REQUEST with a ticket from the AS,
+ * virtual addresses from the NODE pools, NAT detection, KEEPALIVE, and expiry of silent nodes (their leases go back
+ * to the pools). Every datagram that is malformed, unauthentic or replayed is counted and dropped.
+ */
+final class Coordinator implements NodeRegistry, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
+
+    record Settings(InetSocketAddress bind, IntFunction<byte[]> asDcKeys, Duration lifetime) {
+    }
+
+    private final VirtualAddressPools pools;
+    private final Settings settings;
+    private final LongSupplier clock;
+    private final Consumer<List<Registration>> persist;
+    private final ConcurrentHashMap<Long, Registration> byNode = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, Registration> byKey = new ConcurrentHashMap<>();
+    /** Keys of registrations that expired, until their ticket does: a late KEEPALIVE is told NOT_REGISTERED. */
+    private final ConcurrentHashMap<Integer, Registration> lapsed = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, ReplayWindow> windows = new ConcurrentHashMap<>();
+    private final WireCounters counters = new WireCounters();
+    private final AtomicLong sequence = new AtomicLong();
+    private EventLoopGroup group;
+    private Channel channel;
+
+    Coordinator(VirtualAddressPools pools, Settings settings, LongSupplier clock, Consumer<List<Registration>> persist) {
+        this.pools = pools;
+        this.settings = settings;
+        this.clock = clock;
+        this.persist = persist;
+    }
+
+    /** Registrations read back after a restart of the bundle: downtime is not silence, their lifetime starts afresh. */
+    void restore(List<Registration> restored) {
+        Instant now = Instant.ofEpochMilli(clock.getAsLong());
+        for (Registration r : restored) {
+            NodeRecord n = r.record();
+            Registration fresh = new Registration(new NodeRecord(n.nodeId(), n.fqdn(), n.realReported(), n.realSeen(), n.behindNat(),
+                    n.virtualV4(), n.virtualV6(), n.registeredAt(), now, n.lifetime()), r.keyId(), r.sessionKey(), r.ticketExpiryMillis());
+            byNode.put(n.nodeId(), fresh);
+            byKey.put(r.keyId(), fresh);
+        }
+    }
+
+    InetSocketAddress start() throws InterruptedException {
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        channel = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(new Handler()).bind(settings.bind()).sync()
+                .channel();
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) {
+            channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    WireCounters counters() {
+        return counters;
+    }
+
+    List<Registration> registrations() {
+        return new ArrayList<>(byNode.values());
+    }
+
+    /** Drops nodes silent past their lifetime (7.2); returns how many. */
+    int expire() {
+        long now = clock.getAsLong();
+        Instant at = Instant.ofEpochMilli(now);
+        int n = 0;
+        for (Registration r : byNode.values()) {
+            if (r.record().expiredAt(at) && byNode.remove(r.record().nodeId(), r)) {
+                byKey.remove(r.keyId(), r);
+                lapsed.put(r.keyId(), r);
+                pools.release(r.record().virtualV4(), r.record().fqdn());
+                pools.release(r.record().virtualV6(), r.record().fqdn());
+                LOG.info("Node {} ({}) silent for {} s: registration dropped, its addresses returned", r.record().fqdn(),
+                        Long.toHexString(r.record().nodeId()), r.record().lifetime().toSeconds());
+                n++;
+            }
+        }
+        lapsed.values().removeIf(r -> r.ticketExpiryMillis() < now);
+        if (n > 0) {
+            persist.accept(registrations());
+        }
+        return n;
+    }
+
+    private final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final MessageCodec codec = new MessageCodec();
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            ByteBuf in = packet.content();
+            try {
+                int type = in.readableBytes() >= 2 ? in.getUnsignedByte(in.readerIndex() + 1) : -1;
+                if (type == MessageType.REGISTER_REQUEST.code()) {
+                    register(ctx, in, packet.sender());
+                } else {
+                    authenticated(ctx, in, packet.sender());
+                }
+            } catch (WireDecodeException e) {
+                counters.drop(e.reason());
+            } catch (RuntimeException e) {
+                LOG.error("Request from {} failed inside the DC", packet.sender(), e);
+            }
+        }
+
+        private void register(ChannelHandlerContext ctx, ByteBuf in, InetSocketAddress from) throws WireDecodeException {
+            Message m = codec.decodeBeforeVerifying(in);
+            long now = clock.getAsLong();
+            Ticket ticket;
+            try {
+                ticket = Ticket.open(m.bytes(TlvType.TICKET), settings.asDcKeys(), Instant.ofEpochMilli(now));
+            } catch (WireDecodeException e) {
+                counters.drop(e.reason());
+                error(ctx, m.transactionId(), ErrorCode.TICKET_INVALID, "ticket " + e.getMessage() + ": log in again", null, 0, from);
+                return;
+            }
+            MacKey key = new MacKey(ticket.sessionKeyId(), ticket.sessionKey());
+            if (m.keyId() != ticket.sessionKeyId() || !codec.verifies(in, key)) {
+                counters.drop(WireDecodeException.Reason.BAD_MAC);
+                return;
+            }
+            if (!ticket.fqdn().equals(m.fqdn().toLowerCase(Locale.ROOT))) {
+                counters.drop(WireDecodeException.Reason.BAD_TLV);
+                error(ctx, m.transactionId(), ErrorCode.TICKET_INVALID, "the ticket is for another name", key, ticket.nodeId(), from);
+                return;
+            }
+            if (!windows.computeIfAbsent(key.id(), k -> new ReplayWindow(ReplayWindow.SIGNALLING)).accept(m.sequence())) {
+                counters.drop(WireDecodeException.Reason.REPLAY);
+                return;
+            }
+            InetSocketAddress inside = m.endpoint(TlvType.ENDPOINT);
+            Endpoint reported = Endpoint.of(inside.getAddress(), inside.getPort());
+            Endpoint seen = Endpoint.of(from.getAddress(), from.getPort());
+            Lease v4;
+            Lease v6;
+            try {
+                v4 = pools.allocate(AddressFamily.IPV4, PoolPurpose.NODE, ticket.fqdn());
+                v6 = pools.allocate(AddressFamily.IPV6, PoolPurpose.NODE, ticket.fqdn());
+            } catch (PoolException e) {
+                LOG.error("Registration of {} refused: {}", ticket.fqdn(), e.getMessage());
+                error(ctx, m.transactionId(), e.reason() == PoolException.Reason.EXHAUSTED ? ErrorCode.POOL_EXHAUSTED : ErrorCode.INTERNAL,
+                        e.getMessage(), key, ticket.nodeId(), from);
+                return;
+            }
+            Registration old = byNode.get(ticket.nodeId());
+            Instant at = Instant.ofEpochMilli(now);
+            NodeRecord record = new NodeRecord(ticket.nodeId(), ticket.fqdn(), reported, seen, !reported.equals(seen), v4.address(),
+                    v6.address(), old != null ? old.record().registeredAt() : at, at, settings.lifetime());
+            Registration r = new Registration(record, key.id(), ticket.sessionKey(), ticket.expiry().toEpochMilli());
+            if (old != null && old.keyId() != r.keyId()) {
+                byKey.remove(old.keyId(), old);
+            }
+            byNode.put(record.nodeId(), r);
+            byKey.put(r.keyId(), r);
+            lapsed.remove(r.keyId());
+            persist.accept(registrations());
+            counters.accept();
+            LOG.info("Node {} ({}) registered from {}{}: {} {}", record.fqdn(), Long.toHexString(record.nodeId()), seen,
+                    record.behindNat() ? " behind a NAT (it reported " + reported + ")" : "", v4.address().getHostAddress(),
+                    v6.address().getHostAddress());
+            reply(ctx, Message.builder(MessageType.REGISTER_RESPONSE).transactionId(m.transactionId()).id(record.nodeId())
+                    .u64(TlvType.NODE_ID, record.nodeId()).tlv(TlvType.VIRTUAL_V4, v4.address().getAddress())
+                    .tlv(TlvType.VIRTUAL_V6, v6.address().getAddress()).endpoint(TlvType.OBSERVED_ENDPOINT, from)
+                    .u32(TlvType.LIFETIME, settings.lifetime().toSeconds()), key, from);
+        }
+
+        private void authenticated(ChannelHandlerContext ctx, ByteBuf in, InetSocketAddress from) throws WireDecodeException {
+            int keyId = MessageCodec.peekKeyId(in);
+            Registration r = byKey.get(keyId);
+            Registration late = r == null ? lapsed.get(keyId) : null;
+            Registration known = r != null ? r : late;
+            if (known == null) {
+                counters.drop(WireDecodeException.Reason.UNKNOWN_KEY);
+                return;
+            }
+            MacKey key = new MacKey(known.keyId(), known.sessionKey());
+            Message m = codec.decode(in, (id, t, n) -> id == keyId ? key : null);
+            if (!windows.computeIfAbsent(keyId, k -> new ReplayWindow(ReplayWindow.SIGNALLING)).accept(m.sequence())) {
+                counters.drop(WireDecodeException.Reason.REPLAY);
+                return;
+            }
+            if (late != null) {
+                error(ctx, m.transactionId(), ErrorCode.NOT_REGISTERED, "registration expired: register again", key,
+                        late.record().nodeId(), from);
+                return;
+            }
+            if (m.type() == MessageType.KEEPALIVE) {
+                keepalive(ctx, r, m, key, from);
+            } else {
+                counters.drop(WireDecodeException.Reason.UNKNOWN_TYPE);
+                error(ctx, m.transactionId(), ErrorCode.BAD_MESSAGE, m.type() + " is not served by this DC yet", key,
+                        r.record().nodeId(), from);
+            }
+        }
+
+        private void keepalive(ChannelHandlerContext ctx, Registration r, Message m, MacKey key, InetSocketAddress from) {
+            NodeRecord n = r.record();
+            Instant now = Instant.ofEpochMilli(clock.getAsLong());
+            Endpoint seen = Endpoint.of(from.getAddress(), from.getPort());
+            NodeRecord fresh = new NodeRecord(n.nodeId(), n.fqdn(), n.realReported(), seen, !n.realReported().equals(seen),
+                    n.virtualV4(), n.virtualV6(), n.registeredAt(), now, n.lifetime());
+            Registration next = new Registration(fresh, r.keyId(), r.sessionKey(), r.ticketExpiryMillis());
+            byNode.put(n.nodeId(), next);
+            byKey.put(r.keyId(), next);
+            for (InetAddress a : List.of(n.virtualV4(), n.virtualV6())) {
+                try {
+                    pools.renew(a, n.fqdn());
+                } catch (PoolException e) {
+                    LOG.warn("Lease of {} for {} could not be renewed: {}", a.getHostAddress(), n.fqdn(), e.getMessage());
+                }
+            }
+            counters.accept();
+            reply(ctx, Message.builder(MessageType.KEEPALIVE_ACK).transactionId(m.transactionId()).id(n.nodeId())
+                    .endpoint(TlvType.OBSERVED_ENDPOINT, from), key, from);
+        }
+
+        private void error(ChannelHandlerContext ctx, int tx, int code, String text, MacKey key, long nodeId, InetSocketAddress to) {
+            byte[] t = text.getBytes(StandardCharsets.UTF_8);
+            reply(ctx, Message.builder(MessageType.ERROR).transactionId(tx).id(nodeId).u16(TlvType.ERROR_CODE, code)
+                    .tlv(TlvType.ERROR_TEXT, t.length > 200 ? java.util.Arrays.copyOf(t, 200) : t), key, to);
+        }
+
+        private void reply(ChannelHandlerContext ctx, Message.Builder b, MacKey key, InetSocketAddress to) {
+            Message m = b.sequence(sequence.incrementAndGet()).keyId(key == null ? 0 : key.id()).build();
+            ByteBuf out = ctx.alloc().buffer(256);
+            codec.encode(m, key, out);
+            ctx.writeAndFlush(new DatagramPacket(out, to));
+        }
+    }
+
+    // NodeRegistry
+
+    @Override
+    public Optional<NodeRecord> byId(long nodeId) {
+        return Optional.ofNullable(byNode.get(nodeId)).map(Registration::record);
+    }
+
+    @Override
+    public Optional<NodeRecord> byFqdn(String fqdn) {
+        String f = fqdn.toLowerCase(Locale.ROOT);
+        String name = f.endsWith(".") ? f.substring(0, f.length() - 1) : f;
+        return byNode.values().stream().map(Registration::record).filter(n -> n.fqdn().equals(name)).findFirst();
+    }
+
+    @Override
+    public Optional<NodeRecord> byVirtualAddress(InetAddress address) {
+        return byNode.values().stream().map(Registration::record)
+                .filter(n -> n.virtualV4().equals(address) || n.virtualV6().equals(address)).findFirst();
+    }
+
+    @Override
+    public Collection<NodeRecord> nodes() {
+        return byNode.values().stream().map(Registration::record).toList();
+    }
+
+    @Override
+    public int size() {
+        return byNode.size();
+    }
+}

@@ -1,0 +1,210 @@
+package org.ntmgate.dc.impl;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.ntmgate.api.config.ConfigChecks;
+import org.ntmgate.api.config.ConfigurationEvents;
+import org.ntmgate.api.config.InvalidConfigurationException;
+import org.ntmgate.api.pool.VirtualAddressPools;
+import org.ntmgate.api.registry.NodeRecord;
+import org.ntmgate.api.registry.NodeRegistry;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Direction Coordinator role: present only when PID {@code org.ntmgate.dc} is configured. Registers nodes over
+ * UDP, keeps the {@link NodeRegistry}, and keeps registrations (with their session keys) in
+ * {@code registrations.bin} in its data area, so an update of this bundle loses none. Gogo: {@link DcCommands}.
+ */
+@Component(service = { NodeRegistry.class, DirectionCoordinatorComponent.class }, configurationPid = DirectionCoordinatorComponent.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
+@Designate(ocd = DcConfig.class)
+public class DirectionCoordinatorComponent implements NodeRegistry {
+    static final String PID = "org.ntmgate.dc";
+    private static final Logger LOG = LoggerFactory.getLogger(DirectionCoordinatorComponent.class);
+
+    @Reference
+    private VirtualAddressPools pools;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile EventAdmin eventAdmin;
+
+    private RegistrationStore store;
+    private volatile Coordinator coordinator;
+    private InetSocketAddress bound;
+    private ScheduledExecutorService timer;
+
+    @Activate
+    void activate(BundleContext context, DcConfig config) {
+        File f = context.getDataFile("registrations.bin");
+        store = f == null ? null : new RegistrationStore(f.toPath().toAbsolutePath());
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ntmgate-dc-expiry");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
+        configure(config);
+    }
+
+    @Modified
+    synchronized void configure(DcConfig config) {
+        Coordinator.Settings settings;
+        try {
+            InetSocketAddress bind = ConfigChecks.bindAddress(PID, "bindAddress", config.bindAddress(), "port", config.port());
+            if (config.asDcKeyId() == 0) {
+                throw new InvalidConfigurationException(PID, "asDcKeyId", "must not be 0");
+            }
+            byte[] key = ConfigChecks.hexKey(PID, "asDcKey", config.asDcKey(), 32);
+            long lifetime = ConfigChecks.range(PID, "registrationLifetimeSeconds", config.registrationLifetimeSeconds(), 30, 3600);
+            int keyId = config.asDcKeyId();
+            settings = new Coordinator.Settings(bind, id -> id == keyId ? key : null, Duration.ofSeconds(lifetime));
+        } catch (InvalidConfigurationException e) {
+            LOG.error("Configuration refused: {}.{}", e.getMessage(),
+                    coordinator == null ? " The DC is not serving." : " The previous configuration keeps serving.");
+            EventAdmin ea = eventAdmin;
+            if (ea != null) {
+                ea.postEvent(new Event(ConfigurationEvents.TOPIC_REFUSED, Map.of(ConfigurationEvents.PID, e.pid(),
+                        ConfigurationEvents.FIELD, e.field(), ConfigurationEvents.MESSAGE, e.getMessage())));
+            }
+            return;
+        }
+        List<Registration> carried = coordinator != null ? coordinator.registrations() : restore();
+        stop();
+        Coordinator next = new Coordinator(pools, settings, System::currentTimeMillis, this::persist);
+        next.restore(carried);
+        try {
+            bound = next.start();
+            coordinator = next;
+            LOG.info("Direction Coordinator serving on udp {} with {} registered nodes", bound, carried.size());
+        } catch (Exception e) {
+            LOG.error("Direction Coordinator could not listen on udp {}: {}", settings.bind(), e.toString());
+            next.close();
+        }
+    }
+
+    private List<Registration> restore() {
+        if (store == null) {
+            return List.of();
+        }
+        try {
+            List<Registration> r = store.read();
+            long now = System.currentTimeMillis();
+            return r.stream().filter(x -> x.ticketExpiryMillis() > now).collect(Collectors.toList());
+        } catch (IOException e) {
+            LOG.error("Registration file {} is unreadable ({}); starting without registrations", store.file(), e.getMessage());
+            return List.of();
+        }
+    }
+
+    private void persist(List<Registration> all) {
+        if (store == null) {
+            return;
+        }
+        try {
+            store.write(all);
+        } catch (IOException e) {
+            LOG.error("Could not write registration file {}: {}", store.file(), e.toString());
+        }
+    }
+
+    private void expire() {
+        Coordinator c = coordinator;
+        if (c != null) {
+            try {
+                c.expire();
+            } catch (RuntimeException e) {
+                LOG.error("Registration expiry failed; it runs again in 1 s", e);
+            }
+        }
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        timer.shutdownNow();
+        if (coordinator != null) {
+            persist(coordinator.registrations());
+        }
+        stop();
+    }
+
+    private void stop() {
+        if (coordinator != null) {
+            coordinator.close();
+            coordinator = null;
+            bound = null;
+        }
+    }
+
+    private Optional<Coordinator> current() {
+        return Optional.ofNullable(coordinator);
+    }
+
+    @Override
+    public Optional<NodeRecord> byId(long nodeId) {
+        return current().flatMap(c -> c.byId(nodeId));
+    }
+
+    @Override
+    public Optional<NodeRecord> byFqdn(String fqdn) {
+        return current().flatMap(c -> c.byFqdn(fqdn));
+    }
+
+    @Override
+    public Optional<NodeRecord> byVirtualAddress(InetAddress address) {
+        return current().flatMap(c -> c.byVirtualAddress(address));
+    }
+
+    @Override
+    public Collection<NodeRecord> nodes() {
+        return current().map(Coordinator::nodes).orElse(List.of());
+    }
+
+    @Override
+    public int size() {
+        return current().map(Coordinator::size).orElse(0);
+    }
+
+    /** The registered nodes, a line each. */
+    String nodesText() {
+        Instant now = Instant.now();
+        return nodes().stream().map(n -> String.format("%016x %-32s %-16s %-28s %s seen %s, last contact %d s ago", n.nodeId(), n.fqdn(),
+                n.virtualV4().getHostAddress(), n.virtualV6().getHostAddress(), n.behindNat() ? "NAT" : "direct", n.realSeen(),
+                now.getEpochSecond() - n.lastContact().getEpochSecond()))
+                .collect(Collectors.joining("\n", "", "\n" + size() + " nodes"));
+    }
+
+    /** Where the DC listens, and its counters. */
+    synchronized String status() {
+        Coordinator c = coordinator;
+        if (c == null) {
+            return "not serving (see the log for the refused configuration)";
+        }
+        return "serving on udp " + bound + "; " + c.size() + " nodes; accepted " + c.counters().accepted()
+                + ", malformed, unauthentic or replayed datagrams " + c.counters().droppedTotal();
+    }
+}

@@ -1,0 +1,257 @@
+package org.ntmgate.dc.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ntmgate.api.registry.NodeRecord;
+import org.ntmgate.wire.ErrorCode;
+import org.ntmgate.wire.MacKey;
+import org.ntmgate.wire.Message;
+import org.ntmgate.wire.MessageCodec;
+import org.ntmgate.wire.MessageType;
+import org.ntmgate.wire.Ticket;
+import org.ntmgate.wire.TlvType;
+import org.ntmgate.wire.WireDecodeException;
+
+/** The DC's registration service over real UDP on loopback; a test client plays the node, tickets are minted as the AS would. */
+class CoordinatorTest {
+    private static final byte[] K_AD = HexFormat.of().parseHex("a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf");
+    private final AtomicLong clock = new AtomicLong(System.currentTimeMillis());
+    private final SmallPools pools = new SmallPools();
+    private final SecureRandom random = new SecureRandom();
+    private final MessageCodec codec = new MessageCodec();
+    private List<Registration> persisted = List.of();
+    private Coordinator dc;
+    private InetSocketAddress address;
+
+    @BeforeEach
+    void start() throws Exception {
+        dc = new Coordinator(pools, new Coordinator.Settings(new InetSocketAddress("127.0.0.1", 0), id -> id == 3 ? K_AD : null,
+                Duration.ofSeconds(90)), clock::get, all -> persisted = all);
+        address = dc.start();
+    }
+
+    @AfterEach
+    void stop() {
+        dc.close();
+    }
+
+    /** A node: its name, node id, session key and socket. */
+    final class Node implements AutoCloseable {
+        final String fqdn;
+        final long nodeId = random.nextLong() | 1;
+        final byte[] keyBytes = randomKey();
+        final MacKey key = new MacKey(random.nextInt() | 1, keyBytes);
+        final DatagramSocket socket;
+        long seq;
+
+        Node(String fqdn, String bind) throws Exception {
+            this.fqdn = fqdn;
+            socket = new DatagramSocket(new InetSocketAddress(bind, 0));
+            socket.setSoTimeout(3000);
+        }
+
+        byte[] ticket(byte[] kAd, Instant expiry) {
+            return new Ticket(nodeId, expiry, fqdn, key.id(), keyBytes).seal(3, kAd);
+        }
+
+        byte[] register(InetSocketAddress reported, byte[] ticket) throws Exception {
+            Message m = Message.builder(MessageType.REGISTER_REQUEST).transactionId(random.nextInt()).sequence(++seq).keyId(key.id())
+                    .tlv(TlvType.TICKET, ticket).fqdn(fqdn).endpoint(TlvType.ENDPOINT, reported).build();
+            return send(m);
+        }
+
+        byte[] keepalive() throws Exception {
+            return send(Message.builder(MessageType.KEEPALIVE).transactionId(random.nextInt()).sequence(++seq).id(nodeId).keyId(key.id())
+                    .build());
+        }
+
+        byte[] send(Message m) throws Exception {
+            ByteBuf out = Unpooled.buffer();
+            codec.encode(m, key, out);
+            byte[] b = ByteBufUtil.getBytes(out);
+            socket.send(new DatagramPacket(b, b.length, address));
+            return b;
+        }
+
+        void sendRaw(byte[] b) throws Exception {
+            socket.send(new DatagramPacket(b, b.length, address));
+        }
+
+        Message receive() throws Exception {
+            byte[] buf = new byte[2048];
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            socket.receive(p);
+            return codec.decode(Unpooled.wrappedBuffer(Arrays.copyOf(buf, p.getLength())), (id, t, n) -> id == key.id() ? key : null);
+        }
+
+        Message receiveOrNull(int millis) throws Exception {
+            socket.setSoTimeout(millis);
+            try {
+                return receive();
+            } catch (SocketTimeoutException e) {
+                return null;
+            } finally {
+                socket.setSoTimeout(3000);
+            }
+        }
+
+        InetSocketAddress local() {
+            return (InetSocketAddress) socket.getLocalSocketAddress();
+        }
+
+        @Override
+        public void close() {
+            socket.close();
+        }
+    }
+
+    private byte[] randomKey() {
+        byte[] k = new byte[32];
+        random.nextBytes(k);
+        return k;
+    }
+
+    private Node node(String fqdn, String bind) throws Exception {
+        return new Node(fqdn, bind);
+    }
+
+    private Instant later() {
+        return Instant.ofEpochMilli(clock.get()).plusSeconds(3600);
+    }
+
+    @Test
+    void registrationGivesVirtualAddressesAndTellsNatFromNoNat() throws Exception {
+        try (Node natted = node("a.example.net", "127.0.0.1"); Node direct = node("b.example.net", "127.0.0.1")) {
+            natted.register(new InetSocketAddress("198.51.100.7", 4000), natted.ticket(K_AD, later()));
+            Message r = natted.receive();
+            assertEquals(MessageType.REGISTER_RESPONSE, r.type());
+            assertEquals(natted.nodeId, r.u64(TlvType.NODE_ID));
+            assertTrue(r.address(TlvType.VIRTUAL_V4).getHostAddress().startsWith("192.0.2."));
+            assertEquals(natted.local(), r.endpoint(TlvType.OBSERVED_ENDPOINT));
+            NodeRecord a = dc.byFqdn("A.example.net.").orElseThrow();
+            assertTrue(a.behindNat(), "it reported another address than the DC saw");
+
+            direct.register(direct.local(), direct.ticket(K_AD, later()));
+            Message r2 = direct.receive();
+            assertFalse(dc.byId(direct.nodeId).orElseThrow().behindNat());
+            assertEquals(dc.byVirtualAddress(r2.address(TlvType.VIRTUAL_V6)).orElseThrow().fqdn(), "b.example.net");
+            assertEquals(2, dc.size());
+            assertEquals(2, persisted.size(), "registrations are handed to the store");
+        }
+    }
+
+    @Test
+    void keepalivesRefreshAndSilentNodesExpireAndGiveTheirAddressesBack() throws Exception {
+        try (Node n = node("a.example.net", "127.0.0.1")) {
+            n.register(n.local(), n.ticket(K_AD, later()));
+            Message r = n.receive();
+            clock.addAndGet(60_000);
+            n.keepalive();
+            assertEquals(MessageType.KEEPALIVE_ACK, n.receive().type());
+            clock.addAndGet(60_000);
+            assertEquals(0, dc.expire(), "refreshed 60 s ago, lifetime 90 s");
+            clock.addAndGet(31_000);
+            assertEquals(1, dc.expire());
+            assertTrue(dc.byId(n.nodeId).isEmpty());
+            assertTrue(pools.released.contains(r.address(TlvType.VIRTUAL_V4)));
+            assertTrue(pools.released.contains(r.address(TlvType.VIRTUAL_V6)));
+            n.keepalive();
+            Message late = n.receive();
+            assertEquals(MessageType.ERROR, late.type());
+            assertEquals(ErrorCode.NOT_REGISTERED, late.u16(TlvType.ERROR_CODE));
+            n.register(n.local(), n.ticket(K_AD, later()));
+            assertEquals(MessageType.REGISTER_RESPONSE, n.receive().type(), "it registers again");
+        }
+    }
+
+    @Test
+    void badTicketsForgeriesReplaysAndGarbageAreRefusedWhileAGoodNodeRegisters() throws Exception {
+        try (Node bad = node("a.example.net", "127.0.0.1"); Node good = node("b.example.net", "127.0.0.2")) {
+            bad.register(bad.local(), bad.ticket(new byte[32], later()));
+            Message e = bad.receive();
+            assertEquals(ErrorCode.TICKET_INVALID, e.u16(TlvType.ERROR_CODE));
+            assertEquals(0, e.keyId(), "keyless: the DC has no key it shares with this sender");
+
+            bad.register(bad.local(), bad.ticket(K_AD, Instant.ofEpochMilli(clock.get()).minusSeconds(1)));
+            assertEquals(ErrorCode.TICKET_INVALID, bad.receive().u16(TlvType.ERROR_CODE), "an expired ticket");
+
+            byte[] ok = bad.register(bad.local(), bad.ticket(K_AD, later()));
+            assertEquals(MessageType.REGISTER_RESPONSE, bad.receive().type());
+            bad.sendRaw(ok);
+            assertNull(bad.receiveOrNull(300), "a replayed registration is not answered");
+
+            byte[] forged = ok.clone();
+            forged[forged.length - 1] ^= 1;
+            bad.sendRaw(forged);
+            for (int i = 0; i < 300; i++) {
+                byte[] junk = new byte[1 + random.nextInt(120)];
+                random.nextBytes(junk);
+                bad.sendRaw(junk);
+            }
+            good.register(good.local(), good.ticket(K_AD, later()));
+            assertEquals(MessageType.REGISTER_RESPONSE, good.receive().type(), "a good node is served meanwhile");
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (dc.counters().dropped(WireDecodeException.Reason.REPLAY) == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(1, dc.counters().dropped(WireDecodeException.Reason.REPLAY));
+            assertTrue(dc.counters().dropped(WireDecodeException.Reason.BAD_MAC) >= 1);
+            assertTrue(dc.counters().droppedTotal() >= 100, "the junk was counted: " + dc.counters().droppedTotal());
+        }
+    }
+
+    @Test
+    void anExhaustedPoolIsReportedToTheNode() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            pools.allocate(org.ntmgate.api.net.AddressFamily.IPV4, org.ntmgate.api.pool.PoolPurpose.NODE, "filler" + i);
+        }
+        try (Node n = node("a.example.net", "127.0.0.1")) {
+            n.register(n.local(), n.ticket(K_AD, later()));
+            Message e = n.receive();
+            assertEquals(ErrorCode.POOL_EXHAUSTED, e.u16(TlvType.ERROR_CODE));
+            assertTrue(new String(e.bytes(TlvType.ERROR_TEXT)).contains("exhausted"));
+        }
+    }
+
+    @Test
+    void registrationsSurviveTheStoreAndARestart(@TempDir Path dir) throws Exception {
+        try (Node n = node("a.example.net", "127.0.0.1")) {
+            n.register(new InetSocketAddress("198.51.100.7", 4000), n.ticket(K_AD, later()));
+            n.receive();
+            RegistrationStore store = new RegistrationStore(dir.resolve("registrations.bin"));
+            store.write(persisted);
+            dc.close();
+            dc = new Coordinator(pools, new Coordinator.Settings(new InetSocketAddress("127.0.0.1", 0), id -> id == 3 ? K_AD : null,
+                    Duration.ofSeconds(90)), clock::get, all -> persisted = all);
+            dc.restore(store.read());
+            address = dc.start();
+            assertTrue(dc.byFqdn("a.example.net").orElseThrow().behindNat());
+            n.keepalive();
+            assertEquals(MessageType.KEEPALIVE_ACK, n.receive().type(), "the restored DC still knows the node's key");
+        }
+    }
+}

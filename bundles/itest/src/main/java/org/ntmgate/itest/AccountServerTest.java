@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -23,7 +20,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -66,17 +62,8 @@ class AccountServerTest {
         }
     }
 
-    private String run(String command) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream ps = new PrintStream(out, true);
-        CommandSession s = gogo.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
-        try {
-            return String.valueOf(s.execute(command));
-        } catch (IllegalArgumentException e) {
-            return "no such command: " + e.getMessage();
-        } finally {
-            s.close();
-        }
+    private String run(String command) {
+        return Gogo.run(gogo, command);
     }
 
     private void configure(String key) throws Exception {
@@ -89,15 +76,9 @@ class AccountServerTest {
 
     @Test
     void configuredTheAsServesLoginsAndKeepsAccounts() throws Exception {
-        assertTrue(run("as:status").startsWith("no such command"), "unconfigured, the role is off");
+        assertTrue(run("as:status").startsWith("failed"), "unconfigured, the role is off: no such command");
         configure(KEY);
-        Await.until("the AS serving", WAIT, () -> {
-            try {
-                return run("as:status").startsWith("serving on udp");
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        Await.until("the AS serving", WAIT, () -> run("as:status").startsWith("serving on udp"));
         assertTrue(run("as:add mn.example.net 'correct horse'").startsWith("added mn.example.net"));
         assertTrue(run("as:list").contains("mn.example.net"));
         Matcher m = Pattern.compile(":(\\d+);").matcher(run("as:status"));
@@ -135,13 +116,7 @@ class AccountServerTest {
             assertNotNull(e);
             assertEquals("org.ntmgate.as", e.getProperty(ConfigurationEvents.PID));
             assertEquals("asDcKey", e.getProperty(ConfigurationEvents.FIELD));
-            Await.until("the status says why", WAIT, () -> {
-                try {
-                    return run("as:status").startsWith("not serving");
-                } catch (Exception ex) {
-                    return false;
-                }
-            });
+            Await.until("the status says why", WAIT, () -> run("as:status").startsWith("not serving"));
         } finally {
             reg.unregister();
         }

@@ -3,9 +3,6 @@ package org.ntmgate.itest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -24,7 +21,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -69,16 +65,7 @@ class DirectionCoordinatorTest {
     }
 
     private String run(String command) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream ps = new PrintStream(out, true);
-        CommandSession s = gogo.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
-        try {
-            return String.valueOf(s.execute(command));
-        } catch (Exception e) {
-            return "failed: " + e.getMessage();
-        } finally {
-            s.close();
-        }
+        return Gogo.run(gogo, command);
     }
 
     private NodeRegistry registry() {

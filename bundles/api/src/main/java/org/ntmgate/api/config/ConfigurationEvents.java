@@ -1,5 +1,7 @@
 package org.ntmgate.api.config;
 
+import java.util.Map;
+
 /** EventAdmin topic and properties of a refused configuration. */
 public final class ConfigurationEvents {
     private ConfigurationEvents() {
@@ -13,4 +15,9 @@ public final class ConfigurationEvents {
     public static final String FIELD = "config.field";
     /** String: the full message, as logged. */
     public static final String MESSAGE = "config.message";
+
+    /** The properties of the refusal event for {@code e}: post them under {@link #TOPIC_REFUSED}. */
+    public static Map<String, Object> refusal(InvalidConfigurationException e) {
+        return Map.of(PID, e.pid(), FIELD, e.field(), MESSAGE, e.getMessage());
+    }
 }

@@ -9,20 +9,13 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import org.ntmgate.wire.ErrorCode;
 import org.ntmgate.wire.KeySealer;
 import org.ntmgate.wire.MacKey;
@@ -31,6 +24,7 @@ import org.ntmgate.wire.MessageCodec;
 import org.ntmgate.wire.MessageType;
 import org.ntmgate.wire.Ticket;
 import org.ntmgate.wire.TlvType;
+import org.ntmgate.wire.UdpServer;
 import org.ntmgate.wire.WireCounters;
 import org.ntmgate.wire.WireDecodeException;
 import org.slf4j.Logger;
@@ -66,8 +60,7 @@ final class LoginServer implements AutoCloseable {
     private final AtomicLong logins = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong rateLimited = new AtomicLong();
-    private EventLoopGroup group;
-    private Channel channel;
+    private UdpServer udp;
 
     LoginServer(AccountBook accounts, Settings settings, LongSupplier clock) {
         this.accounts = accounts;
@@ -79,19 +72,15 @@ final class LoginServer implements AutoCloseable {
 
     /** Binds and serves; returns the bound address. */
     InetSocketAddress start() throws InterruptedException {
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        channel = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(new Handler())
-                .bind(settings.bind()).sync().channel();
-        return (InetSocketAddress) channel.localAddress();
+        udp = UdpServer.bind(settings.bind(), new Handler());
+        return udp.localAddress();
     }
 
     @Override
     public void close() {
-        if (channel != null) {
-            channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
-        if (group != null) {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (udp != null) {
+            udp.close();
+            udp = null;
         }
     }
 

@@ -11,22 +11,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import org.ntmgate.api.net.AddressFamily;
 import org.ntmgate.api.net.Endpoint;
 import org.ntmgate.api.pool.Lease;
@@ -43,6 +36,7 @@ import org.ntmgate.wire.MessageType;
 import org.ntmgate.wire.ReplayWindow;
 import org.ntmgate.wire.Ticket;
 import org.ntmgate.wire.TlvType;
+import org.ntmgate.wire.UdpServer;
 import org.ntmgate.wire.WireCounters;
 import org.ntmgate.wire.WireDecodeException;
 import org.slf4j.Logger;
@@ -70,8 +64,7 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
     private final ConcurrentHashMap<Integer, ReplayWindow> windows = new ConcurrentHashMap<>();
     private final WireCounters counters = new WireCounters();
     private final AtomicLong sequence = new AtomicLong();
-    private EventLoopGroup group;
-    private Channel channel;
+    private UdpServer udp;
 
     Coordinator(VirtualAddressPools pools, Settings settings, LongSupplier clock, Consumer<List<Registration>> persist) {
         this.pools = pools;
@@ -92,20 +85,17 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
         }
     }
 
+    /** Binds and serves; returns the bound address. */
     InetSocketAddress start() throws InterruptedException {
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        channel = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(new Handler()).bind(settings.bind()).sync()
-                .channel();
-        return (InetSocketAddress) channel.localAddress();
+        udp = UdpServer.bind(settings.bind(), new Handler());
+        return udp.localAddress();
     }
 
     @Override
     public void close() {
-        if (channel != null) {
-            channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
-        if (group != null) {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (udp != null) {
+            udp.close();
+            udp = null;
         }
     }
 

@@ -71,7 +71,7 @@ class CoordinatorTest {
         Node(String fqdn, String bind) throws Exception {
             this.fqdn = fqdn;
             socket = new DatagramSocket(new InetSocketAddress(bind, 0));
-            socket.setSoTimeout(3000);
+            socket.setSoTimeout(10_000);
         }
 
         byte[] ticket(byte[] kAd, Instant expiry) {
@@ -115,7 +115,7 @@ class CoordinatorTest {
             } catch (SocketTimeoutException e) {
                 return null;
             } finally {
-                socket.setSoTimeout(3000);
+                socket.setSoTimeout(10_000);
             }
         }
 

@@ -1,6 +1,5 @@
 package org.ntmgate.policy.impl;
 
-import java.util.Map;
 
 import org.ntmgate.api.config.ConfigurationEvents;
 import org.ntmgate.api.config.InvalidConfigurationException;
@@ -46,8 +45,7 @@ public class RelayPolicyComponent implements RelayPolicy {
             LOG.error("Configuration refused: {}. The previous relay policy stays in force", e.getMessage());
             EventAdmin ea = eventAdmin;
             if (ea != null) {
-                ea.postEvent(new Event(ConfigurationEvents.TOPIC_REFUSED, Map.of(ConfigurationEvents.PID, e.pid(),
-                        ConfigurationEvents.FIELD, e.field(), ConfigurationEvents.MESSAGE, e.getMessage())));
+                ea.postEvent(new Event(ConfigurationEvents.TOPIC_REFUSED, ConfigurationEvents.refusal(e)));
             }
         }
     }

@@ -133,8 +133,7 @@ public class TranslationTableComponent implements TranslationTable {
                     previous.sweepIntervalSeconds(), previous.snapshotIntervalSeconds());
             EventAdmin ea = eventAdmin;
             if (ea != null) {
-                ea.postEvent(new Event(ConfigurationEvents.TOPIC_REFUSED, Map.of(ConfigurationEvents.PID, e.pid(),
-                        ConfigurationEvents.FIELD, e.field(), ConfigurationEvents.MESSAGE, e.getMessage())));
+                ea.postEvent(new Event(ConfigurationEvents.TOPIC_REFUSED, ConfigurationEvents.refusal(e)));
             }
             return previous;
         }

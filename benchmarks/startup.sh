@@ -28,7 +28,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+median() { sort -n | awk '{a[NR]=$1} END {if (NR) print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 # one_run JVM_OPTS... -> prints "ms_to_console rss_kib ok|failed"
 one_run() {
@@ -67,7 +67,8 @@ for opts in "" "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k" "-Xmx32m -XX:
     results+=("$(one_run $opts)")
   done
   okcount=$(printf '%s\n' "${results[@]}" | grep -c ' ok$' || true)
-  ms=$(printf '%s\n' "${results[@]}" | grep ' ok$' | awk '{print $1}' | median)
-  rss=$(printf '%s\n' "${results[@]}" | grep ' ok$' | awk '{print $2}' | median)
+  # A setting where no run succeeded is reported as such (grep finds nothing), not allowed to end the script.
+  ms=$(printf '%s\n' "${results[@]}" | { grep ' ok$' || true; } | awk '{print $1}' | median)
+  rss=$(printf '%s\n' "${results[@]}" | { grep ' ok$' || true; } | awk '{print $2}' | median)
   printf '%-58s %9s ms %9s MiB %s/%s\n' "${opts:-(defaults)}" "${ms:-n/a}" "$( [ -n "$rss" ] && echo $((rss / 1024)) || echo n/a)" "$okcount" "$runs"
 done

@@ -1,6 +1,5 @@
 package org.ntmgate.wire;
 
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -12,19 +11,17 @@ import io.netty.handler.codec.MessageToMessageDecoder;
  * UDP datagrams in, {@link Inbound} signalling messages out. A datagram that is malformed, names an unknown key,
  * fails its MAC or replays an earlier sequence number (protocol.md 6.2, per sender and key) is dropped and counted
  * in {@link WireCounters}, never passed on and never answered; nothing a datagram holds can break the pipeline.
+ * Replay windows are kept per key, whatever address the sender writes from (6.2).
  * DATA datagrams are not signalling and are passed on untouched for the data path.
  */
 public final class SignallingDecoder extends MessageToMessageDecoder<DatagramPacket> {
-    /** At most this many (sender, key) replay windows are kept; beyond it the oldest senders are forgotten. */
+    /** At most this many replay windows (one per key) are kept; beyond it they are all forgotten. */
     static final int MAX_WINDOWS = 65_536;
 
     private final MessageCodec codec = new MessageCodec();
     private final KeyLookup keys;
     private final WireCounters counters;
-    private final ConcurrentHashMap<WindowKey, ReplayWindow> windows = new ConcurrentHashMap<>();
-
-    private record WindowKey(InetSocketAddress sender, int keyId) {
-    }
+    private final ConcurrentHashMap<Integer, ReplayWindow> windows = new ConcurrentHashMap<>();
 
     public SignallingDecoder(KeyLookup keys, WireCounters counters) {
         super(DatagramPacket.class);
@@ -42,10 +39,11 @@ public final class SignallingDecoder extends MessageToMessageDecoder<DatagramPac
             Message m = codec.decode(packet.content(), keys);
             if (m.type() != MessageType.LOGIN_REQUEST) {
                 if (windows.size() >= MAX_WINDOWS) {
-                    windows.clear(); // a flood of valid keys and senders cannot grow memory without bound
+                    // Bounds memory. The price: a forgotten key's old sequence numbers are accepted once more, and only
+                    // a holder of that key can send them.
+                    windows.clear();
                 }
-                ReplayWindow w = windows.computeIfAbsent(new WindowKey(packet.sender(), m.keyId()),
-                        k -> new ReplayWindow(ReplayWindow.SIGNALLING));
+                ReplayWindow w = windows.computeIfAbsent(m.keyId(), k -> new ReplayWindow(ReplayWindow.SIGNALLING));
                 if (!w.accept(m.sequence())) {
                     counters.drop(WireDecodeException.Reason.REPLAY);
                     return;

@@ -55,6 +55,22 @@ class SignallingHandlersTest {
     }
 
     @Test
+    void aReplayFromAnotherAddressIsStillAReplay() {
+        EmbeddedChannel sender = new EmbeddedChannel(new SignallingEncoder());
+        WireCounters counters = new WireCounters();
+        EmbeddedChannel receiver = new EmbeddedChannel(new SignallingDecoder(Samples.KEYS, counters));
+        sender.writeOutbound(new Outbound(Samples.of(MessageType.KEEPALIVE), Samples.MAC_KEY, DC));
+        DatagramPacket datagram = sender.readOutbound();
+        receiver.writeInbound(new DatagramPacket(datagram.content().retainedDuplicate(), DC, NODE));
+        InetSocketAddress moved = new InetSocketAddress(Samples.ip("203.0.113.99"), 1234);
+        receiver.writeInbound(new DatagramPacket(datagram.content().retainedDuplicate(), DC, moved));
+        assertEquals(NODE, ((Inbound) receiver.readInbound()).sender());
+        assertNull(receiver.readInbound(), "the window is the key's, not the address's");
+        assertEquals(1, counters.dropped(WireDecodeException.Reason.REPLAY));
+        datagram.release();
+    }
+
+    @Test
     void dataPacketsPassThroughForTheDataPath() {
         EmbeddedChannel receiver = new EmbeddedChannel(new SignallingDecoder(Samples.KEYS, new WireCounters()));
         ByteBuf data = Unpooled.buffer();

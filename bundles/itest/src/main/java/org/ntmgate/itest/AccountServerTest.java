@@ -105,6 +105,22 @@ class AccountServerTest {
     }
 
     @Test
+    void accountsComeAndGoWithTheirConfigurations() throws Exception {
+        configure(KEY);
+        Await.until("the AS serving", WAIT, () -> run("as:status").startsWith("serving on udp"));
+        String credential = run("as:hash 'correct horse'");
+        assertTrue(credential.startsWith("{pbkdf2-sha256}"), credential);
+        Configuration account = cm.getFactoryConfiguration("org.ntmgate.as.account", "itest", "?");
+        Dictionary<String, Object> p = new Hashtable<>();
+        p.put("fqdn", "configured.example.net");
+        p.put("credential", credential);
+        account.update(p);
+        Await.until("the configured account", WAIT, () -> run("as:list").contains("configured.example.net"));
+        account.delete();
+        Await.until("the account removed with its configuration", WAIT, () -> !run("as:list").contains("configured.example.net"));
+    }
+
+    @Test
     void aBadKeyIsRefusedNamingTheField() throws Exception {
         LinkedBlockingQueue<Event> refusals = new LinkedBlockingQueue<>();
         Dictionary<String, Object> topic = new Hashtable<>();

@@ -98,6 +98,13 @@ final class AccountBook {
         return change(n, a);
     }
 
+    /** Adds or replaces an account from a derived credential (configuration); its node id stays if it existed. */
+    synchronized Account putDerived(String name, Passwords.Derived d, boolean enabled) throws IOException {
+        String n = fqdn(name);
+        Account old = accounts.get(n);
+        return change(n, new Account(n, old != null ? old.nodeId() : Passwords.newNodeId(), d.salt(), d.iterations(), d.key(), enabled));
+    }
+
     synchronized boolean remove(String name) throws IOException {
         String n = fqdn(name);
         if (!accounts.containsKey(n)) {

@@ -4,6 +4,8 @@ import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import org.apache.felix.service.command.Descriptor;
@@ -11,6 +13,8 @@ import org.ntmgate.api.config.ConfigChecks;
 import org.ntmgate.api.config.ConfigurationEvents;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationEvent;
+import org.osgi.service.cm.ConfigurationListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -29,14 +33,15 @@ import org.slf4j.LoggerFactory;
  * The Account Server role: present only when PID {@code org.ntmgate.as} is configured. Serves logins on UDP and
  * offers the account commands (scope {@code as}). A refused configuration keeps the previous one serving.
  */
-@Component(service = AccountServerComponent.class, configurationPid = AccountServerComponent.PID,
+@Component(service = { AccountServerComponent.class, ConfigurationListener.class }, configurationPid = AccountServerComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, property = { "osgi.command.scope=as",
                 "osgi.command.function=add", "osgi.command.function=passwd", "osgi.command.function=remove",
                 "osgi.command.function=enable", "osgi.command.function=disable", "osgi.command.function=list",
-                "osgi.command.function=status" })
+                "osgi.command.function=status", "osgi.command.function=hash" })
 @Designate(ocd = AsConfig.class)
-public class AccountServerComponent {
+public class AccountServerComponent implements ConfigurationListener {
     static final String PID = "org.ntmgate.as";
+    static final String ACCOUNT_PID = "org.ntmgate.as.account";
     private static final Logger LOG = LoggerFactory.getLogger(AccountServerComponent.class);
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -46,6 +51,8 @@ public class AccountServerComponent {
     private LoginServer server;
     private LoginServer.Settings settings;
     private InetSocketAddress bound;
+    /** Accounts that came from configurations, by configuration PID: removed when their configuration is deleted. */
+    private final Map<String, String> configuredAccounts = new ConcurrentHashMap<>();
 
     @Activate
     void activate(BundleContext context, AsConfig config) {
@@ -121,6 +128,63 @@ public class AccountServerComponent {
 
     private int iterations() {
         return settings != null ? settings.iterations() : Passwords.DEFAULT_ITERATIONS;
+    }
+
+    /** Puts a configured account into the book; a bad one is refused naming the field (log and event). */
+    void defineConfiguredAccount(String configPid, AccountConfig c) {
+        String pid = ACCOUNT_PID + " '" + configPid + "'";
+        try {
+            String fqdn;
+            try {
+                fqdn = AccountBook.fqdn(c.fqdn());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationException(pid, "fqdn", e.getMessage());
+            }
+            Passwords.Derived d;
+            try {
+                d = Passwords.parseCredential(c.credential());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationException(pid, "credential", e.getMessage());
+            }
+            String previous = configuredAccounts.put(configPid, fqdn);
+            if (previous != null && !previous.equals(fqdn)) {
+                accounts.remove(previous);
+            }
+            accounts.putDerived(fqdn, d, c.enabled());
+            LOG.info("Account {} from configuration {} ({})", fqdn, configPid, c.enabled() ? "enabled" : "disabled");
+        } catch (InvalidConfigurationException e) {
+            LOG.error("Configuration refused: {}", e.getMessage());
+            EventAdmin ea = eventAdmin;
+            if (ea != null) {
+                ea.postEvent(new Event(ConfigurationEvents.TOPIC_REFUSED, ConfigurationEvents.refusal(e)));
+            }
+        } catch (IOException e) {
+            LOG.error("Account from configuration {} not stored: {}", configPid, e.toString());
+        }
+    }
+
+    /** A deleted account configuration removes its account (a component's deactivation cannot tell deletion from shutdown). */
+    @Override
+    public void configurationEvent(ConfigurationEvent event) {
+        if (event.getType() == ConfigurationEvent.CM_DELETED && ACCOUNT_PID.equals(event.getFactoryPid())) {
+            String fqdn = configuredAccounts.remove(event.getPid());
+            if (fqdn != null) {
+                try {
+                    accounts.remove(fqdn);
+                    LOG.info("Account {} removed with its configuration {}", fqdn, event.getPid());
+                } catch (IOException e) {
+                    LOG.error("Account {} could not be removed: {}", fqdn, e.toString());
+                }
+            }
+        }
+    }
+
+    @Descriptor("print the credential of a password, for an account configuration (org.ntmgate.as.account)")
+    public String hash(@Descriptor("password") String password) {
+        if (password == null || password.length() < 8) {
+            return "refused: a password has at least 8 characters";
+        }
+        return Passwords.credential(password, iterations());
     }
 
     @Descriptor("add an account (node FQDN and password, at least 8 characters)")

@@ -1,0 +1,23 @@
+package org.ntmgate.as.impl;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * One account as configuration: factory PID {@code org.ntmgate.as.account}. It carries a derived credential (from
+ * Gogo {@code as:hash <password>}), never a password, since configurations are stored in the clear.
+ */
+@ObjectClassDefinition(name = "ntmgate account", description = "An NTM node's account on this Account Server. Deleting"
+        + " the configuration removes the account.")
+public @interface AccountConfig {
+    @AttributeDefinition(name = "Node FQDN")
+    String fqdn();
+
+    @AttributeDefinition(name = "Credential", type = AttributeType.PASSWORD,
+            description = "{pbkdf2-sha256}iterations$salt$key, as printed by 'as:hash <password>'.")
+    String credential();
+
+    @AttributeDefinition(name = "Enabled")
+    boolean enabled() default true;
+}

@@ -173,7 +173,16 @@ class LoginServerTest {
                 new SecureRandom().nextBytes(junk);
                 flood.send(new DatagramPacket(junk, junk.length, as));
             }
-            assertEquals(MessageType.LOGIN_RESPONSE, login(good, as, "mn.example.net", "correct horse").last().type());
+            // The flood can overflow the AS's socket queue and a datagram be lost: the good node retries (8.1).
+            Outcome outcome = null;
+            for (int attempt = 0; attempt < 5 && outcome == null; attempt++) {
+                try {
+                    outcome = login(good, as, "mn.example.net", "correct horse");
+                } catch (SocketTimeoutException lost) {
+                    // try again
+                }
+            }
+            assertEquals(MessageType.LOGIN_RESPONSE, outcome == null ? null : outcome.last().type());
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (server.rateLimited() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(20);

@@ -1,0 +1,68 @@
+package org.ntmgate.dc.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.ntmgate.api.net.AddressFamily;
+
+/** The DC's lookups against a real Knot DNS server serving a test zone. */
+class NameResolverTest {
+    private static KnotServer knot;
+
+    @BeforeAll
+    static void startKnot() throws Exception {
+        knot = new KnotServer("example.org", "gn AAAA 2001:db8:300::80\ngn AAAA 2001:db8:300::81\nv4only A 198.51.100.80\n");
+    }
+
+    @AfterAll
+    static void stopKnot() throws Exception {
+        knot.close();
+    }
+
+    private final NameResolver resolver = new NameResolver(knotAddress(), Duration.ofSeconds(2));
+
+    private static InetSocketAddress knotAddress() {
+        return knot.address;
+    }
+
+    @Test
+    void aGeneralNodeWithAaaaRecordsResolvesToThem() throws Exception {
+        NameResolver.Result r = resolver.resolve("gn.example.org", AddressFamily.IPV6);
+        assertEquals(NameResolver.Outcome.ADDRESSES, r.outcome());
+        assertEquals(List.of(InetAddress.getByName("2001:db8:300::80"), InetAddress.getByName("2001:db8:300::81")),
+                r.addresses().stream().sorted((a, b) -> a.getHostAddress().compareTo(b.getHostAddress())).toList());
+    }
+
+    @Test
+    void aNameWithoutAddressesOfTheAskedFamilyIsNoUsableFamily() {
+        NameResolver.Result r = resolver.resolve("v4only.example.org", AddressFamily.IPV6);
+        assertEquals(NameResolver.Outcome.NO_USABLE_FAMILY, r.outcome());
+        assertTrue(r.detail().contains("no AAAA record"), r.detail());
+        assertEquals(NameResolver.Outcome.ADDRESSES, resolver.resolve("v4only.example.org", AddressFamily.IPV4).outcome());
+    }
+
+    @Test
+    void aMissingNameIsNoSuchName() {
+        assertEquals(NameResolver.Outcome.NO_SUCH_NAME, resolver.resolve("missing.example.org", AddressFamily.IPV6).outcome());
+    }
+
+    @Test
+    void aSilentResolverIsNoAnswerWithinTheTimeout() throws Exception {
+        try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            NameResolver mute = new NameResolver((InetSocketAddress) silent.getLocalSocketAddress(), Duration.ofMillis(500));
+            long start = System.nanoTime();
+            NameResolver.Result r = mute.resolve("gn.example.org", AddressFamily.IPV6);
+            assertEquals(NameResolver.Outcome.NO_ANSWER, r.outcome());
+            assertTrue(System.nanoTime() - start < 5_000_000_000L, "bounded by the timeout");
+        }
+    }
+}

@@ -13,9 +13,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import org.ntmgate.wire.AnswerCache;
 import org.ntmgate.wire.ErrorCode;
 import org.ntmgate.wire.KeySealer;
 import org.ntmgate.wire.MacKey;
@@ -54,6 +57,8 @@ final class LoginServer implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final byte[] serverSecret = new byte[32];
     private final ConcurrentHashMap<Integer, Pending> pending = new ConcurrentHashMap<>();
+    /** Answers to proofs, for retransmitted proofs (8.2): the pending login is gone once answered. */
+    private final AnswerCache answers = new AnswerCache();
     private final SourceLimits limits;
     private final WireCounters counters = new WireCounters();
     private final AtomicLong sequence = new AtomicLong();
@@ -175,7 +180,12 @@ final class LoginServer implements AutoCloseable {
             int loginKeyId = MessageCodec.peekKeyId(in);
             Pending p = pending.remove(loginKeyId);
             if (p == null || p.expires() < now || !p.source().equals(from)) {
-                counters.drop(WireDecodeException.Reason.UNKNOWN_KEY);
+                byte[] held = heldAnswer(in, from, now);
+                if (held != null) {
+                    ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(held), from));
+                } else {
+                    counters.drop(WireDecodeException.Reason.UNKNOWN_KEY);
+                }
                 return;
             }
             int tx = in.getInt(in.readerIndex() + 4);
@@ -191,11 +201,11 @@ final class LoginServer implements AutoCloseable {
                 if (e.reason() != WireDecodeException.Reason.BAD_MAC) {
                     throw e;
                 }
-                fail(ctx, p, tx, from, now);
+                fail(ctx, p, in, from, now);
                 return;
             }
             if (p.account() == null || !Arrays.equals(m.bytes(TlvType.NONCE), p.nonce())) {
-                fail(ctx, p, tx, from, now);
+                fail(ctx, p, in, from, now);
                 return;
             }
             limits.succeed(from.getAddress(), now);
@@ -213,28 +223,44 @@ final class LoginServer implements AutoCloseable {
                     .id(a.nodeId()).keyId(loginKeyId).u64(TlvType.NODE_ID, a.nodeId())
                     .tlv(TlvType.SEALED_KEY, KeySealer.seal(a.key(), MessageType.LOGIN_RESPONSE, tx, a.nodeId(), sessionKeyId, lifetime, sessionKey))
                     .tlv(TlvType.TICKET, ticket).u32(TlvType.LIFETIME, lifetime).build();
-            send(ctx, response, key, from);
+            answers.hold(from, header(in), send(ctx, response, key, from), now);
             logins.incrementAndGet();
             LOG.info("Login of {} (node {}) from {}", a.fqdn(), Long.toHexString(a.nodeId()), from);
         }
 
-        private void fail(ChannelHandlerContext ctx, Pending p, int tx, InetSocketAddress from, long now) {
+        private void fail(ChannelHandlerContext ctx, Pending p, ByteBuf proof, InetSocketAddress from, long now) {
             failures.incrementAndGet();
             boolean locked = limits.fail(from.getAddress(), now);
             LOG.warn("Failed login for '{}' from {}{}", p.fqdn(), from, locked ? "; the address is locked out for a while" : "");
-            sendError(ctx, tx, ErrorCode.AUTH_FAILED, "wrong name or password", from);
+            Message header = header(proof);
+            answers.hold(from, header, sendError(ctx, header.transactionId(), ErrorCode.AUTH_FAILED, "wrong name or password", from), now);
         }
 
-        private void sendError(ChannelHandlerContext ctx, int tx, int code, String text, InetSocketAddress to) {
+        /** The answer held for a retransmitted proof (8.2), found by its header fields. */
+        private byte[] heldAnswer(ByteBuf in, InetSocketAddress from, long now) {
+            return in.readableBytes() < MessageCodec.HEADER_LENGTH ? null : answers.find(from, header(in), now);
+        }
+
+        /** The fields of a proof's header that name it in the answer cache. */
+        private Message header(ByteBuf in) {
+            int at = in.readerIndex();
+            return Message.builder(MessageType.LOGIN_PROOF).transactionId(in.getInt(at + 4)).sequence(in.getLong(at + 8))
+                    .keyId(in.getInt(at + 24)).build();
+        }
+
+        private byte[] sendError(ChannelHandlerContext ctx, int tx, int code, String text, InetSocketAddress to) {
             Message err = Message.builder(MessageType.ERROR).transactionId(tx).sequence(sequence.incrementAndGet())
                     .u16(TlvType.ERROR_CODE, code).tlv(TlvType.ERROR_TEXT, text.getBytes(StandardCharsets.UTF_8)).build();
-            send(ctx, err, null, to);
+            return send(ctx, err, null, to);
         }
 
-        private void send(ChannelHandlerContext ctx, Message m, MacKey key, InetSocketAddress to) {
-            ByteBuf out = ctx.alloc().buffer(256);
+        /** Encodes, sends and returns the datagram. */
+        private byte[] send(ChannelHandlerContext ctx, Message m, MacKey key, InetSocketAddress to) {
+            ByteBuf out = Unpooled.buffer(256);
             codec.encode(m, key, out);
-            ctx.writeAndFlush(new DatagramPacket(out, to));
+            byte[] bytes = ByteBufUtil.getBytes(out);
+            ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to));
+            return bytes;
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.DatagramPacket;
@@ -63,7 +64,7 @@ class LoginServerTest {
     }
 
     /** What a login ends with, seen from the node. */
-    record Outcome(Message last, byte[] nodeKey) {
+    record Outcome(Message last, byte[] nodeKey, byte[] proof, byte[] answer) {
     }
 
     private static Outcome login(DatagramSocket socket, InetSocketAddress as, String fqdn, String password) throws Exception {
@@ -75,7 +76,7 @@ class LoginServerTest {
                 .tlv(TlvType.NONCE, nonce).build(), null);
         ByteBuf reply = receive(socket);
         if (reply.getUnsignedByte(1) == MessageType.ERROR.code()) {
-            return new Outcome(codec.decode(reply, (i, t, n) -> null), null);
+            return new Outcome(codec.decode(reply, (i, t, n) -> null), null, null, null);
         }
         Message challenge = codec.decodeBeforeVerifying(reply);
         ByteBuffer kdf = ByteBuffer.wrap(challenge.bytes(TlvType.KDF_PARAMS));
@@ -86,19 +87,20 @@ class LoginServerTest {
         MacKey key = new MacKey(challenge.keyId(), nodeKey);
         boolean authentic = codec.verifies(reply, key);
         // A node stops here when the challenge does not verify; the tests go on to see what the AS answers.
-        send(socket, as, codec, Message.builder(MessageType.LOGIN_PROOF).transactionId(tx).sequence(2).keyId(challenge.keyId())
-                .tlv(TlvType.NONCE, challenge.bytes(TlvType.NONCE)).build(), key);
+        byte[] proof = send(socket, as, codec, Message.builder(MessageType.LOGIN_PROOF).transactionId(tx).sequence(2)
+                .keyId(challenge.keyId()).tlv(TlvType.NONCE, challenge.bytes(TlvType.NONCE)).build(), key);
         ByteBuf answer = receive(socket);
         Message last = codec.decode(answer, (i, t, n) -> i == key.id() ? key : null);
         assertEquals(last.type() == MessageType.LOGIN_RESPONSE, authentic, "only an authentic challenge leads to a response");
-        return new Outcome(last, nodeKey);
+        return new Outcome(last, nodeKey, proof, ByteBufUtil.getBytes(answer));
     }
 
-    private static void send(DatagramSocket s, InetSocketAddress to, MessageCodec codec, Message m, MacKey key) throws Exception {
+    private static byte[] send(DatagramSocket s, InetSocketAddress to, MessageCodec codec, Message m, MacKey key) throws Exception {
         ByteBuf out = Unpooled.buffer();
         codec.encode(m, key, out);
         byte[] b = ByteBufUtil.getBytes(out);
         s.send(new DatagramPacket(b, b.length, to));
+        return b;
     }
 
     private static ByteBuf receive(DatagramSocket s) throws Exception {
@@ -128,6 +130,20 @@ class LoginServerTest {
             assertEquals(kNd.keyId(), t.sessionKeyId());
             assertArrayEquals(kNd.key(), t.sessionKey(), "the node and the DC share K_nd");
             assertEquals(1, server.logins());
+        }
+    }
+
+    @Test
+    void aRetransmittedProofGetsTheSameAnswerAndOnlyToItsSender() throws Exception {
+        try (DatagramSocket s = client("127.0.0.1"); DatagramSocket other = client("127.0.0.2")) {
+            Outcome o = login(s, as, "mn.example.net", "correct horse");
+            assertEquals(MessageType.LOGIN_RESPONSE, o.last().type());
+            s.send(new DatagramPacket(o.proof(), o.proof().length, as));
+            assertArrayEquals(o.answer(), ByteBufUtil.getBytes(receive(s)), "protocol.md 8.2: the held answer, byte for byte");
+            other.send(new DatagramPacket(o.proof(), o.proof().length, as));
+            other.setSoTimeout(300);
+            assertThrows(SocketTimeoutException.class, () -> receive(other), "the same bytes from elsewhere get nothing");
+            assertEquals(1, server.logins(), "one login, however often the proof arrives");
         }
     }
 

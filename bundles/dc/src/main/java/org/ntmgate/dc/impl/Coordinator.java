@@ -17,6 +17,8 @@ import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
@@ -28,6 +30,7 @@ import org.ntmgate.api.pool.PoolPurpose;
 import org.ntmgate.api.pool.VirtualAddressPools;
 import org.ntmgate.api.registry.NodeRecord;
 import org.ntmgate.api.registry.NodeRegistry;
+import org.ntmgate.wire.AnswerCache;
 import org.ntmgate.wire.ErrorCode;
 import org.ntmgate.wire.MacKey;
 import org.ntmgate.wire.Message;
@@ -63,6 +66,7 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
     private final ConcurrentHashMap<Integer, Registration> lapsed = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, ReplayWindow> windows = new ConcurrentHashMap<>();
     private final WireCounters counters = new WireCounters();
+    private final AnswerCache answers = new AnswerCache();
     private final AtomicLong sequence = new AtomicLong();
     private UdpServer udp;
 
@@ -172,7 +176,7 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
                 return;
             }
             if (!windows.computeIfAbsent(key.id(), k -> new ReplayWindow(ReplayWindow.SIGNALLING)).accept(m.sequence())) {
-                counters.drop(WireDecodeException.Reason.REPLAY);
+                retransmitOrDrop(ctx, m, from, now);
                 return;
             }
             InetSocketAddress inside = m.endpoint(TlvType.ENDPOINT);
@@ -205,7 +209,7 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
             LOG.info("Node {} ({}) registered from {}{}: {} {}", record.fqdn(), Long.toHexString(record.nodeId()), seen,
                     record.behindNat() ? " behind a NAT (it reported " + reported + ")" : "", v4.address().getHostAddress(),
                     v6.address().getHostAddress());
-            reply(ctx, Message.builder(MessageType.REGISTER_RESPONSE).transactionId(m.transactionId()).id(record.nodeId())
+            answer(ctx, m, Message.builder(MessageType.REGISTER_RESPONSE).transactionId(m.transactionId()).id(record.nodeId())
                     .u64(TlvType.NODE_ID, record.nodeId()).tlv(TlvType.VIRTUAL_V4, v4.address().getAddress())
                     .tlv(TlvType.VIRTUAL_V6, v6.address().getAddress()).endpoint(TlvType.OBSERVED_ENDPOINT, from)
                     .u32(TlvType.LIFETIME, settings.lifetime().toSeconds()), key, from);
@@ -223,7 +227,7 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
             MacKey key = new MacKey(known.keyId(), known.sessionKey());
             Message m = codec.decode(in, (id, t, n) -> id == keyId ? key : null);
             if (!windows.computeIfAbsent(keyId, k -> new ReplayWindow(ReplayWindow.SIGNALLING)).accept(m.sequence())) {
-                counters.drop(WireDecodeException.Reason.REPLAY);
+                retransmitOrDrop(ctx, m, from, clock.getAsLong());
                 return;
             }
             if (late != null) {
@@ -257,7 +261,7 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
                 }
             }
             counters.accept();
-            reply(ctx, Message.builder(MessageType.KEEPALIVE_ACK).transactionId(m.transactionId()).id(n.nodeId())
+            answer(ctx, m, Message.builder(MessageType.KEEPALIVE_ACK).transactionId(m.transactionId()).id(n.nodeId())
                     .endpoint(TlvType.OBSERVED_ENDPOINT, from), key, from);
         }
 
@@ -267,11 +271,29 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
                     .tlv(TlvType.ERROR_TEXT, t.length > 200 ? java.util.Arrays.copyOf(t, 200) : t), key, to);
         }
 
-        private void reply(ChannelHandlerContext ctx, Message.Builder b, MacKey key, InetSocketAddress to) {
+        /** A retransmitted request gets the answer held for it (8.2); anything else that fails the window is a replay. */
+        private void retransmitOrDrop(ChannelHandlerContext ctx, Message request, InetSocketAddress from, long now) {
+            byte[] held = answers.find(from, request, now);
+            if (held == null) {
+                counters.drop(WireDecodeException.Reason.REPLAY);
+                return;
+            }
+            ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(held), from));
+        }
+
+        /** Sends the answer to an accepted request and holds it for retransmissions of that request. */
+        private void answer(ChannelHandlerContext ctx, Message request, Message.Builder b, MacKey key, InetSocketAddress to) {
+            answers.hold(to, request, reply(ctx, b, key, to), clock.getAsLong());
+        }
+
+        /** Encodes, sends and returns the datagram. */
+        private byte[] reply(ChannelHandlerContext ctx, Message.Builder b, MacKey key, InetSocketAddress to) {
             Message m = b.sequence(sequence.incrementAndGet()).keyId(key == null ? 0 : key.id()).build();
-            ByteBuf out = ctx.alloc().buffer(256);
+            ByteBuf out = Unpooled.buffer(256);
             codec.encode(m, key, out);
-            ctx.writeAndFlush(new DatagramPacket(out, to));
+            byte[] bytes = ByteBufUtil.getBytes(out);
+            ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to));
+            return bytes;
         }
     }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -19,51 +18,23 @@ import java.util.regex.Pattern;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import org.apache.felix.service.command.CommandProcessor;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.ntmgate.api.config.ConfigurationEvents;
 import org.ntmgate.wire.Message;
 import org.ntmgate.wire.MessageCodec;
 import org.ntmgate.wire.MessageType;
 import org.ntmgate.wire.TlvType;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
-import org.osgi.test.common.annotation.InjectBundleContext;
-import org.osgi.test.common.annotation.InjectService;
-import org.osgi.test.junit5.context.BundleContextExtension;
-import org.osgi.test.junit5.service.ServiceExtension;
 
 /** The Account Server role switched on through ConfigAdmin and managed through Gogo, in a real framework. */
-@ExtendWith(BundleContextExtension.class)
-@ExtendWith(ServiceExtension.class)
-class AccountServerTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final String KEY = "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf";
-
-    @InjectBundleContext
-    BundleContext context;
-    @InjectService
-    ConfigurationAdmin cm;
-    @InjectService
-    CommandProcessor gogo;
-
-    @AfterEach
-    void switchOff() throws Exception {
-        Configuration c = cm.getConfiguration("org.ntmgate.as", "?");
-        if (c.getProperties() != null) {
-            c.delete();
-        }
-    }
-
-    private String run(String command) {
-        return Gogo.run(gogo, command);
+class AccountServerTest extends RoleTest {
+    @Override
+    String pid() {
+        return "org.ntmgate.as";
     }
 
     private void configure(String key) throws Exception {
@@ -77,7 +48,7 @@ class AccountServerTest {
     @Test
     void configuredTheAsServesLoginsAndKeepsAccounts() throws Exception {
         assertTrue(run("as:status").startsWith("failed"), "unconfigured, the role is off: no such command");
-        configure(KEY);
+        configure(K_AD);
         Await.until("the AS serving", WAIT, () -> run("as:status").startsWith("serving on udp"));
         assertTrue(run("as:add mn.example.net 'correct horse'").startsWith("added mn.example.net"));
         assertTrue(run("as:list").contains("mn.example.net"));
@@ -106,7 +77,7 @@ class AccountServerTest {
 
     @Test
     void accountsComeAndGoWithTheirConfigurations() throws Exception {
-        configure(KEY);
+        configure(K_AD);
         Await.until("the AS serving", WAIT, () -> run("as:status").startsWith("serving on udp"));
         String credential = run("as:hash 'correct horse'");
         assertTrue(credential.startsWith("{pbkdf2-sha256}"), credential);

@@ -7,7 +7,6 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Dictionary;
@@ -20,10 +19,7 @@ import java.util.stream.Stream;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import org.apache.felix.service.command.CommandProcessor;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.ntmgate.api.registry.NodeRecord;
 import org.ntmgate.api.registry.NodeRegistry;
 import org.ntmgate.wire.MacKey;
@@ -33,39 +29,13 @@ import org.ntmgate.wire.MessageType;
 import org.ntmgate.wire.Ticket;
 import org.ntmgate.wire.TlvType;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.test.common.annotation.InjectBundleContext;
-import org.osgi.test.common.annotation.InjectService;
-import org.osgi.test.junit5.context.BundleContextExtension;
-import org.osgi.test.junit5.service.ServiceExtension;
 
 /** The DC role switched on through ConfigAdmin, registering a node over UDP with addresses from the real pools. */
-@ExtendWith(BundleContextExtension.class)
-@ExtendWith(ServiceExtension.class)
-class DirectionCoordinatorTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final String K_AD = "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf";
-
-    @InjectBundleContext
-    BundleContext context;
-    @InjectService
-    ConfigurationAdmin cm;
-    @InjectService
-    CommandProcessor gogo;
-
-    @AfterEach
-    void switchOff() throws Exception {
-        Configuration c = cm.getConfiguration("org.ntmgate.dc", "?");
-        if (c.getProperties() != null) {
-            c.delete();
-        }
-    }
-
-    private String run(String command) {
-        return Gogo.run(gogo, command);
+class DirectionCoordinatorTest extends RoleTest {
+    @Override
+    String pid() {
+        return "org.ntmgate.dc";
     }
 
     private NodeRegistry registry() {

@@ -33,4 +33,10 @@ public @interface PolicyConfig {
 
     @AttributeDefinition(name = "Packets per second per node", min = "0", description = "0: unlimited.")
     long maxPacketsPerSecondPerNode() default 0;
+
+    @AttributeDefinition(name = "Per-node limits", required = false,
+            description = "Overrides of the three limits above for some nodes, one entry each: "
+                    + "'<node name> sessions=<n> bytesPerSecond=<n> packetsPerSecond=<n>' (any of the three; the others keep the defaults). "
+                    + "A name matches itself and the names below it; the longest matching name wins.")
+    String[] nodeLimits() default {};
 }

@@ -38,9 +38,10 @@ public class RelayPolicyComponent implements RelayPolicy {
     void configure(PolicyConfig config) {
         try {
             settings = PolicySettings.from(config);
-            LOG.info("Relay policy: {} relay(s) allowed ({}), {} allow and {} deny destination rules, {} denied node rules, limits {}",
+            LOG.info("Relay policy: {} relay(s) allowed ({}), {} allow and {} deny destination rules, {} denied node rules, limits {} ({} per-node overrides)",
                     settings.allowedRelays().isEmpty() ? "all" : settings.allowedRelays().size(), settings.allowedRelays(),
-                    settings.allow().size(), settings.deny().size(), settings.denyNodes().size(), settings.limits());
+                    settings.allow().size(), settings.deny().size(), settings.denyNodes().size(), settings.limits(),
+                    settings.nodeLimits().size());
         } catch (InvalidConfigurationException e) {
             LOG.error("Configuration refused: {}. The previous relay policy stays in force", e.getMessage());
             EventAdmin ea = eventAdmin;
@@ -73,12 +74,12 @@ public class RelayPolicyComponent implements RelayPolicy {
             for (Rule rule : s.allow()) {
                 if (rule.matchesName(r.destinationFqdn()) || rule.matchesAddress(r.destination())) {
                     return RelayDecision.allow("destination " + describe(r) + " matches allowDestinations entry '" + rule + "'",
-                            s.limits());
+                            s.limitsFor(r.nodeFqdn()));
                 }
             }
             return RelayDecision.deny("destination " + describe(r) + " matches no allowDestinations entry");
         }
-        return RelayDecision.allow("no rule restricts " + describe(r), s.limits());
+        return RelayDecision.allow("no rule restricts " + describe(r), s.limitsFor(r.nodeFqdn()));
     }
 
     private static String describe(RelayRequest r) {
@@ -89,6 +90,6 @@ public class RelayPolicyComponent implements RelayPolicy {
 
     @Override
     public RelayLimits limitsFor(String nodeFqdn) {
-        return settings.limits();
+        return settings.limitsFor(nodeFqdn);
     }
 }

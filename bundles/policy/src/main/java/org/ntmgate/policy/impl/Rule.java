@@ -45,6 +45,11 @@ final class Rule {
         return f.equals(name) || f.endsWith("." + name);
     }
 
+    /** How specific the rule is: longer names beat shorter ones, every name beats '*'. */
+    int specificity() {
+        return name != null ? name.length() + 1 : prefix != null ? prefix.length() : 0;
+    }
+
     boolean matchesAddress(InetAddress address) {
         if (prefix == null) {
             return name == null;

@@ -15,7 +15,16 @@ import org.ntmgate.api.policy.RelayRequest;
 
 class RelayPolicyTest {
     static PolicyConfig config(String[] relays, String[] allow, String[] deny, String[] denyNodes, int sessions) {
+        return config(relays, allow, deny, denyNodes, sessions, NONE);
+    }
+
+    static PolicyConfig config(String[] relays, String[] allow, String[] deny, String[] denyNodes, int sessions, String[] nodeLimits) {
         return new PolicyConfig() {
+            @Override
+            public String[] nodeLimits() {
+                return nodeLimits;
+            }
+
             @Override
             public Class<? extends Annotation> annotationType() {
                 return PolicyConfig.class;
@@ -112,5 +121,28 @@ class RelayPolicyTest {
                 () -> PolicySettings.from(config(NONE, NONE, NONE, NONE, -1))).field());
         assertEquals("allowedRelays", assertThrows(InvalidConfigurationException.class,
                 () -> PolicySettings.from(config(new String[] { " " }, NONE, NONE, NONE, 8))).field());
+    }
+
+    @Test
+    void perNodeLimitsOverrideTheDefaultsTheMostSpecificNameWinning() throws Exception {
+        PolicySettings s = PolicySettings.from(config(NONE, NONE, NONE, NONE, 8,
+                new String[] { "guest.example.net sessions=1 packetsPerSecond=100", "vip.guest.example.net sessions=32", "* bytesPerSecond=5" }));
+        RelayDecision d = RelayPolicyComponent.decide(s, req("laptop.guest.example.net", "gn.example.org", null, "r"));
+        assertEquals(new org.ntmgate.api.policy.RelayLimits(1, 1_000_000, 100), d.limits());
+        assertEquals(new org.ntmgate.api.policy.RelayLimits(32, 1_000_000, 0),
+                RelayPolicyComponent.decide(s, req("a.vip.guest.example.net", "gn.example.org", null, "r")).limits());
+        assertEquals(new org.ntmgate.api.policy.RelayLimits(8, 5, 0),
+                RelayPolicyComponent.decide(s, req("mn.example.com", "gn.example.org", null, "r")).limits());
+    }
+
+    @Test
+    void badPerNodeLimitsAreRefusedNamingFieldAndEntry() {
+        for (String bad : new String[] { "node.example.net", "node.example.net sessions=-1", "node.example.net speed=3",
+                "not/a/name sessions=1", "node.example.net sessions=99999999999" }) {
+            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                    () -> PolicySettings.from(config(NONE, NONE, NONE, NONE, 8, new String[] { "ok.example.net sessions=2", bad })), bad);
+            assertEquals("nodeLimits", e.field());
+            assertTrue(e.getMessage().contains("entry 2"), e.getMessage());
+        }
     }
 }

@@ -34,7 +34,18 @@ public final class AnswerCache {
         held.put(new Key(sender, request.keyId(), request.transactionId(), request.sequence()), new Held(answer, nowMillis + HOLD_MILLIS));
     }
 
-    /** The answer held for this request from this sender, or null. */
+    /**
+     * Marks a request as being worked on (its answer comes later, from another thread): until {@link #hold}, a
+     * retransmission of it finds {@link #WORKING}, which the receiver ignores (7.4).
+     */
+    public synchronized void working(InetSocketAddress sender, Message request, long nowMillis) {
+        held.put(new Key(sender, request.keyId(), request.transactionId(), request.sequence()), new Held(WORKING, nowMillis + HOLD_MILLIS));
+    }
+
+    /** What {@link #find} returns for a request still being worked on: an empty answer, never sent. */
+    public static final byte[] WORKING = new byte[0];
+
+    /** The answer held for this request from this sender, {@link #WORKING}, or null. */
     public synchronized byte[] find(InetSocketAddress sender, Message request, long nowMillis) {
         Held h = held.get(new Key(sender, request.keyId(), request.transactionId(), request.sequence()));
         return h == null || h.expires() < nowMillis ? null : h.answer();

@@ -70,6 +70,36 @@ class GatewayProcessIT {
     }
 
     @Test
+    void leasesAndAccountsSurviveAFrameworkRestart(@TempDir Path home) throws Exception {
+        int port = GatewayProcess.freePort();
+        String lease;
+        String account;
+        try (GatewayProcess gw = new GatewayProcess(home, port)) {
+            gw.awaitStarted();
+            // The AS role switched on the field tech's way: a .cfg in the deploy folder.
+            Files.writeString(home.resolve("deploy/org.ntmgate.as.cfg"), "bindAddress=127.0.0.1\nport=0\nasDcKeyId=3\n"
+                    + "asDcKey=a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf\niterations=100000\n");
+            gw.awaitGogo("as:status", l -> l.contains("serving on udp"), Duration.ofSeconds(30));
+            account = gw.gogo("as:add laptop.restart.example.net correct-horse", l -> l.contains("added ") || l.contains("refused"));
+            assertTrue(account.contains("added laptop.restart.example.net"), account);
+            lease = gw.gogo("pool:reserve 6 node laptop.restart.example.net", l -> l.contains("reserved ") || l.contains("refused"));
+            assertTrue(lease.contains("in pool node-v6"), lease);
+            assertEquals(143, gw.terminate());
+        }
+        String address = lease.substring(lease.indexOf("reserved ") + 9).split(" ")[0];
+        String nodeId = account.substring(account.indexOf("(node ") + 6, account.indexOf(')'));
+        try (GatewayProcess gw = new GatewayProcess(home, port)) {
+            gw.awaitStarted();
+            String leases = gw.awaitGogo("pool:leases", l -> l.contains("laptop.restart.example.net"), Duration.ofSeconds(30));
+            assertTrue(leases.contains(address), "the same address is still leased: " + leases);
+            String accounts = gw.awaitGogo("as:list", l -> l.contains("laptop.restart.example.net"), Duration.ofSeconds(30));
+            assertTrue(accounts.contains(String.format("%016x", Long.parseUnsignedLong(nodeId, 16))), "with its node id: " + accounts);
+            assertTrue(gw.gogo("pool:reserve 6 node laptop.restart.example.net", l -> l.contains("reserved ")).contains(address),
+                    "the owner gets its address back");
+        }
+    }
+
+    @Test
     void aBundleDroppedIntoTheDeployFolderIsInstalledStartedAndUpdated(@TempDir Path home) throws Exception {
         try (GatewayProcess gw = new GatewayProcess(home, GatewayProcess.freePort())) {
             gw.awaitStarted();

@@ -9,16 +9,20 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
@@ -28,6 +32,7 @@ import org.ntmgate.api.pool.Lease;
 import org.ntmgate.api.pool.PoolException;
 import org.ntmgate.api.pool.PoolPurpose;
 import org.ntmgate.api.pool.VirtualAddressPools;
+import org.ntmgate.api.policy.RelayPolicy;
 import org.ntmgate.api.registry.NodeRecord;
 import org.ntmgate.api.registry.NodeRegistry;
 import org.ntmgate.wire.AnswerCache;
@@ -46,35 +51,47 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The DC's registration service over UDP (protocol.md 7.1, 7.2): REGISTER_REQUEST with a ticket from the AS,
- * virtual addresses from the NODE pools, NAT detection, KEEPALIVE, and expiry of silent nodes (their leases go back
- * to the pools). Every datagram that is malformed, unauthentic or replayed is counted and dropped.
+ * The DC over UDP: registration (protocol.md 7.1, 7.2): REGISTER_REQUEST with a ticket from the AS, virtual
+ * addresses from the NODE pools, NAT detection, KEEPALIVE, and expiry of silent nodes (their leases go back to the
+ * pools); the nodes' names in DNS (14, {@link ZoneUpdater}); Direction Requests and peer queries (7.4-7.7,
+ * {@link Directions}). Every datagram that is malformed, unauthentic or replayed is counted and dropped.
  */
 final class Coordinator implements NodeRegistry, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
 
-    record Settings(InetSocketAddress bind, IntFunction<byte[]> asDcKeys, Duration lifetime) {
-    }
-
     private final VirtualAddressPools pools;
-    private final Settings settings;
+    private final DcSettings settings;
+    private final Supplier<RelayPolicy> policy;
+    private final byte[] pathSecret;
     private final LongSupplier clock;
     private final Consumer<List<Registration>> persist;
     private final ConcurrentHashMap<Long, Registration> byNode = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, Registration> byKey = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Registration> byName = new ConcurrentHashMap<>();
+    private final Map<Integer, DcSettings.Relay> relaysByKey;
+    private final Map<Integer, DcSettings.PeerDc> peersByKey;
     /** Keys of registrations that expired, until their ticket does: a late KEEPALIVE is told NOT_REGISTERED. */
     private final ConcurrentHashMap<Integer, Registration> lapsed = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, ReplayWindow> windows = new ConcurrentHashMap<>();
     private final WireCounters counters = new WireCounters();
     private final AnswerCache answers = new AnswerCache();
     private final AtomicLong sequence = new AtomicLong();
+    private final MessageCodec codec = new MessageCodec();
     private UdpServer udp;
+    private Outstanding outstanding;
+    private Directions directions;
+    private ZoneUpdater zone;
 
-    Coordinator(VirtualAddressPools pools, Settings settings, LongSupplier clock, Consumer<List<Registration>> persist) {
+    Coordinator(VirtualAddressPools pools, DcSettings settings, LongSupplier clock, Consumer<List<Registration>> persist,
+            Supplier<RelayPolicy> policy, byte[] pathSecret) {
         this.pools = pools;
         this.settings = settings;
         this.clock = clock;
         this.persist = persist;
+        this.policy = policy;
+        this.pathSecret = pathSecret.clone();
+        this.relaysByKey = settings.relays().stream().collect(Collectors.toMap(DcSettings.Relay::keyId, r -> r));
+        this.peersByKey = settings.peers().stream().collect(Collectors.toMap(DcSettings.PeerDc::keyId, p -> p));
     }
 
     /** Registrations read back after a restart of the bundle: downtime is not silence, their lifetime starts afresh. */
@@ -84,16 +101,49 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
             NodeRecord n = r.record();
             Registration fresh = new Registration(new NodeRecord(n.nodeId(), n.fqdn(), n.realReported(), n.realSeen(), n.behindNat(),
                     n.virtualV4(), n.virtualV6(), n.registeredAt(), now, n.lifetime()), r.keyId(), r.sessionKey(), r.ticketExpiryMillis());
-            byNode.put(n.nodeId(), fresh);
-            byKey.put(r.keyId(), fresh);
+            put(fresh);
         }
     }
 
+    private void put(Registration r) {
+        byNode.put(r.record().nodeId(), r);
+        byKey.put(r.keyId(), r);
+        byName.put(r.record().fqdn(), r);
+    }
+
     /** Binds and serves; returns the bound address. */
-    InetSocketAddress start() throws InterruptedException {
+    InetSocketAddress start() throws Exception {
         udp = UdpServer.bind(settings.bind(), new Handler());
+        Channel channel = udp.channel();
+        outstanding = new Outstanding(channel, settings.timers());
+        NameResolver resolver = new NameResolver(settings.dnsResolver(), DNS_TIMEOUT, channel.eventLoop(), clock);
+        directions = new Directions(new Directions.Dc() {
+            @Override
+            public Optional<Registration> registrationOf(String fqdn) {
+                return Optional.ofNullable(byName.get(fqdn));
+            }
+
+            @Override
+            public byte[] encode(Message.Builder b, MacKey key) {
+                return Coordinator.this.encode(b, key);
+            }
+
+            @Override
+            public long now() {
+                return clock.getAsLong();
+            }
+        }, settings, pools, policy, resolver, outstanding, pathSecret);
+        if (settings.tsig() != null) {
+            zone = new ZoneUpdater(settings.zone(), settings.dnsUpdateServer(), settings.tsig(), settings.dnsTtl(), DNS_TIMEOUT);
+            for (Registration r : byNode.values()) {
+                zone.publish(r.record().fqdn(), r.record().realSeen().address());
+            }
+        }
         return udp.localAddress();
     }
+
+    /** How long the DC waits for one DNS answer. */
+    static final Duration DNS_TIMEOUT = Duration.ofSeconds(3);
 
     @Override
     public void close() {
@@ -101,6 +151,24 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
             udp.close();
             udp = null;
         }
+        if (outstanding != null) {
+            outstanding.close();
+        }
+        if (zone != null) {
+            zone.close();
+        }
+    }
+
+    Directions directions() {
+        return directions;
+    }
+
+    ZoneUpdater zoneUpdater() {
+        return zone;
+    }
+
+    Outstanding outstanding() {
+        return outstanding;
     }
 
     WireCounters counters() {
@@ -119,6 +187,10 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
         for (Registration r : byNode.values()) {
             if (r.record().expiredAt(at) && byNode.remove(r.record().nodeId(), r)) {
                 byKey.remove(r.keyId(), r);
+                byName.remove(r.record().fqdn(), r);
+                if (zone != null) {
+                    zone.withdraw(r.record().fqdn());
+                }
                 lapsed.put(r.keyId(), r);
                 pools.release(r.record().virtualV4(), r.record().fqdn());
                 pools.release(r.record().virtualV6(), r.record().fqdn());
@@ -135,8 +207,6 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
     }
 
     private final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
-        private final MessageCodec codec = new MessageCodec();
-
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             ByteBuf in = packet.content();
@@ -201,9 +271,11 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
             if (old != null && old.keyId() != r.keyId()) {
                 byKey.remove(old.keyId(), old);
             }
-            byNode.put(record.nodeId(), r);
-            byKey.put(r.keyId(), r);
+            put(r);
             lapsed.remove(r.keyId());
+            if (zone != null) {
+                zone.publish(record.fqdn(), seen.address());
+            }
             persist.accept(registrations());
             counters.accept();
             LOG.info("Node {} ({}) registered from {}{}: {} {}", record.fqdn(), Long.toHexString(record.nodeId()), seen,
@@ -217,6 +289,25 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
 
         private void authenticated(ChannelHandlerContext ctx, ByteBuf in, InetSocketAddress from) throws WireDecodeException {
             int keyId = MessageCodec.peekKeyId(in);
+            DcSettings.Relay relay = relaysByKey.get(keyId);
+            DcSettings.PeerDc peer = relay == null ? peersByKey.get(keyId) : null;
+            if (relay != null || peer != null) {
+                MacKey key = relay != null ? new MacKey(keyId, relay.key()) : new MacKey(keyId, peer.key());
+                Message m = codec.decode(in, (id, t, n) -> id == keyId ? key : null);
+                if (!accept(ctx, keyId, m, from)) {
+                    return;
+                }
+                if (peer != null && m.type() == MessageType.PEER_QUERY) {
+                    answers.working(from, m, clock.getAsLong());
+                    counters.accept();
+                    directions.peerQuery(peer, m, b -> answerRequest(m, b, key, from));
+                } else if (m.type() == (relay != null ? MessageType.RELAY_DIRECTION_ACK : MessageType.PEER_ANSWER) || m.type() == MessageType.ERROR) {
+                    answered(m);
+                } else {
+                    counters.drop(WireDecodeException.Reason.UNKNOWN_TYPE);
+                }
+                return;
+            }
             Registration r = byKey.get(keyId);
             Registration late = r == null ? lapsed.get(keyId) : null;
             Registration known = r != null ? r : late;
@@ -226,8 +317,7 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
             }
             MacKey key = new MacKey(known.keyId(), known.sessionKey());
             Message m = codec.decode(in, (id, t, n) -> id == keyId ? key : null);
-            if (!windows.computeIfAbsent(keyId, k -> new ReplayWindow(ReplayWindow.SIGNALLING)).accept(m.sequence())) {
-                retransmitOrDrop(ctx, m, from, clock.getAsLong());
+            if (!accept(ctx, keyId, m, from)) {
                 return;
             }
             if (late != null) {
@@ -235,13 +325,59 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
                         late.record().nodeId(), from);
                 return;
             }
-            if (m.type() == MessageType.KEEPALIVE) {
-                keepalive(ctx, r, m, key, from);
-            } else {
-                counters.drop(WireDecodeException.Reason.UNKNOWN_TYPE);
-                error(ctx, m.transactionId(), ErrorCode.BAD_MESSAGE, m.type() + " is not served by this DC yet", key,
-                        r.record().nodeId(), from);
+            switch (m.type()) {
+                case KEEPALIVE -> keepalive(ctx, r, m, key, from);
+                case DIRECTION_REQUEST -> direction(r, m, key, from);
+                case ROUTE_DIRECTION_ACK, ERROR -> answered(m);
+                default -> {
+                    counters.drop(WireDecodeException.Reason.UNKNOWN_TYPE);
+                    error(ctx, m.transactionId(), ErrorCode.BAD_MESSAGE, m.type() + " is not a request a DC serves", key,
+                            r.record().nodeId(), from);
+                }
             }
+        }
+
+        /** The replay window (6.2); a retransmission gets its held answer (8.2) or, while in progress, nothing. */
+        private boolean accept(ChannelHandlerContext ctx, int keyId, Message m, InetSocketAddress from) {
+            if (windows.computeIfAbsent(keyId, k -> new ReplayWindow(ReplayWindow.SIGNALLING)).accept(m.sequence())) {
+                return true;
+            }
+            retransmitOrDrop(ctx, m, from, clock.getAsLong());
+            return false;
+        }
+
+        private void answered(Message m) {
+            if (outstanding.answer(m)) {
+                counters.accept();
+            } else {
+                LOG.debug("{} for transaction {} answers nothing pending (late or unknown)", m.type(), Integer.toUnsignedString(m.transactionId()));
+            }
+        }
+
+        /** A DIRECTION_REQUEST (7.4): its ROUTE_DIRECTION is the answer, retransmitted until the node acknowledges it. */
+        private void direction(Registration r, Message m, MacKey key, InetSocketAddress from) {
+            answers.working(from, m, clock.getAsLong());
+            counters.accept();
+            long nodeId = r.record().nodeId();
+            directions.request(r, m, new Directions.Answer() {
+                @Override
+                public void route(Directions.Route route) {
+                    Message.Builder b = directions.routeDirection(m.transactionId(), route.pathId(), route.mode(), route.tunnelEnd(),
+                            route.peerVirtual(), r.sessionKey(), route.keyId(), route.key());
+                    byte[] datagram = encode(b, key);
+                    answers.hold(from, m, datagram, clock.getAsLong());
+                    outstanding.request(datagram, from, key.id(), m.transactionId()).whenComplete((ack, failure) -> {
+                        if (failure != null) {
+                            LOG.warn("Node {} did not acknowledge the route direction for path {}", r.record().fqdn(), Long.toHexString(route.pathId()));
+                        }
+                    });
+                }
+
+                @Override
+                public void error(int code, String text) {
+                    answerRequest(m, errorMessage(m.transactionId(), code, text, nodeId), key, from);
+                }
+            });
         }
 
         private void keepalive(ChannelHandlerContext ctx, Registration r, Message m, MacKey key, InetSocketAddress from) {
@@ -251,8 +387,10 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
             NodeRecord fresh = new NodeRecord(n.nodeId(), n.fqdn(), n.realReported(), seen, !n.realReported().equals(seen),
                     n.virtualV4(), n.virtualV6(), n.registeredAt(), now, n.lifetime());
             Registration next = new Registration(fresh, r.keyId(), r.sessionKey(), r.ticketExpiryMillis());
-            byNode.put(n.nodeId(), next);
-            byKey.put(r.keyId(), next);
+            put(next);
+            if (zone != null && !seen.address().equals(n.realSeen().address())) {
+                zone.publish(n.fqdn(), seen.address());
+            }
             for (InetAddress a : List.of(n.virtualV4(), n.virtualV6())) {
                 try {
                     pools.renew(a, n.fqdn());
@@ -266,9 +404,7 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
         }
 
         private void error(ChannelHandlerContext ctx, int tx, int code, String text, MacKey key, long nodeId, InetSocketAddress to) {
-            byte[] t = text.getBytes(StandardCharsets.UTF_8);
-            reply(ctx, Message.builder(MessageType.ERROR).transactionId(tx).id(nodeId).u16(TlvType.ERROR_CODE, code)
-                    .tlv(TlvType.ERROR_TEXT, t.length > 200 ? java.util.Arrays.copyOf(t, 200) : t), key, to);
+            send(errorMessage(tx, code, text, nodeId), key, to);
         }
 
         /** A retransmitted request gets the answer held for it (8.2); anything else that fails the window is a replay. */
@@ -278,23 +414,43 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
                 counters.drop(WireDecodeException.Reason.REPLAY);
                 return;
             }
-            ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(held), from));
+            if (held != AnswerCache.WORKING) {
+                ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(held), from));
+            }
         }
 
         /** Sends the answer to an accepted request and holds it for retransmissions of that request. */
         private void answer(ChannelHandlerContext ctx, Message request, Message.Builder b, MacKey key, InetSocketAddress to) {
-            answers.hold(to, request, reply(ctx, b, key, to), clock.getAsLong());
+            answerRequest(request, b, key, to);
         }
+    }
 
-        /** Encodes, sends and returns the datagram. */
-        private byte[] reply(ChannelHandlerContext ctx, Message.Builder b, MacKey key, InetSocketAddress to) {
-            Message m = b.sequence(sequence.incrementAndGet()).keyId(key == null ? 0 : key.id()).build();
-            ByteBuf out = Unpooled.buffer(256);
-            codec.encode(m, key, out);
-            byte[] bytes = ByteBufUtil.getBytes(out);
-            ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to));
-            return bytes;
+    private static Message.Builder errorMessage(int tx, int code, String text, long nodeId) {
+        return Message.builder(MessageType.ERROR).transactionId(tx).id(nodeId).u16(TlvType.ERROR_CODE, code)
+                .tlv(TlvType.ERROR_TEXT, Directions.bytes(text));
+    }
+
+    /** Sends the answer to an accepted request and holds it for retransmissions of that request (8.2). */
+    private void answerRequest(Message request, Message.Builder b, MacKey key, InetSocketAddress to) {
+        answers.hold(to, request, send(b, key, to), clock.getAsLong());
+    }
+
+    /** Encodes with the DC's next sequence number (6.1) and the key's id (0 and no MAC without a key). */
+    private byte[] encode(Message.Builder b, MacKey key) {
+        Message m = b.sequence(sequence.incrementAndGet()).keyId(key == null ? 0 : key.id()).build();
+        ByteBuf out = Unpooled.buffer(256);
+        codec.encode(m, key, out);
+        return ByteBufUtil.getBytes(out);
+    }
+
+    /** Encodes, sends and returns the datagram. */
+    private byte[] send(Message.Builder b, MacKey key, InetSocketAddress to) {
+        byte[] bytes = encode(b, key);
+        UdpServer u = udp;
+        if (u != null) {
+            u.channel().writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to));
         }
+        return bytes;
     }
 
     // NodeRegistry
@@ -306,9 +462,7 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
 
     @Override
     public Optional<NodeRecord> byFqdn(String fqdn) {
-        String f = fqdn.toLowerCase(Locale.ROOT);
-        String name = f.endsWith(".") ? f.substring(0, f.length() - 1) : f;
-        return byNode.values().stream().map(Registration::record).filter(n -> n.fqdn().equals(name)).findFirst();
+        return Optional.ofNullable(byName.get(Directions.normalize(fqdn))).map(Registration::record);
     }
 
     @Override

@@ -6,7 +6,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Configuration PID {@code org.ntmgate.dc}: the DC runs only on gateways configured to be one. */
 @ObjectClassDefinition(name = "ntmgate Direction Coordinator",
-        description = "Registration of NTM nodes and their virtual addresses (docs/protocol.md section 7).")
+        description = "Registration of NTM nodes, their virtual addresses and DNS names, and the Direction Requests that route them "
+                + "(docs/protocol.md sections 7 and 14).")
 public @interface DcConfig {
     @AttributeDefinition(name = "Bind address", description = "Address the DC's socket listens on.")
     String bindAddress() default "0.0.0.0";
@@ -24,4 +25,38 @@ public @interface DcConfig {
     @AttributeDefinition(name = "Registration lifetime (seconds)", min = "30", max = "3600",
             description = "A node silent this long is dropped and its addresses return to the pools (nodes send keep-alives every 25 s).")
     long registrationLifetimeSeconds() default 90;
+
+    @AttributeDefinition(name = "Zone", required = false,
+            description = "The DNS zone of this DC's nodes (e.g. nodes.example.net); empty: no zone, no DNS updates, no peer DCs.")
+    String zone() default "";
+
+    @AttributeDefinition(name = "DNS resolver", description = "host:port of the resolver the DC asks about names (A, AAAA, SRV _ntm-dc._udp).")
+    String dnsResolver() default "127.0.0.1:53";
+
+    @AttributeDefinition(name = "DNS primary for updates", required = false,
+            description = "host:port of the zone's primary server that takes RFC 2136 updates; empty: the DNS resolver.")
+    String dnsUpdateServer() default "";
+
+    @AttributeDefinition(name = "TSIG key name", required = false, description = "Name of the TSIG key (HMAC-SHA-256) for updates; empty: no DNS updates.")
+    String tsigKeyName() default "";
+
+    @AttributeDefinition(name = "TSIG secret", type = AttributeType.PASSWORD, required = false, description = "The TSIG key in base64.")
+    String tsigSecret() default "";
+
+    @AttributeDefinition(name = "DNS TTL (seconds)", min = "5", max = "86400", description = "TTL of the nodes' A/AAAA records.")
+    long dnsTtlSeconds() default 60;
+
+    @AttributeDefinition(name = "Relays (RS-N)", required = false,
+            description = "One entry per RS-N, in order of preference: '<id> <host>:<port> <key id> <K_dr, 64 hex digits>'.")
+    String[] relays() default {};
+
+    @AttributeDefinition(name = "Peer DCs", required = false,
+            description = "One entry per peer DC: '<zone> <key id> <K_dd, 64 hex digits>'. The peer's address comes from SRV _ntm-dc._udp.<zone>.")
+    String[] peers() default {};
+
+    @AttributeDefinition(name = "Inner MTU", min = "1280", max = "1500", description = "The tunnels' inner MTU (protocol.md 2.4.4).")
+    int innerMtu() default 1400;
+
+    @AttributeDefinition(name = "Path lifetime (seconds)", min = "60", max = "86400", description = "Lifetime of K_path (protocol.md 8.3).")
+    long pathLifetimeSeconds() default 3600;
 }

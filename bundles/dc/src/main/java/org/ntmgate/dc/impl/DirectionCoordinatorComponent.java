@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import org.ntmgate.api.config.ConfigChecks;
 import org.ntmgate.api.config.ConfigurationEvents;
 import org.ntmgate.api.config.InvalidConfigurationException;
+import org.ntmgate.api.policy.RelayPolicy;
 import org.ntmgate.api.pool.VirtualAddressPools;
 import org.ntmgate.api.registry.NodeRecord;
 import org.ntmgate.api.registry.NodeRegistry;
@@ -51,8 +52,12 @@ public class DirectionCoordinatorComponent implements NodeRegistry {
     private VirtualAddressPools pools;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin eventAdmin;
+    /** Consulted on every relay pick; while absent, relaying is refused (a safe default). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile RelayPolicy relayPolicy;
 
     private RegistrationStore store;
+    private byte[] pathSecret;
     private volatile Coordinator coordinator;
     private InetSocketAddress bound;
     private ScheduledExecutorService timer;
@@ -61,6 +66,8 @@ public class DirectionCoordinatorComponent implements NodeRegistry {
     void activate(BundleContext context, DcConfig config) {
         File f = context.getDataFile("registrations.bin");
         store = f == null ? null : new RegistrationStore(f.toPath().toAbsolutePath());
+        File secret = context.getDataFile("path-secret");
+        pathSecret = PathSecret.load(secret == null ? null : secret.toPath());
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ntmgate-dc-expiry");
             t.setDaemon(true);
@@ -72,16 +79,9 @@ public class DirectionCoordinatorComponent implements NodeRegistry {
 
     @Modified
     synchronized void configure(DcConfig config) {
-        Coordinator.Settings settings;
+        DcSettings settings;
         try {
-            InetSocketAddress bind = ConfigChecks.bindAddress(PID, "bindAddress", config.bindAddress(), "port", config.port());
-            if (config.asDcKeyId() == 0) {
-                throw new InvalidConfigurationException(PID, "asDcKeyId", "must not be 0");
-            }
-            byte[] key = ConfigChecks.hexKey(PID, "asDcKey", config.asDcKey(), 32);
-            long lifetime = ConfigChecks.range(PID, "registrationLifetimeSeconds", config.registrationLifetimeSeconds(), 30, 3600);
-            int keyId = config.asDcKeyId();
-            settings = new Coordinator.Settings(bind, id -> id == keyId ? key : null, Duration.ofSeconds(lifetime));
+            settings = DcSettings.from(config);
         } catch (InvalidConfigurationException e) {
             LOG.error("Configuration refused: {}.{}", e.getMessage(),
                     coordinator == null ? " The DC is not serving." : " The previous configuration keeps serving.");
@@ -93,12 +93,15 @@ public class DirectionCoordinatorComponent implements NodeRegistry {
         }
         List<Registration> carried = coordinator != null ? coordinator.registrations() : restore();
         stop();
-        Coordinator next = new Coordinator(pools, settings, System::currentTimeMillis, this::persist);
+        Coordinator next = new Coordinator(pools, settings, System::currentTimeMillis, this::persist, () -> relayPolicy, pathSecret);
         next.restore(carried);
         try {
             bound = next.start();
             coordinator = next;
-            LOG.info("Direction Coordinator serving on udp {} with {} registered nodes", bound, carried.size());
+            LOG.info("Direction Coordinator serving on udp {} with {} registered nodes; zone {}{}, {} relay(s), {} peer DC(s), DNS resolver {}",
+                    bound, carried.size(), settings.zone() == null ? "none" : settings.zone(),
+                    settings.tsig() == null ? "" : " (updates to " + settings.dnsUpdateServer() + ")", settings.relays().size(),
+                    settings.peers().size(), settings.dnsResolver());
         } catch (Exception e) {
             LOG.error("Direction Coordinator could not listen on udp {}: {}", settings.bind(), e.toString());
             next.close();
@@ -202,7 +205,22 @@ public class DirectionCoordinatorComponent implements NodeRegistry {
         if (c == null) {
             return "not serving (see the log for the refused configuration)";
         }
+        ZoneUpdater z = c.zoneUpdater();
         return "serving on udp " + bound + "; " + c.size() + " nodes; accepted " + c.counters().accepted()
-                + ", malformed, unauthentic or replayed datagrams " + c.counters().droppedTotal();
+                + ", malformed, unauthentic or replayed datagrams " + c.counters().droppedTotal() + "; directions routed "
+                + c.directions().routed() + ", failed " + c.directions().failed() + ", requests awaiting an answer " + c.outstanding().size()
+                + (z == null ? "; no DNS updates" : "; DNS updates of zone " + z.zone() + ": sent " + z.sent() + ", failed " + z.failed()
+                        + ", pending " + z.pending());
+    }
+
+    /** The paths directed since the DC started, a line each. */
+    synchronized String pathsText() {
+        Coordinator c = coordinator;
+        if (c == null) {
+            return "not serving";
+        }
+        Instant now = Instant.now();
+        return c.directions().paths().stream().map(p -> String.format("%016x %s -> %s: %s, %d s ago", p.pathId(), p.from(), p.to(), p.how(),
+                (now.toEpochMilli() - p.createdMillis()) / 1000)).collect(Collectors.joining("\n", "", "\n" + c.directions().paths().size() + " paths"));
     }
 }

@@ -49,9 +49,13 @@ class CoordinatorTest {
 
     @BeforeEach
     void start() throws Exception {
-        dc = new Coordinator(pools, new Coordinator.Settings(new InetSocketAddress("127.0.0.1", 0), id -> id == 3 ? K_AD : null,
-                Duration.ofSeconds(90)), clock::get, all -> persisted = all);
+        dc = new Coordinator(pools, settings(), clock::get, all -> persisted = all, () -> null, new byte[32]);
         address = dc.start();
+    }
+
+    private static DcSettings settings() {
+        return DcSettings.basic(new InetSocketAddress("127.0.0.1", 0), id -> id == 3 ? K_AD : null, Duration.ofSeconds(90),
+                new InetSocketAddress("127.0.0.1", 9));
     }
 
     @AfterEach
@@ -59,84 +63,8 @@ class CoordinatorTest {
         dc.close();
     }
 
-    /** A node: its name, node id, session key and socket. */
-    final class Node implements AutoCloseable {
-        final String fqdn;
-        final long nodeId = random.nextLong() | 1;
-        final byte[] keyBytes = randomKey();
-        final MacKey key = new MacKey(random.nextInt() | 1, keyBytes);
-        final DatagramSocket socket;
-        long seq;
-
-        Node(String fqdn, String bind) throws Exception {
-            this.fqdn = fqdn;
-            socket = new DatagramSocket(new InetSocketAddress(bind, 0));
-            socket.setSoTimeout(10_000);
-        }
-
-        byte[] ticket(byte[] kAd, Instant expiry) {
-            return new Ticket(nodeId, expiry, fqdn, key.id(), keyBytes).seal(3, kAd);
-        }
-
-        byte[] register(InetSocketAddress reported, byte[] ticket) throws Exception {
-            Message m = Message.builder(MessageType.REGISTER_REQUEST).transactionId(random.nextInt()).sequence(++seq).keyId(key.id())
-                    .tlv(TlvType.TICKET, ticket).fqdn(fqdn).endpoint(TlvType.ENDPOINT, reported).build();
-            return send(m);
-        }
-
-        byte[] keepalive() throws Exception {
-            return send(Message.builder(MessageType.KEEPALIVE).transactionId(random.nextInt()).sequence(++seq).id(nodeId).keyId(key.id())
-                    .build());
-        }
-
-        byte[] send(Message m) throws Exception {
-            ByteBuf out = Unpooled.buffer();
-            codec.encode(m, key, out);
-            byte[] b = ByteBufUtil.getBytes(out);
-            socket.send(new DatagramPacket(b, b.length, address));
-            return b;
-        }
-
-        void sendRaw(byte[] b) throws Exception {
-            socket.send(new DatagramPacket(b, b.length, address));
-        }
-
-        Message receive() throws Exception {
-            byte[] buf = new byte[2048];
-            DatagramPacket p = new DatagramPacket(buf, buf.length);
-            socket.receive(p);
-            return codec.decode(Unpooled.wrappedBuffer(Arrays.copyOf(buf, p.getLength())), (id, t, n) -> id == key.id() ? key : null);
-        }
-
-        Message receiveOrNull(int millis) throws Exception {
-            socket.setSoTimeout(millis);
-            try {
-                return receive();
-            } catch (SocketTimeoutException e) {
-                return null;
-            } finally {
-                socket.setSoTimeout(10_000);
-            }
-        }
-
-        InetSocketAddress local() {
-            return (InetSocketAddress) socket.getLocalSocketAddress();
-        }
-
-        @Override
-        public void close() {
-            socket.close();
-        }
-    }
-
-    private byte[] randomKey() {
-        byte[] k = new byte[32];
-        random.nextBytes(k);
-        return k;
-    }
-
-    private Node node(String fqdn, String bind) throws Exception {
-        return new Node(fqdn, bind);
+    private TestNode node(String fqdn, String bind) throws Exception {
+        return new TestNode(fqdn, bind, address);
     }
 
     private Instant later() {
@@ -145,8 +73,8 @@ class CoordinatorTest {
 
     @Test
     void registrationGivesVirtualAddressesAndTellsNatFromNoNat() throws Exception {
-        try (Node natted = node("a.example.net", "127.0.0.1"); Node direct = node("b.example.net", "127.0.0.1")) {
-            natted.register(new InetSocketAddress("198.51.100.7", 4000), natted.ticket(K_AD, later()));
+        try (TestNode natted = node("a.example.net", "127.0.0.1"); TestNode direct = node("b.example.net", "127.0.0.1")) {
+            natted.register(new InetSocketAddress("198.51.100.7", 4000), natted.ticket(3, K_AD, later()));
             Message r = natted.receive();
             assertEquals(MessageType.REGISTER_RESPONSE, r.type());
             assertEquals(natted.nodeId, r.u64(TlvType.NODE_ID));
@@ -155,7 +83,7 @@ class CoordinatorTest {
             NodeRecord a = dc.byFqdn("A.example.net.").orElseThrow();
             assertTrue(a.behindNat(), "it reported another address than the DC saw");
 
-            direct.register(direct.local(), direct.ticket(K_AD, later()));
+            direct.register(direct.local(), direct.ticket(3, K_AD, later()));
             Message r2 = direct.receive();
             assertFalse(dc.byId(direct.nodeId).orElseThrow().behindNat());
             assertEquals(dc.byVirtualAddress(r2.address(TlvType.VIRTUAL_V6)).orElseThrow().fqdn(), "b.example.net");
@@ -166,8 +94,8 @@ class CoordinatorTest {
 
     @Test
     void keepalivesRefreshAndSilentNodesExpireAndGiveTheirAddressesBack() throws Exception {
-        try (Node n = node("a.example.net", "127.0.0.1")) {
-            n.register(n.local(), n.ticket(K_AD, later()));
+        try (TestNode n = node("a.example.net", "127.0.0.1")) {
+            n.register(n.local(), n.ticket(3, K_AD, later()));
             Message r = n.receive();
             clock.addAndGet(60_000);
             n.keepalive();
@@ -183,23 +111,23 @@ class CoordinatorTest {
             Message late = n.receive();
             assertEquals(MessageType.ERROR, late.type());
             assertEquals(ErrorCode.NOT_REGISTERED, late.u16(TlvType.ERROR_CODE));
-            n.register(n.local(), n.ticket(K_AD, later()));
+            n.register(n.local(), n.ticket(3, K_AD, later()));
             assertEquals(MessageType.REGISTER_RESPONSE, n.receive().type(), "it registers again");
         }
     }
 
     @Test
     void badTicketsForgeriesReplaysAndGarbageAreRefusedWhileAGoodNodeRegisters() throws Exception {
-        try (Node bad = node("a.example.net", "127.0.0.1"); Node good = node("b.example.net", "127.0.0.2")) {
-            bad.register(bad.local(), bad.ticket(new byte[32], later()));
+        try (TestNode bad = node("a.example.net", "127.0.0.1"); TestNode good = node("b.example.net", "127.0.0.2")) {
+            bad.register(bad.local(), bad.ticket(3, new byte[32], later()));
             Message e = bad.receive();
             assertEquals(ErrorCode.TICKET_INVALID, e.u16(TlvType.ERROR_CODE));
             assertEquals(0, e.keyId(), "keyless: the DC has no key it shares with this sender");
 
-            bad.register(bad.local(), bad.ticket(K_AD, Instant.ofEpochMilli(clock.get()).minusSeconds(1)));
+            bad.register(bad.local(), bad.ticket(3, K_AD, Instant.ofEpochMilli(clock.get()).minusSeconds(1)));
             assertEquals(ErrorCode.TICKET_INVALID, bad.receive().u16(TlvType.ERROR_CODE), "an expired ticket");
 
-            byte[] ok = bad.register(bad.local(), bad.ticket(K_AD, later()));
+            byte[] ok = bad.register(bad.local(), bad.ticket(3, K_AD, later()));
             Message first = bad.receive();
             assertEquals(MessageType.REGISTER_RESPONSE, first.type());
             bad.sendRaw(ok);
@@ -217,7 +145,7 @@ class CoordinatorTest {
             }
             // A flood can overflow the DC's socket queue and a datagram be lost, as on any network: the good node
             // retries as protocol.md 8.1 says (here with a fresh sequence number each time), at most 5 times.
-            byte[] goodTicket = good.ticket(K_AD, later());
+            byte[] goodTicket = good.ticket(3, K_AD, later());
             Message answer = null;
             for (int attempt = 0; attempt < 5 && answer == null; attempt++) {
                 good.register(good.local(), goodTicket);
@@ -239,8 +167,8 @@ class CoordinatorTest {
         for (int i = 0; i < 6; i++) {
             pools.allocate(org.ntmgate.api.net.AddressFamily.IPV4, org.ntmgate.api.pool.PoolPurpose.NODE, "filler" + i);
         }
-        try (Node n = node("a.example.net", "127.0.0.1")) {
-            n.register(n.local(), n.ticket(K_AD, later()));
+        try (TestNode n = node("a.example.net", "127.0.0.1")) {
+            n.register(n.local(), n.ticket(3, K_AD, later()));
             Message e = n.receive();
             assertEquals(ErrorCode.POOL_EXHAUSTED, e.u16(TlvType.ERROR_CODE));
             assertTrue(new String(e.bytes(TlvType.ERROR_TEXT)).contains("exhausted"));
@@ -249,16 +177,16 @@ class CoordinatorTest {
 
     @Test
     void registrationsSurviveTheStoreAndARestart(@TempDir Path dir) throws Exception {
-        try (Node n = node("a.example.net", "127.0.0.1")) {
-            n.register(new InetSocketAddress("198.51.100.7", 4000), n.ticket(K_AD, later()));
+        try (TestNode n = node("a.example.net", "127.0.0.1")) {
+            n.register(new InetSocketAddress("198.51.100.7", 4000), n.ticket(3, K_AD, later()));
             n.receive();
             RegistrationStore store = new RegistrationStore(dir.resolve("registrations.bin"));
             store.write(persisted);
             dc.close();
-            dc = new Coordinator(pools, new Coordinator.Settings(new InetSocketAddress("127.0.0.1", 0), id -> id == 3 ? K_AD : null,
-                    Duration.ofSeconds(90)), clock::get, all -> persisted = all);
+            dc = new Coordinator(pools, settings(), clock::get, all -> persisted = all, () -> null, new byte[32]);
             dc.restore(store.read());
             address = dc.start();
+            n.dc = address;
             assertTrue(dc.byFqdn("a.example.net").orElseThrow().behindNat());
             n.keepalive();
             assertEquals(MessageType.KEEPALIVE_ACK, n.receive().type(), "the restored DC still knows the node's key");

@@ -30,29 +30,33 @@ class NameResolverTest {
 
     private final NameResolver resolver = new NameResolver(knotAddress(), Duration.ofSeconds(2));
 
+    static <T> T get(java.util.concurrent.CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     private static InetSocketAddress knotAddress() {
         return knot.address;
     }
 
     @Test
     void aGeneralNodeWithAaaaRecordsResolvesToThem() throws Exception {
-        NameResolver.Result r = resolver.resolve("gn.example.org", AddressFamily.IPV6);
+        NameResolver.Result r = get(resolver.resolve("gn.example.org", AddressFamily.IPV6));
         assertEquals(NameResolver.Outcome.ADDRESSES, r.outcome());
         assertEquals(List.of(InetAddress.getByName("2001:db8:300::80"), InetAddress.getByName("2001:db8:300::81")),
                 r.addresses().stream().sorted((a, b) -> a.getHostAddress().compareTo(b.getHostAddress())).toList());
     }
 
     @Test
-    void aNameWithoutAddressesOfTheAskedFamilyIsNoUsableFamily() {
-        NameResolver.Result r = resolver.resolve("v4only.example.org", AddressFamily.IPV6);
+    void aNameWithoutAddressesOfTheAskedFamilyIsNoUsableFamily() throws Exception {
+        NameResolver.Result r = get(resolver.resolve("v4only.example.org", AddressFamily.IPV6));
         assertEquals(NameResolver.Outcome.NO_USABLE_FAMILY, r.outcome());
         assertTrue(r.detail().contains("no AAAA record"), r.detail());
-        assertEquals(NameResolver.Outcome.ADDRESSES, resolver.resolve("v4only.example.org", AddressFamily.IPV4).outcome());
+        assertEquals(NameResolver.Outcome.ADDRESSES, get(resolver.resolve("v4only.example.org", AddressFamily.IPV4)).outcome());
     }
 
     @Test
-    void aMissingNameIsNoSuchName() {
-        assertEquals(NameResolver.Outcome.NO_SUCH_NAME, resolver.resolve("missing.example.org", AddressFamily.IPV6).outcome());
+    void aMissingNameIsNoSuchName() throws Exception {
+        assertEquals(NameResolver.Outcome.NO_SUCH_NAME, get(resolver.resolve("missing.example.org", AddressFamily.IPV6)).outcome());
     }
 
     @Test
@@ -60,7 +64,7 @@ class NameResolverTest {
         try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             NameResolver mute = new NameResolver((InetSocketAddress) silent.getLocalSocketAddress(), Duration.ofMillis(500));
             long start = System.nanoTime();
-            NameResolver.Result r = mute.resolve("gn.example.org", AddressFamily.IPV6);
+            NameResolver.Result r = get(mute.resolve("gn.example.org", AddressFamily.IPV6));
             assertEquals(NameResolver.Outcome.NO_ANSWER, r.outcome());
             assertTrue(System.nanoTime() - start < 5_000_000_000L, "bounded by the timeout");
         }

@@ -5,24 +5,29 @@ import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.ntmgate.api.pool.Lease;
 import org.ntmgate.storage.AtomicFile;
+import org.ntmgate.storage.Journal;
 
 /**
- * The lease file in the bundle's data area: a header line {@code ntmgate-leases 1}, then one lease per line
- * ({@code address pool owner granted-millis expires-millis}, owner URL-encoded), then {@code end N}. Written whole
- * and atomically ({@link AtomicFile}) after every change, so an answered
- * allocation is on disk. A file that fails any check is never half-loaded: {@link CorruptLeasesException}.
+ * The leases in the bundle's data area as a {@link Journal}: a record per change, {@code P address pool owner
+ * granted-millis expires-millis} (a lease given or renewed; owner URL-encoded) or {@code R address} (returned),
+ * compacted to the live leases when the log has grown well past them. An allocation is answered after its record
+ * reached the operating system (it survives a crash of the process); {@link #sync} forces records to the disk and
+ * runs every second. A torn last record (a crash mid-write) is dropped; a record that does not parse makes the
+ * file {@link CorruptLeasesException corrupt}: never half-loaded.
  */
-final class LeaseStore {
-    private static final String HEADER = "ntmgate-leases 1";
+final class LeaseStore implements AutoCloseable {
     private final Path file;
+    private Journal journal;
 
     LeaseStore(Path file) {
         this.file = file;
@@ -40,47 +45,96 @@ final class LeaseStore {
         }
     }
 
-    void write(List<Lease> leases) throws IOException {
-        StringBuilder sb = new StringBuilder(HEADER).append('\n');
-        for (Lease l : leases) {
-            sb.append(l.address().getHostAddress()).append(' ').append(l.pool()).append(' ')
-                    .append(URLEncoder.encode(l.owner(), StandardCharsets.UTF_8)).append(' ').append(l.granted().toEpochMilli())
-                    .append(' ').append(l.expires().toEpochMilli()).append('\n');
+    /** Opens the journal and returns the leases it holds; call once, before any change. */
+    List<Lease> open() throws IOException, CorruptLeasesException {
+        Map<InetAddress, Lease> leases = new LinkedHashMap<>();
+        String[] problem = { null };
+        long[] n = { 0 };
+        try {
+            journal = Journal.open(file, null, record -> {
+                n[0]++;
+                if (problem[0] != null) {
+                    return;
+                }
+                try {
+                    apply(new String(record, StandardCharsets.UTF_8), leases);
+                } catch (IllegalArgumentException | IOException e) {
+                    problem[0] = "record " + n[0] + ": " + e.getMessage();
+                }
+            });
+        } catch (IOException e) {
+            throw new CorruptLeasesException(e.getMessage());
         }
-        sb.append("end ").append(leases.size()).append('\n');
-        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-        AtomicFile.write(file, out -> out.write(bytes));
+        if (problem[0] != null) {
+            journal.close();
+            journal = null;
+            throw new CorruptLeasesException(problem[0]);
+        }
+        return new ArrayList<>(leases.values());
     }
 
-    List<Lease> read() throws IOException, CorruptLeasesException {
-        if (!Files.exists(file)) {
-            return List.of();
+    /** What opening found beyond the leases: a torn tail, or null. */
+    String damage() {
+        Journal.Replay r = journal == null ? null : journal.replayed();
+        return r == null || !r.damaged() ? null : r.problem() + " (" + r.discardedBytes() + " bytes dropped)";
+    }
+
+    private static void apply(String line, Map<InetAddress, Lease> leases) throws IOException {
+        String[] f = line.split(" ");
+        if (f.length == 6 && f[0].equals("P") && f[1].matches("[0-9a-fA-F:.]+")) {
+            InetAddress a = InetAddress.getByName(f[1]);
+            leases.put(a, new Lease(a, f[2], URLDecoder.decode(f[3], StandardCharsets.UTF_8), Instant.ofEpochMilli(Long.parseLong(f[4])),
+                    Instant.ofEpochMilli(Long.parseLong(f[5]))));
+        } else if (f.length == 2 && f[0].equals("R") && f[1].matches("[0-9a-fA-F:.]+")) {
+            leases.remove(InetAddress.getByName(f[1]));
+        } else {
+            throw new IllegalArgumentException("not a lease record: '" + (line.length() > 80 ? line.substring(0, 80) + "..." : line) + "'");
         }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
-            throw new CorruptLeasesException("no '" + HEADER + "' header");
+    }
+
+    private static byte[] put(Lease l) {
+        return ("P " + l.address().getHostAddress() + " " + l.pool() + " " + URLEncoder.encode(l.owner(), StandardCharsets.UTF_8) + " "
+                + l.granted().toEpochMilli() + " " + l.expires().toEpochMilli()).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A lease given or renewed; {@code live} is every lease now, for compaction. */
+    void put(Lease l, Collection<Lease> live) throws IOException {
+        journal.append(put(l));
+        compactIfDue(live);
+    }
+
+    /** A lease returned or expired. */
+    void removed(Lease l, Collection<Lease> live) throws IOException {
+        journal.append(("R " + l.address().getHostAddress()).getBytes(StandardCharsets.UTF_8));
+        compactIfDue(live);
+    }
+
+    private void compactIfDue(Collection<Lease> live) throws IOException {
+        if (journal.shouldCompact(live.size())) {
+            List<byte[]> records = new ArrayList<>(live.size());
+            live.forEach(l -> records.add(put(l)));
+            journal.compact(records);
         }
-        String last = lines.get(lines.size() - 1);
-        if (!last.equals("end " + (lines.size() - 2))) {
-            throw new CorruptLeasesException("the end line does not count the leases (truncated?)");
+    }
+
+    long records() {
+        return journal.records();
+    }
+
+    void sync() throws IOException {
+        if (journal != null) {
+            journal.sync();
         }
-        List<Lease> leases = new ArrayList<>();
-        for (int i = 1; i < lines.size() - 1; i++) {
-            String[] f = lines.get(i).split(" ");
-            try {
-                if (f.length != 5 || !f[0].matches("[0-9a-fA-F:.]+")) {
-                    throw new IllegalArgumentException("5 fields with a numeric address");
-                }
-                leases.add(new Lease(InetAddress.getByName(f[0]), f[1], URLDecoder.decode(f[2], StandardCharsets.UTF_8),
-                        Instant.ofEpochMilli(Long.parseLong(f[3])), Instant.ofEpochMilli(Long.parseLong(f[4]))));
-            } catch (IllegalArgumentException | IOException e) {
-                throw new CorruptLeasesException("line " + (i + 1) + ": " + e.getMessage());
-            }
-        }
-        return leases;
     }
 
     Path setAside(long nowMillis) throws IOException {
         return AtomicFile.setAside(file, nowMillis);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (journal != null) {
+            journal.close();
+        }
     }
 }

@@ -4,12 +4,15 @@ import java.math.BigInteger;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
@@ -32,12 +35,16 @@ final class PoolBook {
     private final Map<String, PoolSettings> pools = new TreeMap<>();
     private final Map<InetAddress, Lease> leases = new LinkedHashMap<>();
     private final Map<String, BigInteger> cursors = new HashMap<>();
+    /** Owner -> its leased addresses: an owner asking again finds its lease without a scan of every lease. */
+    private final Map<String, Set<InetAddress>> byOwner = new HashMap<>();
     private final LongSupplier clock;
     private final LeaseSink sink;
 
-    /** Where changed leases go (the lease file); told after every change, under the lock. */
+    /** Where changed leases go (the lease journal); told after every change, under the lock, with every live lease. */
     interface LeaseSink {
-        void changed(List<Lease> all);
+        void put(Lease l, Collection<Lease> live);
+
+        void removed(Lease l, Collection<Lease> live);
     }
 
     PoolBook(LongSupplier clock, LeaseSink sink) {
@@ -47,7 +54,7 @@ final class PoolBook {
 
     /** Leases read back at start, before pools are defined again. */
     synchronized void restore(List<Lease> restored) {
-        restored.forEach(l -> leases.put(l.address(), l));
+        restored.forEach(this::index);
     }
 
     /** Adds or replaces a pool; refuses overlaps and prefixes that would strand live leases. */
@@ -83,8 +90,9 @@ final class PoolBook {
             throw new PoolException(PoolException.Reason.NO_POOL, "no pool is configured for " + what);
         }
         Instant now = now();
-        for (Lease l : leases.values()) {
-            if (l.owner().equals(owner) && l.expires().isAfter(now)
+        for (InetAddress a : byOwner.getOrDefault(owner, Set.of())) {
+            Lease l = leases.get(a);
+            if (l != null && l.expires().isAfter(now)
                     && candidates.stream().anyMatch(p -> p.name().equals(l.pool()) && p.prefix().contains(l.address()))) {
                 return put(new Lease(l.address(), l.pool(), owner, l.granted(), now.plus(pool(l).leaseTime())));
             }
@@ -137,8 +145,8 @@ final class PoolBook {
         if (l == null || !l.owner().equals(owner)) {
             return false;
         }
-        leases.remove(address);
-        sink.changed(new ArrayList<>(leases.values()));
+        unindex(l);
+        sink.removed(l, leases.values());
         return true;
     }
 
@@ -147,8 +155,10 @@ final class PoolBook {
         Instant now = now();
         List<Lease> gone = leases.values().stream().filter(l -> !l.expires().isAfter(now)).collect(Collectors.toList());
         if (!gone.isEmpty()) {
-            gone.forEach(l -> leases.remove(l.address()));
-            sink.changed(new ArrayList<>(leases.values()));
+            for (Lease l : gone) {
+                unindex(l);
+                sink.removed(l, leases.values());
+            }
         }
         return gone;
     }
@@ -177,9 +187,29 @@ final class PoolBook {
     }
 
     private Lease put(Lease l) {
-        leases.put(l.address(), l);
-        sink.changed(new ArrayList<>(leases.values()));
+        index(l);
+        sink.put(l, leases.values());
         return l;
+    }
+
+    private void index(Lease l) {
+        Lease old = leases.put(l.address(), l);
+        if (old != null && !old.owner().equals(l.owner())) {
+            removeOwner(old);
+        }
+        byOwner.computeIfAbsent(l.owner(), o -> new HashSet<>(2)).add(l.address());
+    }
+
+    private void unindex(Lease l) {
+        leases.remove(l.address());
+        removeOwner(l);
+    }
+
+    private void removeOwner(Lease l) {
+        Set<InetAddress> mine = byOwner.get(l.owner());
+        if (mine != null && mine.remove(l.address()) && mine.isEmpty()) {
+            byOwner.remove(l.owner());
+        }
     }
 
     private Instant now() {

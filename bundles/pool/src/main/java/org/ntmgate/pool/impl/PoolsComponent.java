@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -31,9 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link VirtualAddressPools} service over every configured pool. Leases live in {@code leases.txt} in this
- * bundle's data area, written through on every change; they are read back at start before any pool is defined, so
- * a pool configured again after a restart finds its leases.
+ * The {@link VirtualAddressPools} service over every configured pool. Leases live in the journal
+ * {@code leases.journal} in this bundle's data area ({@link LeaseStore}), a record per change, forced to disk every
+ * second; they are read back at start before any pool is defined, so a pool configured again after a restart finds
+ * its leases.
  */
 @Component(service = { VirtualAddressPools.class, PoolRegistrar.class }, immediate = true)
 public class PoolsComponent implements VirtualAddressPools, PoolRegistrar {
@@ -48,9 +50,19 @@ public class PoolsComponent implements VirtualAddressPools, PoolRegistrar {
 
     @Activate
     void activate(BundleContext context) {
-        File data = context.getDataFile("leases.txt");
+        File data = context.getDataFile("leases.journal");
         store = data == null ? null : new LeaseStore(data.toPath().toAbsolutePath());
-        book = new PoolBook(System::currentTimeMillis, this::persist);
+        book = new PoolBook(System::currentTimeMillis, new PoolBook.LeaseSink() {
+            @Override
+            public void put(Lease l, Collection<Lease> live) {
+                persist(() -> store.put(l, live));
+            }
+
+            @Override
+            public void removed(Lease l, Collection<Lease> live) {
+                persist(() -> store.removed(l, live));
+            }
+        });
         if (store == null) {
             LOG.warn("The framework gives this bundle no data area: leases will not survive a restart");
         } else {
@@ -62,36 +74,76 @@ public class PoolsComponent implements VirtualAddressPools, PoolRegistrar {
             return t;
         });
         sweeper.scheduleWithFixedDelay(this::expire, 5, 5, TimeUnit.SECONDS);
+        sweeper.scheduleWithFixedDelay(this::sync, 1, 1, TimeUnit.SECONDS);
     }
 
     @Deactivate
     void deactivate() {
         sweeper.shutdownNow();
+        try {
+            sweeper.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (store != null) {
+            synchronized (book) {
+                try {
+                    store.close();
+                } catch (IOException e) {
+                    LOG.error("Could not close lease journal {}: {}", store.file(), e.toString());
+                }
+            }
+        }
+    }
+
+    /** Group commit: forces the records of the last second to disk. */
+    private void sync() {
+        if (store == null) {
+            return;
+        }
+        synchronized (book) {
+            try {
+                store.sync();
+            } catch (IOException e) {
+                LOG.error("Could not force lease journal {} to disk: {}", store.file(), e.toString());
+            }
+        }
     }
 
     private void restore() {
         try {
-            List<Lease> leases = store.read();
+            List<Lease> leases = store.open();
             book.restore(leases);
             LOG.info("Restored {} leases from {}", leases.size(), store.file());
+            if (store.damage() != null) {
+                LOG.warn("Lease journal {}: {}; the leases before it are kept", store.file(), store.damage());
+            }
         } catch (LeaseStore.CorruptLeasesException e) {
             try {
                 LOG.error("Lease file {} is corrupt ({}); moved it to {} and started without leases", store.file(),
                         e.getMessage(), store.setAside(System.currentTimeMillis()));
-            } catch (IOException io) {
-                LOG.error("Lease file {} is corrupt ({}) and could not be moved aside: {}", store.file(), e.getMessage(), io.toString());
+                store.open();
+            } catch (IOException | LeaseStore.CorruptLeasesException io) {
+                LOG.error("Lease file {} is corrupt ({}) and could not be moved aside: {}; leases will not be kept", store.file(),
+                        e.getMessage(), io.toString());
+                store = null;
             }
         } catch (IOException e) {
-            LOG.error("Could not read lease file {}: {}; starting without leases", store.file(), e.toString());
+            LOG.error("Could not read lease file {}: {}; starting without leases, and not keeping them", store.file(), e.toString());
+            store = null;
         }
     }
 
-    private void persist(List<Lease> leases) {
+    private interface Write {
+        void run() throws IOException;
+    }
+
+    private void persist(Write w) {
         if (store == null) {
             return;
         }
         try {
-            store.write(leases);
+            w.run();
         } catch (IOException e) {
             LOG.error("Could not write lease file {}: {}", store.file(), e.toString());
             throw new UncheckedIOException("lease file not written; the allocation is not durable", e);

@@ -26,8 +26,18 @@ import org.ntmgate.api.pool.PoolPurpose;
 
 class PoolBookTest {
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
-    private final List<List<Lease>> written = new ArrayList<>();
-    private final PoolBook book = new PoolBook(clock::get, all -> written.add(all));
+    private final List<String> written = new ArrayList<>();
+    private final PoolBook book = new PoolBook(clock::get, new PoolBook.LeaseSink() {
+        @Override
+        public void put(Lease l, java.util.Collection<Lease> live) {
+            written.add("put " + l.address().getHostAddress());
+        }
+
+        @Override
+        public void removed(Lease l, java.util.Collection<Lease> live) {
+            written.add("removed " + l.address().getHostAddress());
+        }
+    });
 
     static PoolConfig config(String name, String prefix, PoolPurpose purpose, long leaseSeconds) {
         return new PoolConfig() {
@@ -155,17 +165,63 @@ class PoolBookTest {
     }
 
     @Test
-    void theLeaseFileRoundTripsAndRefusesATruncatedCopy(@TempDir Path dir) throws Exception {
-        LeaseStore store = new LeaseStore(dir.resolve("leases.txt"));
+    void theLeaseJournalReplaysEveryChangeAndRefusesARecordThatIsNoLease(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("leases.journal");
         define("v6", "2001:db8:100::/120", PoolPurpose.NODE);
-        book.allocate(AddressFamily.IPV6, PoolPurpose.NODE, "a.example.net");
-        book.allocate(AddressFamily.IPV6, PoolPurpose.NODE, "owner with spaces>and/slashes");
-        store.write(book.leases());
-        assertEquals(book.leases(), store.read());
-        List<String> lines = Files.readAllLines(dir.resolve("leases.txt"));
-        Files.write(dir.resolve("leases.txt"), lines.subList(0, lines.size() - 1));
-        assertThrows(LeaseStore.CorruptLeasesException.class, store::read);
-        Files.writeString(dir.resolve("leases.txt"), "ntmgate-leases 1\nnot a lease\nend 1\n");
-        assertThrows(LeaseStore.CorruptLeasesException.class, store::read);
+        List<Lease> expected;
+        try (LeaseStore store = new LeaseStore(file)) {
+            assertEquals(List.of(), store.open());
+            PoolBook b = new PoolBook(clock::get, new PoolBook.LeaseSink() {
+                @Override
+                public void put(Lease l, java.util.Collection<Lease> live) {
+                    try {
+                        store.put(l, live);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+
+                @Override
+                public void removed(Lease l, java.util.Collection<Lease> live) {
+                    try {
+                        store.removed(l, live);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            });
+            b.define(PoolSettings.from(config("v6", "2001:db8:100::/120", PoolPurpose.NODE, 600)));
+            Lease gone = b.allocate(AddressFamily.IPV6, PoolPurpose.NODE, "a.example.net");
+            b.allocate(AddressFamily.IPV6, PoolPurpose.NODE, "owner with spaces>and/slashes");
+            clock.addAndGet(1000);
+            b.allocate(AddressFamily.IPV6, PoolPurpose.NODE, "owner with spaces>and/slashes"); // a renewal
+            b.allocate(AddressFamily.IPV6, PoolPurpose.NODE, "c.example.net");
+            b.release(gone.address(), "a.example.net");
+            for (int i = 0; i < 3000; i++) { // far past compaction
+                b.allocate(AddressFamily.IPV6, PoolPurpose.NODE, "c.example.net");
+            }
+            assertTrue(store.records() < 1100, "compacted: " + store.records());
+            expected = b.leases();
+        }
+        try (LeaseStore store = new LeaseStore(file)) {
+            List<Lease> back = store.open();
+            back.sort(java.util.Comparator.comparing(l -> new java.math.BigInteger(1, l.address().getAddress())));
+            assertEquals(expected, back);
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 3));
+        try (LeaseStore store = new LeaseStore(file)) {
+            assertEquals(expected.size(), store.open().size(), "a torn last record (a renewal) costs that record only");
+            assertTrue(store.damage().contains("cut short"), store.damage());
+        }
+        Files.writeString(file, "ntmgate-leases 1\nend 0\n");
+        assertThrows(LeaseStore.CorruptLeasesException.class, () -> new LeaseStore(file).open());
+        try (org.ntmgate.storage.Journal j = org.ntmgate.storage.Journal.open(dir.resolve("other"), null, r -> {
+        })) {
+            j.append("P not-an-address v6 x 1 2".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        LeaseStore bad = new LeaseStore(dir.resolve("other"));
+        LeaseStore.CorruptLeasesException e = assertThrows(LeaseStore.CorruptLeasesException.class, bad::open);
+        assertTrue(e.getMessage().contains("record 1"), e.getMessage());
     }
 }

@@ -39,9 +39,18 @@ public final class Hkdf {
         return expand(prk, info.getBytes(StandardCharsets.US_ASCII), length);
     }
 
+    /** One Mac per thread: {@code Mac.getInstance} walks the provider list (path ids are made per Direction Request). */
+    private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every Java 17 runtime has HmacSHA256", e);
+        }
+    });
+
     static byte[] hmac(byte[] key, byte[] data) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = MAC.get();
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return mac.doFinal(data);
         } catch (GeneralSecurityException e) {

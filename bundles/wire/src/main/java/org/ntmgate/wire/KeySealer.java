@@ -31,14 +31,19 @@ public final class KeySealer {
         }
         byte[] nonce = new byte[12];
         RANDOM.nextBytes(nonce);
-        return seal(recipientKey, type, transactionId, id, sealedKeyId, lifetimeSeconds, key, nonce);
+        return seal(Gcm.cipher(), recipientKey, type, transactionId, id, sealedKeyId, lifetimeSeconds, key, nonce);
     }
 
     /** With a given nonce: for test vectors only; a nonce must never repeat under one recipient key. */
     static byte[] seal(byte[] recipientKey, MessageType type, int transactionId, long id, int sealedKeyId, long lifetimeSeconds,
             byte[] key, byte[] nonce) {
+        // a Cipher of its own: a reused one refuses the same key and nonce twice, which test vectors do on purpose
+        return seal(Gcm.fresh(), recipientKey, type, transactionId, id, sealedKeyId, lifetimeSeconds, key, nonce);
+    }
+
+    private static byte[] seal(Cipher c, byte[] recipientKey, MessageType type, int transactionId, long id, int sealedKeyId,
+            long lifetimeSeconds, byte[] key, byte[] nonce) {
         try {
-            Cipher c = Cipher.getInstance(PathCipher.AEAD);
             c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(recipientKey, "AES"), new GCMParameterSpec(128, nonce));
             c.updateAAD(aad(type, transactionId, id, sealedKeyId, lifetimeSeconds));
             byte[] sealed = c.doFinal(key);
@@ -58,7 +63,7 @@ public final class KeySealer {
         byte[] sealed = new byte[48];
         v.get(sealed);
         try {
-            Cipher c = Cipher.getInstance(PathCipher.AEAD);
+            Cipher c = Gcm.cipher();
             c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(recipientKey, "AES"), new GCMParameterSpec(128, nonce));
             c.updateAAD(aad(carrier.type(), carrier.transactionId(), carrier.id(), keyId, lifetime));
             return new SealedKey(keyId, lifetime, c.doFinal(sealed));

@@ -27,7 +27,7 @@ public record Ticket(long nodeId, Instant expiry, String fqdn, int sessionKeyId,
         byte[] nonce = new byte[12];
         RANDOM.nextBytes(nonce);
         try {
-            Cipher c = Cipher.getInstance(PathCipher.AEAD);
+            Cipher c = Gcm.cipher();
             c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(asDcKey, "AES"), new GCMParameterSpec(128, nonce));
             c.updateAAD(ByteBuffer.allocate(4).putInt(asDcKeyId).array());
             byte[] sealed = c.doFinal(plain.array());
@@ -57,7 +57,7 @@ public record Ticket(long nodeId, Instant expiry, String fqdn, int sessionKeyId,
         v.get(sealed);
         byte[] plain;
         try {
-            Cipher c = Cipher.getInstance(PathCipher.AEAD);
+            Cipher c = Gcm.cipher();
             c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
             c.updateAAD(ByteBuffer.allocate(4).putInt(keyId).array());
             plain = c.doFinal(sealed);

@@ -14,7 +14,6 @@ import java.util.stream.Collectors;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -64,7 +63,8 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
     private final Supplier<RelayPolicy> policy;
     private final byte[] pathSecret;
     private final LongSupplier clock;
-    private final Consumer<List<Registration>> persist;
+    /** Told after registrations came, changed or went: the owner writes them out (within a second, not per change). */
+    private final Runnable changed;
     private final ConcurrentHashMap<Long, Registration> byNode = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, Registration> byKey = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Registration> byName = new ConcurrentHashMap<>();
@@ -82,12 +82,12 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
     private Directions directions;
     private ZoneUpdater zone;
 
-    Coordinator(VirtualAddressPools pools, DcSettings settings, LongSupplier clock, Consumer<List<Registration>> persist,
+    Coordinator(VirtualAddressPools pools, DcSettings settings, LongSupplier clock, Runnable changed,
             Supplier<RelayPolicy> policy, byte[] pathSecret) {
         this.pools = pools;
         this.settings = settings;
         this.clock = clock;
-        this.persist = persist;
+        this.changed = changed;
         this.policy = policy;
         this.pathSecret = pathSecret.clone();
         this.relaysByKey = settings.relays().stream().collect(Collectors.toMap(DcSettings.Relay::keyId, r -> r));
@@ -201,14 +201,24 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
         }
         lapsed.values().removeIf(r -> r.ticketExpiryMillis() < now);
         if (n > 0) {
-            persist.accept(registrations());
+            changed.run();
         }
         return n;
     }
 
+    /** True while the handler reads a batch: sends are queued and flushed together at the end (sendmmsg). */
+    private boolean reading;
+
     private final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
         @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            reading = false;
+            ctx.flush();
+        }
+
+        @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            reading = true;
             ByteBuf in = packet.content();
             try {
                 int type = in.readableBytes() >= 2 ? in.getUnsignedByte(in.readerIndex() + 1) : -1;
@@ -276,11 +286,16 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
             if (zone != null) {
                 zone.publish(record.fqdn(), seen.address());
             }
-            persist.accept(registrations());
+            changed.run();
             counters.accept();
-            LOG.info("Node {} ({}) registered from {}{}: {} {}", record.fqdn(), Long.toHexString(record.nodeId()), seen,
-                    record.behindNat() ? " behind a NAT (it reported " + reported + ")" : "", v4.address().getHostAddress(),
-                    v6.address().getHostAddress());
+            if (old == null || !old.record().realSeen().equals(seen) || !old.record().realReported().equals(reported)) {
+                LOG.info("Node {} ({}) {} from {}{}: {} {}", record.fqdn(), Long.toHexString(record.nodeId()),
+                        old == null ? "registered" : "registered again", seen,
+                        record.behindNat() ? " behind a NAT (it reported " + reported + ")" : "", v4.address().getHostAddress(),
+                        v6.address().getHostAddress());
+            } else {
+                LOG.debug("Node {} registered again, nothing changed", record.fqdn());
+            }
             answer(ctx, m, Message.builder(MessageType.REGISTER_RESPONSE).transactionId(m.transactionId()).id(record.nodeId())
                     .u64(TlvType.NODE_ID, record.nodeId()).tlv(TlvType.VIRTUAL_V4, v4.address().getAddress())
                     .tlv(TlvType.VIRTUAL_V6, v6.address().getAddress()).endpoint(TlvType.OBSERVED_ENDPOINT, from)
@@ -415,7 +430,7 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
                 return;
             }
             if (held != AnswerCache.WORKING) {
-                ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(held), from));
+                ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(held), from), ctx.voidPromise());
             }
         }
 
@@ -448,7 +463,7 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
         byte[] bytes = encode(b, key);
         UdpServer u = udp;
         if (u != null) {
-            u.channel().writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to));
+            u.send(Unpooled.wrappedBuffer(bytes), to, !(reading && u.channel().eventLoop().inEventLoop()));
         }
         return bytes;
     }

@@ -74,6 +74,7 @@ public class DirectionCoordinatorComponent implements NodeRegistry {
             return t;
         });
         timer.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(this::writeIfChanged, 1, 1, TimeUnit.SECONDS);
         configure(config);
     }
 
@@ -93,7 +94,7 @@ public class DirectionCoordinatorComponent implements NodeRegistry {
         }
         List<Registration> carried = coordinator != null ? coordinator.registrations() : restore();
         stop();
-        Coordinator next = new Coordinator(pools, settings, System::currentTimeMillis, this::persist, () -> relayPolicy, pathSecret);
+        Coordinator next = new Coordinator(pools, settings, System::currentTimeMillis, () -> changed.set(true), () -> relayPolicy, pathSecret);
         next.restore(carried);
         try {
             bound = next.start();
@@ -122,6 +123,16 @@ public class DirectionCoordinatorComponent implements NodeRegistry {
         }
     }
 
+    /** Registrations changed since they were last written (one write a second at most, not one per registration). */
+    private final java.util.concurrent.atomic.AtomicBoolean changed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private void writeIfChanged() {
+        Coordinator c = coordinator;
+        if (c != null && changed.getAndSet(false)) {
+            persist(c.registrations());
+        }
+    }
+
     private void persist(List<Registration> all) {
         if (store == null) {
             return;
@@ -147,6 +158,11 @@ public class DirectionCoordinatorComponent implements NodeRegistry {
     @Deactivate
     synchronized void deactivate() {
         timer.shutdownNow();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (coordinator != null) {
             persist(coordinator.registrations());
         }

@@ -70,12 +70,23 @@ final class Directions {
         }
     }
 
-    /** Where the requester's tunnel goes, and with which key. */
-    record Route(long pathId, int mode, InetSocketAddress tunnelEnd, InetAddress peerVirtual, int keyId, byte[] key, String via) {
+    /** Where the requester's tunnel goes, and with which key; {@code via} says how, for people (formatted only when shown). */
+    record Route(long pathId, int mode, InetSocketAddress tunnelEnd, InetAddress peerVirtual, int keyId, byte[] key, Object via) {
+    }
+
+    /** A relayed general node, described lazily: most paths are never listed. */
+    record ViaRelay(String relayId, InetAddress real, InetAddress virtual) {
+        @Override
+        public String toString() {
+            return "relay " + relayId + " to " + AddressFormat.format(real.getAddress()) + " as " + AddressFormat.format(virtual.getAddress());
+        }
     }
 
     /** A path this DC directed, for the Gogo listing. */
-    record PathRecord(long pathId, String from, String to, String how, long createdMillis) {
+    record PathRecord(long pathId, String from, String to, Object via, long createdMillis) {
+        String how() {
+            return String.valueOf(via);
+        }
     }
 
     /** The parts of the coordinator directions need. */
@@ -253,8 +264,7 @@ final class Directions {
                     throw failureOf(failure);
                 }
                 return new Route(pathId, ROUTE_RELAY, relay.relay.address(), lease.address(), keyId, key,
-                        "relay " + relay.relay.id() + " to " + AddressFormat.format(real.getAddress()) + " as "
-                                + AddressFormat.format(lease.address().getAddress()));
+                        new ViaRelay(relay.relay.id(), real, lease.address()));
             });
         });
     }

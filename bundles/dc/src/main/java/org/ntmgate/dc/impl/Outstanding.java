@@ -40,7 +40,7 @@ final class Outstanding {
 
         void send() {
             sent++;
-            channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), to));
+            channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), to), channel.voidPromise());
             timer = channel.eventLoop().schedule(this::expire, rtoMillis, TimeUnit.MILLISECONDS);
             rtoMillis = Math.min(rtoMillis * 2, timers.maxRto().toMillis());
         }

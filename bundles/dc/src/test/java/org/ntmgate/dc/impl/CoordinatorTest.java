@@ -49,7 +49,7 @@ class CoordinatorTest {
 
     @BeforeEach
     void start() throws Exception {
-        dc = new Coordinator(pools, settings(), clock::get, all -> persisted = all, () -> null, new byte[32]);
+        dc = new Coordinator(pools, settings(), clock::get, () -> persisted = dc.registrations(), () -> null, new byte[32]);
         address = dc.start();
     }
 
@@ -183,7 +183,7 @@ class CoordinatorTest {
             RegistrationStore store = new RegistrationStore(dir.resolve("registrations.bin"));
             store.write(persisted);
             dc.close();
-            dc = new Coordinator(pools, settings(), clock::get, all -> persisted = all, () -> null, new byte[32]);
+            dc = new Coordinator(pools, settings(), clock::get, () -> persisted = dc.registrations(), () -> null, new byte[32]);
             dc.restore(store.read());
             address = dc.start();
             n.dc = address;

@@ -126,7 +126,7 @@ class DirectionsTest {
         TSIG tsig = new TSIG(TSIG.HMAC_SHA256, Name.fromString(KnotServer.TSIG_NAME + "."), Base64.getDecoder().decode(KnotServer.TSIG_SECRET));
         DcSettings s = DcSettings.basic(new InetSocketAddress("127.0.0.1", port), id -> id == 3 ? K_AD : null, Duration.ofSeconds(90), knot.address)
                 .withZone(zone, tsig, List.of(new DcSettings.Relay("rsn-1", rsn.local(), DR_KEY_ID, K_DR)), peers).withTimers(timers);
-        Coordinator c = new Coordinator(pools, s, clock::get, all -> {
+        Coordinator c = new Coordinator(pools, s, clock::get, () -> {
         }, policy::get, zone.getBytes(StandardCharsets.US_ASCII));
         c.start();
         return c;

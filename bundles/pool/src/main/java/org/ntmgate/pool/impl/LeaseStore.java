@@ -20,14 +20,17 @@ import org.ntmgate.storage.Journal;
 /**
  * The leases in the bundle's data area as a {@link Journal}: a record per change, {@code P address pool owner
  * granted-millis expires-millis} (a lease given or renewed; owner URL-encoded) or {@code R address} (returned),
- * compacted to the live leases when the log has grown well past them. An allocation is answered after its record
- * reached the operating system (it survives a crash of the process); {@link #sync} forces records to the disk and
- * runs every second. A torn last record (a crash mid-write) is dropped; a record that does not parse makes the
+ * compacted to the live leases when the log has grown well past them. A lease given or returned is answered after
+ * its record reached the operating system (it survives a crash of the process); a renewal, which only moves an
+ * expiry (a DC renews on every Direction Request), waits for the next {@link #sync}, which writes the latest
+ * renewal of each address and forces everything to disk, every second. A torn last record (a crash mid-write) is dropped; a record that does not parse makes the
  * file {@link CorruptLeasesException corrupt}: never half-loaded.
  */
 final class LeaseStore implements AutoCloseable {
     private final Path file;
     private Journal journal;
+    /** Renewals not written yet: the latest per address. */
+    private final Map<InetAddress, Lease> renewals = new LinkedHashMap<>();
 
     LeaseStore(Path file) {
         this.file = file;
@@ -97,14 +100,21 @@ final class LeaseStore implements AutoCloseable {
                 + l.granted().toEpochMilli() + " " + l.expires().toEpochMilli()).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A lease given or renewed; {@code live} is every lease now, for compaction. */
+    /** A lease given; {@code live} is every lease now, for compaction. */
     void put(Lease l, Collection<Lease> live) throws IOException {
+        renewals.remove(l.address());
         journal.append(put(l));
         compactIfDue(live);
     }
 
+    /** A lease renewed: written with the next {@link #sync}. */
+    void renewed(Lease l) {
+        renewals.put(l.address(), l);
+    }
+
     /** A lease returned or expired. */
     void removed(Lease l, Collection<Lease> live) throws IOException {
+        renewals.remove(l.address());
         journal.append(("R " + l.address().getHostAddress()).getBytes(StandardCharsets.UTF_8));
         compactIfDue(live);
     }
@@ -121,10 +131,19 @@ final class LeaseStore implements AutoCloseable {
         return journal.records();
     }
 
+    /** Writes the pending renewals and forces the journal to disk (the group commit, every second). */
     void sync() throws IOException {
         if (journal != null) {
+            for (Lease l : renewals.values()) {
+                journal.append(put(l));
+            }
+            renewals.clear();
             journal.sync();
         }
+    }
+
+    int pendingRenewals() {
+        return renewals.size();
     }
 
     Path setAside(long nowMillis) throws IOException {
@@ -134,6 +153,7 @@ final class LeaseStore implements AutoCloseable {
     @Override
     public void close() throws IOException {
         if (journal != null) {
+            sync();
             journal.close();
         }
     }

@@ -35,6 +35,7 @@ final class PoolBook {
     private final Map<String, PoolSettings> pools = new TreeMap<>();
     private final Map<InetAddress, Lease> leases = new LinkedHashMap<>();
     private final Map<String, BigInteger> cursors = new HashMap<>();
+    private final Map<String, List<PoolSettings>> byUse = new HashMap<>();
     /** Owner -> its leased addresses: an owner asking again finds its lease without a scan of every lease. */
     private final Map<String, Set<InetAddress>> byOwner = new HashMap<>();
     private final LongSupplier clock;
@@ -42,7 +43,11 @@ final class PoolBook {
 
     /** Where changed leases go (the lease journal); told after every change, under the lock, with every live lease. */
     interface LeaseSink {
+        /** A lease given (a new address for an owner). */
         void put(Lease l, Collection<Lease> live);
+
+        /** A live lease extended: the same address for the same owner, only a later expiry. */
+        void renewed(Lease l, Collection<Lease> live);
 
         void removed(Lease l, Collection<Lease> live);
     }
@@ -75,16 +80,17 @@ final class PoolBook {
                     + stranded.get(0).owner() + "; release them or wait for them to expire first");
         }
         pools.put(s.name(), s);
+        byUse.clear();
     }
 
     /** Stops handing out addresses of a pool; its leases stay (they persist, and expire in their time). */
     synchronized void undefine(String name) {
         pools.remove(name);
+        byUse.clear();
     }
 
     synchronized Lease allocate(AddressFamily family, PoolPurpose purpose, String owner) throws PoolException {
-        List<PoolSettings> candidates = pools.values().stream()
-                .filter(p -> p.prefix().family() == family && p.purpose() == purpose).collect(Collectors.toList());
+        List<PoolSettings> candidates = candidates(family, purpose);
         String what = (family == AddressFamily.IPV4 ? "IPv4 " : "IPv6 ") + purpose + " addresses";
         if (candidates.isEmpty()) {
             throw new PoolException(PoolException.Reason.NO_POOL, "no pool is configured for " + what);
@@ -92,9 +98,12 @@ final class PoolBook {
         Instant now = now();
         for (InetAddress a : byOwner.getOrDefault(owner, Set.of())) {
             Lease l = leases.get(a);
-            if (l != null && l.expires().isAfter(now)
-                    && candidates.stream().anyMatch(p -> p.name().equals(l.pool()) && p.prefix().contains(l.address()))) {
-                return put(new Lease(l.address(), l.pool(), owner, l.granted(), now.plus(pool(l).leaseTime())));
+            if (l != null && l.expires().isAfter(now)) {
+                for (PoolSettings p : candidates) {
+                    if (p.name().equals(l.pool()) && p.prefix().contains(l.address())) {
+                        return renewed(new Lease(l.address(), l.pool(), owner, l.granted(), now.plus(p.leaseTime())));
+                    }
+                }
             }
         }
         for (PoolSettings p : candidates) {
@@ -137,7 +146,7 @@ final class PoolBook {
         if (l == null || !l.owner().equals(owner) || !l.expires().isAfter(now) || !pools.containsKey(l.pool())) {
             throw new PoolException(PoolException.Reason.NOT_LEASED, address.getHostAddress() + " is not leased to " + owner);
         }
-        return put(new Lease(address, l.pool(), owner, l.granted(), now.plus(pool(l).leaseTime())));
+        return renewed(new Lease(address, l.pool(), owner, l.granted(), now.plus(pool(l).leaseTime())));
     }
 
     synchronized boolean release(InetAddress address, String owner) {
@@ -182,6 +191,12 @@ final class PoolBook {
         }).collect(Collectors.toList());
     }
 
+    /** The pools for a family and purpose, in name order; kept per pair until the pools change. */
+    private List<PoolSettings> candidates(AddressFamily family, PoolPurpose purpose) {
+        return byUse.computeIfAbsent(family.name() + " " + purpose.name(), k -> pools.values().stream()
+                .filter(p -> p.prefix().family() == family && p.purpose() == purpose).collect(Collectors.toUnmodifiableList()));
+    }
+
     private PoolSettings pool(Lease l) {
         return pools.get(l.pool());
     }
@@ -189,6 +204,12 @@ final class PoolBook {
     private Lease put(Lease l) {
         index(l);
         sink.put(l, leases.values());
+        return l;
+    }
+
+    private Lease renewed(Lease l) {
+        leases.put(l.address(), l);
+        sink.renewed(l, leases.values());
         return l;
     }
 

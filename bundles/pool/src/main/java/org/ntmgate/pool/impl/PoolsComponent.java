@@ -59,6 +59,13 @@ public class PoolsComponent implements VirtualAddressPools, PoolRegistrar {
             }
 
             @Override
+            public void renewed(Lease l, Collection<Lease> live) {
+                if (store != null) {
+                    store.renewed(l);
+                }
+            }
+
+            @Override
             public void removed(Lease l, Collection<Lease> live) {
                 persist(() -> store.removed(l, live));
             }

@@ -34,6 +34,11 @@ class PoolBookTest {
         }
 
         @Override
+        public void renewed(Lease l, java.util.Collection<Lease> live) {
+            written.add("renewed " + l.address().getHostAddress());
+        }
+
+        @Override
         public void removed(Lease l, java.util.Collection<Lease> live) {
             written.add("removed " + l.address().getHostAddress());
         }
@@ -182,6 +187,11 @@ class PoolBookTest {
                 }
 
                 @Override
+                public void renewed(Lease l, java.util.Collection<Lease> live) {
+                    store.renewed(l);
+                }
+
+                @Override
                 public void removed(Lease l, java.util.Collection<Lease> live) {
                     try {
                         store.removed(l, live);
@@ -197,10 +207,19 @@ class PoolBookTest {
             b.allocate(AddressFamily.IPV6, PoolPurpose.NODE, "owner with spaces>and/slashes"); // a renewal
             b.allocate(AddressFamily.IPV6, PoolPurpose.NODE, "c.example.net");
             b.release(gone.address(), "a.example.net");
-            for (int i = 0; i < 3000; i++) { // far past compaction
+            for (int i = 0; i < 3000; i++) { // renewals wait for the group commit, the latest of each address only
                 b.allocate(AddressFamily.IPV6, PoolPurpose.NODE, "c.example.net");
             }
+            assertEquals(2, store.pendingRenewals());
+            store.sync();
+            assertEquals(0, store.pendingRenewals());
+            for (int i = 0; i < 1500; i++) { // give and return: far past compaction
+                Lease t = b.allocate(AddressFamily.IPV6, PoolPurpose.NODE, "t" + i);
+                b.release(t.address(), "t" + i);
+            }
             assertTrue(store.records() < 1100, "compacted: " + store.records());
+            clock.addAndGet(1000);
+            b.allocate(AddressFamily.IPV6, PoolPurpose.NODE, "c.example.net"); // a renewal only close() writes
             expected = b.leases();
         }
         try (LeaseStore store = new LeaseStore(file)) {

@@ -1,0 +1,305 @@
+package org.ntmgate.dc.impl;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import org.ntmgate.api.policy.RelayDecision;
+import org.ntmgate.api.policy.RelayLimits;
+import org.ntmgate.api.policy.RelayPolicy;
+import org.ntmgate.api.policy.RelayRequest;
+import org.ntmgate.pool.impl.BenchPools;
+import org.ntmgate.wire.MacKey;
+import org.ntmgate.wire.Message;
+import org.ntmgate.wire.MessageCodec;
+import org.ntmgate.wire.MessageType;
+import org.ntmgate.wire.TlvType;
+
+/**
+ * The DC load benchmark (issue 4; a benchmark, not a test): a real DC ({@link Coordinator}) with the real pool book
+ * and lease journal, a real Knot DNS server answering for {@code names} general nodes with AAAA records only, an
+ * RS-N stand-in that acknowledges every Relay Direction, and {@code nodes} registered nodes each keeping
+ * {@code window} Direction Requests in flight. It reports Direction Requests per second and the latency from sending
+ * the request to receiving the Route Direction, after a warm-up in which every name has been asked once (so names
+ * are in the DC's DNS cache, as the goal states), and registrations per second. Everything runs on this machine:
+ * the load, the RS-N stand-in and Knot share its cores with the DC.
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar org.ntmgate.dc.impl.DcLoad [seconds [nodes [window [names]]]]</pre>
+ */
+public final class DcLoad {
+    private static final byte[] K_AD = HexFormat.of().parseHex("a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf");
+    private static final byte[] K_DR = HexFormat.of().parseHex("d0d1d2d3d4d5d6d7d8d9dadbdcdddedfe0e1e2e3e4e5e6e7e8e9eaebecedeeef");
+
+    private DcLoad() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int nodes = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        int window = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+        int names = args.length > 3 ? Integer.parseInt(args[3]) : 1000;
+        StringBuilder zone = new StringBuilder();
+        for (int i = 0; i < names; i++) {
+            zone.append("gn").append(i).append(" AAAA 2001:db8:300::").append(Integer.toHexString(i + 1)).append('\n');
+        }
+        Path dir = Files.createTempDirectory("dc-load");
+        try (KnotServer knot = new KnotServer(Map.of("example.com", zone.toString()));
+                BenchPools pools = new BenchPools(dir.resolve("leases.journal"));
+                Relay rsn = new Relay()) {
+            RelayPolicy open = new RelayPolicy() {
+                @Override
+                public RelayDecision decide(RelayRequest r) {
+                    return RelayDecision.allow("open", limitsFor(r.nodeFqdn()));
+                }
+
+                @Override
+                public RelayLimits limitsFor(String nodeFqdn) {
+                    return new RelayLimits(64, 0, 0);
+                }
+            };
+            DcSettings s = DcSettings.basic(new InetSocketAddress("127.0.0.1", 0), id -> id == 3 ? K_AD : null, Duration.ofSeconds(3600),
+                    knot.address).withZone(null, null, List.of(new DcSettings.Relay("rsn-1", rsn.address(), 11, K_DR)), List.of());
+            // registrations.bin as the DC component keeps it: written by its timer within a second of a change
+            AtomicBoolean changed = new AtomicBoolean();
+            RegistrationStore registrationStore = new RegistrationStore(dir.resolve("registrations.bin"));
+            Coordinator dc = new Coordinator(pools, s, System::currentTimeMillis, () -> changed.set(true), () -> open, new byte[32]);
+            InetSocketAddress dcAddress = dc.start();
+            Thread syncer = new Thread(() -> { // the pool's and the DC's once-a-second writers
+                while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                        Thread.sleep(1000);
+                        pools.sync();
+                        if (changed.getAndSet(false)) {
+                            registrationStore.write(dc.registrations());
+                        }
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (Exception e) {
+                        e.printStackTrace();
+                    }
+                }
+            }, "lease-sync");
+            syncer.setDaemon(true);
+            syncer.start();
+            try {
+                List<TestNode> clients = new ArrayList<>();
+                for (int i = 0; i < nodes; i++) {
+                    TestNode n = new TestNode("n" + i + ".load.example.net", "127.0.0.1", dcAddress);
+                    n.registered(n.local(), n.ticket(3, K_AD, Instant.now().plusSeconds(7200)));
+                    clients.add(n);
+                }
+                double registrations = registrations(clients, 5);
+                // Warm-up: every name asked once by every node (fills the DNS cache and the general-node leases), then
+                // a short run for the JIT; then the measurement.
+                run(clients, window, names, Duration.ofSeconds(Math.max(5, names * nodes / 2000)), true);
+                Result r = run(clients, window, names, Duration.ofSeconds(seconds), false);
+                long[] lat = r.latencies;
+                Arrays.sort(lat);
+                System.out.printf("DC load: %d nodes x window %d, %d names in the DNS cache, %d s%n", nodes, window, names, seconds);
+                System.out.printf("  Direction Requests answered: %d (%.0f/s); timed out and retried: %d%n", lat.length, lat.length / (double) seconds,
+                        r.timeouts);
+                System.out.printf("  request -> Route Direction: median %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms%n", ms(lat, 0.5),
+                        ms(lat, 0.9), ms(lat, 0.99), lat.length == 0 ? 0 : lat[lat.length - 1] / 1e6);
+                System.out.printf("  registrations: %.0f/s (%d nodes, closed loop, 5 s)%n", registrations, nodes);
+                System.out.printf("  Relay Directions acknowledged by the RS-N stand-in: %d; lease journal records now: %d%n", rsn.acked.get(),
+                        pools.journalRecords());
+                System.out.printf("  DC counters: accepted %d, dropped %d%n", dc.counters().accepted(), dc.counters().droppedTotal());
+                clients.forEach(TestNode::close);
+            } finally {
+                syncer.interrupt();
+                dc.close();
+            }
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static double ms(long[] sorted, double q) {
+        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (q * sorted.length))] / 1e6;
+    }
+
+    record Result(long[] latencies, long timeouts) {
+    }
+
+    /** Every node thread keeps {@code window} requests in flight until the time is up. */
+    private static Result run(List<TestNode> clients, int window, int names, Duration time, boolean everyName) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        List<long[]> perThread = new ArrayList<>();
+        AtomicLong timeouts = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        int[] counts = new int[clients.size()];
+        for (int t = 0; t < clients.size(); t++) {
+            TestNode n = clients.get(t);
+            long[] lat = new long[4_000_000];
+            perThread.add(lat);
+            int index = t;
+            Thread th = new Thread(() -> {
+                Map<Integer, Long> sent = new HashMap<>();
+                int next = 0;
+                int done = 0;
+                try {
+                    for (int w = 0; w < window; w++) {
+                        sent.put(tx(n.direction(name(everyName ? next++ % names : -1, names), 6)), System.nanoTime());
+                    }
+                    while (!stop.get()) {
+                        Message m = n.receiveOrNull(1000);
+                        if (m == null) {
+                            timeouts.addAndGet(sent.size());
+                            sent.clear();
+                            for (int w = 0; w < window; w++) {
+                                sent.put(tx(n.direction(name(everyName ? next++ % names : -1, names), 6)), System.nanoTime());
+                            }
+                            continue;
+                        }
+                        Long start = sent.remove(m.transactionId());
+                        if (m.type() == MessageType.ROUTE_DIRECTION) {
+                            n.answer(m, Message.builder(MessageType.ROUTE_DIRECTION_ACK).u8(TlvType.STATUS, 0));
+                        }
+                        if (start == null) {
+                            continue; // a retransmission of an answer already counted
+                        }
+                        if (m.type() == MessageType.ROUTE_DIRECTION && done < lat.length) {
+                            lat[done++] = System.nanoTime() - start;
+                        }
+                        sent.put(tx(n.direction(name(everyName ? next++ % names : -1, names), 6)), System.nanoTime());
+                    }
+                } catch (Exception e) {
+                    if (!stop.get()) {
+                        e.printStackTrace();
+                    }
+                }
+                counts[index] = done;
+            }, "load-" + t);
+            threads.add(th);
+            th.start();
+        }
+        Thread.sleep(time.toMillis());
+        stop.set(true);
+        for (Thread th : threads) {
+            th.join(5000);
+        }
+        int total = Arrays.stream(counts).sum();
+        long[] all = new long[total];
+        int at = 0;
+        for (int t = 0; t < perThread.size(); t++) {
+            System.arraycopy(perThread.get(t), 0, all, at, counts[t]);
+            at += counts[t];
+        }
+        // drain answers still in flight so the next phase starts clean
+        for (TestNode n : clients) {
+            while (n.receiveOrNull(200) != null) {
+                // discard
+            }
+        }
+        return new Result(all, timeouts.get());
+    }
+
+    private static String name(int i, int names) {
+        return "gn" + (i >= 0 ? i : ThreadLocalRandom.current().nextInt(names)) + ".example.com";
+    }
+
+    private static int tx(byte[] datagram) {
+        return ByteBuffer.wrap(datagram, 4, 4).getInt();
+    }
+
+    /** Registrations per second: every node re-registers in a closed loop (its answer before the next). */
+    private static double registrations(List<TestNode> clients, int seconds) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong done = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (TestNode n : clients) {
+            byte[] ticket = n.ticket(3, K_AD, Instant.now().plusSeconds(7200));
+            Thread th = new Thread(() -> {
+                try {
+                    while (!stop.get()) {
+                        n.register(n.local(), ticket);
+                        Message m = n.receiveOrNull(1000);
+                        if (m != null && m.type() == MessageType.REGISTER_RESPONSE) {
+                            done.incrementAndGet();
+                        }
+                    }
+                } catch (Exception e) {
+                    e.printStackTrace();
+                }
+            });
+            threads.add(th);
+            th.start();
+        }
+        Thread.sleep(seconds * 1000L);
+        stop.set(true);
+        for (Thread th : threads) {
+            th.join(5000);
+        }
+        return done.get() / (double) seconds;
+    }
+
+    /** The RS-N stand-in: acknowledges every RELAY_DIRECTION with STATUS OK and an egress address. */
+    static final class Relay implements AutoCloseable {
+        final DatagramSocket socket;
+        final AtomicLong acked = new AtomicLong();
+        private final Thread thread;
+
+        Relay() throws SocketException {
+            socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+            MacKey key = new MacKey(11, K_DR);
+            MessageCodec codec = new MessageCodec();
+            thread = new Thread(() -> {
+                byte[] buf = new byte[2048];
+                long seq = 0;
+                try {
+                    InetAddress egress = InetAddress.getByName("2001:db8:400::1");
+                    while (!socket.isClosed()) {
+                        DatagramPacket p = new DatagramPacket(buf, buf.length);
+                        socket.receive(p);
+                        Message m = codec.decode(Unpooled.wrappedBuffer(Arrays.copyOf(buf, p.getLength())), (id, t, n) -> id == 11 ? key : null);
+                        if (m.type() != MessageType.RELAY_DIRECTION) {
+                            continue;
+                        }
+                        ByteBuf out = Unpooled.buffer();
+                        codec.encode(Message.builder(MessageType.RELAY_DIRECTION_ACK).transactionId(m.transactionId()).id(m.id()).sequence(++seq)
+                                .keyId(11).u8(TlvType.STATUS, 0).endpoint(TlvType.EGRESS, egress, 0).build(), key, out);
+                        byte[] b = ByteBufUtil.getBytes(out);
+                        socket.send(new DatagramPacket(b, b.length, p.getSocketAddress()));
+                        acked.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    if (!socket.isClosed()) {
+                        e.printStackTrace();
+                    }
+                }
+            }, "rsn-stand-in");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        InetSocketAddress address() {
+            return (InetSocketAddress) socket.getLocalSocketAddress();
+        }
+
+        @Override
+        public void close() {
+            socket.close();
+        }
+    }
+}

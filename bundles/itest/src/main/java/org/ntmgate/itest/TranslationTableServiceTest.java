@@ -92,7 +92,7 @@ class TranslationTableServiceTest {
         return ref == null ? null : context.getService(ref);
     }
 
-    private TranslationTable awaitTable() throws InterruptedException {
+    private TranslationTable awaitTable() throws Exception {
         Await.until("the TranslationTable service", WAIT, () -> table() != null);
         return table();
     }

@@ -80,7 +80,7 @@ class VirtualAddressPoolsServiceTest {
         return p;
     }
 
-    private PoolInfo awaitPool(String name, String prefix) throws InterruptedException {
+    private PoolInfo awaitPool(String name, String prefix) throws Exception {
         Await.until("pool " + name + " " + prefix, WAIT,
                 () -> pools().pools().stream().anyMatch(p -> p.name().equals(name) && p.prefix().toString().equals(prefix)));
         return pools().pools().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();

@@ -159,6 +159,12 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
         }
     }
 
+    /** Whether the socket uses Netty's epoll transport (recvmmsg/sendmmsg) rather than NIO. */
+    boolean batching() {
+        UdpServer u = udp;
+        return u != null && u.batching();
+    }
+
     Directions directions() {
         return directions;
     }

@@ -222,7 +222,7 @@ public class DirectionCoordinatorComponent implements NodeRegistry {
             return "not serving (see the log for the refused configuration)";
         }
         ZoneUpdater z = c.zoneUpdater();
-        return "serving on udp " + bound + "; " + c.size() + " nodes; accepted " + c.counters().accepted()
+        return "serving on udp " + bound + (c.batching() ? " (epoll)" : " (NIO)") + "; " + c.size() + " nodes; accepted " + c.counters().accepted()
                 + ", malformed, unauthentic or replayed datagrams " + c.counters().droppedTotal() + "; directions routed "
                 + c.directions().routed() + ", failed " + c.directions().failed() + ", requests awaiting an answer " + c.outstanding().size()
                 + (z == null ? "; no DNS updates" : "; DNS updates of zone " + z.zone() + ": sent " + z.sent() + ", failed " + z.failed()

@@ -14,6 +14,7 @@ import org.ntmgate.api.config.ConfigurationEvents;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationEvent;
+import org.ntmgate.api.health.RoleStatus;
 import org.osgi.service.cm.ConfigurationListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -33,13 +34,13 @@ import org.slf4j.LoggerFactory;
  * The Account Server role: present only when PID {@code org.ntmgate.as} is configured. Serves logins on UDP and
  * offers the account commands (scope {@code as}). A refused configuration keeps the previous one serving.
  */
-@Component(service = { AccountServerComponent.class, ConfigurationListener.class }, configurationPid = AccountServerComponent.PID,
+@Component(service = { AccountServerComponent.class, ConfigurationListener.class, RoleStatus.class }, configurationPid = AccountServerComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, property = { "osgi.command.scope=as",
                 "osgi.command.function=add", "osgi.command.function=passwd", "osgi.command.function=remove",
                 "osgi.command.function=enable", "osgi.command.function=disable", "osgi.command.function=list",
                 "osgi.command.function=status", "osgi.command.function=hash" })
 @Designate(ocd = AsConfig.class)
-public class AccountServerComponent implements ConfigurationListener {
+public class AccountServerComponent implements ConfigurationListener, RoleStatus {
     static final String PID = "org.ntmgate.as";
     static final String ACCOUNT_PID = "org.ntmgate.as.account";
     private static final Logger LOG = LoggerFactory.getLogger(AccountServerComponent.class);
@@ -244,6 +245,21 @@ public class AccountServerComponent implements ConfigurationListener {
     public String list() {
         return accounts.list().stream().map(a -> String.format("%-40s node %016x %s", a.fqdn(), a.nodeId(), a.enabled() ? "enabled" : "DISABLED"))
                 .collect(Collectors.joining("\n", "", "\n" + accounts.list().size() + " accounts"));
+    }
+
+    @Override
+    public String role() {
+        return "as";
+    }
+
+    @Override
+    public synchronized boolean serving() {
+        return server != null;
+    }
+
+    @Override
+    public String detail() {
+        return status();
     }
 
     @Descriptor("where the Account Server listens, and its counters")

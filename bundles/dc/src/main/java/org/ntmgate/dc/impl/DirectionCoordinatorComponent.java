@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import org.ntmgate.api.config.ConfigChecks;
 import org.ntmgate.api.config.ConfigurationEvents;
 import org.ntmgate.api.config.InvalidConfigurationException;
+import org.ntmgate.api.health.RoleStatus;
 import org.ntmgate.api.policy.RelayPolicy;
 import org.ntmgate.api.pool.VirtualAddressPools;
 import org.ntmgate.api.registry.NodeRecord;
@@ -41,10 +42,10 @@ import org.slf4j.LoggerFactory;
  * UDP, keeps the {@link NodeRegistry}, and keeps registrations (with their session keys) in
  * {@code registrations.bin} in its data area, so an update of this bundle loses none. Gogo: {@link DcCommands}.
  */
-@Component(service = { NodeRegistry.class, DirectionCoordinatorComponent.class }, configurationPid = DirectionCoordinatorComponent.PID,
+@Component(service = { NodeRegistry.class, DirectionCoordinatorComponent.class, RoleStatus.class }, configurationPid = DirectionCoordinatorComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = DcConfig.class)
-public class DirectionCoordinatorComponent implements NodeRegistry {
+public class DirectionCoordinatorComponent implements NodeRegistry, RoleStatus {
     static final String PID = "org.ntmgate.dc";
     private static final Logger LOG = LoggerFactory.getLogger(DirectionCoordinatorComponent.class);
 
@@ -213,6 +214,21 @@ public class DirectionCoordinatorComponent implements NodeRegistry {
                 n.virtualV4().getHostAddress(), n.virtualV6().getHostAddress(), n.behindNat() ? "NAT" : "direct", n.realSeen(),
                 now.getEpochSecond() - n.lastContact().getEpochSecond()))
                 .collect(Collectors.joining("\n", "", "\n" + size() + " nodes"));
+    }
+
+    @Override
+    public String role() {
+        return "dc";
+    }
+
+    @Override
+    public boolean serving() {
+        return coordinator != null;
+    }
+
+    @Override
+    public String detail() {
+        return status();
     }
 
     /** Where the DC listens, and its counters. */

@@ -24,6 +24,7 @@ public class GracefulShutdown implements BundleActivator {
 
     private Thread hook;
     private StartupReport startup;
+    private org.osgi.framework.ServiceRegistration<?> health;
 
     @Override
     public void start(BundleContext context) {
@@ -33,6 +34,11 @@ public class GracefulShutdown implements BundleActivator {
         Runtime.getRuntime().addShutdownHook(hook);
         startup = new StartupReport(context);
         startup.open();
+        try {
+            health = HealthServlet.register(context);
+        } catch (NoClassDefFoundError e) {
+            LOG.info("No servlet API in this framework: no health endpoint ({})", e.getMessage());
+        }
     }
 
     private static long parseTimeout(String value) {
@@ -67,6 +73,9 @@ public class GracefulShutdown implements BundleActivator {
     @Override
     public void stop(BundleContext context) {
         startup.close();
+        if (health != null) {
+            health.unregister();
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {

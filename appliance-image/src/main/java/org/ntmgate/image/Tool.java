@@ -1,0 +1,202 @@
+package org.ntmgate.image;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The box's image command (docs/image.md), run by {@code bin/ntmgate-upgrade} with the slot's own Java runtime:
+ * <pre>
+ * flash   IMAGE ROOT --trusted-key FILE [--force]   a fresh box: the image into slot A, empty data
+ * upgrade IMAGE [--force]                          verify, write the inactive slot, switch, start, check; roll back on failure
+ * rollback                                         boot the other slot (it must hold a good image), check; back again on failure
+ * status                                           slots, versions, state
+ * </pre>
+ * Options: {@code --root DIR} (default: the box this tool is installed in), {@code --port N} (the console's port,
+ * default $NTMGATE_PORT or 8080). Exit status: 0 done, 1 refused (nothing changed), 2 rolled back, 3 failed.
+ */
+public final class Tool {
+    /** The upgrade's steps, in order; a power cut can fall between any two (the tests halt after each). */
+    public static final List<String> STEPS = List.of("verified", "staged", "trial-set", "stopped", "started", "checked", "confirmed");
+    static final Duration STOP_GRACE = Duration.ofSeconds(40);
+    static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Box box;
+
+    Tool(Box box) {
+        this.box = box;
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> rest = new ArrayList<>();
+        Path root = null;
+        Path key = null;
+        boolean force = false;
+        int port = System.getenv("NTMGATE_PORT") == null ? 8080 : Integer.parseInt(System.getenv("NTMGATE_PORT"));
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--root" -> root = Path.of(args[++i]);
+                case "--port" -> port = Integer.parseInt(args[++i]);
+                case "--trusted-key" -> key = Path.of(args[++i]);
+                case "--force" -> force = true;
+                default -> rest.add(args[i]);
+            }
+        }
+        if (rest.isEmpty()) {
+            System.err.println("usage: ntmgate-upgrade flash IMAGE ROOT --trusted-key FILE | upgrade IMAGE [--force] | rollback | status");
+            System.exit(64);
+        }
+        String command = rest.get(0);
+        if (root == null) {
+            root = command.equals("flash") && rest.size() > 2 ? Path.of(rest.get(2)) : installedRoot();
+        }
+        Tool t = new Tool(new Box(root.toAbsolutePath(), port));
+        int status;
+        try {
+            status = switch (command) {
+                case "flash" -> t.flash(Path.of(rest.get(1)), key, force);
+                case "upgrade" -> t.upgrade(Path.of(rest.get(1)), force);
+                case "rollback" -> t.rollback();
+                case "status" -> t.status();
+                default -> {
+                    System.err.println("unknown command " + command);
+                    yield 64;
+                }
+            };
+        } catch (ImageRefused e) {
+            System.err.println("refused: " + e.getMessage());
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    /** The box whose slot holds this tool: ROOT/slots/X/lib/ntmgate-image-tools.jar. */
+    private static Path installedRoot() throws Exception {
+        Path jar = Path.of(Tool.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return jar.getParent().getParent().getParent().getParent();
+    }
+
+    private static void say(String text) {
+        System.out.println("ntmgate-upgrade: " + text);
+    }
+
+    /** Fault injection for the power-cut tests: NTMGATE_UPGRADE_HALT_AFTER=<step> halts the JVM at once after it. */
+    private static void step(String name) {
+        if (name.equals(System.getenv("NTMGATE_UPGRADE_HALT_AFTER"))) {
+            Runtime.getRuntime().halt(137);
+        }
+    }
+
+    int flash(Path image, Path trustedKey, boolean force) throws IOException, ImageRefused {
+        if (trustedKey == null) {
+            throw new ImageRefused("flash needs --trusted-key: the public key this box will trust");
+        }
+        if (box.flashed() && !force) {
+            throw new ImageRefused(box.root + " is already flashed (boot.state exists); use --force to wipe it");
+        }
+        PublicKey key = Signing.readPublic(trustedKey);
+        Box.delete(box.root.resolve("slots"));
+        Manifest m = ImageFile.unpack(image, key, Box.ARCH, null, true, box.slot("A"));
+        Files.createDirectories(box.root.resolve("bin"));
+        Files.createDirectories(box.data());
+        Files.createDirectories(box.root.resolve("run"));
+        for (String script : List.of("bin/ntmgate-boot", "bin/ntmgate-upgrade")) {
+            Files.copy(box.slot("A").resolve(script), box.root.resolve(script), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        box.write(new Box.State("A", null));
+        say("flashed " + m.version() + " (" + m.arch() + ", built " + m.built() + ") into slot A of " + box.root);
+        return 0;
+    }
+
+    int upgrade(Path image, boolean force) throws Exception {
+        Box.State s = box.state();
+        if (s.trial() != null) {
+            say("an earlier upgrade to slot " + s.trial() + " did not finish; slot " + s.active() + " stays active");
+            box.write(new Box.State(s.active(), null));
+        }
+        String from = s.active();
+        String to = Box.other(from);
+        Manifest running = box.manifest(from);
+        Path staging = box.root.resolve("slots/.staging");
+        Box.delete(staging);
+        Manifest m;
+        try {
+            m = ImageFile.unpack(image, box.trusted(), Box.ARCH, Version.parse(running.version()), force, staging);
+        } catch (ImageRefused | IOException e) {
+            Box.delete(staging);
+            throw e;
+        }
+        say("verified " + image.getFileName() + ": version " + m.version() + ", signed, every file checked");
+        step("verified");
+        Box.delete(box.slot(to));
+        Files.move(staging, box.slot(to));
+        step("staged");
+        box.write(new Box.State(from, to));
+        step("trial-set");
+        box.stop(STOP_GRACE);
+        say("stopped " + running.version() + " (slot " + from + ")");
+        step("stopped");
+        Process p = box.boot(true);
+        say("started " + m.version() + " (slot " + to + "), checking its health");
+        step("started");
+        String why = box.health(p, m.version(), HEALTH_TIMEOUT);
+        step("checked");
+        if (why == null) {
+            box.write(new Box.State(to, null));
+            step("confirmed");
+            say("upgraded from " + running.version() + " (slot " + from + ") to " + m.version() + " (slot " + to + ")");
+            return 0;
+        }
+        say("the new image failed its health check: " + why);
+        p.destroy();
+        if (!p.waitFor(STOP_GRACE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        box.stop(STOP_GRACE);
+        box.write(new Box.State(from, null));
+        Process back = box.boot(false);
+        String again = box.health(back, running.version(), HEALTH_TIMEOUT);
+        say("rolled back to " + running.version() + " (slot " + from + ")" + (again == null ? ", healthy" : ", which is not healthy either: " + again));
+        return 2;
+    }
+
+    int rollback() throws Exception {
+        Box.State s = box.state();
+        String from = s.active();
+        String to = Box.other(from);
+        Manifest target = ImageFile.check(box.slot(to), box.trusted());
+        Manifest running = box.manifest(from);
+        box.write(new Box.State(from, to));
+        box.stop(STOP_GRACE);
+        Process p = box.boot(true);
+        String why = box.health(p, target.version(), HEALTH_TIMEOUT);
+        if (why == null) {
+            box.write(new Box.State(to, null));
+            say("rolled back from " + running.version() + " (slot " + from + ") to " + target.version() + " (slot " + to + ")");
+            return 0;
+        }
+        p.destroy();
+        p.waitFor(STOP_GRACE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        box.stop(STOP_GRACE);
+        box.write(new Box.State(from, null));
+        box.boot(false);
+        say("slot " + to + " failed its health check (" + why + "); back on " + running.version() + " (slot " + from + ")");
+        return 2;
+    }
+
+    int status() throws IOException, ImageRefused {
+        Box.State s = box.state();
+        for (String slot : List.of("A", "B")) {
+            String what = Files.exists(box.slot(slot).resolve("MANIFEST")) ? box.manifest(slot).version() : "empty";
+            say("slot " + slot + ": " + what + (slot.equals(s.active()) ? " (active)" : "") + (slot.equals(s.trial()) ? " (on trial)" : ""));
+        }
+        say("gateway " + box.running().map(h -> "running, pid " + h.pid()).orElse("not running"));
+        return 0;
+    }
+}

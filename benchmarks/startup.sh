@@ -2,6 +2,7 @@
 # Start-up time and resident memory of the exported gateway jar (a benchmark, not a test).
 #
 #   benchmarks/startup.sh [runs [filter]]   default 5 runs per JVM setting; filter: only settings containing it
+#   JAVA=appliance-image/target/image/java-runtime/bin/java benchmarks/startup.sh   the image's trimmed runtime
 #
 # For each JVM setting it starts runtime/target/ntmgate.jar in a fresh home on a free port, measures the time from
 # launching `java -jar` to the console answering HTTP (401 without credentials), and the resident set size (VmRSS)
@@ -9,7 +10,8 @@
 # SIGTERM (SIGKILL after 30 s) and its home deleted, also when interrupted.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-jar="$repo/runtime/target/ntmgate.jar"
+jar=${JAR:-$repo/runtime/target/ntmgate.jar}
+java=${JAVA:-java}
 runs=${1:-5}
 only=${2:-}   # optional: run only the settings whose options contain this text
 [ -f "$jar" ] || { echo "build first: mvn -B -DskipTests install" >&2; exit 1; }
@@ -35,7 +37,7 @@ one_run() {
   home=$(mktemp -d /tmp/ntmgate-bench.XXXXXX)
   local port; port=$(free_port)
   local t0; t0=$(date +%s%N)
-  (cd "$home" && exec java "$@" -Dorg.osgi.service.http.port="$port" -jar "$jar" </dev/null >"$home/out.log" 2>&1) &
+  (cd "$home" && exec "$java" "$@" -Dorg.osgi.service.http.port="$port" -jar "$jar" </dev/null >"$home/out.log" 2>&1) &
   pid=$!
   local ms=""
   for _ in $(seq 1 600); do
@@ -58,7 +60,7 @@ one_run() {
 }
 
 printf '%-58s %12s %12s %s\n' "JVM options" "to console" "RSS" "runs ok"
-for opts in "" "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k" "-Xmx32m -XX:+UseSerialGC" "-Xmx24m -XX:+UseSerialGC" \
+for opts in "" "-XX:+UseSerialGC" "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k" "-Xmx32m -XX:+UseSerialGC" "-Xmx24m -XX:+UseSerialGC" \
             "-Xmx16m -XX:+UseSerialGC" "-Xmx12m -XX:+UseSerialGC" "-Xmx8m -XX:+UseSerialGC" "-Xmx24m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m"; do
   if [ -n "$only" ] && [[ "$opts" != *"$only"* ]]; then continue; fi
   results=()

@@ -25,6 +25,8 @@ public final class Tool {
     public static final List<String> STEPS = List.of("verified", "staged", "trial-set", "stopped", "started", "checked", "confirmed");
     static final Duration STOP_GRACE = Duration.ofSeconds(40);
     static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(90);
+    /** Written into a slot whose image failed its health check (not part of the image; the next upgrade replaces the slot). */
+    static final String FAILED = "FAILED";
 
     private final Box box;
 
@@ -154,6 +156,8 @@ public final class Tool {
             return 0;
         }
         say("the new image failed its health check: " + why);
+        // the slot keeps the failed image for diagnosis, marked so that a rollback does not boot it
+        Files.writeString(box.slot(to).resolve(FAILED), m.version() + " failed its health check: " + why + "\n");
         p.destroy();
         if (!p.waitFor(STOP_GRACE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -170,6 +174,10 @@ public final class Tool {
         Box.State s = box.state();
         String from = s.active();
         String to = Box.other(from);
+        if (Files.exists(box.slot(to).resolve(FAILED))) {
+            throw new ImageRefused("slot " + to + " holds " + Files.readString(box.slot(to).resolve(FAILED)).trim()
+                    + "; install a good image with upgrade instead");
+        }
         Manifest target = ImageFile.check(box.slot(to), box.trusted());
         Manifest running = box.manifest(from);
         box.write(new Box.State(from, to));

@@ -1,0 +1,287 @@
+package org.ntmgate.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real image on a box in a folder, run with its own trimmed Java runtime inside a network namespace of its own
+ * (root, as CI is): flash, boot, upgrade keeping state, automatic rollback of a bad image, refusals that change
+ * nothing, and a power cut after every step of an upgrade. Every process and namespace a test makes is removed
+ * afterwards, by PID and by name, also when it fails.
+ */
+class BoxIT {
+    private static final Path OUT = Path.of(System.getProperty("image.out", "target/image"));
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static Path images;
+    private static KeyPair key;
+    private static Path trusted;
+    private static Path v1;
+    private static Path v2;
+    private static Path bad;
+
+    @TempDir
+    Path tmp;
+    private String ns;
+    private Path root;
+    private final List<Process> started = new ArrayList<>();
+
+    @BeforeAll
+    static void images() throws Exception {
+        images = Files.createTempDirectory("ntmgate-images");
+        key = Signing.generate();
+        trusted = images.resolve("trusted.pub");
+        Signing.writePublic(key.getPublic(), trusted);
+        v1 = build("1.0.0", Path.of(System.getProperty("image.runtime.jar")));
+        v2 = build("1.1.0", Path.of(System.getProperty("image.runtime.jar")));
+        Path broken = images.resolve("broken.jar");
+        Files.writeString(broken, "a bad build: this is no jar");
+        bad = build("1.2.0", broken);
+    }
+
+    @AfterAll
+    static void deleteImages() throws IOException {
+        Box.delete(images);
+    }
+
+    private static Path build(String version, Path runtimeJar) throws IOException {
+        Path out = images.resolve(version);
+        Files.createDirectories(out);
+        return ImageBuilder.build(new ImageBuilder.Options(version, Box.ARCH, runtimeJar, Path.of(System.getProperty("image.tools.jar")),
+                Path.of(System.getProperty("image.storage.jar")), OUT.resolve("java-runtime"), key.getPrivate(), key.getPublic(), out));
+    }
+
+    /** A fresh box flashed with v1 and a namespace of its own. */
+    private void flash() throws Exception {
+        ns = "ntmgate-box-" + ProcessHandle.current().pid() + "-" + (System.nanoTime() % 100000);
+        root = tmp.resolve("box");
+        exec("ip", "netns", "add", ns);
+        exec("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
+        Process p = new ProcessBuilder(javaBin(), "-cp", System.getProperty("image.tools.jar") + ":" + System.getProperty("image.storage.jar"),
+                "org.ntmgate.image.Tool", "flash", v1.toString(), root.toString(), "--trusted-key", trusted.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, out);
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        if (root != null) {
+            // the gateways of this box: started by the test or by its upgrade tool; found by their unique root path
+            ProcessHandle.allProcesses().filter(h -> h.info().commandLine().map(c -> c.contains(root.toString())).orElse(false))
+                    .forEach(ProcessHandle::destroyForcibly);
+        }
+        for (Process p : started) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        if (ns != null) {
+            exec("ip", "netns", "delete", ns);
+        }
+    }
+
+    /** Runs a command to its end (bounded); returns its output. */
+    private static String exec(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + String.join(" ", command));
+        }
+        return out;
+    }
+
+    /** Boots the box in its namespace, as systemd or init.d would. */
+    private Process boot() throws IOException {
+        Files.createDirectories(tmp.resolve("logs"));
+        Process p = new ProcessBuilder("ip", "netns", "exec", ns, root.resolve("bin/ntmgate-boot").toString()).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("logs/boot-" + System.nanoTime() + ".log").toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .start();
+        started.add(p);
+        return p;
+    }
+
+    /** The box's upgrade command, in its namespace; returns exit status and output. */
+    private Result upgrade(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, root.resolve("bin/ntmgate-upgrade").toString()));
+        cmd.addAll(List.of(args));
+        return run(cmd, null);
+    }
+
+    record Result(int status, String output) {
+    }
+
+    private static Result run(List<String> cmd, String haltAfter) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (haltAfter != null) {
+            pb.environment().put("NTMGATE_UPGRADE_HALT_AFTER", haltAfter);
+        }
+        Process p = pb.start();
+        // the tool's output only: the gateway it starts writes to data/log
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the upgrade ended: " + out);
+        return new Result(p.exitValue(), out);
+    }
+
+    /** GET on the console port inside the namespace: the body, a space, the status code ("000": no answer). */
+    private String http(String path) throws Exception {
+        String out = exec("ip", "netns", "exec", ns, "curl", "-s", "-m", "3", "-w", "\n%{http_code}", "http://127.0.0.1:8080" + path);
+        int nl = out.lastIndexOf('\n');
+        return out.substring(0, Math.max(0, nl)).trim() + " " + out.substring(nl + 1).trim();
+    }
+
+    private String awaitHealthy(String version) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = http("/ntmgate/health");
+            if (last.contains("\"status\":\"ok\"") && last.contains("\"version\":\"" + version + "\"") && last.endsWith(" 200")
+                    && http("/system/console/bundles").endsWith(" 401")) {
+                return last;
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError("not healthy with " + version + " within " + WAIT.toSeconds() + " s: " + last + "\n" + log());
+    }
+
+    private String log() throws IOException {
+        Path l = root.resolve("data/log/ntmgate.log");
+        return Files.exists(l) ? Files.readString(l) : "(no data/log/ntmgate.log)";
+    }
+
+    private String state() throws IOException {
+        return Files.readString(root.resolve("boot.state"));
+    }
+
+    /** Switches the AS role on through the deploy folder: configuration state that must survive upgrades. */
+    private void configureAs() throws IOException {
+        Files.writeString(root.resolve("data/deploy/org.ntmgate.as.cfg"), "bindAddress=127.0.0.1\nport=0\nasDcKeyId=3\n"
+                + "asDcKey=a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf\niterations=100000\n");
+    }
+
+    @Test
+    void aFlashedBoxBootsOnItsOwnTrimmedRuntimeInANamespace() throws Exception {
+        flash();
+        Process p = boot();
+        String health = awaitHealthy("1.0.0");
+        assertTrue(health.contains("\"problems\":[]"), health);
+        assertTrue(http("/system/console/bundles").endsWith(" 401"), "the console answers and wants a password");
+        String command = ProcessHandle.of(Long.parseLong(Files.readString(root.resolve("run/ntmgate.pid")).trim())).orElseThrow().info().command()
+                .orElse("");
+        assertEquals(root.resolve("slots/A/runtime/bin/java").toString(), command, "the image's own jlink runtime, not the build JDK");
+        assertFalse(Files.exists(root.resolve("slots/A/runtime/lib/modules")) && Files.size(root.resolve("slots/A/runtime/lib/modules")) > 60 << 20,
+                "trimmed");
+        assertTrue(p.isAlive());
+    }
+
+    @Test
+    void anUpgradeKeepsEveryPieceOfStateAndABadImageRollsBackByItself() throws Exception {
+        flash();
+        boot();
+        awaitHealthy("1.0.0");
+        configureAs();
+        awaitHealthy("1.0.0");
+        String password = Files.readAllLines(root.resolve("data/console-password")).stream().filter(l -> l.startsWith("password="))
+                .map(l -> l.substring("password=".length())).findFirst().orElseThrow();
+        assertEquals("200", exec("ip", "netns", "exec", ns, "curl", "-s", "-m", "3", "-o", "/dev/null", "-w", "%{http_code}", "-u",
+                "admin:" + password, "http://127.0.0.1:8080/system/console/bundles"), "the generated console password works");
+        List<Path> stateFiles;
+        try (var s = Files.walk(root.resolve("data/framework"))) {
+            // the bundles' own data areas (leases, the table snapshot, accounts, ConfigAdmin's store): what an upgrade must keep
+            stateFiles = s.filter(f -> f.toString().matches(".*/framework/bundle\\d+/data/.*") && Files.isRegularFile(f)).toList();
+        }
+        assertFalse(stateFiles.isEmpty());
+
+        Result up = upgrade("upgrade", v2.toString());
+        assertEquals(0, up.status(), up.output());
+        assertTrue(up.output().contains("upgraded from 1.0.0 (slot A) to 1.1.0 (slot B)"), up.output());
+        assertEquals("active=B\n", state());
+        String health = awaitHealthy("1.1.0");
+        assertFalse(health.contains("role as"), "the AS configured before the upgrade serves after it: " + health);
+        assertTrue(exec("ip", "netns", "exec", ns, "curl", "-s", "-m", "3", "-o", "/dev/null", "-w", "%{http_code}", "-u", "admin:" + password,
+                "http://127.0.0.1:8080/system/console/bundles").equals("200"), "the console password survived");
+        for (Path f : stateFiles) {
+            assertTrue(Files.exists(f), "state kept: " + f);
+        }
+
+        Result rolled = upgrade("upgrade", bad.toString());
+        assertEquals(2, rolled.status(), rolled.output());
+        assertTrue(rolled.output().contains("failed its health check: the gateway exited"), rolled.output());
+        assertTrue(rolled.output().contains("rolled back to 1.1.0 (slot B), healthy"), rolled.output());
+        assertEquals("active=B\n", state());
+        awaitHealthy("1.1.0");
+
+        Result older = upgrade("upgrade", v1.toString());
+        assertEquals(1, older.status());
+        assertTrue(older.output().contains("refused: the image's version 1.0.0 is not newer than the running 1.1.0"), older.output());
+        Path otherKey = images.resolve("other");
+        Files.createDirectories(otherKey);
+        Path foreign = ImageBuilder.build(new ImageBuilder.Options("9.0.0", Box.ARCH, Path.of(System.getProperty("image.runtime.jar")),
+                Path.of(System.getProperty("image.tools.jar")), Path.of(System.getProperty("image.storage.jar")), OUT.resolve("java-runtime"),
+                Signing.generate().getPrivate(), key.getPublic(), otherKey));
+        Result refused = upgrade("upgrade", foreign.toString());
+        assertEquals(1, refused.status());
+        assertTrue(refused.output().contains("not signed by the key this box trusts"), refused.output());
+        assertEquals("active=B\n", state(), "refused images change nothing");
+        awaitHealthy("1.1.0");
+
+        Result toFailed = upgrade("rollback");
+        assertEquals(1, toFailed.status(), toFailed.output());
+        assertTrue(toFailed.output().contains("slot A holds 1.2.0 failed its health check"), "the other slot holds the failed build: "
+                + toFailed.output());
+
+        Result forced = upgrade("upgrade", v1.toString(), "--force");
+        assertEquals(0, forced.status(), forced.output());
+        assertTrue(forced.output().contains("upgraded from 1.1.0 (slot B) to 1.0.0 (slot A)"), forced.output());
+        awaitHealthy("1.0.0");
+        Result back = upgrade("rollback");
+        assertEquals(0, back.status(), back.output());
+        assertTrue(back.output().contains("rolled back from 1.0.0 (slot A) to 1.1.0 (slot B)"), back.output());
+        awaitHealthy("1.1.0");
+    }
+
+    @Test
+    void aPowerCutAfterAnyStepOfAnUpgradeLeavesABoxThatBootsOneGoodSlot() throws Exception {
+        for (String step : Tool.STEPS) {
+            flash();
+            boot();
+            awaitHealthy("1.0.0");
+            List<String> cmd = List.of("ip", "netns", "exec", ns, root.resolve("bin/ntmgate-upgrade").toString(), "upgrade", v2.toString());
+            Result cut = run(cmd, step);
+            assertEquals(137, cut.status(), step + ": " + cut.output());
+            // the power cut: every process of the box dies at once
+            ProcessHandle.allProcesses().filter(h -> h.info().commandLine().map(c -> c.contains(root.toString())).orElse(false))
+                    .forEach(h -> {
+                        h.destroyForcibly();
+                        h.onExit().orTimeout(10, TimeUnit.SECONDS).join();
+                    });
+            boot();
+            String expected = step.equals("confirmed") ? "1.1.0" : "1.0.0";
+            awaitHealthy(expected);
+            assertFalse(state().contains("trial="), step + ": the unfinished trial is forgotten at boot");
+            cleanUp();
+            started.clear();
+            root = null;
+            ns = null;
+            Box.delete(tmp.resolve("box"));
+        }
+    }
+}

@@ -12,6 +12,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 jar=${JAR:-$repo/runtime/target/ntmgate.jar}
 java=${JAVA:-java}
+[[ "$java" == */* ]] && java=$(cd "$(dirname "$java")" && pwd)/$(basename "$java")
 runs=${1:-5}
 only=${2:-}   # optional: run only the settings whose options contain this text
 [ -f "$jar" ] || { echo "build first: mvn -B -DskipTests install" >&2; exit 1; }

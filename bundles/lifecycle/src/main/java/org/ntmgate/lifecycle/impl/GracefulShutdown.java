@@ -25,6 +25,8 @@ public class GracefulShutdown implements BundleActivator {
     private Thread hook;
     private StartupReport startup;
     private org.osgi.framework.ServiceRegistration<?> health;
+    private org.osgi.framework.ServiceRegistration<?> commands;
+    private org.osgi.framework.ServiceRegistration<?> deploySwap;
 
     @Override
     public void start(BundleContext context) {
@@ -34,10 +36,22 @@ public class GracefulShutdown implements BundleActivator {
         Runtime.getRuntime().addShutdownHook(hook);
         startup = new StartupReport(context);
         startup.open();
+        HealthChecks checks = new HealthChecks(context);
         try {
-            health = HealthServlet.register(context);
+            health = HealthServlet.register(context, checks);
         } catch (NoClassDefFoundError e) {
             LOG.info("No servlet API in this framework: no health endpoint ({})", e.getMessage());
+        }
+        java.io.File kept = context.getDataFile("swap");
+        BundleSwap swap = new BundleSwap(context, kept == null ? java.nio.file.Path.of("swap").toAbsolutePath() : kept.toPath(), checks);
+        java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+        props.put("osgi.command.scope", "ntmgate");
+        props.put("osgi.command.function", new String[] { "swap", "revert", "swaps" });
+        commands = context.registerService(SwapCommands.class, new SwapCommands(swap), props);
+        try {
+            deploySwap = DeployFolderSwap.register(context, swap);
+        } catch (NoClassDefFoundError e) {
+            LOG.info("No FileInstall in this framework: hot-swap through Gogo only ({})", e.getMessage());
         }
     }
 
@@ -73,8 +87,10 @@ public class GracefulShutdown implements BundleActivator {
     @Override
     public void stop(BundleContext context) {
         startup.close();
-        if (health != null) {
-            health.unregister();
+        for (org.osgi.framework.ServiceRegistration<?> r : new org.osgi.framework.ServiceRegistration<?>[] { health, commands, deploySwap }) {
+            if (r != null) {
+                r.unregister();
+            }
         }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);

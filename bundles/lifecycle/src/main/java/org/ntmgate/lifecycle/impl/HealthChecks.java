@@ -1,0 +1,86 @@
+package org.ntmgate.lifecycle.impl;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.ntmgate.api.health.RoleStatus;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+
+/**
+ * What is wrong with the gateway now, a line each (empty: healthy): bundles that are not active (fragments aside),
+ * roles whose {@link RoleStatus} says they are not serving, configured roles (required configuration present) that
+ * are unsatisfied, ntmgate components that failed to activate. Read by the health endpoint and by module hot-swap.
+ */
+final class HealthChecks {
+    private final BundleContext context;
+
+    HealthChecks(BundleContext context) {
+        this.context = context;
+    }
+
+    List<String> problems() {
+        List<String> out = new ArrayList<>();
+        for (Bundle b : context.getBundles()) {
+            if (b.getHeaders("").get(Constants.FRAGMENT_HOST) == null && b.getState() != Bundle.ACTIVE) {
+                out.add("bundle " + b.getSymbolicName() + " " + b.getVersion() + " is " + state(b.getState()));
+            }
+        }
+        try {
+            for (ServiceReference<RoleStatus> r : context.getServiceReferences(RoleStatus.class, null)) {
+                RoleStatus role = context.getService(r);
+                if (role != null) {
+                    try {
+                        if (!role.serving()) {
+                            out.add("role " + role.role() + " is configured but not serving: " + role.detail());
+                        }
+                    } finally {
+                        context.ungetService(r);
+                    }
+                }
+            }
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        ServiceReference<ServiceComponentRuntime> ref = context.getServiceReference(ServiceComponentRuntime.class);
+        if (ref == null) {
+            out.add("no Declarative Services runtime");
+            return out;
+        }
+        ServiceComponentRuntime scr = context.getService(ref);
+        try {
+            for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
+                if (!d.bundle.symbolicName.startsWith("org.ntmgate.") || !scr.isComponentEnabled(d)) {
+                    continue;
+                }
+                for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
+                    if (c.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE && "require".equals(d.configurationPolicy)) {
+                        out.add("component " + d.name + " lacks " + Arrays.toString(Arrays.stream(c.unsatisfiedReferences).map(r -> r.name).toArray()));
+                    } else if (c.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
+                        out.add("component " + d.name + " failed to activate: " + c.failure);
+                    }
+                }
+            }
+        } finally {
+            context.ungetService(ref);
+        }
+        return out;
+    }
+
+    private static String state(int s) {
+        return switch (s) {
+            case Bundle.INSTALLED -> "INSTALLED (not resolved)";
+            case Bundle.RESOLVED -> "RESOLVED (not started)";
+            case Bundle.STARTING -> "STARTING";
+            case Bundle.STOPPING -> "STOPPING";
+            default -> "in state " + s;
+        };
+    }
+
+}

@@ -193,6 +193,27 @@ class BoxIT {
     }
 
     @Test
+    void thePlainShellInitStartsReportsAndStopsTheGateway() throws Exception {
+        flash();
+        String init = root.resolve("slots/A/etc/init.d/ntmgate").toString();
+        List<String> env = List.of("env", "NTMGATE_ROOT=" + root);
+        assertTrue(initd(env, init, "start").contains("ntmgate started"));
+        awaitHealthy("1.0.0");
+        String status = initd(env, init, "status");
+        assertTrue(status.contains("ntmgate is running (pid " + Files.readString(root.resolve("run/ntmgate.pid")).trim() + ")"), status);
+        assertTrue(initd(env, init, "stop").contains("ntmgate stopped"));
+        assertTrue(initd(env, init, "status").contains("not running"));
+        assertTrue(Files.readString(root.resolve("data/log/ntmgate.log")).contains("Shutdown requested"), "a clean stop: SIGTERM, not SIGKILL");
+    }
+
+    private String initd(List<String> env, String init, String verb) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        cmd.addAll(env);
+        cmd.addAll(List.of(init, verb));
+        return exec(cmd.toArray(String[]::new));
+    }
+
+    @Test
     void anUpgradeKeepsEveryPieceOfStateAndABadImageRollsBackByItself() throws Exception {
         flash();
         boot();

@@ -27,6 +27,7 @@ import org.ntmgate.api.policy.RelayDecision;
 import org.ntmgate.api.policy.RelayLimits;
 import org.ntmgate.api.policy.RelayPolicy;
 import org.ntmgate.api.policy.RelayRequest;
+import org.ntmgate.api.pool.VirtualAddressPools;
 import org.ntmgate.pool.impl.BenchPools;
 import org.ntmgate.wire.MacKey;
 import org.ntmgate.wire.Message;
@@ -62,8 +63,8 @@ public final class DcLoad {
             zone.append("gn").append(i).append(" AAAA 2001:db8:300::").append(Integer.toHexString(i + 1)).append('\n');
         }
         Path dir = Files.createTempDirectory("dc-load");
+        VirtualAddressPools pools = BenchPools.open(dir.resolve("leases.journal"));
         try (KnotServer knot = new KnotServer(Map.of("example.com", zone.toString()));
-                BenchPools pools = new BenchPools(dir.resolve("leases.journal"));
                 Relay rsn = new Relay()) {
             RelayPolicy open = new RelayPolicy() {
                 @Override
@@ -83,11 +84,10 @@ public final class DcLoad {
             RegistrationStore registrationStore = new RegistrationStore(dir.resolve("registrations.bin"));
             Coordinator dc = new Coordinator(pools, s, System::currentTimeMillis, () -> changed.set(true), () -> open, new byte[32]);
             InetSocketAddress dcAddress = dc.start();
-            Thread syncer = new Thread(() -> { // the pool's and the DC's once-a-second writers
+            Thread syncer = new Thread(() -> { // the DC component's once-a-second writer (the pools run their own)
                 while (!Thread.currentThread().isInterrupted()) {
                     try {
                         Thread.sleep(1000);
-                        pools.sync();
                         if (changed.getAndSet(false)) {
                             registrationStore.write(dc.registrations());
                         }
@@ -120,8 +120,8 @@ public final class DcLoad {
                 System.out.printf("  request -> Route Direction: median %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms%n", ms(lat, 0.5),
                         ms(lat, 0.9), ms(lat, 0.99), lat.length == 0 ? 0 : lat[lat.length - 1] / 1e6);
                 System.out.printf("  registrations: %.0f/s (%d nodes, closed loop, 5 s)%n", registrations, nodes);
-                System.out.printf("  Relay Directions acknowledged by the RS-N stand-in: %d; lease journal records now: %d%n", rsn.acked.get(),
-                        pools.journalRecords());
+                System.out.printf("  Relay Directions acknowledged by the RS-N stand-in: %d; leases now: %d%n", rsn.acked.get(),
+                        pools.leases().size());
                 System.out.printf("  DC counters: accepted %d, dropped %d%n", dc.counters().accepted(), dc.counters().droppedTotal());
                 clients.forEach(TestNode::close);
             } finally {
@@ -129,6 +129,7 @@ public final class DcLoad {
                 dc.close();
             }
         } finally {
+            BenchPools.close(pools);
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }

@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -51,7 +52,12 @@ public class PoolsComponent implements VirtualAddressPools, PoolRegistrar {
     @Activate
     void activate(BundleContext context) {
         File data = context.getDataFile("leases.journal");
-        store = data == null ? null : new LeaseStore(data.toPath().toAbsolutePath());
+        open(data == null ? null : data.toPath().toAbsolutePath());
+    }
+
+    /** Opens the lease journal (null: none, leases do not survive a restart) and starts the expiry and sync timers. */
+    void open(Path journal) {
+        store = journal == null ? null : new LeaseStore(journal);
         book = new PoolBook(System::currentTimeMillis, new PoolBook.LeaseSink() {
             @Override
             public void put(Lease l, Collection<Lease> live) {
@@ -101,6 +107,11 @@ public class PoolsComponent implements VirtualAddressPools, PoolRegistrar {
                 }
             }
         }
+    }
+
+    /** A pool defined without ConfigAdmin (tools and benchmarks that run the pool code outside a framework). */
+    void define(PoolSettings s) {
+        book.define(s);
     }
 
     /** Group commit: forces the records of the last second to disk. */

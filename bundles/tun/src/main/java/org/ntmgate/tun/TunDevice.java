@@ -1,0 +1,202 @@
+package org.ntmgate.tun;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.sun.jna.LastErrorException;
+
+/**
+ * A Linux TUN device (layer 3, no packet-information header), created in the network namespace of the calling
+ * thread, with one or more queues ({@code IFF_MULTI_QUEUE}: the kernel spreads flows over them, one reader thread per
+ * queue). Addresses, MTU and link state are set with the classic interface ioctls, so no external tool is needed.
+ * The device disappears when it is closed (it is not persistent).
+ */
+public final class TunDevice implements AutoCloseable {
+    public static final String DEVICE = "/dev/net/tun";
+    static final long TUNSETIFF = 0x400454caL;
+    static final long SIOCGIFFLAGS = 0x8913;
+    static final long SIOCSIFFLAGS = 0x8914;
+    static final long SIOCSIFADDR = 0x8916;
+    static final long SIOCSIFNETMASK = 0x891c;
+    static final long SIOCSIFMTU = 0x8922;
+    static final short IFF_TUN = 0x0001;
+    static final short IFF_NO_PI = 0x1000;
+    static final short IFF_MULTI_QUEUE = 0x0100;
+    static final short IFF_UP = 0x1;
+    static final int IFNAMSIZ = 16;
+
+    private final String name;
+    private final List<TunQueue> queues;
+
+    private TunDevice(String name, List<TunQueue> queues) {
+        this.name = name;
+        this.queues = queues;
+    }
+
+    /** Creates TUN device {@code name} (at most 15 characters) with {@code queues} queues, through {@link #DEVICE}. */
+    public static TunDevice open(String name, int queues) throws TunException {
+        return open(name, queues, DEVICE);
+    }
+
+    static TunDevice open(String name, int queues, String device) throws TunException {
+        if (name.isEmpty() || name.getBytes(StandardCharsets.US_ASCII).length >= IFNAMSIZ || !name.matches("[A-Za-z0-9_.-]+")) {
+            throw new TunException("'" + name + "' is not an interface name (1-15 letters, digits, '_', '.', '-')", LibC.EINVAL);
+        }
+        if (queues < 1 || queues > 16) {
+            throw new TunException("a TUN device has 1 to 16 queues here, not " + queues, LibC.EINVAL);
+        }
+        List<TunQueue> opened = new ArrayList<>();
+        try {
+            for (int i = 0; i < queues; i++) {
+                int fd;
+                try {
+                    fd = LibC.open(device, LibC.O_RDWR | LibC.O_CLOEXEC);
+                } catch (LastErrorException e) {
+                    throw failure("opening " + device, e.getErrorCode());
+                }
+                TunQueue q = new TunQueue(fd);
+                opened.add(q);
+                byte[] ifr = ifreq(name);
+                ByteBuffer.wrap(ifr).order(ByteOrder.nativeOrder()).putShort(IFNAMSIZ,
+                        (short) (IFF_TUN | IFF_NO_PI | (queues > 1 ? IFF_MULTI_QUEUE : 0)));
+                try {
+                    LibC.ioctl(fd, TUNSETIFF, ifr);
+                } catch (LastErrorException e) {
+                    throw failure("creating TUN device " + name, e.getErrorCode());
+                }
+            }
+        } catch (TunException e) {
+            opened.forEach(TunQueue::close);
+            throw e;
+        }
+        return new TunDevice(name, List.copyOf(opened));
+    }
+
+    /** Turns an errno into a message that says what to do. */
+    static TunException failure(String what, int errno) {
+        String why = switch (errno) {
+            case LibC.EPERM, LibC.EACCES -> "not permitted: TUN devices need root or CAP_NET_ADMIN";
+            case LibC.ENOENT -> DEVICE + " is missing: the kernel has no TUN support (CONFIG_TUN) or the device node was not created"
+                    + " (mknod /dev/net/tun c 10 200)";
+            case LibC.EBUSY -> "the name is taken by an interface that is not a TUN device of ours";
+            case LibC.EINVAL -> "the kernel refused the request (an existing device of that name with other flags or queues?)";
+            default -> LibC.strerror(errno);
+        };
+        return new TunException(what + " failed: " + why + " (errno " + errno + ")", errno);
+    }
+
+    private static byte[] ifreq(String name) {
+        byte[] ifr = new byte[40];
+        byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(n, 0, ifr, 0, n.length);
+        return ifr;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int queues() {
+        return queues.size();
+    }
+
+    public TunQueue queue(int i) {
+        return queues.get(i);
+    }
+
+    /** Sets the MTU and brings the link up. */
+    public void up(int mtu) throws TunException {
+        int s = socket(LibC.AF_INET);
+        try {
+            byte[] ifr = ifreq(name);
+            ByteBuffer.wrap(ifr).order(ByteOrder.nativeOrder()).putInt(IFNAMSIZ, mtu);
+            ioctl(s, SIOCSIFMTU, ifr, "setting the MTU of " + name + " to " + mtu);
+            ifr = ifreq(name);
+            ioctl(s, SIOCGIFFLAGS, ifr, "reading the flags of " + name);
+            ByteBuffer b = ByteBuffer.wrap(ifr).order(ByteOrder.nativeOrder());
+            b.putShort(IFNAMSIZ, (short) (b.getShort(IFNAMSIZ) | IFF_UP));
+            ioctl(s, SIOCSIFFLAGS, ifr, "bringing " + name + " up");
+        } finally {
+            closeQuietly(s);
+        }
+    }
+
+    /** Adds an address with its prefix length (which also routes the prefix to this device). */
+    public void addAddress(InetAddress address, int prefixLength) throws TunException {
+        if (address instanceof Inet6Address) {
+            if (prefixLength < 0 || prefixLength > 128) {
+                throw new TunException("an IPv6 prefix length is 0-128, not " + prefixLength, LibC.EINVAL);
+            }
+            int index = LibC.if_nametoindex(name);
+            if (index == 0) {
+                throw new TunException("interface " + name + " is gone", LibC.ENOENT);
+            }
+            byte[] in6 = new byte[24]; // struct in6_ifreq: in6_addr, __u32 prefixlen, int ifindex
+            System.arraycopy(address.getAddress(), 0, in6, 0, 16);
+            ByteBuffer.wrap(in6).order(ByteOrder.nativeOrder()).putInt(16, prefixLength).putInt(20, index);
+            int s = socket(LibC.AF_INET6);
+            try {
+                ioctl(s, SIOCSIFADDR, in6, "adding " + address.getHostAddress() + "/" + prefixLength + " to " + name);
+            } finally {
+                closeQuietly(s);
+            }
+        } else if (address instanceof Inet4Address) {
+            if (prefixLength < 0 || prefixLength > 32) {
+                throw new TunException("an IPv4 prefix length is 0-32, not " + prefixLength, LibC.EINVAL);
+            }
+            int s = socket(LibC.AF_INET);
+            try {
+                ioctl(s, SIOCSIFADDR, sockaddr(name, address.getAddress()), "adding " + address.getHostAddress() + " to " + name);
+                int mask = prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
+                byte[] m = { (byte) (mask >>> 24), (byte) (mask >>> 16), (byte) (mask >>> 8), (byte) mask };
+                ioctl(s, SIOCSIFNETMASK, sockaddr(name, m), "setting the netmask /" + prefixLength + " on " + name);
+            } finally {
+                closeQuietly(s);
+            }
+        }
+    }
+
+    /** ifreq with a sockaddr_in: family (host order), port 0, address (network order). */
+    private static byte[] sockaddr(String name, byte[] address) {
+        byte[] ifr = ifreq(name);
+        ByteBuffer.wrap(ifr).order(ByteOrder.nativeOrder()).putShort(IFNAMSIZ, (short) LibC.AF_INET);
+        System.arraycopy(address, 0, ifr, IFNAMSIZ + 4, 4);
+        return ifr;
+    }
+
+    private static int socket(int family) throws TunException {
+        try {
+            return LibC.socket(family, LibC.SOCK_DGRAM, 0);
+        } catch (LastErrorException e) {
+            throw failure("opening a control socket", e.getErrorCode());
+        }
+    }
+
+    private static void ioctl(int fd, long request, byte[] arg, String what) throws TunException {
+        try {
+            LibC.ioctl(fd, request, arg);
+        } catch (LastErrorException e) {
+            throw failure(what, e.getErrorCode());
+        }
+    }
+
+    private static void closeQuietly(int fd) {
+        try {
+            LibC.close(fd);
+        } catch (LastErrorException e) {
+            // nothing to do
+        }
+    }
+
+    /** Closes every queue; the device goes away with the last one. */
+    @Override
+    public void close() {
+        queues.forEach(TunQueue::close);
+    }
+}

@@ -1,0 +1,139 @@
+package org.ntmgate.tun;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * TUN devices for real, as root, inside a network namespace the test makes (the thread that creates the device
+ * enters it with setns, so nothing appears in the host's namespace): two queues, addresses of both families, MTU
+ * and link state as {@code ip} reports them, and the kernel itself as the peer: an echo request written into the
+ * device is answered by the kernel, and the reply is read back from one of the queues.
+ */
+class TunDeviceTest {
+    /** setns(2), for the test thread only. */
+    static final class Ns {
+        static {
+            Native.register("c");
+        }
+
+        static native int setns(int fd, int nstype) throws LastErrorException;
+    }
+
+    private static final int CLONE_NEWNET = 0x40000000;
+    private String ns;
+    private ExecutorService inside;
+
+    @BeforeEach
+    void namespace() throws Exception {
+        ns = "ntmgate-tun-" + ProcessHandle.current().pid();
+        run("ip", "netns", "add", ns);
+        inside = Executors.newSingleThreadExecutor();
+        int fd = LibC.open("/var/run/netns/" + ns, LibC.O_RDWR & 0);
+        inside.submit(() -> Ns.setns(fd, CLONE_NEWNET)).get(10, TimeUnit.SECONDS);
+        LibC.close(fd);
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        inside.shutdownNow();
+        inside.awaitTermination(10, TimeUnit.SECONDS);
+        run("ip", "netns", "delete", ns);
+    }
+
+    private <T> T in(Callable<T> task) throws Exception {
+        return inside.submit(task).get(30, TimeUnit.SECONDS);
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), String.join(" ", command));
+        return out;
+    }
+
+    @Test
+    void aTwoQueueDeviceTakesAddressesComesUpAndTheKernelAnswersThroughIt() throws Exception {
+        TunDevice tun = in(() -> {
+            TunDevice t = TunDevice.open("ntmtest0", 2);
+            t.addAddress(InetAddress.getByName("2001:db8:7::1"), 64);
+            t.addAddress(InetAddress.getByName("192.0.2.1"), 24);
+            t.up(1400);
+            return t;
+        });
+        try {
+            String link = run("ip", "netns", "exec", ns, "ip", "-d", "link", "show", "ntmtest0");
+            assertTrue(link.contains("mtu 1400") && link.contains("UP") && link.contains("multi_queue"), link);
+            String addr = run("ip", "netns", "exec", ns, "ip", "addr", "show", "ntmtest0");
+            assertTrue(addr.contains("inet6 2001:db8:7::1/64") && addr.contains("inet 192.0.2.1/24"), addr);
+            assertEquals(2, tun.queues());
+
+            ByteBuffer v6 = in(() -> echo(tun, Packets.icmpv6Echo("2001:db8:7::2", "2001:db8:7::1", 42), 6, 58, 129));
+            assertEquals(42, v6.getShort(40 + 6), "the kernel's echo reply carries our sequence number");
+            ByteBuffer v4 = in(() -> echo(tun, Packets.icmpEcho("192.0.2.2", "192.0.2.1", 7), 4, 1, 0));
+            assertEquals(7, v4.getShort(20 + 6));
+        } finally {
+            in(() -> {
+                tun.close();
+                return null;
+            });
+        }
+        assertTrue(!run("ip", "netns", "exec", ns, "ip", "link").contains("ntmtest0"), "closing the device removes it");
+    }
+
+    /** Writes {@code request} into queue 0, then reads both queues until a packet of that version, protocol and type. */
+    private static ByteBuffer echo(TunDevice tun, byte[] request, int version, int protocol, int type) throws Exception {
+        ByteBuffer out = ByteBuffer.allocateDirect(2048);
+        out.put(request).flip();
+        assertEquals(request.length, tun.queue(0).write(out));
+        ByteBuffer in = ByteBuffer.allocateDirect(2048);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (int q = 0; q < tun.queues(); q++) {
+                in.clear();
+                int n = tun.queue(q).read(in, 50);
+                if (n == 0) {
+                    continue;
+                }
+                int v = (in.get(0) >> 4) & 0xF;
+                int proto = v == 6 ? in.get(6) & 0xFF : in.get(9) & 0xFF;
+                int header = v == 6 ? 40 : (in.get(0) & 0xF) * 4;
+                if (v == version && proto == protocol && (in.get(header) & 0xFF) == type) {
+                    in.flip();
+                    return in;
+                }
+                // other traffic the kernel sends on a new link (router solicitations, MLD): not ours
+            }
+        }
+        throw new AssertionError("no echo reply (IPv" + version + ") within 5 s");
+    }
+
+    @Test
+    void aMissingDeviceNodeAndABadNameAreClearErrors() throws Exception {
+        TunException missing = assertThrows(TunException.class, () -> TunDevice.open("ntmtest1", 1, "/nonexistent/net/tun"));
+        assertEquals(LibC.ENOENT, missing.errno());
+        assertTrue(missing.getMessage().contains("is missing: the kernel has no TUN support"), missing.getMessage());
+        assertTrue(assertThrows(TunException.class, () -> TunDevice.open("a-name-far-too-long", 1)).getMessage().contains("not an interface name"));
+        assertTrue(assertThrows(TunException.class, () -> TunDevice.open("ntmtest1", 0)).getMessage().contains("1 to 16 queues"));
+        assertTrue(TunDevice.failure("creating TUN device x", LibC.EPERM).getMessage().contains("need root or CAP_NET_ADMIN"));
+        assertThrows(IllegalArgumentException.class, () -> {
+            try (TunDevice t = in(() -> TunDevice.open("ntmtest1", 1))) {
+                t.queue(0).read(ByteBuffer.allocate(64), 10);
+            }
+        }, "heap buffers are refused: the queue reads into native memory only");
+    }
+}

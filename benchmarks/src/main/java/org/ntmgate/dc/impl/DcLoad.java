@@ -6,6 +6,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,6 +115,7 @@ public final class DcLoad {
                 // a short run for the JIT; then the measurement.
                 run(clients, window, names, Duration.ofSeconds(Math.max(5, names * nodes / 2000)), true);
                 Result r = run(clients, window, names, Duration.ofSeconds(seconds), false);
+                System.out.printf("(load generator: one thread multiplexing every node's socket)%n");
                 long[] lat = r.latencies;
                 Arrays.sort(lat);
                 System.out.printf("DC load: %d nodes x window %d, %d names in the DNS cache, %d s%n", nodes, window, names, seconds);
@@ -143,39 +147,63 @@ public final class DcLoad {
     record Result(long[] latencies, long timeouts) {
     }
 
-    /** Every node thread keeps {@code window} requests in flight until the time is up. */
+    /**
+     * One load thread multiplexes every node's socket (a selector) and keeps {@code window} requests in flight per
+     * node until the time is up: a thread per node cost the DC's two shared cores more than the nodes' work itself.
+     */
     private static Result run(List<TestNode> clients, int window, int names, Duration time, boolean everyName) throws Exception {
-        AtomicBoolean stop = new AtomicBoolean();
-        List<long[]> perThread = new ArrayList<>();
-        AtomicLong timeouts = new AtomicLong();
-        List<Thread> threads = new ArrayList<>();
-        int[] counts = new int[clients.size()];
-        for (int t = 0; t < clients.size(); t++) {
-            TestNode n = clients.get(t);
-            long[] lat = new long[4_000_000];
-            perThread.add(lat);
-            int index = t;
-            Thread th = new Thread(() -> {
-                Map<Integer, Long> sent = new HashMap<>();
-                int next = 0;
-                int done = 0;
-                try {
-                    for (int w = 0; w < window; w++) {
-                        sent.put(tx(n.direction(name(everyName ? next++ % names : -1, names), 6)), System.nanoTime());
-                    }
-                    while (!stop.get()) {
-                        Message m = n.receiveOrNull(1000);
-                        if (m == null) {
-                            timeouts.addAndGet(sent.size());
-                            sent.clear();
-                            for (int w = 0; w < window; w++) {
-                                sent.put(tx(n.direction(name(everyName ? next++ % names : -1, names), 6)), System.nanoTime());
-                            }
-                            continue;
+        int n = clients.size();
+        long[] lat = new long[8_000_000];
+        int done = 0;
+        long timeouts = 0;
+        int next = 0;
+        MessageCodec codec = new MessageCodec();
+        List<Map<Integer, Long>> sent = new ArrayList<>();
+        List<DatagramChannel> channels = new ArrayList<>();
+        ByteBuffer in = ByteBuffer.allocateDirect(2048);
+        try (Selector selector = Selector.open()) {
+            for (int i = 0; i < n; i++) {
+                DatagramChannel ch = DatagramChannel.open();
+                ch.bind(new InetSocketAddress("127.0.0.1", 0));
+                ch.configureBlocking(false);
+                ch.register(selector, SelectionKey.OP_READ, i);
+                channels.add(ch);
+                sent.add(new HashMap<>());
+            }
+            for (int i = 0; i < n; i++) {
+                for (int w = 0; w < window; w++) {
+                    next = request(clients.get(i), channels.get(i), sent.get(i), codec, everyName ? next++ % names : -1, names, next);
+                }
+            }
+            long end = System.nanoTime() + time.toNanos();
+            while (System.nanoTime() < end) {
+                if (selector.select(1000) == 0) {
+                    for (int i = 0; i < n; i++) { // nothing for a second: count what is outstanding, start again
+                        timeouts += sent.get(i).size();
+                        sent.get(i).clear();
+                        for (int w = 0; w < window; w++) {
+                            next = request(clients.get(i), channels.get(i), sent.get(i), codec, everyName ? next++ % names : -1, names, next);
                         }
-                        Long start = sent.remove(m.transactionId());
+                    }
+                    continue;
+                }
+                for (var it = selector.selectedKeys().iterator(); it.hasNext();) {
+                    SelectionKey k = it.next();
+                    it.remove();
+                    int i = (Integer) k.attachment();
+                    TestNode node = clients.get(i);
+                    DatagramChannel ch = channels.get(i);
+                    while (true) {
+                        in.clear();
+                        if (ch.receive(in) == null) {
+                            break;
+                        }
+                        in.flip();
+                        Message m = codec.decode(Unpooled.wrappedBuffer(in), (id, t, x) -> id == node.key.id() ? node.key : null);
+                        Long start = sent.get(i).remove(m.transactionId());
                         if (m.type() == MessageType.ROUTE_DIRECTION) {
-                            n.answer(m, Message.builder(MessageType.ROUTE_DIRECTION_ACK).u8(TlvType.STATUS, 0));
+                            send(node, ch, codec, Message.builder(MessageType.ROUTE_DIRECTION_ACK).transactionId(m.transactionId()).id(m.id())
+                                    .u8(TlvType.STATUS, 0));
                         }
                         if (start == null) {
                             continue; // a retransmission of an answer already counted
@@ -183,45 +211,47 @@ public final class DcLoad {
                         if (m.type() == MessageType.ROUTE_DIRECTION && done < lat.length) {
                             lat[done++] = System.nanoTime() - start;
                         }
-                        sent.put(tx(n.direction(name(everyName ? next++ % names : -1, names), 6)), System.nanoTime());
-                    }
-                } catch (Exception e) {
-                    if (!stop.get()) {
-                        e.printStackTrace();
+                        next = request(node, ch, sent.get(i), codec, everyName ? next++ % names : -1, names, next);
                     }
                 }
-                counts[index] = done;
-            }, "load-" + t);
-            threads.add(th);
-            th.start();
-        }
-        Thread.sleep(time.toMillis());
-        stop.set(true);
-        for (Thread th : threads) {
-            th.join(5000);
-        }
-        int total = Arrays.stream(counts).sum();
-        long[] all = new long[total];
-        int at = 0;
-        for (int t = 0; t < perThread.size(); t++) {
-            System.arraycopy(perThread.get(t), 0, all, at, counts[t]);
-            at += counts[t];
-        }
-        // drain answers still in flight so the next phase starts clean
-        for (TestNode n : clients) {
-            while (n.receiveOrNull(200) != null) {
-                // discard
+            }
+            // drain answers still in flight so the next phase starts clean
+            long drain = System.nanoTime() + 500_000_000L;
+            while (System.nanoTime() < drain) {
+                selector.select(100);
+                for (SelectionKey k : selector.selectedKeys()) {
+                    in.clear();
+                    while (((DatagramChannel) k.channel()).receive(in) != null) {
+                        in.clear();
+                    }
+                }
+                selector.selectedKeys().clear();
+            }
+        } finally {
+            for (DatagramChannel ch : channels) {
+                ch.close();
             }
         }
-        return new Result(all, timeouts.get());
+        return new Result(Arrays.copyOf(lat, done), timeouts);
+    }
+
+    private static int request(TestNode node, DatagramChannel ch, Map<Integer, Long> sent, MessageCodec codec, int nameIndex, int names, int next)
+            throws Exception {
+        int tx = ThreadLocalRandom.current().nextInt();
+        sent.put(tx, System.nanoTime());
+        send(node, ch, codec, Message.builder(MessageType.DIRECTION_REQUEST).transactionId(tx).id(node.nodeId).fqdn(name(nameIndex, names))
+                .u8(TlvType.ADDRESS_FAMILY, 6));
+        return next;
+    }
+
+    private static void send(TestNode node, DatagramChannel ch, MessageCodec codec, Message.Builder b) throws Exception {
+        ByteBuf out = Unpooled.buffer(256);
+        codec.encode(b.sequence(++node.seq).keyId(node.key.id()).build(), node.key, out);
+        ch.send(out.nioBuffer(), node.dc);
     }
 
     private static String name(int i, int names) {
         return "gn" + (i >= 0 ? i : ThreadLocalRandom.current().nextInt(names)) + ".example.com";
-    }
-
-    private static int tx(byte[] datagram) {
-        return ByteBuffer.wrap(datagram, 4, 4).getInt();
     }
 
     /** Registrations per second: every node re-registers in a closed loop (its answer before the next). */

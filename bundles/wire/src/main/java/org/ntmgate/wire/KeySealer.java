@@ -15,7 +15,16 @@ import javax.crypto.spec.SecretKeySpec;
  * key's own id and lifetime.
  */
 public final class KeySealer {
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Nonces from a DRBG (NIST SP 800-90A): the default NativePRNG reads /dev/urandom under a lock for each one. */
+    private static final SecureRandom RANDOM = drbg();
+
+    static SecureRandom drbg() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    }
 
     private KeySealer() {
     }

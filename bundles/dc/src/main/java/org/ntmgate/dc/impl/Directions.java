@@ -106,7 +106,8 @@ final class Directions {
     private final NameResolver resolver;
     private final Outstanding outstanding;
     private final byte[] pathSecret;
-    private final SecureRandom random = new SecureRandom();
+    /** DRBG (NIST SP 800-90A) rather than the default NativePRNG, which reads /dev/urandom under a lock per call. */
+    private final SecureRandom random = drbg();
     private final ConcurrentHashMap<Long, AtomicInteger> inProgress = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, PathRecord> paths = new ConcurrentHashMap<>();
     private final AtomicLong routed = new AtomicLong();
@@ -121,6 +122,14 @@ final class Directions {
         this.resolver = resolver;
         this.outstanding = outstanding;
         this.pathSecret = pathSecret;
+    }
+
+    static SecureRandom drbg() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
     }
 
     long routed() {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -35,7 +36,7 @@ final class PoolBook {
     private final Map<String, PoolSettings> pools = new TreeMap<>();
     private final Map<InetAddress, Lease> leases = new LinkedHashMap<>();
     private final Map<String, BigInteger> cursors = new HashMap<>();
-    private final Map<String, List<PoolSettings>> byUse = new HashMap<>();
+    private final Map<AddressFamily, Map<PoolPurpose, List<PoolSettings>>> byUse = new EnumMap<>(AddressFamily.class);
     /** Owner -> its leased addresses: an owner asking again finds its lease without a scan of every lease. */
     private final Map<String, Set<InetAddress>> byOwner = new HashMap<>();
     private final LongSupplier clock;
@@ -193,7 +194,7 @@ final class PoolBook {
 
     /** The pools for a family and purpose, in name order; kept per pair until the pools change. */
     private List<PoolSettings> candidates(AddressFamily family, PoolPurpose purpose) {
-        return byUse.computeIfAbsent(family.name() + " " + purpose.name(), k -> pools.values().stream()
+        return byUse.computeIfAbsent(family, f -> new EnumMap<>(PoolPurpose.class)).computeIfAbsent(purpose, k -> pools.values().stream()
                 .filter(p -> p.prefix().family() == family && p.purpose() == purpose).collect(Collectors.toUnmodifiableList()));
     }
 

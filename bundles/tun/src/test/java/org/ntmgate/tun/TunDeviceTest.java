@@ -17,6 +17,7 @@ import com.sun.jna.Native;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.ntmgate.packet.PacketBuilder;
 
 /**
  * TUN devices for real, as root, inside a network namespace the test makes (the thread that creates the device
@@ -82,9 +83,9 @@ class TunDeviceTest {
             assertTrue(addr.contains("inet6 2001:db8:7::1/64") && addr.contains("inet 192.0.2.1/24"), addr);
             assertEquals(2, tun.queues());
 
-            ByteBuffer v6 = in(() -> echo(tun, Packets.icmpv6Echo("2001:db8:7::2", "2001:db8:7::1", 42), 6, 58, 129));
+            ByteBuffer v6 = in(() -> echo(tun, echoRequest("2001:db8:7::2", "2001:db8:7::1", 42), 6, 58, 129));
             assertEquals(42, v6.getShort(40 + 6), "the kernel's echo reply carries our sequence number");
-            ByteBuffer v4 = in(() -> echo(tun, Packets.icmpEcho("192.0.2.2", "192.0.2.1", 7), 4, 1, 0));
+            ByteBuffer v4 = in(() -> echo(tun, echoRequest("192.0.2.2", "192.0.2.1", 7), 4, 1, 0));
             assertEquals(7, v4.getShort(20 + 6));
         } finally {
             in(() -> {
@@ -93,6 +94,14 @@ class TunDeviceTest {
             });
         }
         assertTrue(!run("ip", "netns", "exec", ns, "ip", "link").contains("ntmtest0"), "closing the device removes it");
+    }
+
+    /** An ICMP or ICMPv6 echo request, built by the packet library. */
+    static byte[] echoRequest(String src, String dst, int sequence) throws Exception {
+        io.netty.buffer.ByteBuf out = io.netty.buffer.Unpooled.buffer();
+        PacketBuilder.echoRequest(out, InetAddress.getByName(src).getAddress(), InetAddress.getByName(dst).getAddress(), 0x1234, sequence,
+                io.netty.buffer.Unpooled.wrappedBuffer("ntmgate tun test".getBytes(StandardCharsets.US_ASCII)));
+        return io.netty.buffer.ByteBufUtil.getBytes(out);
     }
 
     /** Writes {@code request} into queue 0, then reads both queues until a packet of that version, protocol and type. */

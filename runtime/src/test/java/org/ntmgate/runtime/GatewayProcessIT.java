@@ -139,7 +139,9 @@ class GatewayProcessIT {
                 writeBuild(dcJar, home.resolve("deploy/org.ntmgate.dc.jar"), "0.1.0.broken", "org.ntmgate.dc.impl.NoSuchActivator");
                 String failed = gw.awaitLine("the failed swap", l -> l.contains("org.ntmgate.dc 0.1.0.broken failed:"), Duration.ofSeconds(60));
                 assertTrue(failed.contains("put the previous build (0.1.0.hotswap) back with: ntmgate:revert org.ntmgate.dc"), failed);
-                String reverted = gw.gogo("ntmgate:revert org.ntmgate.dc", l -> l.contains("reverted") || l.contains("refused") || l.contains("failed"));
+                // the answer of the command, not a log line that mentions the command
+                String reverted = gw.gogo("ntmgate:revert org.ntmgate.dc", l -> l.contains("reverted ") || l.contains("refused: ")
+                        || l.contains("reverting org.ntmgate.dc failed"));
                 assertTrue(reverted.contains("reverted org.ntmgate.dc 0.1.0.broken -> 0.1.0.hotswap"), reverted);
                 node.retarget(gw.awaitGogo("dc:status", l -> l.contains("serving on udp"), Duration.ofSeconds(30)));
                 assertTrue(node.keepalive(), "back on the previous build, the node is still registered");

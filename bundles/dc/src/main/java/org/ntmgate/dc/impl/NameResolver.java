@@ -38,6 +38,8 @@ import org.xbill.DNS.lookup.NoSuchRRSetException;
  */
 final class NameResolver {
     static final Duration NEGATIVE_TTL = Duration.ofSeconds(30);
+    /** Zone candidates remembered at most; past it, expired ones are dropped (names are chosen by nodes). */
+    static final int MAX_CACHED_ZONES = 10_000;
     static final String DC_SERVICE = "_ntm-dc._udp";
 
     enum Outcome {
@@ -147,6 +149,21 @@ final class NameResolver {
         return out;
     }
 
+    private void remember(String zone, Found found) {
+        if (dcs.size() >= MAX_CACHED_ZONES) {
+            long now = clock.getAsLong();
+            dcs.values().removeIf(f -> f.expiresMillis() <= now);
+            if (dcs.size() >= MAX_CACHED_ZONES) {
+                dcs.clear(); // all live: start over rather than grow without bound
+            }
+        }
+        dcs.put(zone, found);
+    }
+
+    int cachedZones() {
+        return dcs.size();
+    }
+
     private CompletionStage<Optional<Dc>> dcAt(String zone) {
         long now = clock.getAsLong();
         Found cached = dcs.get(zone);
@@ -168,11 +185,11 @@ final class NameResolver {
             SRVRecord srv = best.get();
             return targetAddress(srv.getTarget()).thenApply(a -> {
                 Optional<Dc> dc = Optional.of(new Dc(zone, new InetSocketAddress(a, srv.getPort())));
-                dcs.put(zone, new Found(dc, clock.getAsLong() + Math.max(1, srv.getTTL()) * 1000));
+                remember(zone, new Found(dc, clock.getAsLong() + Math.max(1, srv.getTTL()) * 1000));
                 return dc;
             });
         }).exceptionally(failure -> {
-            dcs.put(zone, new Found(Optional.empty(), clock.getAsLong() + NEGATIVE_TTL.toMillis()));
+            remember(zone, new Found(Optional.empty(), clock.getAsLong() + NEGATIVE_TTL.toMillis()));
             return Optional.empty();
         });
     }

@@ -69,4 +69,17 @@ class NameResolverTest {
             assertTrue(System.nanoTime() - start < 5_000_000_000L, "bounded by the timeout");
         }
     }
+
+    @Test
+    void theDcOfAZoneIsFoundByItsSrvRecordAndFailuresAreCachedWithinABound() throws Exception {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_000_000);
+        NameResolver r = new NameResolver(knot.address, Duration.ofSeconds(2), Runnable::run, clock::get);
+        assertEquals(java.util.Optional.empty(), get(r.findDc("gn.example.org")), "no SRV _ntm-dc._udp in example.org");
+        assertEquals(1, r.cachedZones(), "the failure is remembered: a cached direction asks DNS nothing");
+        assertEquals(List.of("b.c.example.org", "c.example.org", "example.org"), NameResolver.parents("a.b.c.example.org"));
+        for (int i = 0; i < NameResolver.MAX_CACHED_ZONES + 50; i++) {
+            get(r.findDc("x.n" + i + ".example.org")); // names a node may choose: the cache must not grow without bound
+        }
+        assertTrue(r.cachedZones() <= NameResolver.MAX_CACHED_ZONES, "bounded: " + r.cachedZones());
+    }
 }

@@ -206,6 +206,9 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
             }
         }
         lapsed.values().removeIf(r -> r.ticketExpiryMillis() < now);
+        if (directions != null) {
+            directions.expirePaths(now);
+        }
         if (n > 0) {
             changed.run();
         }

@@ -144,6 +144,14 @@ final class Directions {
         return paths.values();
     }
 
+    /** Forgets paths directed longer ago than the path lifetime (their keys have expired); returns how many. */
+    int expirePaths(long nowMillis) {
+        long oldest = nowMillis - settings.pathLifetime().toMillis();
+        int before = paths.size();
+        paths.values().removeIf(p -> p.createdMillis() < oldest);
+        return before - paths.size();
+    }
+
     static AddressFamily family(Message m) {
         int f = m.u8(TlvType.ADDRESS_FAMILY);
         return f == 6 ? AddressFamily.IPV6 : f == 4 ? AddressFamily.IPV4 : null;
@@ -191,7 +199,11 @@ final class Directions {
             if (failure != null) {
                 Failure f = failureOf(failure);
                 failed.incrementAndGet();
-                LOG.info("Direction {} -> {} ({}) failed: {} {}", n.fqdn(), target, family, ErrorCode.name(f.code), f.getMessage());
+                if (f.code == ErrorCode.NO_SUCH_NAME || f.code == ErrorCode.NO_USABLE_FAMILY) {
+                    LOG.debug("Direction {} -> {} ({}): {} {}", n.fqdn(), target, family, ErrorCode.name(f.code), f.getMessage()); // DNS's answer, not a fault
+                } else {
+                    LOG.info("Direction {} -> {} ({}) failed: {} {}", n.fqdn(), target, family, ErrorCode.name(f.code), f.getMessage());
+                }
                 answer.error(f.code, f.getMessage());
                 return;
             }

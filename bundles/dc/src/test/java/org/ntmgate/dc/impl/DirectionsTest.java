@@ -374,6 +374,10 @@ class DirectionsTest {
         assertEquals(rsn.local(), toC2.endpoint(TlvType.ENDPOINT));
         assertArrayEquals(KeySealer.open(K_DR, relay).key(), KeySealer.open(c.keyBytes, toC2).key());
         assertEquals(3, dc1.directions().routed());
+        assertEquals(3, dc1.directions().paths().size());
+        clock.addAndGet(Duration.ofHours(1).toMillis() + 1000);
+        dc1.expire();
+        assertEquals(0, dc1.directions().paths().size(), "paths are forgotten after their lifetime");
     }
 
     @Test

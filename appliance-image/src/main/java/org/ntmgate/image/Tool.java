@@ -158,13 +158,7 @@ public final class Tool {
         say("the new image failed its health check: " + why);
         // the slot keeps the failed image for diagnosis, marked so that a rollback does not boot it
         Files.writeString(box.slot(to).resolve(FAILED), m.version() + " failed its health check: " + why + "\n");
-        p.destroy();
-        if (!p.waitFor(STOP_GRACE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-        }
-        box.stop(STOP_GRACE);
-        box.write(new Box.State(from, null));
-        Process back = box.boot(false);
+        Process back = fallBack(p, from);
         String again = box.health(back, running.version(), HEALTH_TIMEOUT);
         say("rolled back to " + running.version() + " (slot " + from + ")" + (again == null ? ", healthy" : ", which is not healthy either: " + again));
         return 2;
@@ -189,13 +183,20 @@ public final class Tool {
             say("rolled back from " + running.version() + " (slot " + from + ") to " + target.version() + " (slot " + to + ")");
             return 0;
         }
-        p.destroy();
-        p.waitFor(STOP_GRACE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-        box.stop(STOP_GRACE);
-        box.write(new Box.State(from, null));
-        box.boot(false);
+        fallBack(p, from);
         say("slot " + to + " failed its health check (" + why + "); back on " + running.version() + " (slot " + from + ")");
         return 2;
+    }
+
+    /** Stops the slot on trial (SIGTERM, SIGKILL after the grace), makes {@code slot} active again and boots it. */
+    private Process fallBack(Process trial, String slot) throws IOException, InterruptedException {
+        trial.destroy();
+        if (!trial.waitFor(STOP_GRACE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+            trial.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        box.stop(STOP_GRACE);
+        box.write(new Box.State(slot, null));
+        return box.boot(false);
     }
 
     int status() throws IOException, ImageRefused {

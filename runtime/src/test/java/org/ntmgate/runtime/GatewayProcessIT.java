@@ -12,6 +12,7 @@ import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ntmgate.dc.impl.TestNode;
 
 /** The exported jar, started the way an admin or an init script starts it. */
 class GatewayProcessIT {
@@ -124,15 +125,15 @@ class GatewayProcessIT {
             String status = gw.awaitGogo("dc:status", l -> l.contains("serving on udp"), Duration.ofSeconds(30));
             gw.gogo("table:add 2001:db8:1::1 2001:db8:2::1", l -> l.contains("added"));
             gw.gogo("table:add 2001:db8:1::2 2001:db8:2::2", l -> l.contains("added"));
-            try (DcPeer node = new DcPeer(status)) {
-                node.register();
+            try (TestNode node = new TestNode("tech.swap.example.net", "127.0.0.1", dcAddress(status))) {
+                node.registered(node.local(), node.ticket(3, java.util.HexFormat.of().parseHex(K_AD), java.time.Instant.now().plusSeconds(3600)));
 
                 // A new build of the DC, dropped into the deploy folder while the node is registered with it.
                 writeBuild(dcJar, home.resolve("deploy/org.ntmgate.dc.jar"), "0.1.0.hotswap", null);
                 gw.awaitLine("the swap", l -> l.contains("swapped org.ntmgate.dc 0.1.0.SNAPSHOT -> 0.1.0.hotswap"), Duration.ofSeconds(60));
                 String after = gw.awaitGogo("dc:status", l -> l.contains("serving on udp"), Duration.ofSeconds(30));
-                node.retarget(after);
-                assertTrue(node.keepalive(), "the node registered before the swap is still known to the new build");
+                node.retarget(dcAddress(after));
+                assertTrue(keptAlive(node), "the node registered before the swap is still known to the new build");
                 assertTrue(gw.gogo("table:list", l -> l.contains("entries")).contains("2 entries"), "the table kept its entries");
 
                 // A broken build: reported, with the command that puts the previous one back.
@@ -143,8 +144,8 @@ class GatewayProcessIT {
                 String reverted = gw.gogo("ntmgate:revert org.ntmgate.dc", l -> l.contains("reverted ") || l.contains("refused: ")
                         || l.contains("reverting org.ntmgate.dc failed"));
                 assertTrue(reverted.contains("reverted org.ntmgate.dc 0.1.0.broken -> 0.1.0.hotswap"), reverted);
-                node.retarget(gw.awaitGogo("dc:status", l -> l.contains("serving on udp"), Duration.ofSeconds(30)));
-                assertTrue(node.keepalive(), "back on the previous build, the node is still registered");
+                node.retarget(dcAddress(gw.awaitGogo("dc:status", l -> l.contains("serving on udp"), Duration.ofSeconds(30))));
+                assertTrue(keptAlive(node), "back on the previous build, the node is still registered");
                 assertTrue(gw.gogo("table:list", l -> l.contains("entries")).contains("2 entries"));
             }
         }
@@ -175,68 +176,23 @@ class GatewayProcessIT {
         Files.move(tmp, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** A node of the DC over UDP: registers with a ticket minted as the AS would, then sends keep-alives. */
-    private static final class DcPeer implements AutoCloseable {
-        private final java.net.DatagramSocket socket = new java.net.DatagramSocket(new java.net.InetSocketAddress("127.0.0.1", 0));
-        private final byte[] sessionKey = new byte[32];
-        private final org.ntmgate.wire.MacKey key;
-        private final org.ntmgate.wire.MessageCodec codec = new org.ntmgate.wire.MessageCodec();
-        private final long nodeId = 0x5eed;
-        private java.net.InetSocketAddress dc;
-        private long seq;
+    /** The DC's address from a dc:status line. */
+    private static java.net.InetSocketAddress dcAddress(String status) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("udp /127\\.0\\.0\\.1:(\\d+)").matcher(status);
+        assertTrue(m.find(), status);
+        return new java.net.InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1)));
+    }
 
-        DcPeer(String status) throws Exception {
-            new java.security.SecureRandom().nextBytes(sessionKey);
-            key = new org.ntmgate.wire.MacKey(0x77, sessionKey);
-            socket.setSoTimeout(3000);
-            retarget(status);
-        }
-
-        void retarget(String status) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("udp /127\\.0\\.0\\.1:(\\d+)").matcher(status);
-            assertTrue(m.find(), status);
-            dc = new java.net.InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1)));
-        }
-
-        void register() throws Exception {
-            byte[] ticket = new org.ntmgate.wire.Ticket(nodeId, java.time.Instant.now().plusSeconds(3600), "tech.swap.example.net", key.id(), sessionKey)
-                    .seal(3, java.util.HexFormat.of().parseHex(K_AD));
-            org.ntmgate.wire.Message r = exchange(org.ntmgate.wire.Message.builder(org.ntmgate.wire.MessageType.REGISTER_REQUEST).transactionId(1)
-                    .tlv(org.ntmgate.wire.TlvType.TICKET, ticket).fqdn("tech.swap.example.net")
-                    .endpoint(org.ntmgate.wire.TlvType.ENDPOINT, (java.net.InetSocketAddress) socket.getLocalSocketAddress()));
-            assertEquals(org.ntmgate.wire.MessageType.REGISTER_RESPONSE, r == null ? null : r.type());
-        }
-
-        /** A KEEPALIVE answered with KEEPALIVE_ACK (retried like a node, 3 tries). */
-        boolean keepalive() throws Exception {
-            for (int i = 0; i < 3; i++) {
-                org.ntmgate.wire.Message r = exchange(org.ntmgate.wire.Message.builder(org.ntmgate.wire.MessageType.KEEPALIVE).transactionId(100 + i).id(nodeId));
-                if (r != null && r.type() == org.ntmgate.wire.MessageType.KEEPALIVE_ACK) {
-                    return true;
-                }
+    /** A KEEPALIVE answered with KEEPALIVE_ACK (retried like a node, 3 tries). */
+    private static boolean keptAlive(TestNode node) throws Exception {
+        for (int i = 0; i < 3; i++) {
+            node.keepalive();
+            org.ntmgate.wire.Message r = node.receiveOrNull(3000);
+            if (r != null && r.type() == org.ntmgate.wire.MessageType.KEEPALIVE_ACK) {
+                return true;
             }
-            return false;
         }
-
-        private org.ntmgate.wire.Message exchange(org.ntmgate.wire.Message.Builder b) throws Exception {
-            io.netty.buffer.ByteBuf out = io.netty.buffer.Unpooled.buffer();
-            codec.encode(b.sequence(++seq).keyId(key.id()).build(), key, out);
-            byte[] bytes = io.netty.buffer.ByteBufUtil.getBytes(out);
-            socket.send(new java.net.DatagramPacket(bytes, bytes.length, dc));
-            byte[] buf = new byte[2048];
-            java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
-            try {
-                socket.receive(p);
-            } catch (java.net.SocketTimeoutException e) {
-                return null;
-            }
-            return codec.decode(io.netty.buffer.Unpooled.wrappedBuffer(java.util.Arrays.copyOf(buf, p.getLength())), (id, t, n) -> id == key.id() ? key : null);
-        }
-
-        @Override
-        public void close() {
-            socket.close();
-        }
+        return false;
     }
 
     /** A bundle with nothing but a manifest, at {@code version}; written beside and renamed, as a copy tool would. */

@@ -18,7 +18,11 @@ public final class KeySealer {
     /** Nonces from a DRBG (NIST SP 800-90A): the default NativePRNG reads /dev/urandom under a lock for each one. */
     private static final SecureRandom RANDOM = drbg();
 
-    static SecureRandom drbg() {
+    /**
+     * A DRBG (NIST SP 800-90A) for keys, key ids, nonces and transaction ids on signalling paths: the default
+     * NativePRNG reads /dev/urandom under a lock per call, which showed in the DC's profile.
+     */
+    public static SecureRandom drbg() {
         try {
             return SecureRandom.getInstance("DRBG");
         } catch (java.security.NoSuchAlgorithmException e) {

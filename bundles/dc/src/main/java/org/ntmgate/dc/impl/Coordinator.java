@@ -251,7 +251,7 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
                 ticket = Ticket.open(m.bytes(TlvType.TICKET), settings.asDcKeys(), Instant.ofEpochMilli(now));
             } catch (WireDecodeException e) {
                 counters.drop(e.reason());
-                error(ctx, m.transactionId(), ErrorCode.TICKET_INVALID, "ticket " + e.getMessage() + ": log in again", null, 0, from);
+                error(m.transactionId(), ErrorCode.TICKET_INVALID, "ticket " + e.getMessage() + ": log in again", null, 0, from);
                 return;
             }
             MacKey key = new MacKey(ticket.sessionKeyId(), ticket.sessionKey());
@@ -261,7 +261,7 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
             }
             if (!ticket.fqdn().equals(m.fqdn().toLowerCase(Locale.ROOT))) {
                 counters.drop(WireDecodeException.Reason.BAD_TLV);
-                error(ctx, m.transactionId(), ErrorCode.TICKET_INVALID, "the ticket is for another name", key, ticket.nodeId(), from);
+                error(m.transactionId(), ErrorCode.TICKET_INVALID, "the ticket is for another name", key, ticket.nodeId(), from);
                 return;
             }
             if (!windows.computeIfAbsent(key.id(), k -> new ReplayWindow(ReplayWindow.SIGNALLING)).accept(m.sequence())) {
@@ -278,7 +278,7 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
                 v6 = pools.allocate(AddressFamily.IPV6, PoolPurpose.NODE, ticket.fqdn());
             } catch (PoolException e) {
                 LOG.error("Registration of {} refused: {}", ticket.fqdn(), e.getMessage());
-                error(ctx, m.transactionId(), e.reason() == PoolException.Reason.EXHAUSTED ? ErrorCode.POOL_EXHAUSTED : ErrorCode.INTERNAL,
+                error(m.transactionId(), e.reason() == PoolException.Reason.EXHAUSTED ? ErrorCode.POOL_EXHAUSTED : ErrorCode.INTERNAL,
                         e.getMessage(), key, ticket.nodeId(), from);
                 return;
             }
@@ -305,7 +305,7 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
             } else {
                 LOG.debug("Node {} registered again, nothing changed", record.fqdn());
             }
-            answer(ctx, m, Message.builder(MessageType.REGISTER_RESPONSE).transactionId(m.transactionId()).id(record.nodeId())
+            answerRequest(m, Message.builder(MessageType.REGISTER_RESPONSE).transactionId(m.transactionId()).id(record.nodeId())
                     .u64(TlvType.NODE_ID, record.nodeId()).tlv(TlvType.VIRTUAL_V4, v4.address().getAddress())
                     .tlv(TlvType.VIRTUAL_V6, v6.address().getAddress()).endpoint(TlvType.OBSERVED_ENDPOINT, from)
                     .u32(TlvType.LIFETIME, settings.lifetime().toSeconds()), key, from);
@@ -345,17 +345,17 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
                 return;
             }
             if (late != null) {
-                error(ctx, m.transactionId(), ErrorCode.NOT_REGISTERED, "registration expired: register again", key,
+                error(m.transactionId(), ErrorCode.NOT_REGISTERED, "registration expired: register again", key,
                         late.record().nodeId(), from);
                 return;
             }
             switch (m.type()) {
-                case KEEPALIVE -> keepalive(ctx, r, m, key, from);
+                case KEEPALIVE -> keepalive(r, m, key, from);
                 case DIRECTION_REQUEST -> direction(r, m, key, from);
                 case ROUTE_DIRECTION_ACK, ERROR -> answered(m);
                 default -> {
                     counters.drop(WireDecodeException.Reason.UNKNOWN_TYPE);
-                    error(ctx, m.transactionId(), ErrorCode.BAD_MESSAGE, m.type() + " is not a request a DC serves", key,
+                    error(m.transactionId(), ErrorCode.BAD_MESSAGE, m.type() + " is not a request a DC serves", key,
                             r.record().nodeId(), from);
                 }
             }
@@ -404,7 +404,7 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
             });
         }
 
-        private void keepalive(ChannelHandlerContext ctx, Registration r, Message m, MacKey key, InetSocketAddress from) {
+        private void keepalive(Registration r, Message m, MacKey key, InetSocketAddress from) {
             NodeRecord n = r.record();
             Instant now = Instant.ofEpochMilli(clock.getAsLong());
             Endpoint seen = Endpoint.of(from.getAddress(), from.getPort());
@@ -423,12 +423,8 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
                 }
             }
             counters.accept();
-            answer(ctx, m, Message.builder(MessageType.KEEPALIVE_ACK).transactionId(m.transactionId()).id(n.nodeId())
+            answerRequest(m, Message.builder(MessageType.KEEPALIVE_ACK).transactionId(m.transactionId()).id(n.nodeId())
                     .endpoint(TlvType.OBSERVED_ENDPOINT, from), key, from);
-        }
-
-        private void error(ChannelHandlerContext ctx, int tx, int code, String text, MacKey key, long nodeId, InetSocketAddress to) {
-            send(errorMessage(tx, code, text, nodeId), key, to);
         }
 
         /** A retransmitted request gets the answer held for it (8.2); anything else that fails the window is a replay. */
@@ -442,11 +438,11 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
                 ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(held), from), ctx.voidPromise());
             }
         }
+    }
 
-        /** Sends the answer to an accepted request and holds it for retransmissions of that request. */
-        private void answer(ChannelHandlerContext ctx, Message request, Message.Builder b, MacKey key, InetSocketAddress to) {
-            answerRequest(request, b, key, to);
-        }
+    /** An ERROR answering a request (9.1), sent at once and not held: a retransmission gets the same error again. */
+    private void error(int tx, int code, String text, MacKey key, long nodeId, InetSocketAddress to) {
+        send(errorMessage(tx, code, text, nodeId), key, to);
     }
 
     private static Message.Builder errorMessage(int tx, int code, String text, long nodeId) {

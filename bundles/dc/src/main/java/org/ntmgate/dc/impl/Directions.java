@@ -106,8 +106,7 @@ final class Directions {
     private final NameResolver resolver;
     private final Outstanding outstanding;
     private final byte[] pathSecret;
-    /** DRBG (NIST SP 800-90A) rather than the default NativePRNG, which reads /dev/urandom under a lock per call. */
-    private final SecureRandom random = drbg();
+    private final SecureRandom random = KeySealer.drbg();
     private final ConcurrentHashMap<Long, AtomicInteger> inProgress = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, PathRecord> paths = new ConcurrentHashMap<>();
     private final AtomicLong routed = new AtomicLong();
@@ -122,14 +121,6 @@ final class Directions {
         this.resolver = resolver;
         this.outstanding = outstanding;
         this.pathSecret = pathSecret;
-    }
-
-    static SecureRandom drbg() {
-        try {
-            return SecureRandom.getInstance("DRBG");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            return new SecureRandom();
-        }
     }
 
     long routed() {
@@ -525,9 +516,5 @@ final class Directions {
 
     static InetSocketAddress socket(org.ntmgate.api.net.Endpoint e) {
         return new InetSocketAddress(e.address(), e.port());
-    }
-
-    List<Long> nodesWithDirectionsInProgress() {
-        return inProgress.entrySet().stream().filter(e -> e.getValue().get() > 0).map(java.util.Map.Entry::getKey).toList();
     }
 }

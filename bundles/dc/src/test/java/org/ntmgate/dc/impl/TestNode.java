@@ -20,9 +20,10 @@ import org.ntmgate.wire.TlvType;
 
 /**
  * A test peer over a real UDP socket: plays an NTM node (its name, node id, K_nd, tickets minted as the AS would),
- * or, with a configured key, an RS-N or a peer DC. Every receive is bounded.
+ * or, with a configured key, an RS-N or a peer DC. Every receive is bounded. Public, in the DC's test jar, for the
+ * runtime's process tests too.
  */
-final class TestNode implements AutoCloseable {
+public final class TestNode implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     final String fqdn;
     final long nodeId = RANDOM.nextLong() | 1;
@@ -33,7 +34,7 @@ final class TestNode implements AutoCloseable {
     InetSocketAddress dc;
     long seq;
 
-    TestNode(String fqdn, String bind, InetSocketAddress dc) throws Exception {
+    public TestNode(String fqdn, String bind, InetSocketAddress dc) throws Exception {
         this(fqdn, bind, dc, RANDOM.nextInt() | 1, randomKey());
     }
 
@@ -53,7 +54,7 @@ final class TestNode implements AutoCloseable {
         return k;
     }
 
-    byte[] ticket(int asDcKeyId, byte[] kAd, Instant expiry) {
+    public byte[] ticket(int asDcKeyId, byte[] kAd, Instant expiry) {
         return new Ticket(nodeId, expiry, fqdn, key.id(), keyBytes).seal(asDcKeyId, kAd);
     }
 
@@ -63,7 +64,7 @@ final class TestNode implements AutoCloseable {
     }
 
     /** Registers and returns the REGISTER_RESPONSE. */
-    Message registered(InetSocketAddress reported, byte[] ticket) throws Exception {
+    public Message registered(InetSocketAddress reported, byte[] ticket) throws Exception {
         register(reported, ticket);
         Message m = receive();
         if (m.type() != MessageType.REGISTER_RESPONSE) {
@@ -72,7 +73,7 @@ final class TestNode implements AutoCloseable {
         return m;
     }
 
-    byte[] keepalive() throws Exception {
+    public byte[] keepalive() throws Exception {
         return send(Message.builder(MessageType.KEEPALIVE).transactionId(RANDOM.nextInt()).sequence(++seq).id(nodeId).keyId(key.id()).build());
     }
 
@@ -98,7 +99,7 @@ final class TestNode implements AutoCloseable {
         socket.send(new DatagramPacket(b, b.length, dc));
     }
 
-    Message receive() throws Exception {
+    public Message receive() throws Exception {
         byte[] buf = new byte[2048];
         DatagramPacket p = new DatagramPacket(buf, buf.length);
         socket.receive(p);
@@ -120,7 +121,7 @@ final class TestNode implements AutoCloseable {
         }
     }
 
-    Message receiveOrNull(int millis) throws Exception {
+    public Message receiveOrNull(int millis) throws Exception {
         socket.setSoTimeout(millis);
         try {
             return receive();
@@ -131,8 +132,13 @@ final class TestNode implements AutoCloseable {
         }
     }
 
-    InetSocketAddress local() {
+    public InetSocketAddress local() {
         return (InetSocketAddress) socket.getLocalSocketAddress();
+    }
+
+    /** Sends to the DC at another address from now on (it was restarted on another port). */
+    public void retarget(InetSocketAddress newDc) {
+        dc = newDc;
     }
 
     @Override

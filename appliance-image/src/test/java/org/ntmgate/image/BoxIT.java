@@ -173,8 +173,11 @@ class BoxIT {
 
     /** Switches the AS role on through the deploy folder: configuration state that must survive upgrades. */
     private void configureAs() throws IOException {
-        Files.writeString(root.resolve("data/deploy/org.ntmgate.as.cfg"), "bindAddress=127.0.0.1\nport=0\nasDcKeyId=3\n"
+        // written beside and renamed, as a copy tool would: FileInstall never reads half a file
+        Path tmp = root.resolve("data/deploy/.org.ntmgate.as.cfg.part");
+        Files.writeString(tmp, "bindAddress=127.0.0.1\nport=0\nasDcKeyId=3\n"
                 + "asDcKey=a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf\niterations=100000\n");
+        Files.move(tmp, root.resolve("data/deploy/org.ntmgate.as.cfg"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     @Test
@@ -232,7 +235,7 @@ class BoxIT {
         assertFalse(stateFiles.isEmpty());
 
         Result up = upgrade("upgrade", v2.toString());
-        assertEquals(0, up.status(), up.output());
+        assertEquals(0, up.status(), up.output() + "\n" + log());
         assertTrue(up.output().contains("upgraded from 1.0.0 (slot A) to 1.1.0 (slot B)"), up.output());
         assertEquals("active=B\n", state());
         String health = awaitHealthy("1.1.0");

@@ -143,11 +143,22 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     int httpStatus(String path, String user, String password) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(request(path, user, password).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** POST of an HTML form (name=value&amp;..., already encoded), as the console's pages send it; returns the status. */
+    int httpPostForm(String path, String user, String password, String form) throws IOException, InterruptedException {
+        HttpRequest r = request(path, user, password).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+        return HttpClient.newHttpClient().send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private HttpRequest.Builder request(String path, String user, String password) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10));
         if (user != null) {
             b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
         }
-        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return b;
     }
 
     /** Polls the console until it answers at all (any status), bounded. */

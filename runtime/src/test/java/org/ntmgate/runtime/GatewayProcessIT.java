@@ -100,6 +100,31 @@ class GatewayProcessIT {
         }
     }
 
+    /**
+     * A .cfg a technician dropped is only ever read: a change made in the console applies, and the file keeps its
+     * bytes (FileInstall's write-back once emptied such a file when the gateway stopped at the wrong moment).
+     */
+    @Test
+    void aConfigurationFileInDeployIsReadButNeverRewritten(@TempDir Path home) throws Exception {
+        try (GatewayProcess gw = new GatewayProcess(home, GatewayProcess.freePort())) {
+            gw.awaitStarted();
+            String cfg = "bindAddress=127.0.0.1\nport=0\nasDcKeyId=3\n"
+                    + "asDcKey=a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf\niterations=100000\n";
+            Path file = home.resolve("deploy/org.ntmgate.as.cfg");
+            Files.writeString(file, cfg);
+            gw.awaitGogo("as:status", l -> l.contains("serving on udp"), Duration.ofSeconds(30));
+            gw.awaitConsole();
+            int asPort = GatewayProcess.freePort();
+            int status = gw.httpPostForm("/system/console/configMgr/org.ntmgate.as", ADMIN, generatedPassword(home),
+                    "apply=true&action=ajaxConfigManager&propertylist=bindAddress,port,asDcKeyId,asDcKey,iterations&bindAddress=127.0.0.1"
+                            + "&port=" + asPort + "&asDcKeyId=4&asDcKey=a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf&iterations=100000");
+            assertEquals(302, status, "the console took the change");
+            gw.awaitGogo("as:status", l -> l.contains("serving on udp /127.0.0.1:" + asPort), Duration.ofSeconds(30));
+            Thread.sleep(3000); // more than two FileInstall polls: a write-back would have happened by now
+            assertEquals(cfg, Files.readString(file), "the technician's file is unchanged");
+        }
+    }
+
     @Test
     void aBundleDroppedIntoTheDeployFolderIsInstalledStartedAndUpdated(@TempDir Path home) throws Exception {
         try (GatewayProcess gw = new GatewayProcess(home, GatewayProcess.freePort())) {

@@ -245,20 +245,17 @@ final class Directions {
                 }
             }
             InetAddress real = result.addresses().get(0);
-            String owner = requester.fqdn() + " -> " + target;
+            // protocol.md 7.4: one virtual address per general node, shared by every node that asks for it, so that
+            // the RS-N's general-node entry (virtual <-> real, 15.2) is one entry per real address
+            String owner = target;
             Lease lease;
             try {
                 lease = pools.allocate(family, PoolPurpose.GENERAL_NODE, owner);
             } catch (PoolException e) {
                 throw new Failure(e.reason() == PoolException.Reason.EXHAUSTED ? ErrorCode.POOL_EXHAUSTED : ErrorCode.INTERNAL, e.getMessage());
             }
-            Picked relay;
-            try {
-                relay = pickRelay(requester.fqdn(), target, real);
-            } catch (Failure f) {
-                pools.release(lease.address(), owner);
-                throw f;
-            }
+            // a refusal leaves the lease alone: it is shared with other nodes and expires unless one of them renews it
+            Picked relay = pickRelay(requester.fqdn(), target, real);
             long pathId = PathIds.pathId(pathSecret, requester.fqdn(), target);
             int keyId = keyId();
             byte[] key = key();
@@ -272,7 +269,6 @@ final class Directions {
                     .tlv(TlvType.RELAY_LIMITS, limits(relay.limits));
             return relayDirection(relay.relay, b, tx).handle((ack, failure) -> {
                 if (failure != null) {
-                    pools.release(lease.address(), owner);
                     throw failureOf(failure);
                 }
                 return new Route(pathId, ROUTE_RELAY, relay.relay.address(), lease.address(), keyId, key,

@@ -79,6 +79,25 @@ public final class PathCipher {
         }
     }
 
+    /**
+     * Carries on after a restart (protocol.md 15.6): the next packet sealed gets {@code sentUpTo + 1}; packets at or
+     * below {@code receivedUpTo} are refused as replays.
+     */
+    public void resume(long sentUpTo, long receivedUpTo) {
+        sendSequence.accumulateAndGet(sentUpTo, Math::max);
+        window.advanceTo(receivedUpTo);
+    }
+
+    /** The sequence number of the last packet sealed. */
+    public long sent() {
+        return sendSequence.get();
+    }
+
+    /** The highest sequence number opened. */
+    public long received() {
+        return window.highest();
+    }
+
     /** The signalling MAC key of a path (5.4), for TUNNEL_* messages. */
     public static MacKey signallingKey(byte[] pathKey, long pathId, int keyId) {
         byte[] prk = Hkdf.extract(ByteBuffer.allocate(8).putLong(pathId).array(), pathKey);

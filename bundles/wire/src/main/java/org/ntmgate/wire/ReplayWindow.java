@@ -51,6 +51,17 @@ public final class ReplayWindow {
         return true;
     }
 
+    /**
+     * Starts the window at {@code seq} as if it had been seen (and everything below it): a receiver that restarted
+     * with a stored high-water mark refuses what it may have accepted before (protocol.md 15.6).
+     */
+    public synchronized void advanceTo(long seq) {
+        if (seq > highest) {
+            java.util.Arrays.fill(bits, -1L);
+            highest = seq;
+        }
+    }
+
     public synchronized long highest() {
         return highest;
     }

@@ -1,10 +1,6 @@
 package org.ntmgate.as.impl;
 
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 
 /** K_node from a password (protocol.md 4.1): PBKDF2-HMAC-SHA-256, 32 bytes. */
 final class Passwords {
@@ -17,12 +13,7 @@ final class Passwords {
     }
 
     static byte[] derive(String password, byte[] salt, int iterations) {
-        try {
-            PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, iterations, 256);
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every Java 17 runtime has PBKDF2WithHmacSHA256", e);
-        }
+        return org.ntmgate.wire.NodeKey.derive(password, salt, iterations);
     }
 
     static byte[] newSalt() {

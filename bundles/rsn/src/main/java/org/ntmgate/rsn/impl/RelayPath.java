@@ -1,0 +1,74 @@
+package org.ntmgate.rsn.impl;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+
+import org.ntmgate.api.policy.RelayLimits;
+import org.ntmgate.api.table.TranslationEntry;
+import org.ntmgate.wire.MacKey;
+import org.ntmgate.wire.PathCipher;
+import org.ntmgate.wire.ReplayWindow;
+
+/**
+ * One relayed path (protocol.md 7.7, 15): the node's and the general node's virtual addresses, the node's egress
+ * address and the general node's real one, K_path with its DATA cipher (this end is the responder) and signalling
+ * key, the node's current UDP endpoint, and the per-node limits. Fields read on the packet path are final or
+ * volatile; the crypto objects are used by one thread each direction (PathCipher's contract).
+ */
+final class RelayPath {
+    final long pathId;
+    final long nodeId;
+    final int keyId;
+    final byte[] key;
+    final long lifetimeSeconds;
+    final byte[] nodeVirtual;
+    final byte[] generalVirtual;
+    final byte[] egress;
+    final byte[] real;
+    final String fqdn;
+    final RelayLimits limits;
+    final PathCipher cipher;
+    final MacKey signalling;
+    final ReplayWindow signallingWindow = new ReplayWindow(ReplayWindow.SIGNALLING);
+    /** The node this path belongs to: its egress address and limits are per node (15.1, 15.5). */
+    RelayNode node;
+    volatile InetSocketAddress endpoint;
+    volatile long lastData;
+    /** The send counter may go up to this before a new reservation is stored (15.6). */
+    volatile long sendLimit;
+    volatile TranslationEntry nodeEntry;
+    volatile TranslationEntry generalEntry;
+
+    RelayPath(long pathId, long nodeId, int keyId, byte[] key, long lifetimeSeconds, byte[] nodeVirtual, byte[] generalVirtual, byte[] egress,
+            byte[] real, String fqdn, RelayLimits limits, long nowMillis) {
+        this.pathId = pathId;
+        this.nodeId = nodeId;
+        this.keyId = keyId;
+        this.key = key;
+        this.lifetimeSeconds = lifetimeSeconds;
+        this.nodeVirtual = nodeVirtual;
+        this.generalVirtual = generalVirtual;
+        this.egress = egress;
+        this.real = real;
+        this.fqdn = fqdn;
+        this.limits = limits;
+        this.cipher = new PathCipher(key, pathId, false, 0);
+        this.signalling = PathCipher.signallingKey(key, pathId, keyId);
+        this.lastData = nowMillis;
+    }
+
+    static String text(byte[] a) {
+        try {
+            return InetAddress.getByAddress(a).getHostAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return String.format("path %016x node %016x %s -> %s via %s -> %s%s", pathId, nodeId, text(nodeVirtual), text(generalVirtual), text(egress),
+                text(real), fqdn == null ? "" : " (" + fqdn + ")");
+    }
+}

@@ -1,0 +1,137 @@
+package org.ntmgate.rsn.impl;
+
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.ntmgate.api.config.ConfigurationEvents;
+import org.ntmgate.api.config.InvalidConfigurationException;
+import org.ntmgate.api.health.RoleStatus;
+import org.ntmgate.api.table.TranslationTable;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RS-N role: present only when PID {@code org.ntmgate.rsn} is configured. Its translation entries live in the
+ * shared table service, its path keys in its data area: a new build of this bundle takes both up and carries on
+ * (protocol.md 15.6). A refused configuration keeps the previous one relaying.
+ */
+@Component(service = { RelayServerComponent.class, RoleStatus.class }, configurationPid = RsnSettings.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+        property = { "osgi.command.scope=rsn", "osgi.command.function=status", "osgi.command.function=paths" })
+@Designate(ocd = RsnConfig.class)
+public class RelayServerComponent implements RoleStatus {
+    private static final Logger LOG = LoggerFactory.getLogger(RelayServerComponent.class);
+
+    @Reference
+    private TranslationTable table;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile EventAdmin eventAdmin;
+
+    private Path stateFile;
+    private Relay relay;
+    private String problem;
+
+    @Activate
+    void activate(BundleContext context, RsnConfig config) {
+        File f = context.getDataFile("paths.txt");
+        stateFile = f == null ? Path.of("rsn-paths.txt").toAbsolutePath() : f.toPath().toAbsolutePath();
+        configure(config);
+    }
+
+    @Modified
+    synchronized void configure(RsnConfig config) {
+        RsnSettings next;
+        try {
+            next = RsnSettings.of(config);
+        } catch (InvalidConfigurationException e) {
+            LOG.error("Configuration refused: {}.{}", e.getMessage(), relay == null ? " The RS-N is not relaying." : " The previous configuration keeps relaying.");
+            EventAdmin ea = eventAdmin;
+            if (ea != null) {
+                ea.postEvent(new Event(ConfigurationEvents.TOPIC_REFUSED, ConfigurationEvents.refusal(e)));
+            }
+            if (relay == null) {
+                problem = "configuration refused: " + e.getMessage();
+            }
+            return;
+        }
+        stop();
+        Relay r = new Relay(next, table, stateFile, System::currentTimeMillis);
+        try {
+            InetSocketAddress bound = r.start();
+            relay = r;
+            problem = null;
+            LOG.info("RS-N relaying on udp {}, egress {} on {}", bound, next.egressPrefix(), next.tunName());
+        } catch (Exception e) {
+            r.close();
+            problem = "could not start: " + e.getMessage();
+            LOG.error("RS-N could not start on udp {} with {}: {}", next.bind(), next.tunName(), e.getMessage());
+        }
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        stop();
+    }
+
+    private void stop() {
+        if (relay != null) {
+            relay.close();
+            relay = null;
+        }
+    }
+
+    @Override
+    public String role() {
+        return "rsn";
+    }
+
+    @Override
+    public synchronized boolean serving() {
+        return relay != null;
+    }
+
+    @Override
+    public synchronized String detail() {
+        return relay != null ? "relaying on udp " + relay.bound() + ", " + relay.paths().size() + " path(s)" : "not relaying: " + problem;
+    }
+
+    // ---- Gogo --------------------------------------------------------------------------------------------
+
+    /** rsn:status: socket, paths, packets each way, drops by reason. */
+    public synchronized String status() {
+        if (relay == null) {
+            return "RS-N not relaying: " + problem;
+        }
+        Map<Relay.Drop, Long> drops = relay.drops();
+        String d = drops.entrySet().stream().filter(e -> e.getValue() > 0).map(e -> e.getKey().name().toLowerCase() + " " + e.getValue())
+                .collect(Collectors.joining(", "));
+        return "RS-N relaying on udp " + relay.bound() + "; " + relay.paths().size() + " path(s); relay directions " + relay.directions()
+                + "; packets to real " + relay.relayedToReal() + ", to nodes " + relay.relayedToNode() + "; dropped: " + (d.isEmpty() ? "none" : d);
+    }
+
+    /** rsn:paths: every path with its addresses and endpoint. */
+    public synchronized String paths() {
+        if (relay == null) {
+            return "RS-N not relaying: " + problem;
+        }
+        List<RelayPath> ps = relay.paths();
+        return ps.isEmpty() ? "no paths" : ps.stream().map(p -> p + " endpoint " + p.endpoint).collect(Collectors.joining("\n")) + "\n" + ps.size() + " path(s)";
+    }
+}

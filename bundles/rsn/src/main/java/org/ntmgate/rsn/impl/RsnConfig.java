@@ -1,0 +1,32 @@
+package org.ntmgate.rsn.impl;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration PID {@code org.ntmgate.rsn}: the RS-N runs only on gateways configured to be one. */
+@ObjectClassDefinition(name = "ntmgate Relay Server (NAT type)",
+        description = "Relays NTM nodes' tunnels to general nodes through an egress prefix (docs/protocol.md 7.7, 15). Gogo: rsn:status, rsn:paths.")
+public @interface RsnConfig {
+    @AttributeDefinition(name = "Bind address", description = "Address the tunnel and relay-direction socket listens on.")
+    String bindAddress() default "0.0.0.0";
+
+    @AttributeDefinition(name = "Port", min = "0", max = "65535", description = "UDP port (protocol.md 1.3); 0 picks a free one.")
+    int port() default 4712;
+
+    @AttributeDefinition(name = "DC keys", type = AttributeType.PASSWORD,
+            description = "K_dr of each DC this RS-N serves: '<key id> <64 hex digits>' (the same as the DC's 'relays' entry for this RS-N).")
+    String[] dcKeys();
+
+    @AttributeDefinition(name = "Egress prefix", description = "IPv6 prefix (at most /64, at least /120) routed to this gateway: one address of it per node.")
+    String egressPrefix();
+
+    @AttributeDefinition(name = "TUN device", description = "Name of the TUN device the egress prefix is routed to.")
+    String tunName() default "ntmrsn0";
+
+    @AttributeDefinition(name = "Inner MTU", min = "1280", max = "9000", description = "Largest inner packet sent into a tunnel (protocol.md 2.4.4).")
+    int innerMtu() default 1400;
+
+    @AttributeDefinition(name = "Idle timeout (seconds)", min = "10", max = "86400", description = "A path with no data either way for this long is removed (15.5).")
+    long idleTimeoutSeconds() default 300;
+}

@@ -1,0 +1,61 @@
+package org.ntmgate.rsn.impl;
+
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.ntmgate.api.config.ConfigChecks;
+import org.ntmgate.api.config.InvalidConfigurationException;
+import org.ntmgate.api.net.Prefix;
+import org.ntmgate.wire.MacKey;
+
+/** A checked RS-N configuration: every refusal names its field. */
+record RsnSettings(InetSocketAddress bind, Map<Integer, MacKey> dcKeys, Map<Integer, byte[]> dcKeyBytes, Prefix egressPrefix, String tunName, int innerMtu,
+        Duration idleTimeout) {
+    static final String PID = "org.ntmgate.rsn";
+
+    static RsnSettings of(RsnConfig c) {
+        InetSocketAddress bind = ConfigChecks.bindAddress(PID, "bindAddress", c.bindAddress(), "port", c.port());
+        Map<Integer, MacKey> keys = new TreeMap<>();
+        Map<Integer, byte[]> raw = new TreeMap<>();
+        String[] entries = c.dcKeys() == null ? new String[0] : c.dcKeys();
+        for (String e : entries) {
+            String[] w = e == null ? new String[0] : e.trim().split("\\s+");
+            if (w.length != 2) {
+                throw new InvalidConfigurationException(PID, "dcKeys", "each entry is '<key id> <64 hex digits>', not '" + e + "'");
+            }
+            int id;
+            try {
+                id = (int) Long.parseLong(w[0]);
+            } catch (NumberFormatException x) {
+                throw new InvalidConfigurationException(PID, "dcKeys", "key id '" + w[0] + "' is not a number");
+            }
+            if (id == 0 || keys.containsKey(id)) {
+                throw new InvalidConfigurationException(PID, "dcKeys", "key id " + w[0] + " is 0 or given twice");
+            }
+            raw.put(id, ConfigChecks.hexKey(PID, "dcKeys", w[1], 32));
+            keys.put(id, new MacKey(id, raw.get(id)));
+        }
+        if (keys.isEmpty()) {
+            throw new InvalidConfigurationException(PID, "dcKeys", "at least one DC key is needed: without one no relay direction can be accepted");
+        }
+        Prefix egress;
+        try {
+            egress = Prefix.parse(c.egressPrefix() == null ? "" : c.egressPrefix().trim());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(PID, "egressPrefix", "'" + c.egressPrefix() + "' is not a prefix: " + e.getMessage());
+        }
+        if (!(egress.network() instanceof Inet6Address) || egress.length() < 64 || egress.length() > 120) {
+            throw new InvalidConfigurationException(PID, "egressPrefix", "must be an IPv6 prefix from /64 to /120, not " + egress);
+        }
+        String tun = c.tunName() == null ? "" : c.tunName().trim();
+        if (!tun.matches("[A-Za-z0-9_.-]{1,15}")) {
+            throw new InvalidConfigurationException(PID, "tunName", "'" + c.tunName() + "' is not an interface name (1-15 letters, digits, _ . -)");
+        }
+        int mtu = (int) ConfigChecks.range(PID, "innerMtu", c.innerMtu(), 1280, 9000);
+        long idle = ConfigChecks.range(PID, "idleTimeoutSeconds", c.idleTimeoutSeconds(), 10, 86_400);
+        return new RsnSettings(bind, Map.copyOf(keys), Map.copyOf(raw), egress, tun, mtu, Duration.ofSeconds(idle));
+    }
+}

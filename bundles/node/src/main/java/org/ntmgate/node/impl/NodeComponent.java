@@ -1,0 +1,118 @@
+package org.ntmgate.node.impl;
+
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.ntmgate.api.config.ConfigurationEvents;
+import org.ntmgate.api.config.InvalidConfigurationException;
+import org.ntmgate.api.health.RoleStatus;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The NTM node role: present only when PID {@code org.ntmgate.node} is configured. */
+@Component(service = { NodeComponent.class, RoleStatus.class }, configurationPid = NodeSettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true, property = { "osgi.command.scope=node", "osgi.command.function=status", "osgi.command.function=paths" })
+@Designate(ocd = NodeConfig.class)
+public class NodeComponent implements RoleStatus {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeComponent.class);
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile EventAdmin eventAdmin;
+
+    private NtmNode node;
+    private DnsStub stub;
+    private String problem = "not configured";
+
+    @Activate
+    @Modified
+    synchronized void configure(NodeConfig config) {
+        NodeSettings next;
+        try {
+            next = NodeSettings.of(config);
+        } catch (InvalidConfigurationException e) {
+            LOG.error("Configuration refused: {}.{}", e.getMessage(), node == null ? " The NTM node is not running." : " The previous configuration keeps running.");
+            EventAdmin ea = eventAdmin;
+            if (ea != null) {
+                ea.postEvent(new Event(ConfigurationEvents.TOPIC_REFUSED, ConfigurationEvents.refusal(e)));
+            }
+            if (node == null) {
+                problem = "configuration refused: " + e.getMessage();
+            }
+            return;
+        }
+        stop();
+        try {
+            node = new NtmNode(next);
+            stub = new DnsStub(node, next);
+            node.start();
+            problem = null;
+        } catch (Exception e) {
+            problem = "could not start: " + e.getMessage();
+            LOG.error("NTM node could not start (DNS stub on {}): {}", next.dnsListen(), e.toString());
+            stop();
+        }
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        stop();
+    }
+
+    private void stop() {
+        if (stub != null) {
+            stub.close();
+            stub = null;
+        }
+        if (node != null) {
+            node.close();
+            node = null;
+        }
+    }
+
+    @Override
+    public String role() {
+        return "node";
+    }
+
+    @Override
+    public synchronized boolean serving() {
+        return node != null && node.registered();
+    }
+
+    @Override
+    public synchronized String detail() {
+        return node == null ? problem : node.state();
+    }
+
+    /** node:status: registration, DNS stub, packets, drops by reason. */
+    public synchronized String status() {
+        if (node == null) {
+            return "NTM node not running: " + problem;
+        }
+        Map<NtmNode.Drop, Long> drops = node.drops();
+        String d = drops.entrySet().stream().filter(e -> e.getValue() > 0).map(e -> e.getKey().name().toLowerCase() + " " + e.getValue())
+                .collect(Collectors.joining(", "));
+        return "NTM node " + node.state() + "; " + node.paths().size() + " path(s); packets sent " + node.packetsSent() + ", received "
+                + node.packetsReceived() + "; dropped: " + (d.isEmpty() ? "none" : d) + "\n" + stub.status();
+    }
+
+    /** node:paths: each tunnel. */
+    public synchronized String paths() {
+        if (node == null) {
+            return "NTM node not running: " + problem;
+        }
+        return node.paths().stream().map(p -> String.format("path %016x %s = %s via %s (inner MTU %d)", p.pathId, p.name, p.peer().getHostAddress(),
+                p.endpoint, p.innerMtu)).collect(Collectors.joining("\n")) + "\n" + node.paths().size() + " path(s)";
+    }
+}

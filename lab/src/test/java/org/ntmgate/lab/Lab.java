@@ -1,0 +1,321 @@
+package org.ntmgate.lab;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import org.ntmgate.wire.NodeKey;
+
+/**
+ * The seed scenario's network, built from real namespaces (root, as CI is) and torn down whatever happens:
+ *
+ * <pre>
+ *  client (IPv4 only)      nat                      gateway (dual stack)            server (IPv6 only)
+ *  10.77.0.2 ---- lan ---- 10.77.0.1                AS, DC, RS-N, Knot               nginx [::]:80
+ *                          198.51.100.2 -- wan --- 198.51.100.1                      2001:db8:1::80
+ *                                                  2001:db8:1::1 -------- v6 ------- (default via ::1)
+ *                                                  egress 2001:db8:e::/64 on its TUN
+ * </pre>
+ *
+ * Only documentation prefixes and a private range, only inside namespaces made here. Processes are started by this
+ * class and stopped by PID; namespaces are deleted by name.
+ */
+final class Lab implements AutoCloseable {
+    enum Nat {
+        /** routed, no translation */
+        NONE,
+        /** nftables masquerade: endpoint-independent mapping */
+        MASQUERADE,
+        /** nftables masquerade fully-random: a new port for every destination, a symmetric NAT */
+        SYMMETRIC
+    }
+
+    static final String SERVER_NAME = "www.v6.example.net";
+    static final String NODE_NAME = "laptop.ntm.example.net";
+    static final String PASSWORD = "correct-horse-battery";
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String K_AD = "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf";
+    private static final String K_DR = "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf";
+
+    final String client;
+    final String nat;
+    final String gateway;
+    final String server;
+    final Path dir;
+    private final String id;
+    private final List<String> namespaces = new ArrayList<>();
+    private final List<Process> processes = new ArrayList<>();
+    private Process gatewayJvm;
+    private Process clientJvm;
+
+    Lab() throws IOException {
+        id = Long.toString(ProcessHandle.current().pid() % 10_000) + Integer.toString(new SecureRandom().nextInt(1000));
+        client = "ntmc" + id;
+        nat = "ntmn" + id;
+        gateway = "ntmg" + id;
+        server = "ntms" + id;
+        dir = Files.createTempDirectory("ntmgate-lab");
+    }
+
+    /** Builds the namespaces, links, addresses, routes and the NAT in {@code mode}. */
+    void network(Nat mode) throws Exception {
+        for (String ns : List.of(client, nat, gateway, server)) {
+            run("ip", "netns", "add", ns);
+            namespaces.add(ns);
+            in(ns, "ip", "link", "set", "lo", "up");
+        }
+        link(client, "lan0", nat, "lan1");
+        link(nat, "wan0", gateway, "wan1");
+        link(gateway, "v6a", server, "v6b");
+        in(client, "ip", "addr", "add", "10.77.0.2/24", "dev", "lan0");
+        in(client, "ip", "route", "add", "default", "via", "10.77.0.1");
+        in(nat, "ip", "addr", "add", "10.77.0.1/24", "dev", "lan1");
+        in(nat, "ip", "addr", "add", "198.51.100.2/24", "dev", "wan0");
+        in(nat, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        in(gateway, "ip", "addr", "add", "198.51.100.1/24", "dev", "wan1");
+        in(gateway, "ip", "route", "add", "10.77.0.0/24", "via", "198.51.100.2");
+        in(gateway, "ip", "-6", "addr", "add", "2001:db8:1::1/64", "dev", "v6a", "nodad");
+        in(gateway, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
+        in(server, "ip", "-6", "addr", "add", "2001:db8:1::80/64", "dev", "v6b", "nodad");
+        in(server, "ip", "-6", "route", "add", "default", "via", "2001:db8:1::1");
+        if (mode != Nat.NONE) {
+            Path rules = dir.resolve("nat.nft");
+            Files.writeString(rules, "table ip lab {\n  chain post {\n    type nat hook postrouting priority 100;\n    oifname \"wan0\" masquerade"
+                    + (mode == Nat.SYMMETRIC ? " fully-random" : "") + "\n  }\n}\n");
+            in(nat, "nft", "-f", rules.toString());
+        }
+        // the client's resolver is its node's DNS stub (ip netns exec bind-mounts this over /etc/resolv.conf)
+        Path etc = Path.of("/etc/netns", client);
+        Files.createDirectories(etc);
+        Files.writeString(etc.resolve("resolv.conf"), "nameserver 127.0.0.1\n");
+    }
+
+    private void link(String a, String aName, String b, String bName) throws Exception {
+        String x = "x" + id + aName;
+        String y = "y" + id + bName;
+        run("ip", "link", "add", x, "type", "veth", "peer", "name", y);
+        run("ip", "link", "set", x, "netns", a);
+        run("ip", "link", "set", y, "netns", b);
+        in(a, "ip", "link", "set", x, "name", aName);
+        in(b, "ip", "link", "set", y, "name", bName);
+        in(a, "ip", "link", "set", aName, "up");
+        in(b, "ip", "link", "set", bName, "up");
+    }
+
+    /** Knot with the zone of the IPv6-only server, on the gateway (its DC's resolver, the client's upstream). */
+    void dns() throws Exception {
+        Path k = Files.createDirectories(dir.resolve("knot"));
+        Files.createDirectories(k.resolve("db"));
+        Files.writeString(k.resolve("example.net.zone"), "$ORIGIN example.net.\n$TTL 300\n@ SOA ns hostmaster 1 3600 600 86400 30\n@ NS ns\n"
+                + "ns A 198.51.100.1\nwww.v6 AAAA 2001:db8:1::80\nv4only A 203.0.113.80\n");
+        Files.writeString(k.resolve("knot.conf"), "server:\n    rundir: \"" + k + "\"\n    listen: [ 127.0.0.1@53, 198.51.100.1@53 ]\n"
+                + "database:\n    storage: \"" + k.resolve("db") + "\"\nlog:\n  - target: stderr\n    any: info\nzone:\n  - domain: example.net\n"
+                + "    storage: \"" + k + "\"\n    file: \"example.net.zone\"\n");
+        Path log = k.resolve("knotd.log");
+        start(gateway, k, log, "knotd", "-c", k.resolve("knot.conf").toString());
+        await(log, l -> l.contains("loaded, serial"), "knotd loaded the zone");
+    }
+
+    /** nginx on the server, serving {@code file} as /{name}. */
+    void web(byte[] content, String name) throws Exception {
+        Path w = Files.createDirectories(dir.resolve("www"));
+        Files.write(w.resolve(name), content);
+        Path n = Files.createDirectories(dir.resolve("nginx"));
+        Files.writeString(n.resolve("nginx.conf"), "daemon off;\nuser root;\nworker_processes 1;\npid " + n.resolve("nginx.pid") + ";\nerror_log "
+                + n.resolve("error.log") + ";\nevents { worker_connections 64; }\nhttp {\n  access_log off;\n  client_body_temp_path " + n
+                + ";\n  proxy_temp_path " + n + ";\n  fastcgi_temp_path " + n + ";\n  uwsgi_temp_path " + n + ";\n  scgi_temp_path " + n
+                + ";\n  server {\n    listen [::]:80 ipv6only=on;\n    root " + w + ";\n  }\n}\n");
+        start(server, n, n.resolve("stdout.log"), "nginx", "-c", n.resolve("nginx.conf").toString());
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!exec(server, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "http://[2001:db8:1::80]/" + name).output().equals("200")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("nginx did not serve within " + WAIT.toSeconds() + " s: " + Files.readString(n.resolve("error.log")));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** The gateway: the exported runtime jar with AS, DC and RS-N switched on by .config files in its deploy folder. */
+    void gateway(Path runtimeJar) throws Exception {
+        Path home = Files.createDirectories(dir.resolve("gateway/deploy")).getParent();
+        byte[] salt = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        HexFormat hex = HexFormat.of();
+        String credential = "{pbkdf2-sha256}100000$" + hex.formatHex(salt) + "$" + hex.formatHex(NodeKey.derive(PASSWORD, salt, 100_000));
+        config(home, "org.ntmgate.as.config", "port=I\"4710\"\nasDcKeyId=I\"3\"\nasDcKey=\"" + K_AD + "\"\niterations=I\"100000\"\n");
+        config(home, "org.ntmgate.as.account-laptop.config", "fqdn=\"" + NODE_NAME + "\"\ncredential=\"" + credential + "\"\n");
+        config(home, "org.ntmgate.dc.config", "asDcKeyId=I\"3\"\nasDcKey=\"" + K_AD + "\"\ndnsResolver=\"127.0.0.1:53\"\n"
+                + "relays=[\"rsn1 198.51.100.1:4712 7 " + K_DR + "\"]\n");
+        config(home, "org.ntmgate.rsn.config", "dcKeys=[\"7 " + K_DR + "\"]\negressPrefix=\"2001:db8:e::/64\"\n");
+        Path log = home.resolve("gateway.log");
+        gatewayJvm = start(gateway, home, log, "java", "-XX:+UseSerialGC", "-jar", runtimeJar.toString());
+        await(log, l -> l.contains("Account Server serving"), "the AS serves");
+        await(log, l -> l.contains("Direction Coordinator serving"), "the DC serves");
+        await(log, l -> l.contains("RS-N relaying on udp"), "the RS-N relays");
+    }
+
+    /** The client: the same jar with the node role; it registers through the NAT. */
+    void client(Path runtimeJar) throws Exception {
+        Path home = Files.createDirectories(dir.resolve("client/deploy")).getParent();
+        config(home, "org.ntmgate.node.config", "fqdn=\"" + NODE_NAME + "\"\npassword=\"" + PASSWORD + "\"\naccountServer=\"198.51.100.1:4710\"\n"
+                + "directionCoordinator=\"198.51.100.1:4711\"\nupstreamDns=\"198.51.100.1:53\"\n");
+        Path log = home.resolve("client.log");
+        clientJvm = start(client, home, log, "java", "-XX:+UseSerialGC", "-jar", runtimeJar.toString());
+        await(log, l -> l.contains("NTM node registered as"), "the node registered");
+    }
+
+    /** The whole seed topology: network in {@code mode}, DNS, the web server with {@code file} as /big.bin, gateway, client. */
+    void seed(Nat mode, byte[] file, Path runtimeJar) throws Exception {
+        network(mode);
+        dns();
+        web(file, "big.bin");
+        gateway(runtimeJar);
+        client(runtimeJar);
+    }
+
+    /** curl in the client namespace, started and left running (rate-limited so that something can happen meanwhile). */
+    Process download(Path out, String rate) throws IOException {
+        Path log = dir.resolve("curl.log");
+        return start(client, dir, log, "curl", "-sS", "-m", "120", "--limit-rate", rate, "-o", out.toString(), "-w", "%{http_code}",
+                "http://" + SERVER_NAME + "/big.bin");
+    }
+
+    String curlOutput() throws IOException {
+        return Files.readString(dir.resolve("curl.log"));
+    }
+
+    /** The NAT forgets every mapping (conntrack flush): the next packet out gets a new one. */
+    void rebindNat() throws Exception {
+        in(nat, "conntrack", "-F");
+    }
+
+    /** A Gogo command on the gateway's console (its standard input); its answer appears in the gateway log. */
+    void gatewayCommand(String command) throws IOException {
+        var in = gatewayJvm.getOutputStream();
+        in.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+
+    /** Starts a program in a namespace and leaves it running; stopped by PID in {@link #close}. */
+    Process spawn(String ns, Path log, String... cmd) throws IOException {
+        return start(ns, dir, log, cmd);
+    }
+
+    Path gatewayDeploy() {
+        return dir.resolve("gateway/deploy");
+    }
+
+    Path gatewayLog() {
+        return dir.resolve("gateway/gateway.log");
+    }
+
+    Path clientLog() {
+        return dir.resolve("client/client.log");
+    }
+
+    private static void config(Path home, String name, String content) throws IOException {
+        Path tmp = home.resolve("deploy/." + name + ".part");
+        Files.writeString(tmp, content);
+        Files.move(tmp, home.resolve("deploy/" + name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    // ---- processes -------------------------------------------------------------------------------------------
+
+    record Result(int status, String output) {
+    }
+
+    Result exec(String ns, String... cmd) throws Exception {
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        c.addAll(List.of(cmd));
+        return run(Duration.ofSeconds(120), c.toArray(String[]::new));
+    }
+
+    private void in(String ns, String... cmd) throws Exception {
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        c.addAll(List.of(cmd));
+        run(c.toArray(String[]::new));
+    }
+
+    private static void run(String... cmd) throws Exception {
+        Result r = run(Duration.ofSeconds(30), cmd);
+        if (r.status() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed (" + r.status() + "): " + r.output());
+        }
+    }
+
+    static Result run(Duration limit, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[][] out = new byte[1][];
+        Thread t = new Thread(() -> {
+            try {
+                out[0] = p.getInputStream().readAllBytes();
+            } catch (IOException e) {
+                out[0] = new byte[0];
+            }
+        });
+        t.start();
+        if (!p.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            t.join(2000);
+            throw new IOException(String.join(" ", cmd) + " did not end within " + limit.toSeconds() + " s");
+        }
+        t.join(5000);
+        return new Result(p.exitValue(), out[0] == null ? "" : new String(out[0], StandardCharsets.UTF_8).trim());
+    }
+
+    private Process start(String ns, Path cwd, Path log, String... cmd) throws IOException {
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        c.addAll(List.of(cmd));
+        // ip netns exec execs the command: the PID is the program's own
+        Process p = new ProcessBuilder(c).directory(cwd.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        processes.add(p);
+        return p;
+    }
+
+    void await(Path log, Predicate<String> line, String what) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            if (Files.exists(log) && Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream().anyMatch(line)) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + WAIT.toSeconds() + " s: " + what + "\n" + (Files.exists(log) ? Files.readString(log,
+                        StandardCharsets.ISO_8859_1) : "(no log)"));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            Process p = processes.get(i);
+            p.destroy(); // SIGTERM to the PID this class started
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+        for (String ns : namespaces) {
+            run(Duration.ofSeconds(30), "ip", "netns", "del", ns);
+        }
+        Path etc = Path.of("/etc/netns", client);
+        if (Files.exists(etc)) {
+            Files.deleteIfExists(etc.resolve("resolv.conf"));
+            Files.deleteIfExists(etc);
+        }
+        if (!Boolean.getBoolean("lab.keep")) {
+            try (var s = Files.walk(dir)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package org.ntmgate.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The mission's seed scenario: an IPv4-only client behind a NAT (none, endpoint-independent, symmetric) fetches a
+ * 10 MB file by name from an IPv6-only web server, through its NTM node and the gateway's AS, DC and RS-N.
+ */
+class SeedScenarioIT {
+    private static final Path JAR = Path.of(System.getProperty("runtime.jar", "../runtime/target/ntmgate.jar"));
+
+    @ParameterizedTest
+    @EnumSource(Lab.Nat.class)
+    void anIpv4OnlyClientFetchesTenMegabytesByNameFromAnIpv6OnlyServer(Lab.Nat nat) throws Exception {
+        byte[] file = new byte[10 << 20];
+        new SecureRandom().nextBytes(file);
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
+        try (Lab lab = new Lab()) {
+            lab.network(nat);
+            lab.dns();
+            lab.web(file, "big.bin");
+            lab.gateway(JAR);
+            lab.client(JAR);
+            Lab.Result v6 = lab.exec(lab.client, "ip", "-6", "route", "show", "default");
+            assertEquals("", v6.output(), "the client has no IPv6 route of its own");
+
+            Path out = lab.dir.resolve("fetched.bin");
+            Lab.Result curl = lab.exec(lab.client, "curl", "-sS", "-m", "90", "-o", out.toString(), "-w", "%{http_code} %{remote_ip}",
+                    "http://" + Lab.SERVER_NAME + "/big.bin");
+            assertEquals(0, curl.status(), curl.output() + "\n" + Files.readString(lab.clientLog()) + "\n" + Files.readString(lab.gatewayLog()));
+            assertTrue(curl.output().startsWith("200 fd4e:746d:0:2:"), "fetched by name through the general node's virtual address: " + curl.output());
+            byte[] got = Files.readAllBytes(out);
+            assertEquals(file.length, got.length);
+            assertEquals(sha, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(got)), "checksum");
+
+            Lab.Result ping = lab.exec(lab.client, "ping", "-6", "-c", "3", "-W", "5", Lab.SERVER_NAME);
+            assertEquals(0, ping.status(), "ping -6 by name: " + ping.output());
+            Lab.Result a = lab.exec(lab.client, "getent", "ahostsv4", "v4only.example.net");
+            assertTrue(a.output().contains("203.0.113.80"), "an A query goes upstream unchanged: " + a.output());
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package org.ntmgate.node.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.annotation.Annotation;
+
+import org.junit.jupiter.api.Test;
+import org.ntmgate.api.config.InvalidConfigurationException;
+
+class NodeSettingsTest {
+    private static NodeConfig config(String fqdn, String password, String as, String prefix, String tun, String... direct) {
+        return new NodeConfig() {
+            public Class<? extends Annotation> annotationType() {
+                return NodeConfig.class;
+            }
+
+            public String fqdn() {
+                return fqdn;
+            }
+
+            public String password() {
+                return password;
+            }
+
+            public String accountServer() {
+                return as;
+            }
+
+            public String directionCoordinator() {
+                return "198.51.100.1";
+            }
+
+            public String tunName() {
+                return tun;
+            }
+
+            public String virtualPrefix() {
+                return prefix;
+            }
+
+            public String dnsListen() {
+                return "127.0.0.1:5353";
+            }
+
+            public String upstreamDns() {
+                return "[2001:db8::53]:53";
+            }
+
+            public String[] directSuffixes() {
+                return direct;
+            }
+        };
+    }
+
+    private static String refusedField(NodeConfig c) {
+        return assertThrows(InvalidConfigurationException.class, () -> NodeSettings.of(c)).field();
+    }
+
+    @Test
+    void aGoodConfigurationIsTakenWithDefaultPortsAndBracketedAddresses() {
+        NodeSettings s = NodeSettings.of(config("Laptop.Example.NET.", "pw", "198.51.100.1:4710", "fd4e:746d::/48", "ntm0", ".corp.example.net"));
+        assertEquals("laptop.example.net", s.fqdn());
+        assertEquals(4711, s.dc().getPort(), "the DC's default port (1.3)");
+        assertEquals(53, s.upstreamDns().getPort());
+        assertEquals("2001:db8:0:0:0:0:0:53", s.upstreamDns().getAddress().getHostAddress());
+        assertTrue(s.direct("intranet.corp.example.net"));
+        assertTrue(s.direct("corp.example.net"));
+        assertFalse(s.direct("notcorp.example.net"));
+    }
+
+    @Test
+    void everyBadValueIsRefusedNamingItsField() {
+        assertEquals("fqdn", refusedField(config("laptop", "pw", "198.51.100.1", "fd4e:746d::/48", "ntm0")));
+        assertEquals("password", refusedField(config("a.example.net", "", "198.51.100.1", "fd4e:746d::/48", "ntm0")));
+        assertEquals("accountServer", refusedField(config("a.example.net", "pw", "198.51.100.1:99999", "fd4e:746d::/48", "ntm0")));
+        assertEquals("accountServer", refusedField(config("a.example.net", "pw", "", "fd4e:746d::/48", "ntm0")));
+        assertEquals("virtualPrefix", refusedField(config("a.example.net", "pw", "198.51.100.1", "10.0.0.0/8", "ntm0")));
+        assertEquals("virtualPrefix", refusedField(config("a.example.net", "pw", "198.51.100.1", "fd4e:746d::/96", "ntm0")));
+        assertEquals("tunName", refusedField(config("a.example.net", "pw", "198.51.100.1", "fd4e:746d::/48", "bad name")));
+    }
+}

@@ -98,6 +98,31 @@ final class Lab implements AutoCloseable {
         Files.writeString(etc.resolve("resolv.conf"), "nameserver 127.0.0.1\n");
     }
 
+    /** n1..n300.v6.example.net: new names for the signalling benchmark, all the server's. */
+    private static String extraNames() {
+        StringBuilder b = new StringBuilder();
+        for (int i = 1; i <= 300; i++) {
+            b.append("n").append(i).append(".v6 AAAA 2001:db8:1::80\n");
+        }
+        return b.toString();
+    }
+
+    /**
+     * The kernel's reference path for benchmarks: IPv6 routed natively from the client through the NAT namespace and
+     * the gateway to the server (no tunnel, no translation), over the same links.
+     */
+    void nativeIpv6() throws Exception {
+        in(client, "ip", "-6", "addr", "add", "2001:db8:10::2/64", "dev", "lan0", "nodad");
+        in(nat, "ip", "-6", "addr", "add", "2001:db8:10::1/64", "dev", "lan1", "nodad");
+        in(nat, "ip", "-6", "addr", "add", "2001:db8:11::2/64", "dev", "wan0", "nodad");
+        in(gateway, "ip", "-6", "addr", "add", "2001:db8:11::1/64", "dev", "wan1", "nodad");
+        in(client, "ip", "-6", "route", "add", "2001:db8:1::/64", "via", "2001:db8:10::1");
+        in(nat, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
+        in(nat, "ip", "-6", "route", "add", "2001:db8:1::/64", "via", "2001:db8:11::1");
+        in(gateway, "ip", "-6", "route", "add", "2001:db8:10::/64", "via", "2001:db8:11::2");
+        in(server, "ip", "-6", "route", "add", "2001:db8:10::/64", "via", "2001:db8:1::1");
+    }
+
     private void link(String a, String aName, String b, String bName) throws Exception {
         String x = "x" + id + aName;
         String y = "y" + id + bName;
@@ -115,7 +140,7 @@ final class Lab implements AutoCloseable {
         Path k = Files.createDirectories(dir.resolve("knot"));
         Files.createDirectories(k.resolve("db"));
         Files.writeString(k.resolve("example.net.zone"), "$ORIGIN example.net.\n$TTL 300\n@ SOA ns hostmaster 1 3600 600 86400 30\n@ NS ns\n"
-                + "ns A 198.51.100.1\nwww.v6 AAAA 2001:db8:1::80\nv4only A 203.0.113.80\n");
+                + "ns A 198.51.100.1\nwww.v6 AAAA 2001:db8:1::80\nv4only A 203.0.113.80\n" + extraNames());
         Files.writeString(k.resolve("knot.conf"), "server:\n    rundir: \"" + k + "\"\n    listen: [ 127.0.0.1@53, 198.51.100.1@53 ]\n"
                 + "database:\n    storage: \"" + k.resolve("db") + "\"\nlog:\n  - target: stderr\n    any: info\nzone:\n  - domain: example.net\n"
                 + "    storage: \"" + k + "\"\n    file: \"example.net.zone\"\n");

@@ -245,9 +245,9 @@ final class Directions {
                 }
             }
             InetAddress real = result.addresses().get(0);
-            // protocol.md 7.4: one virtual address per general node, shared by every node that asks for it, so that
-            // the RS-N's general-node entry (virtual <-> real, 15.2) is one entry per real address
-            String owner = target;
+            // protocol.md 7.4: one virtual address per real address, shared by every node and every name that leads
+            // there (virtual hosting), so that the RS-N's general-node entry (virtual <-> real, 15.2) is one per host
+            String owner = real.getHostAddress();
             Lease lease;
             try {
                 lease = pools.allocate(family, PoolPurpose.GENERAL_NODE, owner);

@@ -222,7 +222,7 @@ class DirectionsTest {
         assertEquals("gn.example.com", relay.fqdn());
         assertEquals(a.nodeId, relay.u64(TlvType.NODE_ID));
         InetAddress gnVirtual = relay.address(TlvType.PEER_VIRTUAL);
-        assertEquals("gn.example.com", pools1.leaseOf(gnVirtual).orElseThrow().owner());
+        assertEquals("2001:db8:300:0:0:0:0:80", pools1.leaseOf(gnVirtual).orElseThrow().owner());
         KeySealer.SealedKey forRelay = KeySealer.open(K_DR, relay);
         assertEquals(4, java.nio.ByteBuffer.wrap(relay.bytes(TlvType.RELAY_LIMITS)).getInt(), "the policy's limits travel to the RS-N");
         rsn.answer(relay, Message.builder(MessageType.RELAY_DIRECTION_ACK).u8(TlvType.STATUS, 0)
@@ -289,7 +289,7 @@ class DirectionsTest {
             relayed++;
         }
         assertEquals(SHORT.tries(), relayed, "the RELAY_DIRECTION was sent " + SHORT.tries() + " times, byte for byte");
-        assertEquals(1, pools1.leasesOf("gn.example.com").size(), "a failed direction keeps the general node's address: other nodes share it (7.4)");
+        assertEquals(1, pools1.leasesOf("2001:db8:300:0:0:0:0:80").size(), "a failed direction keeps the general node's address: other nodes share it (7.4)");
 
         a.direction("slow.example.com", 6);
         Message relay = rsn.receive(MessageType.RELAY_DIRECTION, WAIT);

@@ -256,11 +256,14 @@ final class Relay implements AutoCloseable {
         }
         RelayNode node = p.node;
         node.byReal.remove(Key128.of(p.real), p);
+        // another path of this node to the same host (another name of it) takes over the replies
+        byId.values().stream().filter(o -> o.node == node && java.util.Arrays.equals(o.real, p.real)).findFirst()
+                .ifPresent(o -> node.byReal.put(Key128.of(o.real), o));
         boolean generalInUse = byId.values().stream().anyMatch(o -> java.util.Arrays.equals(o.real, p.real));
         if (!generalInUse && p.generalEntry != null) {
             table.remove(p.generalEntry.id());
         }
-        if (node.byReal.isEmpty()) {
+        if (node.byReal.isEmpty() && byId.values().stream().noneMatch(o -> o.node == node)) {
             byNode.remove(node.nodeId, node);
             byEgress.remove(node.egressKey, node);
             if (p.nodeEntry != null) {
@@ -455,7 +458,7 @@ final class Relay implements AutoCloseable {
             synchronized (Relay.this) {
                 RelayPath existing = byId.get(Key128.path(m.id()));
                 RelayNode node = byNode.get(nodeId);
-                int live = node == null ? 0 : node.byReal.size() - (existing != null && existing.nodeId == nodeId ? 1 : 0);
+                int live = node == null ? 0 : (int) byId.values().stream().filter(o -> o.node == node && o.pathId != m.id()).count();
                 if (limits.maxSessions() > 0 && live >= limits.maxSessions()) {
                     throw new Refusal(ErrorCode.RELAY_FULL, "node " + Long.toHexString(nodeId) + " already has " + live + " path(s), its limit");
                 }

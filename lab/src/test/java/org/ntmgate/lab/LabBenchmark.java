@@ -1,0 +1,86 @@
+package org.ntmgate.lab;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The lab benchmark (not a test): in one lab, iperf3 TCP throughput and 64-byte UDP packets per second from the
+ * client to the server through the NTMobile tunnel (endpoint-independent NAT), and over the kernel's native IPv6
+ * routing between the same namespaces as the ceiling; then the time from a DNS query for a new name to its answer
+ * (the whole signalling: direction, relay direction, route direction, tunnel) for 60 new names (the relay policy allows 64 paths a node by default), median and 99th percentile.
+ * Run as root: {@code mvn -B -pl lab test-compile exec:java -Dexec.mainClass=org.ntmgate.lab.LabBenchmark -Dexec.classpathScope=test}.
+ */
+public final class LabBenchmark {
+    private LabBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of(System.getProperty("runtime.jar", "runtime/target/ntmgate.jar")).toAbsolutePath();
+        int seconds = Integer.getInteger("bench.seconds", 10);
+        try (Lab lab = new Lab()) {
+            lab.seed(Lab.Nat.MASQUERADE, new byte[1024], jar);
+            lab.nativeIpv6();
+            lab.spawn(lab.server, lab.dir.resolve("iperf3.log"), "iperf3", "-s", "-B", "2001:db8:1::80");
+            Thread.sleep(1000);
+            String tunnel = lab.exec(lab.client, "getent", "ahostsv6", Lab.SERVER_NAME).output().split("\\s+")[0];
+            System.out.println("tunnel address of " + Lab.SERVER_NAME + ": " + tunnel);
+            double kTcp = tcp(lab, "2001:db8:1::80", seconds);
+            double tTcp = tcp(lab, tunnel, seconds);
+            double kUdp = udp(lab, "2001:db8:1::80", seconds);
+            double tUdp = udp(lab, tunnel, seconds);
+            System.out.printf("TCP  kernel %.0f Mbit/s, tunnel %.0f Mbit/s: tunnel/kernel %.2f%n", kTcp / 1e6, tTcp / 1e6, tTcp / kTcp);
+            System.out.printf("UDP64 kernel %.0f pkt/s, tunnel %.0f pkt/s: tunnel/kernel %.2f%n", kUdp, tUdp, tUdp / kUdp);
+            List<Double> ms = new ArrayList<>();
+            String script = "import socket,struct,time,random,sys\n"
+                    + "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.settimeout(15)\n"
+                    + "for i in range(1,int(sys.argv[1])+1):\n"
+                    + "  name=b''.join(bytes([len(p)])+p for p in ('n%d.v6.example.net'%i).encode().split(b'.'))+b'\\0'\n"
+                    + "  q=struct.pack('!HHHHHH',random.randrange(65536),0x0100,1,0,0,0)+name+struct.pack('!HH',28,1)\n"
+                    + "  t=time.perf_counter();s.sendto(q,('127.0.0.1',53));r=s.recv(4096);d=time.perf_counter()-t\n"
+                    + "  print('%.3f %d'%(d*1000,struct.unpack('!H',r[6:8])[0]))\n";
+            java.nio.file.Files.writeString(lab.dir.resolve("q.py"), script);
+            Lab.Result r = lab.exec(lab.client, "python3", lab.dir.resolve("q.py").toString(), "60"); // within the policy's default 64 paths per node
+            int answered = 0;
+            for (String line : r.output().split("\n")) {
+                String[] w = line.trim().split(" ");
+                if (w.length == 2) {
+                    ms.add(Double.parseDouble(w[0]));
+                    answered += Integer.parseInt(w[1]) > 0 ? 1 : 0;
+                }
+            }
+            Collections.sort(ms);
+            System.out.printf("signalling: %d new names, %d answered with an address, median %.1f ms, p99 %.1f ms%n", ms.size(), answered,
+                    ms.get(ms.size() / 2), ms.get((int) Math.ceil(ms.size() * 0.99) - 1));
+        }
+    }
+
+    private static double tcp(Lab lab, String to, int seconds) throws Exception {
+        Lab.Result r = lab.exec(lab.client, "iperf3", "-6", "-c", to, "-t", Integer.toString(seconds), "-J");
+        return number(r.output(), "\"sum_received\"[^}]*\"bits_per_second\":\\s*([0-9.e+]+)");
+    }
+
+    private static double udp(Lab lab, String to, int seconds) throws Exception {
+        Lab.Result r = lab.exec(lab.client, "iperf3", "-6", "-c", to, "-u", "-l", "64", "-b", "0", "-t", Integer.toString(seconds), "-J");
+        String json = r.output();
+        int end = json.indexOf("\"end\"");
+        String block = json.substring(Math.max(0, end)); // the summary: its last figures are the sum over streams
+        // what the server received: sent minus lost (iperf3 reports the server's loss in the client's summary)
+        return (number(block, "\"packets\":\\s*([0-9]+)") - number(block, "\"lost_packets\":\\s*([0-9]+)")) / seconds;
+    }
+
+    private static double number(String json, String regex) {
+        Matcher m = Pattern.compile(regex, Pattern.DOTALL).matcher(json);
+        String last = null;
+        while (m.find()) {
+            last = m.group(1);
+        }
+        if (last == null) {
+            throw new IllegalStateException("no match for " + regex + " in " + json.substring(0, Math.min(2000, json.length())));
+        }
+        return Double.parseDouble(last);
+    }
+}

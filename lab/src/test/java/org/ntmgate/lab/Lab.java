@@ -41,6 +41,8 @@ final class Lab implements AutoCloseable {
     static final String SERVER_NAME = "www.v6.example.net";
     static final String NODE_NAME = "laptop.ntm.example.net";
     static final String PASSWORD = "correct-horse-battery";
+    /** A node with an account whom the relay policy denies. */
+    static final String DENIED_NAME = "blocked.ntm.example.net";
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String K_AD = "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf";
     private static final String K_DR = "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf";
@@ -177,6 +179,9 @@ final class Lab implements AutoCloseable {
         String credential = "{pbkdf2-sha256}100000$" + hex.formatHex(salt) + "$" + hex.formatHex(NodeKey.derive(PASSWORD, salt, 100_000));
         config(home, "org.ntmgate.as.config", "port=I\"4710\"\nasDcKeyId=I\"3\"\nasDcKey=\"" + K_AD + "\"\niterations=I\"100000\"\n");
         config(home, "org.ntmgate.as.account-laptop.config", "fqdn=\"" + NODE_NAME + "\"\ncredential=\"" + credential + "\"\n");
+        config(home, "org.ntmgate.as.account-blocked.config", "fqdn=\"" + DENIED_NAME + "\"\ncredential=\"" + credential + "\"\n");
+        // the relay policy refuses one node: its directions must fail without touching anyone else's
+        config(home, "org.ntmgate.policy.config", "denyNodes=[\"" + DENIED_NAME + "\"]\nmaxSessionsPerNode=I\"64\"\n");
         config(home, "org.ntmgate.dc.config", "asDcKeyId=I\"3\"\nasDcKey=\"" + K_AD + "\"\ndnsResolver=\"127.0.0.1:53\"\n"
                 + "relays=[\"rsn1 198.51.100.1:4712 7 " + K_DR + "\"]\n");
         config(home, "org.ntmgate.rsn.config", "dcKeys=[\"7 " + K_DR + "\"]\negressPrefix=\"2001:db8:e::/64\"\n");
@@ -189,12 +194,35 @@ final class Lab implements AutoCloseable {
 
     /** The client: the same jar with the node role; it registers through the NAT. */
     void client(Path runtimeJar) throws Exception {
-        Path home = Files.createDirectories(dir.resolve("client/deploy")).getParent();
-        config(home, "org.ntmgate.node.config", "fqdn=\"" + NODE_NAME + "\"\npassword=\"" + PASSWORD + "\"\naccountServer=\"198.51.100.1:4710\"\n"
-                + "directionCoordinator=\"198.51.100.1:4711\"\nupstreamDns=\"198.51.100.1:53\"\n");
-        Path log = home.resolve("client.log");
-        clientJvm = start(client, home, log, "java", "-XX:+UseSerialGC", "-jar", runtimeJar.toString());
-        await(log, l -> l.contains("NTM node registered as"), "the node registered");
+        clientJvm = node(client, "client", NODE_NAME, "ntm0", runtimeJar);
+    }
+
+    /** Another node, in namespace {@code ns}, named {@code fqdn} (the account's password is the lab's). */
+    Process node(String ns, String folder, String fqdn, String tun, Path runtimeJar) throws Exception {
+        Path home = Files.createDirectories(dir.resolve(folder + "/deploy")).getParent();
+        config(home, "org.ntmgate.node.config", "fqdn=\"" + fqdn + "\"\npassword=\"" + PASSWORD + "\"\naccountServer=\"198.51.100.1:4710\"\n"
+                + "directionCoordinator=\"198.51.100.1:4711\"\nupstreamDns=\"198.51.100.1:53\"\ntunName=\"" + tun + "\"\n");
+        Path log = home.resolve(folder + ".log");
+        Process p = start(ns, home, log, "java", "-XX:+UseSerialGC", "-jar", runtimeJar.toString());
+        await(log, l -> l.contains("NTM node registered as"), fqdn + " registered");
+        return p;
+    }
+
+    /**
+     * One DNS query of {@code type} (28: AAAA) for {@code name} to the resolver at 127.0.0.1 in {@code ns}; returns
+     * "rcode answers" (a raw query, as an application's resolver sends it).
+     */
+    String dnsQuery(String ns, String name, int type) throws Exception {
+        Path q = dir.resolve("query.py");
+        if (!Files.exists(q)) {
+            Files.writeString(q, "import socket,struct,random,sys\n"
+                    + "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.settimeout(40)\n"
+                    + "name=b''.join(bytes([len(p)])+p for p in sys.argv[1].encode().split(b'.'))+b'\\0'\n"
+                    + "q=struct.pack('!HHHHHH',random.randrange(65536),0x0100,1,0,0,0)+name+struct.pack('!HH',int(sys.argv[2]),1)\n"
+                    + "s.sendto(q,('127.0.0.1',53));r=s.recv(4096)\n"
+                    + "print(struct.unpack('!H',r[2:4])[0]&15, struct.unpack('!H',r[6:8])[0])\n");
+        }
+        return exec(ns, "python3", q.toString(), name, Integer.toString(type)).output();
     }
 
     /** The whole seed topology: network in {@code mode}, DNS, the web server with {@code file} as /big.bin, gateway, client. */

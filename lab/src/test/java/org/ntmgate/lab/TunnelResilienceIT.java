@@ -69,7 +69,7 @@ class TunnelResilienceIT {
     }
 
     @Test
-    void garbageAndForgeriesFromAHostThatIsNoNodeDoNotDisturbADownload() throws Exception {
+    void aDeniedNodeGarbageAndForgeriesFromAHostThatIsNoNodeDoNotDisturbADownload() throws Exception {
         byte[] file = file();
         try (Lab lab = new Lab()) {
             lab.seed(Lab.Nat.MASQUERADE, file, JAR);
@@ -92,10 +92,14 @@ class TunnelResilienceIT {
                     "        elif kind == 2: b = bytes([0x10, 0x30]) + struct.pack('!H', 60) + os.urandom(56)",
                     "        elif kind == 3: b = bytes([0x10, 0x24]) + struct.pack('!H', 80) + os.urandom(76)",
                     "        else: b = os.urandom(n % 4)",
-                    "        s.sendto(b, ('198.51.100.1', 4712))",
+                    "        for port in (4710, 4711, 4712): s.sendto(b, ('198.51.100.1', port))",
                     "        n += 1",
                     "print('sent', n)", ""));
             Process p = lab.spawn(lab.nat, lab.dir.resolve("flood.log"), "python3", flood.toString());
+            // meanwhile a registered node the relay policy denies asks for the same server: refused, alone
+            lab.node(lab.nat, "denied", Lab.DENIED_NAME, "ntm1", JAR);
+            assertEquals("2 0", lab.dnsQuery(lab.nat, Lab.SERVER_NAME, 28), "SERVFAIL and no address for the denied node (11.2)");
+            lab.await(lab.gatewayLog(), l -> l.contains(Lab.DENIED_NAME) && l.contains("NO_RELAY_ALLOWED"), "the DC said why");
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             assertFetched(lab, curl, out, file);
             lab.gatewayCommand("rsn:status");

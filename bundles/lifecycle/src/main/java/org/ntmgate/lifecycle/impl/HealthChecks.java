@@ -25,10 +25,19 @@ final class HealthChecks {
         this.context = context;
     }
 
+    /**
+     * A bundle is up when it is active, a fragment, or started with a lazy activation policy and waiting for its first
+     * class load (OSGi Core 4.4.6.2: it stays STARTING until then; JNA is such a library, loaded only by the TUN roles).
+     */
+    static boolean up(Bundle b) {
+        return b.getState() == Bundle.ACTIVE || b.getHeaders("").get(Constants.FRAGMENT_HOST) != null
+                || b.getState() == Bundle.STARTING && Constants.ACTIVATION_LAZY.equals(b.getHeaders("").get(Constants.BUNDLE_ACTIVATIONPOLICY));
+    }
+
     List<String> problems() {
         List<String> out = new ArrayList<>();
         for (Bundle b : context.getBundles()) {
-            if (b.getHeaders("").get(Constants.FRAGMENT_HOST) == null && b.getState() != Bundle.ACTIVE) {
+            if (!up(b)) {
                 out.add("bundle " + b.getSymbolicName() + " " + b.getVersion() + " is " + state(b.getState()));
             }
         }

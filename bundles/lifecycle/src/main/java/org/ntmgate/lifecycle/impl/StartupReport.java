@@ -50,7 +50,7 @@ final class StartupReport implements SynchronousBundleListener {
             return;
         }
         List<Bundle> waiting = Arrays.stream(context.getBundles())
-                .filter(b -> b.getHeaders("").get(Constants.FRAGMENT_HOST) == null && b.getState() != Bundle.ACTIVE)
+                .filter(b -> !HealthChecks.up(b))
                 .collect(Collectors.toList());
         if (waiting.isEmpty()) {
             reported = true;

@@ -482,12 +482,10 @@ final class Relay implements AutoCloseable {
                 if (node != null) {
                     node.limits(limits, now);
                 }
-                p.sendLimit = 0;
-                storeNow(); // stored (and a counter block reserved) before the DC is told the path exists
-                if (p.sendLimit == 0) {
-                    detach(p, "its state could not be stored");
-                    throw new Refusal(ErrorCode.INTERNAL, "the RS-N could not store the path");
-                }
+                // 15.6: a new key has sealed nothing yet, so its first block needs no stored reservation; the path is
+                // stored right after (off this thread), and a path lost before that is never restored
+                p.sendLimit = PathStore.BLOCK;
+                storeSoon();
                 LOG.info("RS-N relays {} (limits {})", p, limits);
             }
             return Message.builder(MessageType.RELAY_DIRECTION_ACK).u8(TlvType.STATUS, 0).endpoint(TlvType.EGRESS, egressOf(nodeId), 0);

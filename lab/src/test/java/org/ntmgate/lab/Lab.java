@@ -55,6 +55,8 @@ final class Lab implements AutoCloseable {
     private final String id;
     private final List<String> namespaces = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
+    /** The LAN host's namespace in gateway mode, or null. */
+    String lan;
     private Process gatewayJvm;
     private Process clientJvm;
 
@@ -194,14 +196,39 @@ final class Lab implements AutoCloseable {
 
     /** The client: the same jar with the node role; it registers through the NAT. */
     void client(Path runtimeJar) throws Exception {
-        clientJvm = node(client, "client", NODE_NAME, "ntm0", runtimeJar);
+        clientJvm = node(client, "client", NODE_NAME, "ntm0", runtimeJar, lan == null ? ""
+                : "lanPrefix=\"fd00:4c41:4e::/64\"\ndnsListen=\"0.0.0.0:53\"\n");
+    }
+
+    /**
+     * Gateway mode (protocol.md 11.4): a LAN host behind the client, IPv4 10.78.0.2 and ULA fd00:4c41:4e::2, whose
+     * IPv6 router and DNS server is the client's node. Call after {@link #network}, before {@link #client}.
+     */
+    void lanBehindClient() throws Exception {
+        lan = "ntml" + id;
+        run("ip", "netns", "add", lan);
+        namespaces.add(lan);
+        in(lan, "ip", "link", "set", "lo", "up");
+        link(client, "home0", lan, "eth0");
+        in(client, "ip", "addr", "add", "10.78.0.1/24", "dev", "home0");
+        in(client, "ip", "-6", "addr", "add", "fd00:4c41:4e::1/64", "dev", "home0", "nodad");
+        in(lan, "ip", "addr", "add", "10.78.0.2/24", "dev", "eth0");
+        in(lan, "ip", "-6", "addr", "add", "fd00:4c41:4e::2/64", "dev", "eth0", "nodad");
+        in(lan, "ip", "-6", "route", "add", "default", "via", "fd00:4c41:4e::1");
+        Path etc = Path.of("/etc/netns", lan);
+        Files.createDirectories(etc);
+        Files.writeString(etc.resolve("resolv.conf"), "nameserver 10.78.0.1\n");
     }
 
     /** Another node, in namespace {@code ns}, named {@code fqdn} (the account's password is the lab's). */
     Process node(String ns, String folder, String fqdn, String tun, Path runtimeJar) throws Exception {
+        return node(ns, folder, fqdn, tun, runtimeJar, "");
+    }
+
+    private Process node(String ns, String folder, String fqdn, String tun, Path runtimeJar, String more) throws Exception {
         Path home = Files.createDirectories(dir.resolve(folder + "/deploy")).getParent();
         config(home, "org.ntmgate.node.config", "fqdn=\"" + fqdn + "\"\npassword=\"" + PASSWORD + "\"\naccountServer=\"198.51.100.1:4710\"\n"
-                + "directionCoordinator=\"198.51.100.1:4711\"\nupstreamDns=\"198.51.100.1:53\"\ntunName=\"" + tun + "\"\n");
+                + "directionCoordinator=\"198.51.100.1:4711\"\nupstreamDns=\"198.51.100.1:53\"\ntunName=\"" + tun + "\"\n" + more);
         Path log = home.resolve(folder + ".log");
         Process p = start(ns, home, log, "java", "-XX:+UseSerialGC", "-jar", runtimeJar.toString());
         await(log, l -> l.contains("NTM node registered as"), fqdn + " registered");
@@ -360,10 +387,12 @@ final class Lab implements AutoCloseable {
         for (String ns : namespaces) {
             run(Duration.ofSeconds(30), "ip", "netns", "del", ns);
         }
-        Path etc = Path.of("/etc/netns", client);
-        if (Files.exists(etc)) {
-            Files.deleteIfExists(etc.resolve("resolv.conf"));
-            Files.deleteIfExists(etc);
+        for (String ns : new String[] { client, lan }) {
+            Path etc = ns == null ? null : Path.of("/etc/netns", ns);
+            if (etc != null && Files.exists(etc)) {
+                Files.deleteIfExists(etc.resolve("resolv.conf"));
+                Files.deleteIfExists(etc);
+            }
         }
         if (!Boolean.getBoolean("lab.keep")) {
             try (var s = Files.walk(dir)) {

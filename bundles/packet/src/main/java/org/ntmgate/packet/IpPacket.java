@@ -281,6 +281,24 @@ public final class IpPacket {
         buf.setShort(fieldOffset, udp && updated == 0 ? 0xFFFF : updated);
     }
 
+    /**
+     * Replaces the 16-bit word {@code offset} bytes into the transport header (a port at 0 or 2, an ICMP echo
+     * identifier at 4) and fixes the transport checksum incrementally (RFC 1624). For a first fragment or whole packet.
+     */
+    public void rewriteTransportWord(int offset, int value) {
+        if (fragmentOffset != 0 || offset < 0 || offset + 2 > transportLength) {
+            throw new IllegalArgumentException("no transport word at " + offset + " in this packet");
+        }
+        int at = transportOffset + offset;
+        long oldSum = buf.getUnsignedShort(at);
+        buf.setShort(at, value);
+        int checksumOffset = transportChecksumOffset();
+        if (checksumOffset < 0 || protocol == IpProtocol.UDP && buf.getUnsignedShort(checksumOffset) == 0) {
+            return;
+        }
+        updateChecksumField(checksumOffset, oldSum, value & 0xFFFF, protocol == IpProtocol.UDP);
+    }
+
     /** Decrements the TTL or hop limit (and fixes the IPv4 header checksum); returns the new value. */
     public int decrementHopLimit() {
         int at = version == 4 ? start + 8 : start + 7;

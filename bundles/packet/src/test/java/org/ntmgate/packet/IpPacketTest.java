@@ -1,6 +1,7 @@
 package org.ntmgate.packet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,6 +36,31 @@ class IpPacketTest {
     }
 
     private final IpPacket p = new IpPacket();
+
+    @Test
+    void rewritingAPortOrAnEchoIdentifierKeepsTheChecksumRight() {
+        for (byte[][] pair : new byte[][][] { { V4_A, V4_B }, { V6_A, V6_B } }) {
+            ByteBuf udp = Unpooled.buffer();
+            PacketBuilder.udp(udp, pair[0], pair[1], 5000, 53, payload(101));
+            p.parse(udp);
+            p.rewriteTransportWord(0, 61000);
+            assertEquals(61000, p.sourcePort());
+            assertEquals(ParseStatus.OK, p.verifyTransportChecksum());
+            ByteBuf tcp = Unpooled.buffer();
+            PacketBuilder.tcp(tcp, pair[0], pair[1], 40000, 80, 1, 0, 0x12, payload(10));
+            p.parse(tcp);
+            p.rewriteTransportWord(2, 65535);
+            assertEquals(65535, p.destinationPort());
+            assertEquals(ParseStatus.OK, p.verifyTransportChecksum());
+        }
+        ByteBuf ping = Unpooled.buffer();
+        PacketBuilder.echoRequest(ping, V6_A, V6_B, 7, 1, payload(56));
+        p.parse(ping);
+        p.rewriteTransportWord(4, 0xBEEF);
+        assertEquals(0xBEEF, ping.getUnsignedShort(p.transportOffset() + 4));
+        assertEquals(ParseStatus.OK, p.verifyTransportChecksum());
+        assertThrows(IllegalArgumentException.class, () -> p.rewriteTransportWord(p.transportLength(), 1));
+    }
 
     @Test
     void builtPacketsParseAndVerify() {

@@ -32,6 +32,12 @@ public @interface NodeConfig {
     @AttributeDefinition(name = "Upstream resolver", description = "host:port where every query not for NTMobile goes unchanged (11.2).")
     String upstreamDns();
 
+    @AttributeDefinition(name = "LAN prefix (gateway mode)", description = "The ULA /64 of a LAN behind this node whose hosts reach NTMobile peers through it (11.4); empty: off.")
+    String lanPrefix() default "";
+
+    @AttributeDefinition(name = "LAN ports", description = "first-last: the ports (and ICMPv6 echo identifiers) LAN flows get on the node's virtual address; keep them outside the host's own ephemeral range.")
+    String lanPorts() default "61000-65535";
+
     @AttributeDefinition(name = "Direct suffixes", description = "Names under these suffixes never go over NTMobile (11.2).")
     String[] directSuffixes() default {};
 }

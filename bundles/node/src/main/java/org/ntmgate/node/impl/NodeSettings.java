@@ -13,7 +13,7 @@ import org.ntmgate.api.net.Prefix;
 
 /** A checked node configuration: every refusal names its field. */
 record NodeSettings(String fqdn, String password, InetSocketAddress as, InetSocketAddress dc, String tunName, Prefix virtualPrefix,
-        InetSocketAddress dnsListen, InetSocketAddress upstreamDns, List<String> directSuffixes) {
+        InetSocketAddress dnsListen, InetSocketAddress upstreamDns, List<String> directSuffixes, Prefix lanPrefix, int lanFirstPort, int lanLastPort) {
     static final String PID = "org.ntmgate.node";
 
     static NodeSettings of(NodeConfig c) {
@@ -46,9 +46,32 @@ record NodeSettings(String fqdn, String password, InetSocketAddress as, InetSock
                 direct.add(s.trim().toLowerCase(Locale.ROOT).replaceAll("^\\.+|\\.+$", ""));
             }
         }
+        Prefix lan = null;
+        if (c.lanPrefix() != null && !c.lanPrefix().isBlank()) {
+            try {
+                lan = Prefix.parse(c.lanPrefix().trim());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationException(PID, "lanPrefix", "'" + c.lanPrefix() + "' is not a prefix: " + e.getMessage());
+            }
+            if (!(lan.network() instanceof Inet6Address) || lan.length() > 64 || lan.overlaps(prefix)) {
+                throw new InvalidConfigurationException(PID, "lanPrefix", "must be an IPv6 prefix of /64 or shorter outside the virtual prefix, not " + lan);
+            }
+        }
+        String[] ports = (c.lanPorts() == null ? "" : c.lanPorts().trim()).split("-");
+        int firstPort;
+        int lastPort;
+        try {
+            firstPort = Integer.parseInt(ports[0].trim());
+            lastPort = Integer.parseInt(ports[ports.length - 1].trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigurationException(PID, "lanPorts", "'" + c.lanPorts() + "' is not first-last");
+        }
+        if (ports.length != 2 || firstPort < 1024 || lastPort > 65535 || lastPort - firstPort < 255) {
+            throw new InvalidConfigurationException(PID, "lanPorts", "must be first-last within 1024-65535, at least 256 ports, not '" + c.lanPorts() + "'");
+        }
         return new NodeSettings(fqdn, c.password(), endpoint("accountServer", c.accountServer(), 4710), endpoint("directionCoordinator",
                 c.directionCoordinator(), 4711), tun, prefix, endpoint("dnsListen", c.dnsListen(), 53), endpoint("upstreamDns", c.upstreamDns(), 53),
-                List.copyOf(direct));
+                List.copyOf(direct), lan, firstPort, lastPort);
     }
 
     /** host:port, [v6]:port, or a host alone (the default port); names are resolved once, here. */

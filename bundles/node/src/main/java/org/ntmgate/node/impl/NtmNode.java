@@ -56,7 +56,7 @@ final class NtmNode implements AutoCloseable {
 
     /** Why a packet was dropped. */
     enum Drop {
-        MALFORMED, UNKNOWN_PATH, BAD_TAG, REPLAY, BAD_MAC, NO_PATH, TOO_BIG, TUN_WRITE, UNEXPECTED
+        MALFORMED, UNKNOWN_PATH, BAD_TAG, REPLAY, BAD_MAC, NO_PATH, TOO_BIG, TUN_WRITE, UNEXPECTED, WRONG_SOURCE, LAN_UNMAPPED
     }
 
     /** A failed direction: the protocol's error code (9.1), or 0 when nothing answered. */
@@ -119,7 +119,10 @@ final class NtmNode implements AutoCloseable {
     private volatile Session session;
     private volatile String state = "starting";
     private TunDevice tun;
-    private TunQueue queue;
+    private volatile TunQueue queue;
+    /** Gateway mode (11.4): null when off. */
+    private volatile LanTranslator lan;
+    private volatile byte[] self;
     private Thread udpReader;
     private Thread tunReader;
     private ScheduledFuture<?> keepalive;
@@ -437,6 +440,10 @@ final class NtmNode implements AutoCloseable {
         }
         inner.clear();
         p.cipher.open(in, inner);
+        LanTranslator t = lan;
+        if (t != null && inbound.parse(inner) == ParseStatus.OK && inbound.version() == 6 && sameAt(inner, inbound.destinationAddressOffset(), self)) {
+            t.inbound(inbound, System.currentTimeMillis()); // a LAN host's flow goes back to it; anything else is this host's
+        }
         TunQueue q = queue;
         if (q == null) {
             drop(Drop.TUN_WRITE);
@@ -497,6 +504,18 @@ final class NtmNode implements AutoCloseable {
         if (tun != null) {
             return;
         }
+        self = s.virtualV6().getAddress();
+        if (settings.lanPrefix() != null) {
+            lan = new LanTranslator(settings.lanPrefix(), self, settings.lanFirstPort(), settings.lanLastPort());
+            try {
+                java.nio.file.Files.writeString(java.nio.file.Path.of("/proc/sys/net/ipv6/conf/all/forwarding"), "1");
+            } catch (IOException e) {
+                LOG.error("NTM node: gateway mode needs IPv6 forwarding and it could not be switched on: {}", e.toString());
+            }
+            timer.scheduleWithFixedDelay(() -> lan.expire(System.currentTimeMillis()), 30, 30, TimeUnit.SECONDS);
+            LOG.info("NTM node: gateway mode for LAN {} (its flows leave as {} ports {}-{})", settings.lanPrefix(), s.virtualV6().getHostAddress(),
+                    settings.lanFirstPort(), settings.lanLastPort());
+        }
         tun = TunDevice.open(settings.tunName(), 1);
         tun.addAddress(s.virtualV6(), settings.virtualPrefix().length());
         tun.up(DEFAULT_INNER_MTU);
@@ -528,6 +547,17 @@ final class NtmNode implements AutoCloseable {
                     drop(Drop.MALFORMED);
                     continue;
                 }
+                if (!sameAt(buf, ip.sourceAddressOffset(), self)) {
+                    LanTranslator t = lan;
+                    if (t == null || !t.fromLan(ip)) {
+                        drop(Drop.WRONG_SOURCE);
+                        continue;
+                    }
+                    if (!t.outbound(ip, System.currentTimeMillis())) {
+                        drop(Drop.LAN_UNMAPPED);
+                        continue;
+                    }
+                }
                 ip.copyDestinationAddress(dst, 0);
                 NodePath p = byPeer.get(probe.clear());
                 if (p == null) {
@@ -558,6 +588,22 @@ final class NtmNode implements AutoCloseable {
                 LOG.error("NTM node: a packet failed inside the node", e);
             }
         }
+    }
+
+    private final IpPacket inbound = new IpPacket();
+
+    private static boolean sameAt(ByteBuf b, int at, byte[] address) {
+        for (int i = 0; i < address.length; i++) {
+            if (b.getByte(at + i) != address[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    int lanMappings() {
+        LanTranslator t = lan;
+        return t == null ? -1 : t.mappings();
     }
 
     private void drop(Drop d) {

@@ -12,7 +12,20 @@ import org.ntmgate.api.config.InvalidConfigurationException;
 
 class NodeSettingsTest {
     private static NodeConfig config(String fqdn, String password, String as, String prefix, String tun, String... direct) {
+        return gateway(fqdn, password, as, prefix, tun, "", "61000-65535", direct);
+    }
+
+    private static NodeConfig gateway(String fqdn, String password, String as, String prefix, String tun, String lan, String lanPorts,
+            String... direct) {
         return new NodeConfig() {
+            public String lanPrefix() {
+                return lan;
+            }
+
+            public String lanPorts() {
+                return lanPorts;
+            }
+
             public Class<? extends Annotation> annotationType() {
                 return NodeConfig.class;
             }
@@ -80,5 +93,12 @@ class NodeSettingsTest {
         assertEquals("virtualPrefix", refusedField(config("a.example.net", "pw", "198.51.100.1", "10.0.0.0/8", "ntm0")));
         assertEquals("virtualPrefix", refusedField(config("a.example.net", "pw", "198.51.100.1", "fd4e:746d::/96", "ntm0")));
         assertEquals("tunName", refusedField(config("a.example.net", "pw", "198.51.100.1", "fd4e:746d::/48", "bad name")));
+        assertEquals("lanPrefix", refusedField(gateway("a.example.net", "pw", "198.51.100.1", "fd4e:746d::/48", "ntm0", "10.0.0.0/24", "61000-65535")));
+        assertEquals("lanPrefix", refusedField(gateway("a.example.net", "pw", "198.51.100.1", "fd4e:746d::/48", "ntm0", "fd4e:746d:0:9::/64", "61000-65535")));
+        assertEquals("lanPorts", refusedField(gateway("a.example.net", "pw", "198.51.100.1", "fd4e:746d::/48", "ntm0", "fd00:4c41:4e::/64", "61000")));
+        assertEquals("lanPorts", refusedField(gateway("a.example.net", "pw", "198.51.100.1", "fd4e:746d::/48", "ntm0", "fd00:4c41:4e::/64", "65000-65100")));
+        NodeSettings gw = NodeSettings.of(gateway("a.example.net", "pw", "198.51.100.1", "fd4e:746d::/48", "ntm0", "fd00:4c41:4e::/64", "61000-65535"));
+        assertEquals(64, gw.lanPrefix().length());
+        assertEquals(61000, gw.lanFirstPort());
     }
 }

@@ -1,0 +1,192 @@
+package org.ntmgate.node.impl;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.netty.buffer.ByteBuf;
+import org.ntmgate.api.net.Prefix;
+import org.ntmgate.packet.IpPacket;
+import org.ntmgate.packet.IpProtocol;
+
+/**
+ * Gateway mode (protocol.md 11.4): LAN hosts' packets leave through the tunnel with the node's own virtual address
+ * as source and a port (or ICMPv6 echo identifier) from the node's reserved range, and come back to the host and
+ * port that sent them. Endpoint-independent mapping; a mapping idle for {@link #IDLE_MILLIS} is forgotten. Used by
+ * the node's TUN thread (outbound) and its UDP thread (inbound).
+ */
+final class LanTranslator {
+    static final long IDLE_MILLIS = 300_000;
+    private static final int ECHO_REQUEST = 128;
+    private static final int ECHO_REPLY = 129;
+
+    private record Inside(ByteKey host, int protocol, int port) {
+    }
+
+    private static final class Mapping {
+        final Inside inside;
+        final byte[] host;
+        final int outside;
+        volatile long used;
+
+        Mapping(Inside inside, byte[] host, int outside, long now) {
+            this.inside = inside;
+            this.host = host;
+            this.outside = outside;
+            this.used = now;
+        }
+    }
+
+    /** A 16-byte address as a map key. */
+    private record ByteKey(long hi, long lo) {
+        static ByteKey of(ByteBuf b, int at) {
+            return new ByteKey(b.getLong(at), b.getLong(at + 8));
+        }
+    }
+
+    private final Prefix lan;
+    private final byte[] lanNet;
+    private final byte[] self;
+    private final int first;
+    private final int last;
+    private final Map<Inside, Mapping> byInside = new ConcurrentHashMap<>();
+    private final Map<Long, Mapping> byOutside = new ConcurrentHashMap<>();
+    private final LongAdder refused = new LongAdder();
+    private int next;
+
+    LanTranslator(Prefix lan, byte[] selfVirtual, int firstPort, int lastPort) {
+        this.lan = lan;
+        this.lanNet = lan.network().getAddress();
+        this.self = selfVirtual;
+        this.first = firstPort;
+        this.last = lastPort;
+        this.next = firstPort;
+    }
+
+    /** True when {@code ip}'s source lies in the LAN prefix (a packet to translate on its way out). */
+    boolean fromLan(IpPacket ip) {
+        ByteBuf b = ip.buffer();
+        int at = ip.sourceAddressOffset();
+        int bits = lan.length();
+        for (int i = 0; bits > 0; i++, bits -= 8) {
+            int mask = bits >= 8 ? 0xFF : (0xFF << (8 - bits)) & 0xFF;
+            if (((b.getByte(at + i) ^ lanNet[i]) & mask) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Outbound: source -> the node's virtual address and a port of its range; false when it cannot be mapped. */
+    boolean outbound(IpPacket ip, long now) {
+        int proto = ip.protocol();
+        int wordAt;
+        int port;
+        if (proto == IpProtocol.TCP || proto == IpProtocol.UDP) {
+            wordAt = 0;
+            port = ip.sourcePort();
+        } else if (proto == IpProtocol.ICMPV6 && ip.icmpType() == ECHO_REQUEST && ip.transportLength() >= 8) {
+            wordAt = 4;
+            port = ip.buffer().getUnsignedShort(ip.transportOffset() + 4);
+        } else {
+            refused.increment(); // other protocols have no port to keep LAN hosts apart
+            return false;
+        }
+        if (port < 0) {
+            refused.increment();
+            return false;
+        }
+        ByteBuf b = ip.buffer();
+        Inside key = new Inside(ByteKey.of(b, ip.sourceAddressOffset()), proto, port);
+        Mapping m = byInside.get(key);
+        if (m == null) {
+            byte[] host = new byte[16];
+            ip.copySourceAddress(host, 0);
+            m = allocate(key, host, now);
+            if (m == null) {
+                refused.increment();
+                return false;
+            }
+        }
+        m.used = now;
+        ip.rewriteSource(self);
+        ip.rewriteTransportWord(wordAt, m.outside);
+        return true;
+    }
+
+    /** Inbound: a packet to the node's virtual address and a mapped port goes back to its LAN host; false: not a LAN flow. */
+    boolean inbound(IpPacket ip, long now) {
+        int proto = ip.protocol();
+        int wordAt;
+        int port;
+        if (proto == IpProtocol.TCP || proto == IpProtocol.UDP) {
+            wordAt = 2;
+            port = ip.destinationPort();
+        } else if (proto == IpProtocol.ICMPV6 && ip.icmpType() == ECHO_REPLY && ip.transportLength() >= 8) {
+            wordAt = 4;
+            port = ip.buffer().getUnsignedShort(ip.transportOffset() + 4);
+        } else {
+            return false;
+        }
+        if (port < first || port > last) {
+            return false;
+        }
+        Mapping m = byOutside.get(((long) proto << 16) | port);
+        if (m == null) {
+            return false;
+        }
+        m.used = now;
+        ip.rewriteDestination(m.host);
+        ip.rewriteTransportWord(wordAt, m.inside.port());
+        return true;
+    }
+
+    private synchronized Mapping allocate(Inside key, byte[] host, long now) {
+        Mapping m = byInside.get(key);
+        if (m != null) {
+            return m;
+        }
+        int span = last - first + 1;
+        for (int i = 0; i < span; i++) {
+            int port = next;
+            next = next == last ? first : next + 1;
+            long outside = ((long) key.protocol() << 16) | port;
+            Mapping old = byOutside.get(outside);
+            if (old != null && now - old.used < IDLE_MILLIS) {
+                continue;
+            }
+            if (old != null) {
+                byInside.remove(old.inside, old);
+            }
+            m = new Mapping(key, host, port, now);
+            byOutside.put(outside, m);
+            byInside.put(key, m);
+            return m;
+        }
+        return null;
+    }
+
+    /** Forgets mappings idle for {@link #IDLE_MILLIS}. */
+    void expire(long now) {
+        byInside.values().removeIf(m -> {
+            if (now - m.used >= IDLE_MILLIS) {
+                byOutside.remove(((long) m.inside.protocol() << 16) | m.outside, m);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    int mappings() {
+        return byInside.size();
+    }
+
+    long refused() {
+        return refused.sum();
+    }
+
+    static boolean sameAddress(byte[] a, byte[] b) {
+        return Arrays.equals(a, b);
+    }
+}

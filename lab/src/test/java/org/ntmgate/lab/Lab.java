@@ -284,6 +284,13 @@ final class Lab implements AutoCloseable {
         in.flush();
     }
 
+    /** A Gogo command on the client's console; its answer appears in the client log. */
+    void clientCommand(String command) throws IOException {
+        var in = clientJvm.getOutputStream();
+        in.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+
     /** Starts a program in a namespace and leaves it running; stopped by PID in {@link #close}. */
     Process spawn(String ns, Path log, String... cmd) throws IOException {
         return start(ns, dir, log, cmd);

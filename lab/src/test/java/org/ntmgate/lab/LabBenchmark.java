@@ -34,6 +34,18 @@ public final class LabBenchmark {
             double tUdp = udp(lab, tunnel, seconds);
             System.out.printf("TCP  kernel %.0f Mbit/s, tunnel %.0f Mbit/s: tunnel/kernel %.2f%n", kTcp / 1e6, tTcp / 1e6, tTcp / kTcp);
             System.out.printf("UDP64 kernel %.0f pkt/s, tunnel %.0f pkt/s: tunnel/kernel %.2f%n", kUdp, tUdp, tUdp / kUdp);
+            // where packets were lost, if anywhere: the roles' counters and the kernels' UDP buffer overruns
+            lab.gatewayCommand("rsn:status");
+            lab.clientCommand("node:status");
+            Thread.sleep(1500);
+            for (Path log : List.of(lab.gatewayLog(), lab.clientLog())) {
+                java.nio.file.Files.readAllLines(log).stream().filter(l -> l.contains("RS-N relaying on udp /") && l.contains("dropped")
+                        || l.contains("NTM node registered") && l.contains("dropped")).forEach(l -> System.out.println("counters: " + l));
+            }
+            for (String ns : List.of(lab.client, lab.gateway)) {
+                System.out.println("udp errors in " + ns + ": " + lab.exec(ns, "cat", "/proc/net/snmp").output().lines()
+                        .filter(l -> l.startsWith("Udp:")).reduce((a, b) -> a + " | " + b).orElse(""));
+            }
             List<Double> ms = new ArrayList<>();
             String script = "import socket,struct,time,random,sys\n"
                     + "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.settimeout(15)\n"

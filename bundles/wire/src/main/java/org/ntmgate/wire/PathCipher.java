@@ -41,7 +41,9 @@ public final class PathCipher {
     private final ReplayWindow window = new ReplayWindow(ReplayWindow.DATA);
     private final Cipher sealer;
     private final Cipher opener;
-    private final byte[] aad = new byte[HEADER_LENGTH];
+    /** One associated-data buffer per direction: seal and open run on different threads at once. */
+    private final byte[] sealAad = new byte[HEADER_LENGTH];
+    private final byte[] openAad = new byte[HEADER_LENGTH];
     /**
      * Reused heap arrays the cipher works in: given direct buffers (the epoll transport's), the JDK would copy into
      * fresh arrays on every call.
@@ -127,11 +129,11 @@ public final class PathCipher {
         out.writeShort(0);
         out.writeLong(pathId);
         out.writeLong(seq);
-        out.getBytes(start, aad);
+        out.getBytes(start, sealAad);
         putSequence(sendNonce, seq);
         try {
             sealer.init(Cipher.ENCRYPT_MODE, sendKey, new GCMParameterSpec(128, sendNonce));
-            sealer.updateAAD(aad);
+            sealer.updateAAD(sealAad);
             if (sealOut.length < length) {
                 sealIn = new byte[length];
                 sealOut = new byte[length];
@@ -181,11 +183,11 @@ public final class PathCipher {
         if (seq <= 0 || seq <= window.highest() - ReplayWindow.DATA) {
             throw new WireDecodeException(WireDecodeException.Reason.REPLAY, "sequence " + seq + " below the window");
         }
-        datagram.getBytes(start, aad);
+        datagram.getBytes(start, openAad);
         putSequence(receiveNonce, seq);
         try {
             opener.init(Cipher.DECRYPT_MODE, receiveKey, new GCMParameterSpec(128, receiveNonce));
-            opener.updateAAD(aad);
+            opener.updateAAD(openAad);
             if (openIn.length < size) {
                 openIn = new byte[size];
                 openOut = new byte[size];

@@ -14,6 +14,63 @@ import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
 class CryptoTest {
+    /**
+     * A tunnel end seals on one thread while it opens on another (the node's TUN and UDP threads): neither may disturb
+     * the other. Both ends do both at once for many packets, and every packet must open.
+     */
+    @Test
+    void sealingAndOpeningAtOnceOnTwoThreadsNeverSpoilAPacket() throws Exception {
+        byte[] key = new byte[32];
+        key[3] = 7;
+        PathCipher a = new PathCipher(key, 99, true, 0);
+        PathCipher b = new PathCipher(key, 99, false, 0);
+        int n = 20_000;
+        java.util.concurrent.BlockingQueue<ByteBuf> toB = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.BlockingQueue<ByteBuf> toA = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable[] work = {
+            () -> seal(a, toB, n), () -> seal(b, toA, n), () -> open(b, toB, n, failures), () -> open(a, toA, n, failures) };
+        Thread[] threads = new Thread[work.length];
+        for (int i = 0; i < work.length; i++) {
+            threads[i] = new Thread(work[i]);
+            threads[i].start();
+        }
+        for (Thread t : threads) {
+            t.join(60_000);
+            assertTrue(!t.isAlive(), "done within a minute");
+        }
+        assertEquals(0, failures.get(), "packets that did not open");
+    }
+
+    private static void seal(PathCipher c, java.util.concurrent.BlockingQueue<ByteBuf> to, int n) {
+        ByteBuf inner = Unpooled.buffer(1300).writeZero(1300);
+        for (int i = 0; i < n; i++) {
+            ByteBuf out = Unpooled.buffer(1400);
+            c.seal(inner, out);
+            to.add(out);
+        }
+    }
+
+    private static void open(PathCipher c, java.util.concurrent.BlockingQueue<ByteBuf> from, int n,
+            java.util.concurrent.atomic.AtomicInteger failures) {
+        ByteBuf out = Unpooled.buffer(1400);
+        for (int i = 0; i < n; i++) {
+            try {
+                ByteBuf d = from.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+                if (d == null) {
+                    failures.addAndGet(n - i);
+                    return;
+                }
+                out.clear();
+                c.open(d, out);
+            } catch (WireDecodeException e) {
+                failures.incrementAndGet();
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
     private static final byte[] PATH_KEY = Samples.SEALED;
     private static final long PATH = 0x7f6e5d4c3b2a1908L;
 

@@ -127,6 +127,30 @@ final class Lab implements AutoCloseable {
         in(server, "ip", "-6", "route", "add", "2001:db8:10::/64", "via", "2001:db8:1::1");
     }
 
+    /**
+     * Miredo as the user-space reference (its Teredo server and relay on the gateway, its client in the client
+     * namespace behind the NAT): afterwards the client reaches the server natively over Teredo. The kernel's native
+     * route of {@link #nativeIpv6} must be gone first (the client's Teredo default route would lose to it).
+     */
+    void miredo() throws Exception {
+        in(gateway, "ip", "addr", "add", "198.51.100.10/24", "dev", "wan1");
+        in(gateway, "ip", "addr", "add", "198.51.100.11/24", "dev", "wan1");
+        Path m = Files.createDirectories(dir.resolve("miredo"));
+        Files.writeString(m.resolve("server.conf"), "ServerBindAddress 198.51.100.10\nServerBindAddress2 198.51.100.11\n");
+        Files.writeString(m.resolve("relay.conf"), "RelayType relay\nInterfaceName teredo-relay\nBindAddress 198.51.100.1\n");
+        Files.writeString(m.resolve("client.conf"), "RelayType client\nInterfaceName teredo\nServerAddress 198.51.100.10\n");
+        start(gateway, m, m.resolve("server.log"), "miredo-server", "-f", "-p", m.resolve("server.pid").toString(), "-c",
+                m.resolve("server.conf").toString());
+        start(gateway, m, m.resolve("relay.log"), "miredo", "-f", "-p", m.resolve("relay.pid").toString(), "-c", m.resolve("relay.conf").toString());
+        start(client, m, m.resolve("client.log"), "miredo", "-f", "-p", m.resolve("client.pid").toString(), "-c", m.resolve("client.conf").toString());
+        await(m.resolve("client.log"), l -> l.contains("Teredo pseudo-tunnel started"), "Miredo's client qualified with Miredo's server");
+    }
+
+    /** Removes the kernel's native route of {@link #nativeIpv6} from the client. */
+    void dropNativeIpv6Route() throws Exception {
+        in(client, "ip", "-6", "route", "del", "2001:db8:1::/64", "via", "2001:db8:10::1");
+    }
+
     private void link(String a, String aName, String b, String bName) throws Exception {
         String x = "x" + id + aName;
         String y = "y" + id + bName;
@@ -188,7 +212,7 @@ final class Lab implements AutoCloseable {
                 + "relays=[\"rsn1 198.51.100.1:4712 7 " + K_DR + "\"]\n");
         config(home, "org.ntmgate.rsn.config", "dcKeys=[\"7 " + K_DR + "\"]\negressPrefix=\"2001:db8:e::/64\"\n");
         Path log = home.resolve("gateway.log");
-        gatewayJvm = start(gateway, home, log, "java", "-XX:+UseSerialGC", "-jar", runtimeJar.toString());
+        gatewayJvm = start(gateway, home, log, java(home, runtimeJar));
         await(log, l -> l.contains("Account Server serving"), "the AS serves");
         await(log, l -> l.contains("Direction Coordinator serving"), "the DC serves");
         await(log, l -> l.contains("RS-N relaying on udp"), "the RS-N relays");
@@ -230,7 +254,7 @@ final class Lab implements AutoCloseable {
         config(home, "org.ntmgate.node.config", "fqdn=\"" + fqdn + "\"\npassword=\"" + PASSWORD + "\"\naccountServer=\"198.51.100.1:4710\"\n"
                 + "directionCoordinator=\"198.51.100.1:4711\"\nupstreamDns=\"198.51.100.1:53\"\ntunName=\"" + tun + "\"\n" + more);
         Path log = home.resolve(folder + ".log");
-        Process p = start(ns, home, log, "java", "-XX:+UseSerialGC", "-jar", runtimeJar.toString());
+        Process p = start(ns, home, log, java(home, runtimeJar));
         await(log, l -> l.contains("NTM node registered as"), fqdn + " registered");
         return p;
     }
@@ -306,6 +330,16 @@ final class Lab implements AutoCloseable {
 
     Path clientLog() {
         return dir.resolve("client/client.log");
+    }
+
+    /** The gateway's command line; {@code -Dlab.jfr=true} records a flight recording in its home (for profiling). */
+    private static String[] java(Path home, Path runtimeJar) {
+        List<String> c = new ArrayList<>(List.of("java", "-XX:+UseSerialGC"));
+        if (Boolean.getBoolean("lab.jfr")) {
+            c.add("-XX:StartFlightRecording=filename=" + home.resolve("flight.jfr") + ",settings=profile");
+        }
+        c.addAll(List.of("-jar", runtimeJar.toString()));
+        return c.toArray(String[]::new);
     }
 
     private static void config(Path home, String name, String content) throws IOException {

@@ -9,8 +9,9 @@ import java.util.regex.Pattern;
 
 /**
  * The lab benchmark (not a test): in one lab, iperf3 TCP throughput and 64-byte UDP packets per second from the
- * client to the server through the NTMobile tunnel (endpoint-independent NAT), and over the kernel's native IPv6
- * routing between the same namespaces as the ceiling; then the time from a DNS query for a new name to its answer
+ * client to the server through the NTMobile tunnel (endpoint-independent NAT), over the kernel's native IPv6
+ * routing between the same namespaces as the ceiling, and over Miredo's Teredo (its client behind the same NAT, its
+ * server and relay on the gateway) as the user-space peer; then the time from a DNS query for a new name to its answer
  * (the whole signalling: direction, relay direction, route direction, tunnel) for 60 new names (the relay policy allows 64 paths a node by default), median and 99th percentile.
  * Run as root: {@code mvn -B -pl lab test-compile exec:java -Dexec.mainClass=org.ntmgate.lab.LabBenchmark -Dexec.classpathScope=test}.
  */
@@ -32,8 +33,15 @@ public final class LabBenchmark {
             double tTcp = tcp(lab, tunnel, seconds);
             double kUdp = udp(lab, "2001:db8:1::80", seconds);
             double tUdp = udp(lab, tunnel, seconds);
-            System.out.printf("TCP  kernel %.0f Mbit/s, tunnel %.0f Mbit/s: tunnel/kernel %.2f%n", kTcp / 1e6, tTcp / 1e6, tTcp / kTcp);
-            System.out.printf("UDP64 kernel %.0f pkt/s, tunnel %.0f pkt/s: tunnel/kernel %.2f%n", kUdp, tUdp, tUdp / kUdp);
+            lab.dropNativeIpv6Route();
+            lab.miredo();
+            lab.exec(lab.client, "ping", "-6", "-c", "2", "-W", "3", "2001:db8:1::80"); // Teredo finds its relay first
+            double mTcp = tcp(lab, "2001:db8:1::80", seconds);
+            double mUdp = udp(lab, "2001:db8:1::80", seconds);
+            System.out.printf("TCP   kernel %.0f, NTMobile %.0f, Miredo %.0f Mbit/s: NTMobile/kernel %.2f, NTMobile/Miredo %.2f%n", kTcp / 1e6,
+                    tTcp / 1e6, mTcp / 1e6, tTcp / kTcp, tTcp / mTcp);
+            System.out.printf("UDP64 kernel %.0f, NTMobile %.0f, Miredo %.0f packets/s: NTMobile/kernel %.2f, NTMobile/Miredo %.2f%n", kUdp, tUdp,
+                    mUdp, tUdp / kUdp, tUdp / mUdp);
             // where packets were lost, if anywhere: the roles' counters and the kernels' UDP buffer overruns
             lab.gatewayCommand("rsn:status");
             lab.clientCommand("node:status");

@@ -18,6 +18,8 @@ final class LibC {
 
     static final int O_RDWR = 2;
     static final int O_CLOEXEC = 0x80000;
+    /** Reads return EAGAIN instead of waiting: a busy reader reads without a poll call first (TunQueue.read). */
+    static final int O_NONBLOCK = 0x800;
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
     static final int SOCK_DGRAM = 2;

@@ -56,7 +56,7 @@ public final class TunDevice implements AutoCloseable {
             for (int i = 0; i < queues; i++) {
                 int fd;
                 try {
-                    fd = LibC.open(device, LibC.O_RDWR | LibC.O_CLOEXEC);
+                    fd = LibC.open(device, LibC.O_RDWR | LibC.O_CLOEXEC | LibC.O_NONBLOCK);
                 } catch (LastErrorException e) {
                     throw failure("opening " + device, e.getErrorCode());
                 }

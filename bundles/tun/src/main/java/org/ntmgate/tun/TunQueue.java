@@ -34,11 +34,28 @@ public final class TunQueue {
         if (closed) {
             throw new TunException("the TUN queue is closed", 0);
         }
+        // the descriptor is non-blocking: under load a packet is waiting and one read call gets it; only an empty
+        // queue costs the poll that waits
+        int n = readNow(buf);
+        if (n != 0 || timeoutMillis == 0) {
+            return n;
+        }
         try {
             pollfd.setShort(6, (short) 0);
             if (LibC.poll(pollfd, 1, timeoutMillis) == 0) {
                 return 0;
             }
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == LibC.EINTR) {
+                return 0;
+            }
+            throw TunDevice.failure("waiting for the TUN device", e.getErrorCode());
+        }
+        return readNow(buf);
+    }
+
+    private int readNow(ByteBuffer buf) throws TunException {
+        try {
             long n = LibC.read(fd, buf, buf.remaining());
             buf.position(buf.position() + (int) n);
             return (int) n;

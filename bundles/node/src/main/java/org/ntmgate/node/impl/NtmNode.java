@@ -146,6 +146,9 @@ final class NtmNode implements AutoCloseable {
         }
         socket = DatagramChannel.open(StandardProtocolFamily.INET6);
         socket.bind(new InetSocketAddress(0));
+        // room for the RS-N's batches (it sends with sendmmsg): the kernel caps these at net.core.[rw]mem_max
+        socket.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
+        socket.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 4 << 20);
         timer = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "ntmgate-node-timer");
             t.setDaemon(true);

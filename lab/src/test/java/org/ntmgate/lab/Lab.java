@@ -102,10 +102,10 @@ final class Lab implements AutoCloseable {
         Files.writeString(etc.resolve("resolv.conf"), "nameserver 127.0.0.1\n");
     }
 
-    /** n1..n300.v6.example.net: new names for the signalling benchmark, all the server's. */
+    /** n1..n600.v6.example.net: new names for the signalling benchmark, all the server's. */
     private static String extraNames() {
         StringBuilder b = new StringBuilder();
-        for (int i = 1; i <= 300; i++) {
+        for (int i = 1; i <= 600; i++) {
             b.append("n").append(i).append(".v6 AAAA 2001:db8:1::80\n");
         }
         return b.toString();
@@ -207,7 +207,7 @@ final class Lab implements AutoCloseable {
         config(home, "org.ntmgate.as.account-laptop.config", "fqdn=\"" + NODE_NAME + "\"\ncredential=\"" + credential + "\"\n");
         config(home, "org.ntmgate.as.account-blocked.config", "fqdn=\"" + DENIED_NAME + "\"\ncredential=\"" + credential + "\"\n");
         // the relay policy refuses one node: its directions must fail without touching anyone else's
-        config(home, "org.ntmgate.policy.config", "denyNodes=[\"" + DENIED_NAME + "\"]\nmaxSessionsPerNode=I\"64\"\n");
+        config(home, "org.ntmgate.policy.config", "denyNodes=[\"" + DENIED_NAME + "\"]\nmaxSessionsPerNode=I\"1000\"\n");
         config(home, "org.ntmgate.dc.config", "asDcKeyId=I\"3\"\nasDcKey=\"" + K_AD + "\"\ndnsResolver=\"127.0.0.1:53\"\n"
                 + "relays=[\"rsn1 198.51.100.1:4712 7 " + K_DR + "\"]\n");
         config(home, "org.ntmgate.rsn.config", "dcKeys=[\"7 " + K_DR + "\"]\negressPrefix=\"2001:db8:e::/64\"\n");

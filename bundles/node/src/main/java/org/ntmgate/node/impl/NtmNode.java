@@ -314,6 +314,7 @@ final class NtmNode implements AutoCloseable {
             throw new DirectionFailure(0, "not registered: " + state);
         }
         int tx = RANDOM.nextInt();
+        long t0 = System.nanoTime();
         Message route = request(Message.builder(MessageType.DIRECTION_REQUEST).transactionId(tx).id(s.nodeId()).fqdn(name)
                 .u8(TlvType.ADDRESS_FAMILY, 6), s.kNd(), settings.dc(), s.kNd());
         if (route.type() == MessageType.ERROR) {
@@ -329,14 +330,17 @@ final class NtmNode implements AutoCloseable {
                 System.currentTimeMillis());
         send(Message.builder(MessageType.ROUTE_DIRECTION_ACK).transactionId(route.transactionId()).id(route.id()).u8(TlvType.STATUS, 0), s.kNd(),
                 settings.dc());
+        long t1 = System.nanoTime();
         tunnel(p);
+        long t2 = System.nanoTime();
         NodePath old = byId.put(p.pathId, p);
         if (old != null) {
             byPeer.remove(ByteBuffer.wrap(old.peerVirtual), old);
         }
         byName.put(name, p);
         byPeer.put(ByteBuffer.wrap(peer), p);
-        LOG.info("NTM node: {} is {} through path {} via {}", name, p.peer().getHostAddress(), Long.toHexString(p.pathId), p.endpoint);
+        LOG.info("NTM node: {} is {} through path {} via {} (direction {} ms, tunnel {} ms)", name, p.peer().getHostAddress(),
+                Long.toHexString(p.pathId), p.endpoint, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
         return p;
     }
 

@@ -133,17 +133,35 @@ final class Lab implements AutoCloseable {
      * route of {@link #nativeIpv6} must be gone first (the client's Teredo default route would lose to it).
      */
     void miredo() throws Exception {
-        in(gateway, "ip", "addr", "add", "198.51.100.10/24", "dev", "wan1");
-        in(gateway, "ip", "addr", "add", "198.51.100.11/24", "dev", "wan1");
+        serverAddresses();
         Path m = Files.createDirectories(dir.resolve("miredo"));
         Files.writeString(m.resolve("server.conf"), "ServerBindAddress 198.51.100.10\nServerBindAddress2 198.51.100.11\n");
         Files.writeString(m.resolve("relay.conf"), "RelayType relay\nInterfaceName teredo-relay\nBindAddress 198.51.100.1\n");
-        Files.writeString(m.resolve("client.conf"), "RelayType client\nInterfaceName teredo\nServerAddress 198.51.100.10\n");
         start(gateway, m, m.resolve("server.log"), "miredo-server", "-f", "-p", m.resolve("server.pid").toString(), "-c",
                 m.resolve("server.conf").toString());
         start(gateway, m, m.resolve("relay.log"), "miredo", "-f", "-p", m.resolve("relay.pid").toString(), "-c", m.resolve("relay.conf").toString());
+        await(miredoClient(), l -> l.contains("Teredo pseudo-tunnel started"), "Miredo's client qualified with Miredo's server");
+    }
+
+    /** The Teredo server's two consecutive addresses on the gateway's IPv4 side (198.51.100.10 and .11). */
+    void serverAddresses() throws Exception {
+        in(gateway, "ip", "addr", "add", "198.51.100.10/24", "dev", "wan1");
+        in(gateway, "ip", "addr", "add", "198.51.100.11/24", "dev", "wan1");
+    }
+
+    /** Miredo's client in the client namespace, qualifying with the Teredo server at 198.51.100.10; returns its log. */
+    Path miredoClient() throws Exception {
+        Path m = Files.createDirectories(dir.resolve("miredo"));
+        Files.writeString(m.resolve("client.conf"), "RelayType client\nInterfaceName teredo\nServerAddress 198.51.100.10\n");
         start(client, m, m.resolve("client.log"), "miredo", "-f", "-p", m.resolve("client.pid").toString(), "-c", m.resolve("client.conf").toString());
-        await(m.resolve("client.log"), l -> l.contains("Teredo pseudo-tunnel started"), "Miredo's client qualified with Miredo's server");
+        return m.resolve("client.log");
+    }
+
+    /** Our Teredo server on the gateway (the running gateway JVM takes the configuration from its deploy folder). */
+    void teredoServer() throws Exception {
+        serverAddresses();
+        config(dir.resolve("gateway"), "org.ntmgate.teredo.server.config", "primaryAddress=\"198.51.100.10\"\n");
+        await(gatewayLog(), l -> l.contains("Teredo server on udp 198.51.100.10:3544 and 198.51.100.11:3544"), "our Teredo server listens");
     }
 
     /** Removes the kernel's native route of {@link #nativeIpv6} from the client. */

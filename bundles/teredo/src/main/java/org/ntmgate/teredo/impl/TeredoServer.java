@@ -1,0 +1,262 @@
+package org.ntmgate.teredo.impl;
+
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.netty.buffer.ByteBuf;
+import org.ntmgate.packet.IpPacket;
+import org.ntmgate.packet.IpProtocol;
+import org.ntmgate.packet.ParseStatus;
+
+/**
+ * The Teredo server's decisions (RFC 4380 section 5.3, with RFC 5991), free of sockets so that they can be tested
+ * with any source: a datagram received on the primary or the secondary address either gets answers (each with the
+ * socket to send it from and its destination) or is dropped and counted by reason.
+ *
+ * <ul>
+ * <li>Router Solicitations (5.3.2): a Router Advertisement with the Teredo prefix of the primary address, sent back
+ * from the socket the solicitation came in on (RFC 5991: no cone check from the other address), with the client's
+ * mapped address and port as origin indication and the solicitation's nonce echoed (RFC 5991 section 4).</li>
+ * <li>Bubbles and ICMPv6 from a Teredo client to another client of this server (5.3.1): sent on to the destination's
+ * mapped address and port with the sender's as origin indication, from the primary address.</li>
+ * <li>Everything else is dropped: non-global IPv4 sources (5.2.4), sources whose Teredo address does not match the
+ * UDP source, other packet types (this server is no relay), and sources over their rate.</li>
+ * </ul>
+ */
+final class TeredoServer {
+    static final int PORT = 3544;
+    /** The link-local destination of Router Solicitations: all routers (ff02::2). */
+    private static final byte[] ALL_ROUTERS = { (byte) 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 };
+    private static final int ROUTER_SOLICITATION = 133;
+    private static final int ROUTER_ADVERTISEMENT = 134;
+    /** Retransmission timer advertised to clients (Miredo's server says the same). */
+    private static final int RETRANS_TIMER_MILLIS = 2000;
+
+    /** Why a datagram was dropped. */
+    enum Drop {
+        NOT_TEREDO, NOT_GLOBAL_SOURCE, NOT_GLOBAL_DESTINATION, SPOOFED_SOURCE, NOT_FOR_THIS_SERVER, NOT_RELAYED, RATE_LIMITED, MALFORMED_IPV6
+    }
+
+    /** One datagram to send: from the secondary address or the primary, to {@code to}. */
+    record Answer(boolean fromSecondary, InetSocketAddress to, byte[] payload) {
+    }
+
+    private final Inet4Address primary;
+    private final byte[] prefix;
+    private final byte[] linkLocal;
+    private final SourceRates rates;
+    private final TeredoDatagram teredo = new TeredoDatagram();
+    private final IpPacket ip = new IpPacket();
+    private final EnumMap<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
+    private final LongAdder advertisements = new LongAdder();
+    private final LongAdder relayed = new LongAdder();
+
+    TeredoServer(Inet4Address primary, int perSecond, int burst) {
+        this.primary = primary;
+        int server = v4(primary);
+        prefix = new byte[16];
+        putInt(prefix, 0, TeredoAddress.PREFIX);
+        putInt(prefix, 4, server);
+        // 5.3.2: the server's link-local address: fe80::, cone bit set, obfuscated Teredo port and server address
+        linkLocal = new byte[16];
+        linkLocal[0] = (byte) 0xfe;
+        linkLocal[1] = (byte) 0x80;
+        linkLocal[8] = (byte) 0x80;
+        linkLocal[10] = (byte) ((~PORT >> 8) & 0xFF);
+        linkLocal[11] = (byte) (~PORT & 0xFF);
+        putInt(linkLocal, 12, ~server);
+        rates = new SourceRates(perSecond, burst);
+        for (Drop d : Drop.values()) {
+            drops.put(d, new LongAdder());
+        }
+    }
+
+    /** Decides what a datagram received at {@code secondary ? secondary : primary}:3544 from {@code from} gets. */
+    Answer handle(ByteBuf payload, InetSocketAddress from, boolean secondary, long nowMillis) {
+        if (!(from.getAddress() instanceof Inet4Address) || !globalUnicast(v4((Inet4Address) from.getAddress()))) {
+            drops.get(Drop.NOT_GLOBAL_SOURCE).increment(); // 5.3.1 (3)
+            return null;
+        }
+        if (!rates.take(v4((Inet4Address) from.getAddress()), nowMillis)) {
+            drops.get(Drop.RATE_LIMITED).increment();
+            return null;
+        }
+        if (teredo.parse(payload) != TeredoDatagram.Status.OK) {
+            drops.get(Drop.NOT_TEREDO).increment(); // 5.3.1 (1)
+            return null;
+        }
+        ByteBuf v6 = payload.slice(teredo.ipv6Offset(), teredo.ipv6Length());
+        boolean bubble = teredo.isBubble(payload);
+        if (!bubble && ip.parse(v6) != ParseStatus.OK) {
+            drops.get(Drop.MALFORMED_IPV6).increment();
+            return null;
+        }
+        int next = v6.getUnsignedByte(6);
+        if (next == IpProtocol.ICMPV6 && !bubble && ip.icmpType() == ROUTER_SOLICITATION && v6.getUnsignedByte(8) == 0xfe
+                && (v6.getUnsignedByte(9) & 0xc0) == 0x80 && same(v6, 24, ALL_ROUTERS)) {
+            return advertise(payload, v6, from, secondary); // 5.3.1 (4), 5.3.2
+        }
+        if (!bubble && next != IpProtocol.ICMPV6) {
+            drops.get(Drop.NOT_RELAYED).increment(); // 5.3.1 (2): a server, not a relay
+            return null;
+        }
+        byte[] src = new byte[16];
+        byte[] dst = new byte[16];
+        v6.getBytes(8, src);
+        v6.getBytes(24, dst);
+        if (!TeredoAddress.isTeredo(src, 0)) {
+            drops.get(Drop.NOT_FOR_THIS_SERVER).increment(); // 5.3.1 (6) needs native IPv6 on the server: not here
+            return null;
+        }
+        TeredoAddress sender = TeredoAddress.parse(src);
+        if (sender.mappedPort() != from.getPort() || !sender.mappedAddress().equals(from.getAddress())) {
+            drops.get(Drop.SPOOFED_SOURCE).increment(); // 5.3.1 (5)
+            return null;
+        }
+        if (!TeredoAddress.isTeredo(dst, 0) || !TeredoAddress.parse(dst).server().equals(primary)) {
+            drops.get(Drop.NOT_FOR_THIS_SERVER).increment();
+            return null;
+        }
+        TeredoAddress target = TeredoAddress.parse(dst);
+        if (!globalUnicast(v4(target.mappedAddress()))) {
+            drops.get(Drop.NOT_GLOBAL_DESTINATION).increment();
+            return null;
+        }
+        ByteBuf out = io.netty.buffer.Unpooled.buffer(8 + v6.readableBytes());
+        TeredoDatagram.writeOrigin(out, from.getPort(), v4((Inet4Address) from.getAddress()));
+        out.writeBytes(v6, v6.readerIndex(), v6.readableBytes());
+        relayed.increment();
+        return new Answer(false, new InetSocketAddress(target.mappedAddress(), target.mappedPort()), bytes(out));
+    }
+
+    /** 5.3.2 with RFC 5991: the advertisement, from the socket the solicitation reached. */
+    private Answer advertise(ByteBuf payload, ByteBuf rs, InetSocketAddress from, boolean secondary) {
+        byte[] dst = new byte[16];
+        rs.getBytes(8, dst);
+        ByteBuf out = io.netty.buffer.Unpooled.buffer(128);
+        if (teredo.hasAuthentication()) {
+            TeredoDatagram.writeAuthentication(out, teredo.nonce(), 0);
+        }
+        TeredoDatagram.writeOrigin(out, from.getPort(), v4((Inet4Address) from.getAddress()));
+        int ipAt = out.writerIndex();
+        int icmpLength = 16 + 32 + 8;
+        out.writeInt(0x60000000);
+        out.writeShort(icmpLength);
+        out.writeByte(IpProtocol.ICMPV6);
+        out.writeByte(255);
+        out.writeBytes(linkLocal);
+        out.writeBytes(dst);
+        out.writeByte(ROUTER_ADVERTISEMENT);
+        out.writeByte(0);
+        out.writeShort(0); // checksum, below
+        out.writeByte(0); // current hop limit: unspecified
+        out.writeByte(0); // no M, no O
+        out.writeShort(0); // router lifetime 0: the client routes through its relays, not through the server
+        out.writeInt(0); // reachable time
+        out.writeInt(RETRANS_TIMER_MILLIS);
+        // prefix information (RFC 4861 4.6.2): the Teredo prefix of this server, /64, autonomous, infinite lifetimes
+        out.writeByte(3);
+        out.writeByte(4);
+        out.writeByte(64);
+        out.writeByte(0x40);
+        out.writeInt(-1);
+        out.writeInt(-1);
+        out.writeInt(0);
+        out.writeBytes(prefix);
+        // MTU option: the IPv6 minimum, as Teredo's MTU (RFC 4380 section 5.2)
+        out.writeByte(5);
+        out.writeByte(1);
+        out.writeShort(0);
+        out.writeInt(1280);
+        ByteBuf packet = out.slice(ipAt, out.writerIndex() - ipAt);
+        if (ip.parse(packet) != ParseStatus.OK) {
+            throw new IllegalStateException("built an invalid Router Advertisement");
+        }
+        ip.computeTransportChecksum();
+        advertisements.increment();
+        return new Answer(secondary, from, bytes(out));
+    }
+
+    // ---- RFC 4380 section 5.2.4: global unicast IPv4 ----------------------------------------------------------
+
+    static boolean globalUnicast(int a) {
+        int b0 = a >>> 24;
+        int b1 = (a >>> 16) & 0xFF;
+        return !(b0 == 0 || b0 == 10 || b0 == 127 || b0 >= 224 || (b0 == 169 && b1 == 254) || (b0 == 172 && (b1 & 0xF0) == 16)
+                || (b0 == 192 && b1 == 168));
+    }
+
+    static int v4(Inet4Address a) {
+        byte[] b = a.getAddress();
+        return ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
+    }
+
+    private static void putInt(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
+    }
+
+    private static boolean same(ByteBuf b, int at, byte[] v) {
+        for (int i = 0; i < v.length; i++) {
+            if (b.getByte(at + i) != v[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] bytes(ByteBuf b) {
+        byte[] out = new byte[b.readableBytes()];
+        b.getBytes(b.readerIndex(), out);
+        return out;
+    }
+
+    Map<Drop, Long> drops() {
+        Map<Drop, Long> m = new EnumMap<>(Drop.class);
+        drops.forEach((d, a) -> m.put(d, a.sum()));
+        return m;
+    }
+
+    long advertisements() {
+        return advertisements.sum();
+    }
+
+    long relayed() {
+        return relayed.sum();
+    }
+
+    /** Per-source token buckets, at most {@link #SOURCES} sources remembered (the least recent forgotten). */
+    static final class SourceRates {
+        static final int SOURCES = 65_536;
+        private final int perSecond;
+        private final int burst;
+        private final LinkedHashMap<Integer, double[]> buckets = new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Integer, double[]> eldest) {
+                return size() > SOURCES;
+            }
+        };
+
+        SourceRates(int perSecond, int burst) {
+            this.perSecond = perSecond;
+            this.burst = burst;
+        }
+
+        synchronized boolean take(int source, long now) {
+            double[] b = buckets.computeIfAbsent(source, s -> new double[] { burst, now });
+            b[0] = Math.min(burst, b[0] + (now - b[1]) * perSecond / 1000.0);
+            b[1] = now;
+            if (b[0] < 1) {
+                return false;
+            }
+            b[0] -= 1;
+            return true;
+        }
+    }
+}

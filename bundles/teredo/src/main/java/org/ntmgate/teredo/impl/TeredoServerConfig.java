@@ -1,0 +1,21 @@
+package org.ntmgate.teredo.impl;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration PID {@code org.ntmgate.teredo.server}: the Teredo server runs only when configured. */
+@ObjectClassDefinition(name = "ntmgate Teredo server", description = "Teredo qualification (RFC 4380 5.3, RFC 5991) on two consecutive IPv4"
+        + " addresses, UDP 3544. Gogo: teredo:server.")
+public @interface TeredoServerConfig {
+    @AttributeDefinition(name = "Primary address", description = "Global IPv4 address of the server (its Teredo prefix is 2001:0:<this>::/64).")
+    String primaryAddress();
+
+    @AttributeDefinition(name = "Secondary address", description = "The second address clients check their NAT against; empty: the primary plus one.")
+    String secondaryAddress() default "";
+
+    @AttributeDefinition(name = "Datagrams per second per source", min = "1")
+    int perSecond() default 20;
+
+    @AttributeDefinition(name = "Burst per source", min = "1")
+    int burst() default 40;
+}

@@ -1,0 +1,124 @@
+package org.ntmgate.teredo.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.HexFormat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
+import org.ntmgate.packet.IpPacket;
+import org.ntmgate.packet.ParseStatus;
+
+class TeredoServerTest {
+    /** A Router Solicitation as Miredo's client sends it (captured in our lab): authentication with a nonce, no origin. */
+    private static final String MIREDO_RS = "00010000918f6801b9d02e7d00"
+            + "6000000000083afffe800000000000000000ffffffffffffff02000000000000000000000000000285007d3700000000";
+    private static final InetSocketAddress CLIENT = new InetSocketAddress("198.51.100.2", 45623);
+
+    private static TeredoServer server() throws Exception {
+        return new TeredoServer((Inet4Address) InetAddress.getByName("198.51.100.10"), 20, 40);
+    }
+
+    private static ByteBuf rs() {
+        return Unpooled.wrappedBuffer(HexFormat.of().parseHex(MIREDO_RS));
+    }
+
+    @Test
+    void aSolicitationGetsAnAdvertisementWithTheNonceTheOriginAndThePrefixFromTheSocketItReached() throws Exception {
+        TeredoServer s = server();
+        for (boolean secondary : new boolean[] { false, true }) {
+            TeredoServer.Answer a = s.handle(rs(), CLIENT, secondary, 0);
+            assertNotNull(a);
+            assertEquals(secondary, a.fromSecondary(), "RFC 5991: answered from the address the solicitation reached");
+            assertEquals(CLIENT, a.to());
+            ByteBuf out = Unpooled.wrappedBuffer(a.payload());
+            TeredoDatagram d = new TeredoDatagram();
+            assertEquals(TeredoDatagram.Status.OK, d.parse(out));
+            assertTrue(d.hasAuthentication());
+            assertEquals(0x918f6801b9d02e7dL, d.nonce(), "the nonce echoed");
+            assertEquals(0, d.confirmation());
+            assertTrue(d.hasOrigin());
+            assertEquals(45623, d.originPort());
+            assertEquals(TeredoServer.v4((Inet4Address) InetAddress.getByName("198.51.100.2")), d.originAddress());
+            IpPacket ip = new IpPacket();
+            ByteBuf v6 = out.slice(d.ipv6Offset(), d.ipv6Length());
+            assertEquals(ParseStatus.OK, ip.parse(v6));
+            assertEquals(ParseStatus.OK, ip.verifyTransportChecksum());
+            assertEquals(134, ip.icmpType());
+            assertEquals(255, ip.hopLimit());
+            byte[] src = new byte[16];
+            ip.copySourceAddress(src, 0);
+            assertEquals("fe80:0:0:0:8000:f227:39cc:9bf5", InetAddress.getByAddress(src).getHostAddress(), "the server's Teredo link-local address");
+            byte[] prefix = new byte[16];
+            v6.getBytes(40 + 16 + 16, prefix);
+            assertEquals("2001:0:c633:640a:0:0:0:0", InetAddress.getByAddress(prefix).getHostAddress(), "the Teredo prefix of the primary");
+        }
+        assertEquals(2, s.advertisements());
+    }
+
+    @Test
+    void nonGlobalSourcesAndGarbageAreDroppedAndCounted() throws Exception {
+        TeredoServer s = server();
+        assertNull(s.handle(rs(), new InetSocketAddress("10.77.0.2", 4000), false, 0));
+        assertNull(s.handle(rs(), new InetSocketAddress("192.168.1.2", 4000), false, 0));
+        assertNull(s.handle(rs(), new InetSocketAddress("127.0.0.1", 4000), false, 0));
+        assertEquals(3L, s.drops().get(TeredoServer.Drop.NOT_GLOBAL_SOURCE));
+        assertNull(s.handle(Unpooled.wrappedBuffer(new byte[] { 1, 2, 3 }), CLIENT, false, 0));
+        assertNull(s.handle(Unpooled.wrappedBuffer(HexFormat.of().parseHex(MIREDO_RS.substring(0, 60))), CLIENT, false, 0));
+        assertEquals(2L, s.drops().get(TeredoServer.Drop.NOT_TEREDO));
+        assertTrue(TeredoServer.globalUnicast(TeredoServer.v4((Inet4Address) InetAddress.getByName("203.0.113.9"))));
+        assertFalse(TeredoServer.globalUnicast(TeredoServer.v4((Inet4Address) InetAddress.getByName("172.20.0.1"))));
+        assertFalse(TeredoServer.globalUnicast(TeredoServer.v4((Inet4Address) InetAddress.getByName("169.254.1.1"))));
+        assertFalse(TeredoServer.globalUnicast(TeredoServer.v4((Inet4Address) InetAddress.getByName("224.0.0.1"))));
+    }
+
+    @Test
+    void aBubbleBetweenTwoClientsIsPassedOnWithTheSendersOriginAndASpoofedOneIsNot() throws Exception {
+        TeredoServer s = server();
+        Inet4Address server = (Inet4Address) InetAddress.getByName("198.51.100.10");
+        TeredoAddress a = TeredoAddress.ofClient(server, 0x123, 45623, (Inet4Address) InetAddress.getByName("198.51.100.2"));
+        TeredoAddress b = TeredoAddress.ofClient(server, 0x456, 50000, (Inet4Address) InetAddress.getByName("203.0.113.7"));
+        ByteBuf bubble = Unpooled.buffer();
+        TeredoDatagram.writeBubble(bubble, a.toBytes(), b.toBytes(), 255);
+        TeredoServer.Answer out = s.handle(bubble, CLIENT, false, 0);
+        assertNotNull(out);
+        assertFalse(out.fromSecondary());
+        assertEquals(new InetSocketAddress("203.0.113.7", 50000), out.to());
+        TeredoDatagram d = new TeredoDatagram();
+        assertEquals(TeredoDatagram.Status.OK, d.parse(Unpooled.wrappedBuffer(out.payload())));
+        assertEquals(45623, d.originPort(), "the receiver learns where the sender's NAT maps it");
+        assertTrue(d.isBubble(Unpooled.wrappedBuffer(out.payload())));
+
+        ByteBuf forged = Unpooled.buffer();
+        TeredoDatagram.writeBubble(forged, a.toBytes(), b.toBytes(), 255);
+        assertNull(s.handle(forged, new InetSocketAddress("198.51.100.66", 45623), false, 0), "A's address from another host");
+        assertEquals(1L, s.drops().get(TeredoServer.Drop.SPOOFED_SOURCE));
+
+        TeredoAddress elsewhere = TeredoAddress.ofClient((Inet4Address) InetAddress.getByName("203.0.113.1"), 0, 1, b.mappedAddress());
+        ByteBuf foreign = Unpooled.buffer();
+        TeredoDatagram.writeBubble(foreign, a.toBytes(), elsewhere.toBytes(), 255);
+        assertNull(s.handle(foreign, CLIENT, false, 0), "not a client of this server: no open relay");
+        assertEquals(1L, s.drops().get(TeredoServer.Drop.NOT_FOR_THIS_SERVER));
+    }
+
+    @Test
+    void aFloodFromOneSourceIsCutToItsRateWhileAnotherSourceIsServed() throws Exception {
+        TeredoServer s = server();
+        int answered = 0;
+        for (int i = 0; i < 1000; i++) {
+            answered += s.handle(rs(), CLIENT, false, 0) != null ? 1 : 0;
+        }
+        assertEquals(40, answered, "the burst, then nothing within the same millisecond");
+        assertEquals(960L, s.drops().get(TeredoServer.Drop.RATE_LIMITED));
+        assertNotNull(s.handle(rs(), new InetSocketAddress("203.0.113.50", 3000), false, 0), "another source is unaffected");
+        assertNotNull(s.handle(rs(), CLIENT, false, 1000), "a second later the source is served again");
+    }
+}

@@ -38,7 +38,7 @@ class RuntimeBundlesTest {
         assertEquals(List.of(), notActive);
         List<String> names = Arrays.stream(context.getBundles()).map(Bundle::getSymbolicName).collect(Collectors.toList());
         for (String required : List.of("org.ntmgate.api", "org.ntmgate.table", "org.ntmgate.console", "org.ntmgate.lifecycle",
-                "org.ntmgate.defaults", "org.ntmgate.pool", "org.ntmgate.policy", "org.ntmgate.as", "org.ntmgate.dc", "org.ntmgate.rsn", "org.ntmgate.node", "org.ntmgate.tun", "org.ntmgate.packet", "org.ntmgate.wire", "org.ntmgate.storage", "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.metatype",
+                "org.ntmgate.defaults", "org.ntmgate.pool", "org.ntmgate.policy", "org.ntmgate.as", "org.ntmgate.dc", "org.ntmgate.rsn", "org.ntmgate.node", "org.ntmgate.teredo", "org.ntmgate.tun", "org.ntmgate.packet", "org.ntmgate.wire", "org.ntmgate.storage", "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.metatype",
                 "org.apache.felix.eventadmin", "org.apache.felix.log", "org.apache.felix.http.jetty12",
                 "org.apache.felix.webconsole", "org.apache.felix.webconsole.plugins.ds",
                 "org.apache.felix.webconsole.plugins.event", "org.apache.felix.gogo.shell", "org.apache.felix.fileinstall",

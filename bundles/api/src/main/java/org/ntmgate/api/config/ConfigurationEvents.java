@@ -20,4 +20,11 @@ public final class ConfigurationEvents {
     public static Map<String, Object> refusal(InvalidConfigurationException e) {
         return Map.of(PID, e.pid(), FIELD, e.field(), MESSAGE, e.getMessage());
     }
+
+    /** Posts the refusal on {@link #TOPIC_REFUSED} (the console shows it); nothing when there is no Event Admin. */
+    public static void post(org.osgi.service.event.EventAdmin eventAdmin, InvalidConfigurationException e) {
+        if (eventAdmin != null) {
+            eventAdmin.postEvent(new org.osgi.service.event.Event(TOPIC_REFUSED, refusal(e)));
+        }
+    }
 }

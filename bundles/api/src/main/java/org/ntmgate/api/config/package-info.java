@@ -4,7 +4,7 @@
  * {@link org.ntmgate.api.config.ConfigurationEvents#TOPIC_REFUSED}; the component keeps its previous settings.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.ntmgate.api.config;
 
 import org.osgi.annotation.bundle.Export;

@@ -24,7 +24,6 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
@@ -82,10 +81,7 @@ public class AccountServerComponent implements ConfigurationListener, RoleStatus
             next = validate(config);
         } catch (InvalidConfigurationException e) {
             LOG.error("Configuration refused: {}.{}", e.getMessage(), server == null ? " The Account Server is not serving." : " The previous configuration keeps serving.");
-            EventAdmin ea = eventAdmin;
-            if (ea != null) {
-                ea.postEvent(new Event(ConfigurationEvents.TOPIC_REFUSED, ConfigurationEvents.refusal(e)));
-            }
+            ConfigurationEvents.post(eventAdmin, e);
             return;
         }
         stopServer();
@@ -155,10 +151,7 @@ public class AccountServerComponent implements ConfigurationListener, RoleStatus
             LOG.info("Account {} from configuration {} ({})", fqdn, configPid, c.enabled() ? "enabled" : "disabled");
         } catch (InvalidConfigurationException e) {
             LOG.error("Configuration refused: {}", e.getMessage());
-            EventAdmin ea = eventAdmin;
-            if (ea != null) {
-                ea.postEvent(new Event(ConfigurationEvents.TOPIC_REFUSED, ConfigurationEvents.refusal(e)));
-            }
+            ConfigurationEvents.post(eventAdmin, e);
         } catch (IOException e) {
             LOG.error("Account from configuration {} not stored: {}", configPid, e.toString());
         }

@@ -31,7 +31,6 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
@@ -87,10 +86,7 @@ public class DirectionCoordinatorComponent implements NodeRegistry, RoleStatus {
         } catch (InvalidConfigurationException e) {
             LOG.error("Configuration refused: {}.{}", e.getMessage(),
                     coordinator == null ? " The DC is not serving." : " The previous configuration keeps serving.");
-            EventAdmin ea = eventAdmin;
-            if (ea != null) {
-                ea.postEvent(new Event(ConfigurationEvents.TOPIC_REFUSED, ConfigurationEvents.refusal(e)));
-            }
+            ConfigurationEvents.post(eventAdmin, e);
             return;
         }
         List<Registration> carried = coordinator != null ? coordinator.registrations() : restore();

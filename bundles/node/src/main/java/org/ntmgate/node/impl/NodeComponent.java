@@ -14,7 +14,6 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
@@ -42,10 +41,7 @@ public class NodeComponent implements RoleStatus {
             next = NodeSettings.of(config);
         } catch (InvalidConfigurationException e) {
             LOG.error("Configuration refused: {}.{}", e.getMessage(), node == null ? " The NTM node is not running." : " The previous configuration keeps running.");
-            EventAdmin ea = eventAdmin;
-            if (ea != null) {
-                ea.postEvent(new Event(ConfigurationEvents.TOPIC_REFUSED, ConfigurationEvents.refusal(e)));
-            }
+            ConfigurationEvents.post(eventAdmin, e);
             if (node == null) {
                 problem = "configuration refused: " + e.getMessage();
             }

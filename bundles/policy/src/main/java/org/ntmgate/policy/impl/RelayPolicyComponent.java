@@ -13,7 +13,6 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
@@ -44,10 +43,7 @@ public class RelayPolicyComponent implements RelayPolicy {
                     settings.nodeLimits().size());
         } catch (InvalidConfigurationException e) {
             LOG.error("Configuration refused: {}. The previous relay policy stays in force", e.getMessage());
-            EventAdmin ea = eventAdmin;
-            if (ea != null) {
-                ea.postEvent(new Event(ConfigurationEvents.TOPIC_REFUSED, ConfigurationEvents.refusal(e)));
-            }
+            ConfigurationEvents.post(eventAdmin, e);
         }
     }
 

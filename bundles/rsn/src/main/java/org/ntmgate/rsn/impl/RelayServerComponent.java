@@ -20,7 +20,6 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
@@ -62,10 +61,7 @@ public class RelayServerComponent implements RoleStatus {
             next = RsnSettings.of(config);
         } catch (InvalidConfigurationException e) {
             LOG.error("Configuration refused: {}.{}", e.getMessage(), relay == null ? " The RS-N is not relaying." : " The previous configuration keeps relaying.");
-            EventAdmin ea = eventAdmin;
-            if (ea != null) {
-                ea.postEvent(new Event(ConfigurationEvents.TOPIC_REFUSED, ConfigurationEvents.refusal(e)));
-            }
+            ConfigurationEvents.post(eventAdmin, e);
             if (relay == null) {
                 problem = "configuration refused: " + e.getMessage();
             }

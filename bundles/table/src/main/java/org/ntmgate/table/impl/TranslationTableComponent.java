@@ -131,10 +131,7 @@ public class TranslationTableComponent implements TranslationTable {
             LOG.error("Configuration refused: {}. Keeping capacity={}, idleTimeoutSeconds={}, sweepIntervalSeconds={},"
                     + " snapshotIntervalSeconds={}", e.getMessage(), previous.capacity(), previous.idleTimeoutSeconds(),
                     previous.sweepIntervalSeconds(), previous.snapshotIntervalSeconds());
-            EventAdmin ea = eventAdmin;
-            if (ea != null) {
-                ea.postEvent(new Event(ConfigurationEvents.TOPIC_REFUSED, ConfigurationEvents.refusal(e)));
-            }
+            ConfigurationEvents.post(eventAdmin, e);
             return previous;
         }
     }

@@ -132,15 +132,29 @@ final class Lab implements AutoCloseable {
      * namespace behind the NAT): afterwards the client reaches the server natively over Teredo. The kernel's native
      * route of {@link #nativeIpv6} must be gone first (the client's Teredo default route would lose to it).
      */
-    void miredo() throws Exception {
+    /** Returns Miredo's relay process (the benchmark stops it to measure ours on the same client). */
+    Process miredo() throws Exception {
+        Path m = miredoServer();
+        Files.writeString(m.resolve("relay.conf"), "RelayType relay\nInterfaceName teredo-relay\nBindAddress 198.51.100.1\n");
+        Process relay = start(gateway, m, m.resolve("relay.log"), "miredo", "-f", "-p", m.resolve("relay.pid").toString(), "-c", m.resolve("relay.conf").toString());
+        await(miredoClient(), l -> l.contains("Teredo pseudo-tunnel started"), "Miredo's client qualified with Miredo's server");
+        return relay;
+    }
+
+    /** Miredo's Teredo server on the gateway at 198.51.100.10 and .11; returns Miredo's folder. */
+    Path miredoServer() throws Exception {
         serverAddresses();
         Path m = Files.createDirectories(dir.resolve("miredo"));
         Files.writeString(m.resolve("server.conf"), "ServerBindAddress 198.51.100.10\nServerBindAddress2 198.51.100.11\n");
-        Files.writeString(m.resolve("relay.conf"), "RelayType relay\nInterfaceName teredo-relay\nBindAddress 198.51.100.1\n");
         start(gateway, m, m.resolve("server.log"), "miredo-server", "-f", "-p", m.resolve("server.pid").toString(), "-c",
                 m.resolve("server.conf").toString());
-        start(gateway, m, m.resolve("relay.log"), "miredo", "-f", "-p", m.resolve("relay.pid").toString(), "-c", m.resolve("relay.conf").toString());
-        await(miredoClient(), l -> l.contains("Teredo pseudo-tunnel started"), "Miredo's client qualified with Miredo's server");
+        return m;
+    }
+
+    /** Our Teredo relay on the gateway: 2001::/32 routed to its TUN device, its UDP socket on 198.51.100.1. */
+    void teredoRelay() throws Exception {
+        config(dir.resolve("gateway"), "org.ntmgate.teredo.relay.config", "bindAddress=\"198.51.100.1\"\n");
+        await(gatewayLog(), l -> l.contains("Teredo relay on udp /198.51.100.1:"), "our Teredo relay runs");
     }
 
     /** The Teredo server's two consecutive addresses on the gateway's IPv4 side (198.51.100.10 and .11). */

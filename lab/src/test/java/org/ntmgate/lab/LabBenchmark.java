@@ -38,10 +38,20 @@ public final class LabBenchmark {
             double kUdp = udp(lab, "2001:db8:1::80", seconds);
             double tUdp = udp(lab, tunnel, seconds);
             lab.dropNativeIpv6Route();
-            lab.miredo();
+            Process miredoRelay = lab.miredo();
             lab.exec(lab.client, "ping", "-6", "-c", "2", "-W", "3", "2001:db8:1::80"); // Teredo finds its relay first
             double mTcp = tcp(lab, "2001:db8:1::80", seconds);
             double mUdp = udp(lab, "2001:db8:1::80", seconds);
+            // the same Miredo client and server, with our Teredo relay instead of Miredo's (issue 6's benchmark)
+            miredoRelay.destroy();
+            miredoRelay.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            lab.teredoRelay();
+            lab.exec(lab.client, "ping", "-6", "-c", "5", "-W", "3", "2001:db8:1::80");
+            tcp(lab, "2001:db8:1::80", 3);
+            double oTcp = tcp(lab, "2001:db8:1::80", seconds);
+            double oUdp = udp(lab, "2001:db8:1::80", seconds);
+            System.out.printf("Teredo relay: ours %.0f Mbit/s TCP, %.0f packets/s UDP64; Miredo's %.0f Mbit/s, %.0f packets/s: ours/Miredo's %.2f TCP, %.2f UDP%n",
+                    oTcp / 1e6, oUdp, mTcp / 1e6, mUdp, oTcp / mTcp, oUdp / mUdp);
             System.out.printf("TCP   kernel %.0f, NTMobile %.0f, Miredo %.0f Mbit/s: NTMobile/kernel %.2f, NTMobile/Miredo %.2f%n", kTcp / 1e6,
                     tTcp / 1e6, mTcp / 1e6, tTcp / kTcp, tTcp / mTcp);
             System.out.printf("UDP64 kernel %.0f, NTMobile %.0f, Miredo %.0f packets/s: NTMobile/kernel %.2f, NTMobile/Miredo %.2f%n", kUdp, tUdp,

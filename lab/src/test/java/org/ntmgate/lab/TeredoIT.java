@@ -58,4 +58,32 @@ class TeredoIT {
             assertFalse(status.contains(" 0 router advertisements"), status);
         }
     }
+
+    /** Miredo's client (with Miredo's server) reaches the IPv6-only web server through our relay: ping and 10 MB intact. */
+    @org.junit.jupiter.api.Test
+    void miredosClientReachesANativeIpv6HostThroughOurRelay() throws Exception {
+        byte[] file = new byte[10 << 20];
+        new java.security.SecureRandom().nextBytes(file);
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        String expected = java.util.HexFormat.of().formatHex(sha.digest(file));
+        try (Lab lab = new Lab()) {
+            lab.network(Lab.Nat.MASQUERADE);
+            lab.dns();
+            lab.web(file, "big.bin");
+            lab.gateway(JAR);
+            lab.miredoServer();
+            lab.teredoRelay();
+            lab.await(lab.miredoClient(), l -> l.contains("Teredo pseudo-tunnel started"), "Miredo's client qualified");
+            Lab.Result ping = lab.exec(lab.client, "ping", "-6", "-c", "4", "-W", "5", "2001:db8:1::80");
+            assertTrue(ping.output().contains(" 0% packet loss") || ping.output().contains(" 25% packet loss"), ping.output()
+                    + "\n" + Files.readString(lab.gatewayLog()));
+            Path out = lab.dir.resolve("via-relay.bin");
+            Lab.Result curl = lab.exec(lab.client, "curl", "-sS", "-m", "90", "-o", out.toString(), "-w", "%{http_code}", "http://[2001:db8:1::80]/big.bin");
+            assertEquals("200", curl.output(), curl.output());
+            assertEquals(expected, java.util.HexFormat.of().formatHex(sha.digest(Files.readAllBytes(out))), "intact through our relay");
+            lab.gatewayCommand("teredo:relay");
+            lab.await(lab.gatewayLog(), l -> l.contains("Teredo relay relaying on udp") && l.contains("peers 1"), "one proven peer in the shared table");
+            lab.await(lab.gatewayLog(), l -> l.contains("Teredo relay: peer 2001:0:c633:640a:"), "the peer proved its mapping");
+        }
+    }
 }

@@ -21,8 +21,9 @@ import org.ntmgate.packet.ParseStatus;
  * <li>Router Solicitations (5.3.2): a Router Advertisement with the Teredo prefix of the primary address, sent back
  * from the socket the solicitation came in on (RFC 5991: no cone check from the other address), with the client's
  * mapped address and port as origin indication and the solicitation's nonce echoed (RFC 5991 section 4).</li>
- * <li>Bubbles and ICMPv6 from a Teredo client to another client of this server (5.3.1): sent on to the destination's
- * mapped address and port with the sender's as origin indication, from the primary address.</li>
+ * <li>Bubbles and ICMPv6 for a client of this server (5.3.1 (5), (6)), from another Teredo client whose address matches
+ * where it sent from, or from a relay: sent on to the destination's mapped address and port with the sender's as origin
+ * indication, from the primary address.</li>
  * <li>Everything else is dropped: non-global IPv4 sources (5.2.4), sources whose Teredo address does not match the
  * UDP source, other packet types (this server is no relay), and sources over their rate.</li>
  * </ul>
@@ -108,15 +109,16 @@ final class TeredoServer {
         byte[] dst = new byte[16];
         v6.getBytes(8, src);
         v6.getBytes(24, dst);
-        if (!TeredoAddress.isTeredo(src, 0)) {
-            drops.get(Drop.NOT_FOR_THIS_SERVER).increment(); // 5.3.1 (6) needs native IPv6 on the server: not here
-            return null;
+        if (TeredoAddress.isTeredo(src, 0)) {
+            TeredoAddress sender = TeredoAddress.parse(src);
+            if (sender.mappedPort() != from.getPort() || !sender.mappedAddress().equals(from.getAddress())) {
+                drops.get(Drop.SPOOFED_SOURCE).increment(); // 5.3.1 (5)
+                return null;
+            }
         }
-        TeredoAddress sender = TeredoAddress.parse(src);
-        if (sender.mappedPort() != from.getPort() || !sender.mappedAddress().equals(from.getAddress())) {
-            drops.get(Drop.SPOOFED_SOURCE).increment(); // 5.3.1 (5)
-            return null;
-        }
+        // 5.3.1 (6): a source that is not Teredo (a relay's bubble for one of our clients) is accepted when the
+        // destination is one of this server's clients, checked next; the origin indication tells the client where
+        // the relay is
         if (!TeredoAddress.isTeredo(dst, 0) || !TeredoAddress.parse(dst).server().equals(primary)) {
             drops.get(Drop.NOT_FOR_THIS_SERVER).increment();
             return null;

@@ -102,6 +102,16 @@ class TeredoServerTest {
         assertNull(s.handle(forged, new InetSocketAddress("198.51.100.66", 45623), false, 0), "A's address from another host");
         assertEquals(1L, s.drops().get(TeredoServer.Drop.SPOOFED_SOURCE));
 
+        // a relay's indirect bubble (5.3.1 (6)): native source, for one of our clients; the origin is the relay's
+        ByteBuf fromRelay = Unpooled.buffer();
+        TeredoDatagram.writeBubble(fromRelay, InetAddress.getByName("2001:db8:1::80").getAddress(), b.toBytes(), 255);
+        TeredoServer.Answer viaServer = s.handle(fromRelay, new InetSocketAddress("198.51.100.1", 40000), false, 0);
+        assertNotNull(viaServer);
+        assertEquals(new InetSocketAddress("203.0.113.7", 50000), viaServer.to());
+        TeredoDatagram r = new TeredoDatagram();
+        assertEquals(TeredoDatagram.Status.OK, r.parse(Unpooled.wrappedBuffer(viaServer.payload())));
+        assertEquals(40000, r.originPort(), "the client learns where the relay is");
+
         TeredoAddress elsewhere = TeredoAddress.ofClient((Inet4Address) InetAddress.getByName("203.0.113.1"), 0, 1, b.mappedAddress());
         ByteBuf foreign = Unpooled.buffer();
         TeredoDatagram.writeBubble(foreign, a.toBytes(), elsewhere.toBytes(), 255);

@@ -153,7 +153,8 @@ final class Lab implements AutoCloseable {
 
     /** Our Teredo relay on the gateway: 2001::/32 routed to its TUN device, its UDP socket on 198.51.100.1. */
     void teredoRelay() throws Exception {
-        config(dir.resolve("gateway"), "org.ntmgate.teredo.relay.config", "bindAddress=\"198.51.100.1\"\n");
+        // a fixed port: clients keep sending to it across an update of the relay bundle
+        config(dir.resolve("gateway"), "org.ntmgate.teredo.relay.config", "bindAddress=\"198.51.100.1\"\nport=I\"3545\"\n");
         await(gatewayLog(), l -> l.contains("Teredo relay on udp /198.51.100.1:"), "our Teredo relay runs");
     }
 
@@ -315,6 +316,12 @@ final class Lab implements AutoCloseable {
         web(file, "big.bin");
         gateway(runtimeJar);
         client(runtimeJar);
+    }
+
+    /** curl in the client namespace for {@code url}, rate-limited, left running; its output in curl.log. */
+    Process download(Path out, String rate, String url) throws IOException {
+        return start(client, dir, dir.resolve("curl.log"), "curl", "-sS", "-m", "120", "--limit-rate", rate, "-o", out.toString(), "-w",
+                "%{http_code}", url);
     }
 
     /** curl in the client namespace, started and left running (rate-limited so that something can happen meanwhile). */

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class TeredoIT {
     private static final Path JAR = Path.of(System.getProperty("runtime.jar", "../runtime/target/ntmgate.jar"));
+    private static final Path TEREDO_JAR = Path.of(System.getProperty("teredo.jar", "../bundles/teredo/target/org.ntmgate.teredo-0.1.0-SNAPSHOT.jar"));
     private static final Pattern ADDRESS = Pattern.compile("address: (2001:0:c633:640a:[0-9a-f:]+)");
 
     @ParameterizedTest
@@ -84,6 +85,20 @@ class TeredoIT {
             lab.gatewayCommand("teredo:relay");
             lab.await(lab.gatewayLog(), l -> l.contains("Teredo relay relaying on udp") && l.contains("peers 1"), "one proven peer in the shared table");
             lab.await(lab.gatewayLog(), l -> l.contains("Teredo relay: peer 2001:0:c633:640a:"), "the peer proved its mapping");
+
+            // a new build of the Teredo bundle while a download runs through the relay: the proven peer is kept in the
+            // shared table, the new relay sends to it at once, and the download completes intact
+            Path second = lab.dir.resolve("during-swap.bin");
+            Process slow = lab.download(second, "1500k", "http://[2001:db8:1::80]/big.bin");
+            Thread.sleep(2000);
+            Build.write(TEREDO_JAR, lab.gatewayDeploy().resolve("org.ntmgate.teredo.jar"), "0.1.0.hotswap");
+            lab.await(lab.gatewayLog(), l -> l.contains("swapped org.ntmgate.teredo 0.1.0.SNAPSHOT -> 0.1.0.hotswap"), "the swap");
+            assertTrue(slow.waitFor(150, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals("200", lab.curlOutput().trim(), Files.readString(lab.gatewayLog()));
+            assertEquals(expected, java.util.HexFormat.of().formatHex(sha.digest(Files.readAllBytes(second))), "intact across the relay's update");
+            lab.gatewayCommand("teredo:relay");
+            lab.await(lab.gatewayLog(), l -> l.contains("Teredo relay relaying on udp /198.51.100.1:3545") && l.contains("peers 1")
+                    && l.contains("bubbles 0"), "the new build knew the peer: no bubbles needed");
         }
     }
 }

@@ -99,6 +99,36 @@ class TeredoIT {
             lab.gatewayCommand("teredo:relay");
             lab.await(lab.gatewayLog(), l -> l.contains("Teredo relay relaying on udp /198.51.100.1:3545") && l.contains("peers 1")
                     && l.contains("bubbles 0"), "the new build knew the peer: no bubbles needed");
+
+            // bad input during a third download: from the NAT's own address (not the client's mapping), packets that
+            // claim the client's Teredo address, packets for other destinations, truncated and random datagrams, and
+            // bubbles from 200 made-up Teredo clients, at the relay and at Miredo's server
+            String teredo = Files.readString(lab.dir.resolve("miredo/client.log")).replaceAll("(?s).*address: (2001:[0-9a-f:]+),.*", "$1");
+            Path flood = lab.dir.resolve("teredo-flood.py");
+            Files.writeString(flood, String.join("\n",
+                    "import os, socket, struct, time, ipaddress, sys",
+                    "victim = ipaddress.IPv6Address(sys.argv[1]).packed",
+                    "native = ipaddress.IPv6Address('2001:db8:1::80').packed",
+                    "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+                    "def v6(src, dst, payload=b'', nh=59): return struct.pack('!IHBB', 0x60000000, len(payload), nh, 64) + src + dst + payload",
+                    "end = time.time() + 4; n = 0",
+                    "while time.time() < end:",
+                    "    fake = b'\\x20\\x01\\x00\\x00' + os.urandom(12)",
+                    "    for b in (v6(victim, native, os.urandom(40), 17), v6(fake, native, os.urandom(20), 17), v6(fake, victim),",
+                    "              os.urandom(n % 60), v6(victim, native)[:30], v6(victim, b'\\xff\\x02' + bytes(13) + b'\\x01')):",
+                    "        s.sendto(b, ('198.51.100.1', 3545)); n += 1",
+                    "print('sent', n)", ""));
+            Path third = lab.dir.resolve("during-flood.bin");
+            Process during = lab.download(third, "2500k", "http://[2001:db8:1::80]/big.bin");
+            Process p = lab.spawn(lab.nat, lab.dir.resolve("teredo-flood.log"), "python3", flood.toString(), teredo);
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(during.waitFor(150, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals("200", lab.curlOutput().trim());
+            assertEquals(expected, java.util.HexFormat.of().formatHex(sha.digest(Files.readAllBytes(third))), "intact during the flood");
+            lab.gatewayCommand("teredo:relay");
+            lab.await(lab.gatewayLog(), l -> l.contains("Teredo relay relaying on udp") && l.contains("spoofed_source") && l.contains("not_teredo")
+                    && l.contains("peers 1"), "the flood was dropped and counted; no made-up client became a peer: "
+                    + Files.readString(lab.dir.resolve("teredo-flood.log")));
         }
     }
 }

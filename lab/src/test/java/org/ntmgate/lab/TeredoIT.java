@@ -131,4 +131,32 @@ class TeredoIT {
                     + Files.readString(lab.dir.resolve("teredo-flood.log")));
         }
     }
+
+    /** Miredo's client with our server and our relay only: it reaches the IPv6-only web server (no Miredo on the gateway). */
+    @org.junit.jupiter.api.Test
+    void miredosClientReachesANativeIpv6HostThroughOurServerAndOurRelay() throws Exception {
+        byte[] file = new byte[2 << 20];
+        new java.security.SecureRandom().nextBytes(file);
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        String expected = java.util.HexFormat.of().formatHex(sha.digest(file));
+        try (Lab lab = new Lab()) {
+            lab.network(Lab.Nat.MASQUERADE);
+            lab.dns();
+            lab.web(file, "big.bin");
+            lab.gateway(JAR);
+            lab.teredoServer();
+            lab.teredoRelay();
+            lab.await(lab.miredoClient(), l -> l.contains("Teredo pseudo-tunnel started"), "Miredo's client qualified with our server");
+            Lab.Result ping = lab.exec(lab.client, "ping", "-6", "-c", "4", "-W", "5", "2001:db8:1::80");
+            assertTrue(ping.output().contains(" 0% packet loss") || ping.output().contains(" 25% packet loss"), ping.output()
+                    + "\n" + Files.readString(lab.gatewayLog()));
+            Path out = lab.dir.resolve("ours.bin");
+            Lab.Result curl = lab.exec(lab.client, "curl", "-sS", "-m", "60", "-o", out.toString(), "-w", "%{http_code}", "http://[2001:db8:1::80]/big.bin");
+            assertEquals("200", curl.output(), curl.output());
+            assertEquals(expected, java.util.HexFormat.of().formatHex(sha.digest(Files.readAllBytes(out))));
+            lab.gatewayCommand("teredo:server");
+            lab.await(lab.gatewayLog(), l -> l.contains("Teredo server on /") && !l.contains(" 0 echo requests to IPv6"),
+                    "the client's connectivity test left through our server");
+        }
+    }
 }

@@ -34,6 +34,7 @@ final class TeredoServer {
     private static final byte[] ALL_ROUTERS = { (byte) 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 };
     private static final int ROUTER_SOLICITATION = 133;
     private static final int ROUTER_ADVERTISEMENT = 134;
+    private static final int ECHO_REQUEST = 128;
     /** Retransmission timer advertised to clients (Miredo's server says the same). */
     private static final int RETRANS_TIMER_MILLIS = 2000;
 
@@ -42,8 +43,14 @@ final class TeredoServer {
         NOT_TEREDO, NOT_GLOBAL_SOURCE, NOT_GLOBAL_DESTINATION, SPOOFED_SOURCE, NOT_FOR_THIS_SERVER, NOT_RELAYED, RATE_LIMITED, MALFORMED_IPV6
     }
 
-    /** One datagram to send: from the secondary address or the primary, to {@code to}. */
+    /**
+     * One datagram to send: from the secondary address or the primary, to {@code to}; or, when {@code to} is null, an
+     * IPv6 packet for the server's IPv6 side (a client's echo request to a native host, 5.3.1).
+     */
     record Answer(boolean fromSecondary, InetSocketAddress to, byte[] payload) {
+        boolean toIpv6() {
+            return to == null;
+        }
     }
 
     private final Inet4Address primary;
@@ -55,6 +62,7 @@ final class TeredoServer {
     private final EnumMap<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
     private final LongAdder advertisements = new LongAdder();
     private final LongAdder relayed = new LongAdder();
+    private final LongAdder toIpv6 = new LongAdder();
 
     TeredoServer(Inet4Address primary, int perSecond, int burst) {
         this.primary = primary;
@@ -119,6 +127,13 @@ final class TeredoServer {
         // 5.3.1 (6): a source that is not Teredo (a relay's bubble for one of our clients) is accepted when the
         // destination is one of this server's clients, checked next; the origin indication tells the client where
         // the relay is
+        if (!TeredoAddress.isTeredo(dst, 0) && TeredoAddress.isTeredo(src, 0) && !bubble && ip.icmpType() == ECHO_REQUEST
+                && (dst[0] & 0xE0) == 0x20 && TeredoAddress.parse(src).server().equals(primary)) {
+            // 5.3.1: a client's echo request to a native host (its direct connectivity test, which finds the relay
+            // nearest to that host) goes to the IPv6 side; the reply comes back through a relay, not through here
+            toIpv6.increment();
+            return new Answer(false, null, bytes(v6));
+        }
         if (!TeredoAddress.isTeredo(dst, 0) || !TeredoAddress.parse(dst).server().equals(primary)) {
             drops.get(Drop.NOT_FOR_THIS_SERVER).increment();
             return null;
@@ -231,6 +246,10 @@ final class TeredoServer {
 
     long relayed() {
         return relayed.sum();
+    }
+
+    long toIpv6() {
+        return toIpv6.sum();
     }
 
     /** Per-source token buckets, at most {@link #SOURCES} sources remembered (the least recent forgotten). */

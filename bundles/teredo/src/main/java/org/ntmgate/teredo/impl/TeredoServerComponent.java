@@ -44,9 +44,11 @@ public class TeredoServerComponent implements RoleStatus {
     private TeredoServer core;
     private UdpServer primary;
     private UdpServer secondary;
+    private org.ntmgate.tun.TunDevice tun;
+    private org.ntmgate.tun.TunQueue tunQueue;
     private String problem = "not configured";
 
-    record Settings(Inet4Address primary, Inet4Address secondary, int perSecond, int burst) {
+    record Settings(Inet4Address primary, Inet4Address secondary, int perSecond, int burst, String tunName) {
     }
 
     static Settings validate(TeredoServerConfig c) {
@@ -63,7 +65,11 @@ public class TeredoServerComponent implements RoleStatus {
         if (c.perSecond() < 1 || c.burst() < 1) {
             throw new InvalidConfigurationException(PID, c.perSecond() < 1 ? "perSecond" : "burst", "must be at least 1");
         }
-        return new Settings(p, s, c.perSecond(), c.burst());
+        String tun = c.tunName() == null ? "" : c.tunName().trim();
+        if (!tun.isEmpty() && !tun.matches("[A-Za-z0-9_.-]{1,15}")) {
+            throw new InvalidConfigurationException(PID, "tunName", "'" + c.tunName() + "' is not an interface name");
+        }
+        return new Settings(p, s, c.perSecond(), c.burst(), tun);
     }
 
     private static Inet4Address address(String field, String text) {
@@ -95,6 +101,11 @@ public class TeredoServerComponent implements RoleStatus {
         stop();
         TeredoServer next = new TeredoServer(s.primary(), s.perSecond(), s.burst());
         try {
+            if (!s.tunName().isEmpty()) {
+                tun = org.ntmgate.tun.TunDevice.open(s.tunName(), 1);
+                tun.up(1280);
+                tunQueue = tun.queue(0);
+            }
             primary = UdpServer.bind(new InetSocketAddress(s.primary(), TeredoServer.PORT), new Handler(next, false));
             secondary = UdpServer.bind(new InetSocketAddress(s.secondary(), TeredoServer.PORT), new Handler(next, true));
             core = next;
@@ -128,6 +139,11 @@ public class TeredoServerComponent implements RoleStatus {
         primary = null;
         secondary = null;
         core = null;
+        if (tun != null) {
+            tun.close();
+            tun = null;
+            tunQueue = null;
+        }
     }
 
     private final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
@@ -146,6 +162,19 @@ public class TeredoServerComponent implements RoleStatus {
                 a = server.handle(packet.content(), packet.sender(), onSecondary, System.currentTimeMillis());
             }
             if (a == null) {
+                return;
+            }
+            if (a.toIpv6()) {
+                org.ntmgate.tun.TunQueue q = tunQueue;
+                if (q != null) {
+                    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(a.payload().length).put(a.payload());
+                    b.flip();
+                    try {
+                        q.write(b);
+                    } catch (org.ntmgate.tun.TunException e) {
+                        LOG.warn("Teredo server: an echo request could not leave on {}: {}", tun.name(), e.getMessage());
+                    }
+                }
                 return;
             }
             UdpServer from = a.fromSecondary() ? secondary : primary;
@@ -179,6 +208,6 @@ public class TeredoServerComponent implements RoleStatus {
         String drops = d.entrySet().stream().filter(e -> e.getValue() > 0).map(e -> e.getKey().name().toLowerCase() + " " + e.getValue())
                 .collect(Collectors.joining(", "));
         return "Teredo server on " + primary.localAddress() + " and " + secondary.localAddress() + ": " + core.advertisements()
-                + " router advertisements, " + core.relayed() + " relayed; dropped: " + (drops.isEmpty() ? "none" : drops);
+                + " router advertisements, " + core.relayed() + " relayed, " + core.toIpv6() + " echo requests to IPv6; dropped: " + (drops.isEmpty() ? "none" : drops);
     }
 }

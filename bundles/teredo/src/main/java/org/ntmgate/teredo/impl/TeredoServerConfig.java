@@ -13,6 +13,9 @@ public @interface TeredoServerConfig {
     @AttributeDefinition(name = "Secondary address", description = "The second address clients check their NAT against; empty: the primary plus one.")
     String secondaryAddress() default "";
 
+    @AttributeDefinition(name = "TUN device", description = "Where clients' echo requests to native hosts leave (their direct connectivity test); empty: not forwarded.")
+    String tunName() default "teredo-server";
+
     @AttributeDefinition(name = "Datagrams per second per source", min = "1")
     int perSecond() default 20;
 

@@ -120,6 +120,28 @@ class TeredoServerTest {
     }
 
     @Test
+    void aClientsEchoRequestToANativeHostGoesToTheIpv6SideAndNothingElseDoes() throws Exception {
+        TeredoServer s = server();
+        TeredoAddress a = TeredoAddress.ofClient((Inet4Address) InetAddress.getByName("198.51.100.10"), 0x123, 45623,
+                (Inet4Address) InetAddress.getByName("198.51.100.2"));
+        byte[] nativeHost = InetAddress.getByName("2001:db8:1::80").getAddress();
+        ByteBuf echo = Unpooled.buffer();
+        org.ntmgate.packet.PacketBuilder.echoRequest(echo, a.toBytes(), nativeHost, 9, 1, Unpooled.buffer(16));
+        byte[] sent = new byte[echo.readableBytes()];
+        echo.getBytes(0, sent);
+        TeredoServer.Answer out = s.handle(Unpooled.wrappedBuffer(sent), CLIENT, false, 0);
+        assertNotNull(out);
+        assertTrue(out.toIpv6());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(sent, out.payload(), "the IPv6 packet as the client sent it");
+        assertEquals(1, s.toIpv6());
+
+        ByteBuf udp = Unpooled.buffer();
+        org.ntmgate.packet.PacketBuilder.udp(udp, a.toBytes(), nativeHost, 1000, 53, Unpooled.buffer(8));
+        assertNull(s.handle(udp, CLIENT, false, 0), "a server is no relay: only echo requests go to the IPv6 side");
+        assertEquals(1L, s.drops().get(TeredoServer.Drop.NOT_RELAYED));
+    }
+
+    @Test
     void aFloodFromOneSourceIsCutToItsRateWhileAnotherSourceIsServed() throws Exception {
         TeredoServer s = server();
         int answered = 0;

@@ -199,7 +199,7 @@ final class TeredoRelay implements AutoCloseable {
             TeredoAddress client = TeredoAddress.parse(src);
             Endpoint peer = Endpoint.of(src, 0);
             boolean embedded = client.mappedPort() == from.getPort() && client.mappedAddress().equals(from.getAddress());
-            if (!embedded && !provenAt(peer, from) && !(teredo.isBubble(in) && waiting.containsKey(peer))) {
+            if (!acceptable(client, from, provenAt(peer, from), teredo.isBubble(in) && waiting.containsKey(peer))) {
                 // 5.4.2: not from where its address says, nor from the mapping it proved, nor the answer to our bubbles
                 drops.get(Drop.SPOOFED_SOURCE).increment();
                 long now = System.currentTimeMillis();
@@ -220,7 +220,7 @@ final class TeredoRelay implements AutoCloseable {
             }
             byte[] dst = new byte[16];
             in.getBytes(teredo.ipv6Offset() + 24, dst);
-            if (TeredoAddress.isTeredo(dst, 0) || (dst[0] & 0xE0) != 0x20) {
+            if (!toIpv6(dst)) {
                 drops.get(Drop.NOT_GLOBAL).increment(); // to global unicast IPv6 only (2000::/3)
                 return;
             }
@@ -234,6 +234,21 @@ final class TeredoRelay implements AutoCloseable {
                 drops.get(Drop.TUN_WRITE).increment();
             }
         }
+    }
+
+    /**
+     * 5.4.2: a datagram from a client is taken when it comes from the mapping in its Teredo address, or from the
+     * mapping the client proved before, or is a bubble answering the relay's own bubbles (the client's NAT may map it
+     * to another port towards the relay than towards its server). Everything else could be anyone's: no open relay.
+     */
+    static boolean acceptable(TeredoAddress client, InetSocketAddress from, boolean provenFromThere, boolean answersOurBubbles) {
+        boolean embedded = client.mappedPort() == from.getPort() && client.mappedAddress().equals(from.getAddress());
+        return embedded || provenFromThere || answersOurBubbles;
+    }
+
+    /** Where a client's packet may go on the IPv6 side: global unicast (2000::/3), not another Teredo address. */
+    static boolean toIpv6(byte[] dst) {
+        return !TeredoAddress.isTeredo(dst, 0) && (dst[0] & 0xE0) == 0x20;
     }
 
     /** True when {@code peer} proved the mapping {@code from} before (its entry in the shared table). */

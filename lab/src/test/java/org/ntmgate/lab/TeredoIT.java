@@ -68,20 +68,7 @@ class TeredoIT {
         java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
         String expected = java.util.HexFormat.of().formatHex(sha.digest(file));
         try (Lab lab = new Lab()) {
-            lab.network(Lab.Nat.MASQUERADE);
-            lab.dns();
-            lab.web(file, "big.bin");
-            lab.gateway(JAR);
-            lab.miredoServer();
-            lab.teredoRelay();
-            lab.await(lab.miredoClient(), l -> l.contains("Teredo pseudo-tunnel started"), "Miredo's client qualified");
-            Lab.Result ping = lab.exec(lab.client, "ping", "-6", "-c", "4", "-W", "5", "2001:db8:1::80");
-            assertTrue(ping.output().contains(" 0% packet loss") || ping.output().contains(" 25% packet loss"), ping.output()
-                    + "\n" + Files.readString(lab.gatewayLog()));
-            Path out = lab.dir.resolve("via-relay.bin");
-            Lab.Result curl = lab.exec(lab.client, "curl", "-sS", "-m", "90", "-o", out.toString(), "-w", "%{http_code}", "http://[2001:db8:1::80]/big.bin");
-            assertEquals("200", curl.output(), curl.output());
-            assertEquals(expected, java.util.HexFormat.of().formatHex(sha.digest(Files.readAllBytes(out))), "intact through our relay");
+            throughOurRelay(lab, file, false, "via-relay.bin");
             lab.gatewayCommand("teredo:relay");
             lab.await(lab.gatewayLog(), l -> l.contains("Teredo relay relaying on udp") && l.contains("peers 1"), "one proven peer in the shared table");
             lab.await(lab.gatewayLog(), l -> l.contains("Teredo relay: peer 2001:0:c633:640a:"), "the peer proved its mapping");
@@ -137,26 +124,38 @@ class TeredoIT {
     void miredosClientReachesANativeIpv6HostThroughOurServerAndOurRelay() throws Exception {
         byte[] file = new byte[2 << 20];
         new java.security.SecureRandom().nextBytes(file);
-        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-        String expected = java.util.HexFormat.of().formatHex(sha.digest(file));
         try (Lab lab = new Lab()) {
-            lab.network(Lab.Nat.MASQUERADE);
-            lab.dns();
-            lab.web(file, "big.bin");
-            lab.gateway(JAR);
-            lab.teredoServer();
-            lab.teredoRelay();
-            lab.await(lab.miredoClient(), l -> l.contains("Teredo pseudo-tunnel started"), "Miredo's client qualified with our server");
-            Lab.Result ping = lab.exec(lab.client, "ping", "-6", "-c", "4", "-W", "5", "2001:db8:1::80");
-            assertTrue(ping.output().contains(" 0% packet loss") || ping.output().contains(" 25% packet loss"), ping.output()
-                    + "\n" + Files.readString(lab.gatewayLog()));
-            Path out = lab.dir.resolve("ours.bin");
-            Lab.Result curl = lab.exec(lab.client, "curl", "-sS", "-m", "60", "-o", out.toString(), "-w", "%{http_code}", "http://[2001:db8:1::80]/big.bin");
-            assertEquals("200", curl.output(), curl.output());
-            assertEquals(expected, java.util.HexFormat.of().formatHex(sha.digest(Files.readAllBytes(out))));
+            throughOurRelay(lab, file, true, "ours.bin");
             lab.gatewayCommand("teredo:server");
             lab.await(lab.gatewayLog(), l -> l.contains("Teredo server on /") && !l.contains(" 0 echo requests to IPv6"),
                     "the client's connectivity test left through our server");
         }
+    }
+
+    /**
+     * Miredo's client behind the endpoint-independent NAT, qualified with Miredo's server or ours, and our relay on the
+     * gateway: ping and an HTTP download of {@code file} to the IPv6-only server, intact.
+     */
+    private static void throughOurRelay(Lab lab, byte[] file, boolean ourServer, String saveAs) throws Exception {
+        lab.network(Lab.Nat.MASQUERADE);
+        lab.dns();
+        lab.web(file, "big.bin");
+        lab.gateway(JAR);
+        if (ourServer) {
+            lab.teredoServer();
+        } else {
+            lab.miredoServer();
+        }
+        lab.teredoRelay();
+        lab.await(lab.miredoClient(), l -> l.contains("Teredo pseudo-tunnel started"), "Miredo's client qualified");
+        Lab.Result ping = lab.exec(lab.client, "ping", "-6", "-c", "4", "-W", "5", "2001:db8:1::80");
+        assertTrue(ping.output().contains(" 0% packet loss") || ping.output().contains(" 25% packet loss"), ping.output()
+                + "\n" + Files.readString(lab.gatewayLog()));
+        Path out = lab.dir.resolve(saveAs);
+        Lab.Result curl = lab.exec(lab.client, "curl", "-sS", "-m", "90", "-o", out.toString(), "-w", "%{http_code}", "http://[2001:db8:1::80]/big.bin");
+        assertEquals("200", curl.output(), curl.output());
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        assertEquals(java.util.HexFormat.of().formatHex(sha.digest(file)), java.util.HexFormat.of().formatHex(sha.digest(Files.readAllBytes(out))),
+                "intact through our relay");
     }
 }

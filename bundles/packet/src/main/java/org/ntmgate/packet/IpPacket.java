@@ -299,6 +299,26 @@ public final class IpPacket {
         updateChecksumField(checksumOffset, oldSum, value & 0xFFFF, protocol == IpProtocol.UDP);
     }
 
+    /** True when the source address is {@code address} (compared in place). */
+    public boolean sourceIs(byte[] address) {
+        return bytesAt(buf, sourceAddressOffset(), address);
+    }
+
+    /** True when the destination address is {@code address} (compared in place). */
+    public boolean destinationIs(byte[] address) {
+        return bytesAt(buf, destinationAddressOffset(), address);
+    }
+
+    /** True when {@code buf} holds {@code value} at index {@code at} (for addresses inside quoted packets too). */
+    public static boolean bytesAt(ByteBuf buf, int at, byte[] value) {
+        for (int i = 0; i < value.length; i++) {
+            if (buf.getByte(at + i) != value[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Decrements the TTL or hop limit (and fixes the IPv4 header checksum); returns the new value. */
     public int decrementHopLimit() {
         int at = version == 4 ? start + 8 : start + 7;

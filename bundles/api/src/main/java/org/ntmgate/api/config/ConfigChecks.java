@@ -28,6 +28,15 @@ public final class ConfigChecks {
         return new InetSocketAddress(ip, port);
     }
 
+    /** A Linux interface name (1-15 letters, digits, _ . -), trimmed. */
+    public static String interfaceName(String pid, String field, String name) {
+        String n = name == null ? "" : name.trim();
+        if (!n.matches("[A-Za-z0-9_.-]{1,15}")) {
+            throw new InvalidConfigurationException(pid, field, "'" + name + "' is not an interface name (1-15 letters, digits, _ . -)");
+        }
+        return n;
+    }
+
     /** A key of {@code bytes} bytes given as hexadecimal digits. */
     public static byte[] hexKey(String pid, String field, String hex, int bytes) {
         try {

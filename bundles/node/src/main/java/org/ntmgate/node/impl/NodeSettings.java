@@ -27,10 +27,7 @@ record NodeSettings(String fqdn, String password, InetSocketAddress as, InetSock
         if (c.password() == null || c.password().isEmpty()) {
             throw new InvalidConfigurationException(PID, "password", "is required");
         }
-        String tun = c.tunName() == null ? "" : c.tunName().trim();
-        if (!tun.matches("[A-Za-z0-9_.-]{1,15}")) {
-            throw new InvalidConfigurationException(PID, "tunName", "'" + c.tunName() + "' is not an interface name (1-15 letters, digits, _ . -)");
-        }
+        String tun = org.ntmgate.api.config.ConfigChecks.interfaceName(PID, "tunName", c.tunName());
         Prefix prefix;
         try {
             prefix = Prefix.parse(c.virtualPrefix() == null ? "" : c.virtualPrefix().trim());

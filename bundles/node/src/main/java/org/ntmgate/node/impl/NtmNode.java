@@ -448,7 +448,7 @@ final class NtmNode implements AutoCloseable {
         inner.clear();
         p.cipher.open(in, inner);
         LanTranslator t = lan;
-        if (t != null && inbound.parse(inner) == ParseStatus.OK && inbound.version() == 6 && sameAt(inner, inbound.destinationAddressOffset(), self)) {
+        if (t != null && inbound.parse(inner) == ParseStatus.OK && inbound.version() == 6 && inbound.destinationIs(self)) {
             t.inbound(inbound, System.currentTimeMillis()); // a LAN host's flow goes back to it; anything else is this host's
         }
         TunQueue q = queue;
@@ -554,7 +554,7 @@ final class NtmNode implements AutoCloseable {
                     drop(Drop.MALFORMED);
                     continue;
                 }
-                if (!sameAt(buf, ip.sourceAddressOffset(), self)) {
+                if (!ip.sourceIs(self)) {
                     LanTranslator t = lan;
                     if (t == null || !t.fromLan(ip)) {
                         drop(Drop.WRONG_SOURCE);
@@ -598,15 +598,6 @@ final class NtmNode implements AutoCloseable {
     }
 
     private final IpPacket inbound = new IpPacket();
-
-    private static boolean sameAt(ByteBuf b, int at, byte[] address) {
-        for (int i = 0; i < address.length; i++) {
-            if (b.getByte(at + i) != address[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     int lanMappings() {
         LanTranslator t = lan;

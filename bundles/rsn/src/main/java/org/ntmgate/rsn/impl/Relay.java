@@ -365,7 +365,7 @@ final class Relay implements AutoCloseable {
                 drop(Drop.NOT_IPV6);
                 return;
             }
-            if (!same(txBuf, ip.sourceAddressOffset(), p.nodeVirtual) || !same(txBuf, ip.destinationAddressOffset(), p.generalVirtual)) {
+            if (!ip.sourceIs(p.nodeVirtual) || !ip.destinationIs(p.generalVirtual)) {
                 drop(Drop.WRONG_ADDRESS);
                 return;
             }
@@ -570,15 +570,6 @@ final class Relay implements AutoCloseable {
         return b.length <= 200 ? b : java.util.Arrays.copyOf(b, 200);
     }
 
-    private static boolean same(ByteBuf buf, int at, byte[] address) {
-        for (int i = 0; i < address.length; i++) {
-            if (buf.getByte(at + i) != address[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     // ---- the TUN side (one reader thread) -------------------------------------------------------------------
 
     private void readTun() {
@@ -659,7 +650,7 @@ final class Relay implements AutoCloseable {
         int quoted = ip.transportOffset() + 8;
         if (error) {
             // the quoted packet is one this RS-N sent: egress -> real (15.4)
-            if (ip.transportLength() < 8 + 40 || !same(buf, quoted + 8, node.egress)) {
+            if (ip.transportLength() < 8 + 40 || !IpPacket.bytesAt(buf, quoted + 8, node.egress)) {
                 drop(Drop.MALFORMED);
                 return;
             }
@@ -687,7 +678,7 @@ final class Relay implements AutoCloseable {
         if (error) {
             buf.setBytes(quoted + 8, p.nodeVirtual);
             buf.setBytes(quoted + 24, p.generalVirtual);
-            if (same(buf, ip.sourceAddressOffset(), p.real)) {
+            if (ip.sourceIs(p.real)) {
                 buf.setBytes(ip.sourceAddressOffset(), p.generalVirtual);
             }
             buf.setBytes(ip.destinationAddressOffset(), p.nodeVirtual);

@@ -50,10 +50,7 @@ record RsnSettings(InetSocketAddress bind, Map<Integer, MacKey> dcKeys, Map<Inte
         if (!(egress.network() instanceof Inet6Address) || egress.length() < 64 || egress.length() > 120) {
             throw new InvalidConfigurationException(PID, "egressPrefix", "must be an IPv6 prefix from /64 to /120, not " + egress);
         }
-        String tun = c.tunName() == null ? "" : c.tunName().trim();
-        if (!tun.matches("[A-Za-z0-9_.-]{1,15}")) {
-            throw new InvalidConfigurationException(PID, "tunName", "'" + c.tunName() + "' is not an interface name (1-15 letters, digits, _ . -)");
-        }
+        String tun = ConfigChecks.interfaceName(PID, "tunName", c.tunName());
         int mtu = (int) ConfigChecks.range(PID, "innerMtu", c.innerMtu(), 1280, 9000);
         long idle = ConfigChecks.range(PID, "idleTimeoutSeconds", c.idleTimeoutSeconds(), 10, 86_400);
         return new RsnSettings(bind, Map.copyOf(keys), Map.copyOf(raw), egress, tun, mtu, Duration.ofSeconds(idle));

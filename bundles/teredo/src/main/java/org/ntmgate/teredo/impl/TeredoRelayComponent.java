@@ -58,10 +58,7 @@ public class TeredoRelayComponent implements RoleStatus {
             if (c.port() < 0 || c.port() > 65535) {
                 throw new InvalidConfigurationException(PID, "port", "must be 0..65535");
             }
-            tun = c.tunName() == null ? "" : c.tunName().trim();
-            if (!tun.matches("[A-Za-z0-9_.-]{1,15}")) {
-                throw new InvalidConfigurationException(PID, "tunName", "'" + c.tunName() + "' is not an interface name");
-            }
+            tun = org.ntmgate.api.config.ConfigChecks.interfaceName(PID, "tunName", c.tunName());
             if (c.peerIdleSeconds() < 30) {
                 throw new InvalidConfigurationException(PID, "peerIdleSeconds", "must be at least 30");
             }

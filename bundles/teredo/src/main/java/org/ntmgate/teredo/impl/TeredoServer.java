@@ -106,7 +106,7 @@ final class TeredoServer {
         }
         int next = v6.getUnsignedByte(6);
         if (next == IpProtocol.ICMPV6 && !bubble && ip.icmpType() == ROUTER_SOLICITATION && v6.getUnsignedByte(8) == 0xfe
-                && (v6.getUnsignedByte(9) & 0xc0) == 0x80 && same(v6, 24, ALL_ROUTERS)) {
+                && (v6.getUnsignedByte(9) & 0xc0) == 0x80 && ip.destinationIs(ALL_ROUTERS)) {
             return advertise(payload, v6, from, secondary); // 5.3.1 (4), 5.3.2
         }
         if (!bubble && next != IpProtocol.ICMPV6) {
@@ -217,15 +217,6 @@ final class TeredoServer {
         b[at + 1] = (byte) (v >>> 16);
         b[at + 2] = (byte) (v >>> 8);
         b[at + 3] = (byte) v;
-    }
-
-    private static boolean same(ByteBuf b, int at, byte[] v) {
-        for (int i = 0; i < v.length; i++) {
-            if (b.getByte(at + i) != v[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static byte[] bytes(ByteBuf b) {

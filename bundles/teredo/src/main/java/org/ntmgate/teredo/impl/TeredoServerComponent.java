@@ -65,10 +65,8 @@ public class TeredoServerComponent implements RoleStatus {
         if (c.perSecond() < 1 || c.burst() < 1) {
             throw new InvalidConfigurationException(PID, c.perSecond() < 1 ? "perSecond" : "burst", "must be at least 1");
         }
-        String tun = c.tunName() == null ? "" : c.tunName().trim();
-        if (!tun.isEmpty() && !tun.matches("[A-Za-z0-9_.-]{1,15}")) {
-            throw new InvalidConfigurationException(PID, "tunName", "'" + c.tunName() + "' is not an interface name");
-        }
+        // empty: echo requests are not forwarded
+        String tun = c.tunName() == null || c.tunName().isBlank() ? "" : org.ntmgate.api.config.ConfigChecks.interfaceName(PID, "tunName", c.tunName());
         return new Settings(p, s, c.perSecond(), c.burst(), tun);
     }
 

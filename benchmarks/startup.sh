@@ -3,6 +3,7 @@
 #
 #   benchmarks/startup.sh [runs [filter]]   default 5 runs per JVM setting; filter: only settings containing it
 #   JAVA=appliance-image/target/image/java-runtime/bin/java benchmarks/startup.sh   the image's trimmed runtime
+#   SETTINGS="-XX:+UseSerialGC;-XX:+UseSerialGC -Xmx48m" benchmarks/startup.sh 3   only these JVM settings
 #
 # For each JVM setting it starts runtime/target/ntmgate.jar in a fresh home on a free port, measures the time from
 # launching `java -jar` to the console answering HTTP (401 without credentials), and the resident set size (VmRSS)
@@ -61,8 +62,11 @@ one_run() {
 }
 
 printf '%-58s %12s %12s %s\n' "JVM options" "to console" "RSS" "runs ok"
-for opts in "" "-XX:+UseSerialGC" "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k" "-Xmx32m -XX:+UseSerialGC" "-Xmx24m -XX:+UseSerialGC" \
-            "-Xmx16m -XX:+UseSerialGC" "-Xmx12m -XX:+UseSerialGC" "-Xmx8m -XX:+UseSerialGC" "-Xmx24m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m"; do
+# SETTINGS="opts1;opts2" replaces the list below (e.g. SETTINGS="-XX:+UseSerialGC;-XX:+UseSerialGC -Xmx48m").
+default_settings=("" "-XX:+UseSerialGC" "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k" "-Xmx32m -XX:+UseSerialGC" "-Xmx24m -XX:+UseSerialGC" \
+            "-Xmx16m -XX:+UseSerialGC" "-Xmx12m -XX:+UseSerialGC" "-Xmx8m -XX:+UseSerialGC" "-Xmx24m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m")
+if [ -n "${SETTINGS:-}" ]; then IFS=';' read -r -a settings <<<"$SETTINGS"; else settings=("${default_settings[@]}"); fi
+for opts in "${settings[@]}"; do
   if [ -n "$only" ] && [[ "$opts" != *"$only"* ]]; then continue; fi
   results=()
   for _ in $(seq 1 "$runs"); do

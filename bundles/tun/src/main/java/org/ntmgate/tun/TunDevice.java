@@ -25,6 +25,9 @@ public final class TunDevice implements AutoCloseable {
     static final long SIOCSIFADDR = 0x8916;
     static final long SIOCSIFNETMASK = 0x891c;
     static final long SIOCSIFMTU = 0x8922;
+    static final long SIOCADDRT = 0x890B;
+    static final long SIOCDIFADDR = 0x8936;
+    private static final int RTF_UP = 0x1;
     static final short IFF_TUN = 0x0001;
     static final short IFF_NO_PI = 0x1000;
     static final short IFF_MULTI_QUEUE = 0x0100;
@@ -133,13 +136,7 @@ public final class TunDevice implements AutoCloseable {
             if (prefixLength < 0 || prefixLength > 128) {
                 throw new TunException("an IPv6 prefix length is 0-128, not " + prefixLength, LibC.EINVAL);
             }
-            int index = LibC.if_nametoindex(name);
-            if (index == 0) {
-                throw new TunException("interface " + name + " is gone", LibC.ENOENT);
-            }
-            byte[] in6 = new byte[24]; // struct in6_ifreq: in6_addr, __u32 prefixlen, int ifindex
-            System.arraycopy(address.getAddress(), 0, in6, 0, 16);
-            ByteBuffer.wrap(in6).order(ByteOrder.nativeOrder()).putInt(16, prefixLength).putInt(20, index);
+            byte[] in6 = in6ifreq(address, prefixLength);
             int s = socket(LibC.AF_INET6);
             try {
                 ioctl(s, SIOCSIFADDR, in6, "adding " + address.getHostAddress() + "/" + prefixLength + " to " + name);
@@ -160,6 +157,54 @@ public final class TunDevice implements AutoCloseable {
                 closeQuietly(s);
             }
         }
+    }
+
+    /** Removes an IPv6 address added with {@link #addAddress} (and with it the route of its prefix). */
+    public void removeAddress(Inet6Address address, int prefixLength) throws TunException {
+        int s = socket(LibC.AF_INET6);
+        try {
+            ioctl(s, SIOCDIFADDR, in6ifreq(address, prefixLength), "removing " + address.getHostAddress() + "/" + prefixLength + " from " + name);
+        } finally {
+            closeQuietly(s);
+        }
+    }
+
+    /**
+     * Routes an IPv6 prefix to this device (no gateway: the device is point-to-point), with the given metric. Used by
+     * roles whose traffic is for prefixes other than their address's own (a Teredo client's 2000::/3).
+     */
+    public void addRoute(Inet6Address prefix, int prefixLength, int metric) throws TunException {
+        if (prefixLength < 0 || prefixLength > 128) {
+            throw new TunException("an IPv6 prefix length is 0-128, not " + prefixLength, LibC.EINVAL);
+        }
+        // struct in6_rtmsg: dst, src, gateway (in6_addr each), __u32 type, __u16 dst_len, __u16 src_len, __u32 metric,
+        // unsigned long info (8-aligned at 64), __u32 flags, int ifindex: 80 bytes on x86_64
+        byte[] rt = new byte[80];
+        System.arraycopy(prefix.getAddress(), 0, rt, 0, 16);
+        ByteBuffer b = ByteBuffer.wrap(rt).order(ByteOrder.nativeOrder());
+        b.putShort(52, (short) prefixLength).putInt(56, metric).putInt(72, RTF_UP).putInt(76, index());
+        int s = socket(LibC.AF_INET6);
+        try {
+            ioctl(s, SIOCADDRT, rt, "routing " + prefix.getHostAddress() + "/" + prefixLength + " to " + name);
+        } finally {
+            closeQuietly(s);
+        }
+    }
+
+    private int index() throws TunException {
+        int index = LibC.if_nametoindex(name);
+        if (index == 0) {
+            throw new TunException("interface " + name + " is gone", LibC.ENOENT);
+        }
+        return index;
+    }
+
+    /** struct in6_ifreq: in6_addr, __u32 prefixlen, int ifindex. */
+    private byte[] in6ifreq(InetAddress address, int prefixLength) throws TunException {
+        byte[] in6 = new byte[24];
+        System.arraycopy(address.getAddress(), 0, in6, 0, 16);
+        ByteBuffer.wrap(in6).order(ByteOrder.nativeOrder()).putInt(16, prefixLength).putInt(20, index());
+        return in6;
     }
 
     /** ifreq with a sockaddr_in: family (host order), port 0, address (network order). */

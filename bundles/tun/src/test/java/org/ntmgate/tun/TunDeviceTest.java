@@ -96,6 +96,36 @@ class TunDeviceTest {
         assertTrue(!run("ip", "netns", "exec", ns, "ip", "link").contains("ntmtest0"), "closing the device removes it");
     }
 
+    @Test
+    void aRouteToAnotherPrefixAndAnAddressRemovedShowInTheKernel() throws Exception {
+        TunDevice tun = in(() -> {
+            TunDevice t = TunDevice.open("ntmtest2", 1);
+            t.up(1280);
+            t.addAddress(InetAddress.getByName("2001:0:c633:640a::1"), 32);
+            t.addRoute((java.net.Inet6Address) InetAddress.getByName("2000::"), 3, 1029);
+            return t;
+        });
+        try {
+            String routes = run("ip", "netns", "exec", ns, "ip", "-6", "route", "show", "dev", "ntmtest2");
+            assertTrue(routes.contains("2000::/3") && routes.contains("metric 1029"), routes);
+            assertTrue(routes.contains("2001::/32"), routes);
+            in(() -> {
+                tun.removeAddress((java.net.Inet6Address) InetAddress.getByName("2001:0:c633:640a::1"), 32);
+                return null;
+            });
+            String addr = run("ip", "netns", "exec", ns, "ip", "-6", "addr", "show", "dev", "ntmtest2");
+            assertTrue(!addr.contains("2001:0:c633:640a::1"), addr);
+            TunException bad = assertThrows(TunException.class,
+                    () -> tun.addRoute((java.net.Inet6Address) InetAddress.getByName("2000::"), 129, 1));
+            assertTrue(bad.getMessage().contains("0-128"), bad.getMessage());
+        } finally {
+            in(() -> {
+                tun.close();
+                return null;
+            });
+        }
+    }
+
     /** An ICMP or ICMPv6 echo request, built by the packet library. */
     static byte[] echoRequest(String src, String dst, int sequence) throws Exception {
         io.netty.buffer.ByteBuf out = io.netty.buffer.Unpooled.buffer();

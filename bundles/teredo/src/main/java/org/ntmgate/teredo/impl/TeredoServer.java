@@ -19,7 +19,8 @@ import org.ntmgate.packet.ParseStatus;
  *
  * <ul>
  * <li>Router Solicitations (5.3.2): a Router Advertisement with the Teredo prefix of the primary address, sent back
- * from the socket the solicitation came in on (RFC 5991: no cone check from the other address), with the client's
+ * from the socket the solicitation came in on, or from the other one when the solicitation asks for the cone check
+ * (RFC 4380 5.2.1 and 5.3.2: source fe80::8000:5445:5245:444f), with the client's
  * mapped address and port as origin indication and the solicitation's nonce echoed (RFC 5991 section 4).</li>
  * <li>Bubbles and ICMPv6 for a client of this server (5.3.1 (5), (6)), from another Teredo client whose address matches
  * where it sent from, or from a relay: sent on to the destination's mapped address and port with the sender's as origin
@@ -35,6 +36,11 @@ final class TeredoServer {
     private static final int ROUTER_SOLICITATION = 133;
     private static final int ROUTER_ADVERTISEMENT = 134;
     private static final int ECHO_REQUEST = 128;
+    /** The link-local source of a client's solicitation asking for the cone check (RFC 4380 5.2.1): cone bit set, "TEREDO". */
+    static final byte[] CONE_LINK_LOCAL = { (byte) 0xfe, (byte) 0x80, 0, 0, 0, 0, 0, 0, (byte) 0x80, 0, 0x54, 0x45, 0x52, 0x45, 0x44, 0x4f };
+    /** The link-local source of a client's ordinary solicitation (RFC 4380 5.2.1). */
+    static final byte[] NON_CONE_LINK_LOCAL = { (byte) 0xfe, (byte) 0x80, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
+            (byte) 0xff, (byte) 0xff };
     /** Retransmission timer advertised to clients (Miredo's server says the same). */
     private static final int RETRANS_TIMER_MILLIS = 2000;
 
@@ -150,7 +156,11 @@ final class TeredoServer {
         return new Answer(false, new InetSocketAddress(target.mappedAddress(), target.mappedPort()), bytes(out));
     }
 
-    /** 5.3.2 with RFC 5991: the advertisement, from the socket the solicitation reached. */
+    /**
+     * 5.3.2 with RFC 5991: the advertisement, from the socket the solicitation reached; for the cone check (the
+     * solicitation's source is {@link #CONE_LINK_LOCAL}, 5.2.1) from the other one, so that only a NAT that lets in
+     * datagrams from any source (a cone NAT, or none) delivers it.
+     */
     private Answer advertise(ByteBuf payload, ByteBuf rs, InetSocketAddress from, boolean secondary) {
         byte[] dst = new byte[16];
         rs.getBytes(8, dst);
@@ -195,7 +205,8 @@ final class TeredoServer {
         }
         ip.computeTransportChecksum();
         advertisements.increment();
-        return new Answer(secondary, from, bytes(out));
+        boolean coneCheck = java.util.Arrays.equals(dst, CONE_LINK_LOCAL);
+        return new Answer(coneCheck != secondary, from, bytes(out));
     }
 
     // ---- RFC 4380 section 5.2.4: global unicast IPv4 ----------------------------------------------------------

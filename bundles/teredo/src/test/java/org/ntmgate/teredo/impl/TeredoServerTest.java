@@ -65,6 +65,26 @@ class TeredoServerTest {
     }
 
     @Test
+    void aConeCheckSolicitationIsAnsweredFromTheOtherAddress() throws Exception {
+        TeredoServer s = server();
+        byte[] rs = HexFormat.of().parseHex(MIREDO_RS);
+        int srcAt = 13 + 8; // after the authentication element (13 bytes), the IPv6 source
+        System.arraycopy(TeredoServer.CONE_LINK_LOCAL, 0, rs, srcAt, 16);
+        // the checksum covers the source: the server does not check an RS's checksum (Miredo's neither), only its form
+        for (boolean secondary : new boolean[] { false, true }) {
+            TeredoServer.Answer a = s.handle(Unpooled.wrappedBuffer(rs), CLIENT, secondary, 0);
+            assertNotNull(a);
+            assertEquals(!secondary, a.fromSecondary(), "RFC 4380 5.3.2: the cone check is answered from the other address");
+            TeredoDatagram d = new TeredoDatagram();
+            ByteBuf out = Unpooled.wrappedBuffer(a.payload());
+            assertEquals(TeredoDatagram.Status.OK, d.parse(out));
+            byte[] dst = new byte[16];
+            out.getBytes(d.ipv6Offset() + 24, dst);
+            assertEquals("fe80:0:0:0:8000:5445:5245:444f", InetAddress.getByAddress(dst).getHostAddress(), "sent back to the cone address");
+        }
+    }
+
+    @Test
     void nonGlobalSourcesAndGarbageAreDroppedAndCounted() throws Exception {
         TeredoServer s = server();
         assertNull(s.handle(rs(), new InetSocketAddress("10.77.0.2", 4000), false, 0));

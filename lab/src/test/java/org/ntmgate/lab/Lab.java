@@ -134,11 +134,50 @@ final class Lab implements AutoCloseable {
      */
     /** Returns Miredo's relay process (the benchmark stops it to measure ours on the same client). */
     Process miredo() throws Exception {
-        Path m = miredoServer();
-        Files.writeString(m.resolve("relay.conf"), "RelayType relay\nInterfaceName teredo-relay\nBindAddress 198.51.100.1\n");
-        Process relay = start(gateway, m, m.resolve("relay.log"), "miredo", "-f", "-p", m.resolve("relay.pid").toString(), "-c", m.resolve("relay.conf").toString());
+        miredoServer();
+        Process relay = miredoRelay();
         await(miredoClient(), l -> l.contains("Teredo pseudo-tunnel started"), "Miredo's client qualified with Miredo's server");
         return relay;
+    }
+
+    /** Miredo's relay on the gateway (2001::/32 to its interface, UDP on 198.51.100.1); returns its process. */
+    Process miredoRelay() throws Exception {
+        Path m = Files.createDirectories(dir.resolve("miredo"));
+        Files.writeString(m.resolve("relay.conf"), "RelayType relay\nInterfaceName teredo-relay\nBindAddress 198.51.100.1\n");
+        return start(gateway, m, m.resolve("relay.log"), "miredo", "-f", "-p", m.resolve("relay.pid").toString(), "-c", m.resolve("relay.conf").toString());
+    }
+
+    /**
+     * A global address for the client, 192.0.2.2 on its link (the NAT namespace routes 192.0.2.0/24 and the gateway
+     * routes it back): with NAT mode NONE a Teredo client bound to it is a host without a NAT.
+     */
+    void clientGlobalAddress() throws Exception {
+        in(client, "ip", "addr", "add", "192.0.2.2/24", "dev", "lan0");
+        in(nat, "ip", "addr", "add", "192.0.2.1/24", "dev", "lan1");
+        in(gateway, "ip", "route", "add", "192.0.2.0/24", "via", "198.51.100.2");
+    }
+
+    /**
+     * Our Teredo client in the client namespace: the runtime jar with only PID org.ntmgate.teredo.client configured
+     * ({@code more}: further properties); returns its log.
+     */
+    Path teredoClient(Path runtimeJar, String serverAddress, String more) throws Exception {
+        Path home = Files.createDirectories(dir.resolve("client/deploy")).getParent();
+        config(home, "org.ntmgate.teredo.client.config", "serverAddress=\"" + serverAddress + "\"\n" + more);
+        Path log = home.resolve("client.log");
+        clientJvm = start(client, home, log, java(home, runtimeJar));
+        await(log, l -> l.contains("Teredo client started"), "our Teredo client runs");
+        return log;
+    }
+
+    /** The NAT gets a new public address (198.51.100.3) and forgets every mapping: every client behind it is mapped anew. */
+    void renumberNat() throws Exception {
+        in(nat, "ip", "addr", "add", "198.51.100.3/24", "dev", "wan0");
+        Path rules = dir.resolve("nat-renumbered.nft");
+        Files.writeString(rules, "flush table ip lab\ntable ip lab {\n  chain post {\n    type nat hook postrouting priority 100;\n"
+                + "    oifname \"wan0\" snat to 198.51.100.3\n  }\n}\n");
+        in(nat, "nft", "-f", rules.toString());
+        in(nat, "conntrack", "-F");
     }
 
     /** Miredo's Teredo server on the gateway at 198.51.100.10 and .11; returns Miredo's folder. */

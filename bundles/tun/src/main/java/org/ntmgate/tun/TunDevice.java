@@ -26,6 +26,7 @@ public final class TunDevice implements AutoCloseable {
     static final long SIOCSIFNETMASK = 0x891c;
     static final long SIOCSIFMTU = 0x8922;
     static final long SIOCADDRT = 0x890B;
+    static final long SIOCDELRT = 0x890C;
     static final long SIOCDIFADDR = 0x8936;
     private static final int RTF_UP = 0x1;
     static final short IFF_TUN = 0x0001;
@@ -174,6 +175,15 @@ public final class TunDevice implements AutoCloseable {
      * roles whose traffic is for prefixes other than their address's own (a Teredo client's 2000::/3).
      */
     public void addRoute(Inet6Address prefix, int prefixLength, int metric) throws TunException {
+        route(SIOCADDRT, "routing ", prefix, prefixLength, metric);
+    }
+
+    /** Removes a route added with {@link #addRoute}. */
+    public void removeRoute(Inet6Address prefix, int prefixLength, int metric) throws TunException {
+        route(SIOCDELRT, "removing the route of ", prefix, prefixLength, metric);
+    }
+
+    private void route(long request, String what, Inet6Address prefix, int prefixLength, int metric) throws TunException {
         if (prefixLength < 0 || prefixLength > 128) {
             throw new TunException("an IPv6 prefix length is 0-128, not " + prefixLength, LibC.EINVAL);
         }
@@ -185,7 +195,7 @@ public final class TunDevice implements AutoCloseable {
         b.putShort(52, (short) prefixLength).putInt(56, metric).putInt(72, RTF_UP).putInt(76, index());
         int s = socket(LibC.AF_INET6);
         try {
-            ioctl(s, SIOCADDRT, rt, "routing " + prefix.getHostAddress() + "/" + prefixLength + " to " + name);
+            ioctl(s, request, rt, what + prefix.getHostAddress() + "/" + prefixLength + (request == SIOCADDRT ? " to " : " from ") + name);
         } finally {
             closeQuietly(s);
         }

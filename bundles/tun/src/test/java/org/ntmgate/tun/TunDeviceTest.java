@@ -111,8 +111,11 @@ class TunDeviceTest {
             assertTrue(routes.contains("2001::/32"), routes);
             in(() -> {
                 tun.removeAddress((java.net.Inet6Address) InetAddress.getByName("2001:0:c633:640a::1"), 32);
+                tun.removeRoute((java.net.Inet6Address) InetAddress.getByName("2000::"), 3, 1029);
                 return null;
             });
+            String after = run("ip", "netns", "exec", ns, "ip", "-6", "route", "show", "dev", "ntmtest2");
+            assertTrue(!after.contains("2000::/3") && !after.contains("2001::/32"), after);
             String addr = run("ip", "netns", "exec", ns, "ip", "-6", "addr", "show", "dev", "ntmtest2");
             assertTrue(!addr.contains("2001:0:c633:640a::1"), addr);
             TunException bad = assertThrows(TunException.class,

@@ -1,0 +1,786 @@
+package org.ntmgate.teredo.impl;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import org.ntmgate.api.net.AddressFormat;
+import org.ntmgate.packet.PacketBuilder;
+import org.ntmgate.teredo.impl.ClientRules.Advert;
+import org.ntmgate.teredo.impl.ClientRules.NatType;
+import org.ntmgate.tun.TunDevice;
+import org.ntmgate.tun.TunException;
+import org.ntmgate.tun.TunQueue;
+import org.ntmgate.wire.UdpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Teredo client (RFC 4380 5.2 with RFC 5991): qualifies with its server's primary and secondary addresses and
+ * says what NAT it is behind; keeps its mapping alive and follows it when it changes; gives its TUN device the Teredo
+ * address and routes 2000::/3 there while qualified; sends to Teredo peers after the bubble exchange (5.2.6) and to
+ * native hosts through the relay the direct connectivity test finds (5.2.9); checks what it receives (5.2.3).
+ * Behind a symmetric NAT it does not qualify: it says so (RFC 4380 5.2.1), and the NTM node does not fall back to it.
+ */
+final class TeredoClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TeredoClient.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    static final int MTU = 1280;
+    /** 5.2.1: solicitations are retransmitted; we wait this long for each answer. */
+    static final Duration ANSWER_WAIT = Duration.ofSeconds(2);
+    static final int SOLICITATIONS = 3;
+    /** How often a waiting peer gets bubbles or a connectivity-test echo again, and how many times. */
+    static final Duration RETRY = Duration.ofSeconds(2);
+    static final int ATTEMPTS = 4;
+    static final int QUEUE_PER_PEER = 16;
+    static final int PEERS = 4096;
+    /** 5.2.5: a peer not heard from for this long gets a direct bubble with our next packet (its NAT may have closed). */
+    static final long QUIET_MILLIS = 30_000;
+    static final long PEER_IDLE_MILLIS = 300_000;
+
+    enum State {
+        QUALIFYING, QUALIFIED, NO_SERVER, SYMMETRIC_NAT, STOPPED
+    }
+
+    enum Drop {
+        NOT_TEREDO, NOT_QUALIFIED, NOT_FOR_US, SPOOFED_SOURCE, UNKNOWN_SERVER_PACKET, BAD_ADVERTISEMENT, NOT_OURS, QUEUE_FULL, NO_ANSWER,
+        UNKNOWN_RELAY, TUN_WRITE, BUBBLE_RATE, TEST_RATE
+    }
+
+    /**
+     * What one flood of packets can make the client send: direct bubbles to origins its server passes on, and
+     * connectivity tests for native sources arriving through relays it does not know; per second, with a burst.
+     */
+    static final int ANSWERS_PER_SECOND = 20;
+    private final TeredoServer.SourceRates answerRate = new TeredoServer.SourceRates(ANSWERS_PER_SECOND, 2 * ANSWERS_PER_SECOND);
+
+    /** What qualification found; replaced as a whole. */
+    record Qualification(State state, NatType nat, TeredoAddress address, InetSocketAddress mapped, String why) {
+    }
+
+    private static final class Peer {
+        final byte[] address;
+        final boolean teredo;
+        volatile InetSocketAddress mapping;
+        volatile long lastHeard;
+        volatile long lastBubble;
+        final ArrayDeque<byte[]> out = new ArrayDeque<>();
+        final ArrayDeque<byte[]> in = new ArrayDeque<>();
+        InetSocketAddress inFrom;
+        long echoNonce;
+        int attempts;
+        long lastAttempt;
+        long lastUsed;
+
+        Peer(byte[] address) {
+            this.address = address;
+            this.teredo = TeredoAddress.isTeredo(address, 0);
+        }
+    }
+
+    private final InetSocketAddress server;
+    private final InetSocketAddress secondary;
+    private final InetSocketAddress bind;
+    private final String tunName;
+    private final Duration refresh;
+    private final int routeMetric;
+    private final Map<Key, Peer> peers = new ConcurrentHashMap<>();
+    private final EnumMap<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
+    private final LongAdder toPeers = new LongAdder();
+    private final LongAdder fromPeers = new LongAdder();
+    private final LongAdder bubblesSent = new LongAdder();
+    private final LongAdder mappingChanges = new LongAdder();
+    private final Map<InetSocketAddress, Long> bubbledTo = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<InetSocketAddress, Long> eldest) {
+            return size() > 4096;
+        }
+    };
+    private volatile Qualification qualification;
+    private volatile byte[] ourAddress;
+    private volatile Pending pending;
+    private volatile boolean running = true;
+    private boolean routed;
+    private UdpServer udp;
+    private TunDevice tun;
+    private TunQueue queue;
+    private Thread reader;
+    private ScheduledExecutorService timer;
+    private InetSocketAddress local;
+
+    private record Pending(long nonce, CompletableFuture<Advert> answer) {
+    }
+
+    /** A 16-byte address as a map key. */
+    private record Key(long high, long low) {
+        static Key of(byte[] a, int at) {
+            return new Key(ByteBuffer.wrap(a, at, 16).getLong(), ByteBuffer.wrap(a, at + 8, 8).getLong());
+        }
+    }
+
+    TeredoClient(InetSocketAddress server, InetSocketAddress secondary, InetSocketAddress bind, String tunName, Duration refresh, int routeMetric) {
+        this.server = server;
+        this.secondary = secondary;
+        this.bind = bind;
+        this.tunName = tunName;
+        this.refresh = refresh;
+        this.routeMetric = routeMetric;
+        for (Drop d : Drop.values()) {
+            drops.put(d, new LongAdder());
+        }
+        qualification = new Qualification(State.QUALIFYING, NatType.UNKNOWN, null, null, "qualifying with " + hostPort(server));
+    }
+
+    /** Opens the TUN device and the socket, and starts qualifying (in the background). */
+    void start() throws TunException, InterruptedException, IOException {
+        tun = TunDevice.open(tunName, 1);
+        tun.up(MTU);
+        queue = tun.queue(0);
+        udp = UdpServer.bind(bind, new Handler());
+        local = localTowardsServer(udp.localAddress());
+        reader = new Thread(this::readTun, "ntmgate-teredo-client-tun");
+        reader.setDaemon(true);
+        reader.start();
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ntmgate-teredo-client");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.execute(this::qualify);
+        timer.scheduleWithFixedDelay(this::maintainPeers, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** The address and port the server would see without a NAT: the source towards the server, and our port. */
+    private InetSocketAddress localTowardsServer(InetSocketAddress bound) throws IOException {
+        if (!bound.getAddress().isAnyLocalAddress()) {
+            return bound;
+        }
+        try (DatagramChannel probe = DatagramChannel.open()) {
+            probe.connect(server);
+            return new InetSocketAddress(((InetSocketAddress) probe.getLocalAddress()).getAddress(), bound.getPort());
+        }
+    }
+
+    // ---- qualification (5.2.1), refresh and mapping changes (5.2.7) -------------------------------------------
+
+    private void qualify() {
+        if (!running) {
+            return;
+        }
+        try {
+            Advert primary = solicit(server, false, SOLICITATIONS);
+            if (primary == null) {
+                unqualify(State.NO_SERVER, NatType.UNKNOWN, "no answer from the Teredo server " + hostPort(server) + " (" + SOLICITATIONS
+                        + " solicitations); trying again in " + refresh.toSeconds() + " s");
+                timer.schedule(this::qualify, refresh.toSeconds(), TimeUnit.SECONDS);
+                return;
+            }
+            boolean coneAnswered = coneCheck();
+            Advert other = solicit(secondary, false, 2);
+            NatType nat = ClientRules.verdict(local, primary.mapped(), other == null ? null : other.mapped(), coneAnswered);
+            if (nat == NatType.SYMMETRIC) {
+                unqualify(State.SYMMETRIC_NAT, nat, "symmetric NAT: the server's primary address sees this client as " + hostPort(primary.mapped())
+                        + ", its secondary address as " + hostPort(other.mapped()) + "; Teredo peers could not use the mapping in a Teredo address "
+                        + "(RFC 4380 5.2.1), so the client does not qualify; checking again in " + refresh.toSeconds() + " s");
+                timer.schedule(this::qualify, refresh.toSeconds(), TimeUnit.SECONDS);
+                return;
+            }
+            String why = switch (nat) {
+            case NONE -> "no NAT: the server sees this host's own address";
+            case CONE -> "cone NAT: the server's other address reached the mapping";
+            case RESTRICTED -> "restricted NAT: the same mapping towards both server addresses, answers only from hosts sent to (bubbles needed)";
+            default -> "the secondary address " + hostPort(secondary) + " did not answer: whether the NAT is symmetric is not known";
+            };
+            TeredoAddress address = TeredoAddress.ofClient(primary.prefixServer(), RANDOM.nextInt(), primary.mapped().getPort(),
+                    (Inet4Address) primary.mapped().getAddress());
+            qualified(address, primary.mapped(), nat, why);
+            timer.schedule(this::refresh, refresh.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.error("Teredo client: qualification failed", e);
+            timer.schedule(this::qualify, refresh.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * 5.2.1's cone check, from a socket of its own: a solicitation asking the server to answer from its other address,
+     * which only a NAT that lets anyone reach a mapping (or no NAT) delivers. Not from the client's socket: the
+     * answer the NAT drops would still leave a connection-tracking entry for the server's other address, and Linux's
+     * masquerade would then map the client's own solicitation to that address to another port (a false "symmetric").
+     */
+    private boolean coneCheck() {
+        try (DatagramChannel c = DatagramChannel.open()) {
+            c.bind(new InetSocketAddress(bind.getAddress(), 0));
+            long nonce = RANDOM.nextLong();
+            c.send(ByteBuffer.wrap(ClientRules.routerSolicitation(true, nonce)), server);
+            c.configureBlocking(false);
+            java.nio.channels.Selector selector = java.nio.channels.Selector.open();
+            try (selector) {
+                c.register(selector, java.nio.channels.SelectionKey.OP_READ);
+                long deadline = System.currentTimeMillis() + ANSWER_WAIT.toMillis();
+                ByteBuffer rx = ByteBuffer.allocate(2048);
+                TeredoDatagram d = new TeredoDatagram();
+                while (running) {
+                    long left = deadline - System.currentTimeMillis();
+                    if (left <= 0 || selector.select(left) == 0) {
+                        return false;
+                    }
+                    selector.selectedKeys().clear();
+                    rx.clear();
+                    InetSocketAddress from = (InetSocketAddress) c.receive(rx);
+                    rx.flip();
+                    ByteBuf b = Unpooled.wrappedBuffer(rx);
+                    if (from != null && from.equals(secondary) && d.parse(b) == TeredoDatagram.Status.OK
+                            && ClientRules.advertisement(b, d, nonce, (Inet4Address) server.getAddress(), from) != null) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+        } catch (IOException e) {
+            LOG.warn("Teredo client: the cone check failed: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    /** 5.2.7: a solicitation every refresh interval keeps the mapping alive and shows when it changed. */
+    private void refresh() {
+        if (!running) {
+            return;
+        }
+        Qualification q = qualification;
+        try {
+            Advert a = solicit(server, false, SOLICITATIONS);
+            if (a == null) {
+                LOG.warn("Teredo client: the server {} stopped answering; qualifying again", hostPort(server));
+                unqualify(State.QUALIFYING, q.nat(), "the server stopped answering; qualifying again");
+                qualify();
+                return;
+            }
+            if (!a.mapped().equals(q.mapped())) {
+                mappingChanges.increment();
+                LOG.warn("Teredo client: the NAT mapping changed from {} to {}: qualifying again for a new Teredo address (5.2.7)",
+                        hostPort(q.mapped()), hostPort(a.mapped()));
+                unqualify(State.QUALIFYING, q.nat(), "the NAT mapping changed from " + hostPort(q.mapped()) + " to " + hostPort(a.mapped()));
+                qualify();
+                return;
+            }
+            timer.schedule(this::refresh, refresh.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.error("Teredo client: refresh failed", e);
+            timer.schedule(this::refresh, refresh.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Sends up to {@code tries} solicitations to {@code to}; the advertisement that answers one, or null. */
+    private Advert solicit(InetSocketAddress to, boolean cone, int tries) throws InterruptedException {
+        for (int i = 0; i < tries && running; i++) {
+            long nonce = RANDOM.nextLong();
+            Pending p = new Pending(nonce, new CompletableFuture<>());
+            pending = p;
+            send(ClientRules.routerSolicitation(cone, nonce), to);
+            try {
+                return p.answer().get(ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // retransmit
+            } catch (java.util.concurrent.ExecutionException e) {
+                return null;
+            } finally {
+                pending = null;
+            }
+        }
+        return null;
+    }
+
+    private synchronized void qualified(TeredoAddress address, InetSocketAddress mapped, NatType nat, String why) throws TunException {
+        Qualification before = qualification;
+        if (before.address() != null && !before.address().equals(address)) {
+            tun.removeAddress(before.address().toInet6(), 32);
+        }
+        if (before.address() == null || !before.address().equals(address)) {
+            tun.addAddress(address.toInet6(), 32);
+        }
+        if (!routed) {
+            tun.addRoute((Inet6Address) inet("2000::"), 3, routeMetric);
+            routed = true;
+        }
+        ourAddress = address.toBytes();
+        peers.clear();
+        qualification = new Qualification(State.QUALIFIED, nat, address, mapped, why);
+        LOG.info("Teredo client qualified with {}: address {}, mapped {}, NAT {} ({})", hostPort(server), AddressFormat.format(address.toBytes()),
+                hostPort(mapped), nat.name().toLowerCase(), why);
+    }
+
+    private synchronized void unqualify(State state, NatType nat, String why) {
+        Qualification before = qualification;
+        try {
+            if (before.address() != null) {
+                tun.removeAddress(before.address().toInet6(), 32);
+            }
+            if (routed) {
+                tun.removeRoute((Inet6Address) inet("2000::"), 3, routeMetric);
+                routed = false;
+            }
+        } catch (TunException e) {
+            LOG.warn("Teredo client: could not take the address or route off {}: {}", tunName, e.getMessage());
+        }
+        ourAddress = null;
+        peers.clear();
+        qualification = new Qualification(state, nat, null, null, why);
+        if (state == State.SYMMETRIC_NAT || state == State.NO_SERVER) {
+            LOG.warn("Teredo client not qualified: {}", why);
+        }
+    }
+
+    // ---- IPv6 side -> peers (5.2.4, 5.2.6, 5.2.9) ---------------------------------------------------------------
+
+    private void readTun() {
+        ByteBuffer rx = ByteBuffer.allocateDirect(65_536);
+        ByteBuf buf = Unpooled.wrappedBuffer(rx);
+        while (running) {
+            try {
+                rx.clear();
+                int n = queue.read(rx, 200);
+                if (n == 0) {
+                    continue;
+                }
+                byte[] us = ourAddress;
+                if (us == null || n < 40 || (buf.getUnsignedByte(0) >> 4) != 6 || !org.ntmgate.packet.IpPacket.bytesAt(buf, 8, us)) {
+                    drops.get(Drop.NOT_OURS).increment(); // the kernel's own link-local traffic, or nothing qualified yet
+                    continue;
+                }
+                int first = buf.getUnsignedByte(24);
+                if (first == 0xff || (first == 0xfe && (buf.getUnsignedByte(25) & 0xc0) == 0x80)) {
+                    drops.get(Drop.NOT_OURS).increment();
+                    continue;
+                }
+                byte[] packet = new byte[n];
+                buf.getBytes(0, packet);
+                toPeer(packet, us);
+            } catch (TunException e) {
+                if (running) {
+                    LOG.error("Teredo client: reading {} failed: {}", tunName, e.getMessage());
+                }
+            } catch (RuntimeException e) {
+                LOG.error("Teredo client: a packet failed inside the client", e);
+            }
+        }
+    }
+
+    private void toPeer(byte[] packet, byte[] us) {
+        Peer p = peer(packet, 24);
+        if (p == null) {
+            drops.get(Drop.QUEUE_FULL).increment();
+            return;
+        }
+        long now = System.currentTimeMillis();
+        p.lastUsed = now;
+        InetSocketAddress m = p.mapping;
+        if (m != null) {
+            if (p.teredo && now - p.lastHeard > QUIET_MILLIS && now - p.lastBubble > QUIET_MILLIS / 3) {
+                p.lastBubble = now;
+                bubble(us, p.address, m); // 5.2.5: its NAT may have forgotten us
+            }
+            send(packet, m);
+            toPeers.increment();
+            return;
+        }
+        boolean first;
+        synchronized (p) {
+            if (p.out.size() >= QUEUE_PER_PEER) {
+                drops.get(Drop.QUEUE_FULL).increment();
+                return;
+            }
+            first = p.out.isEmpty() && p.attempts == 0;
+            p.out.add(packet);
+        }
+        if (first) {
+            tryToReach(p, us, now);
+        }
+    }
+
+    /** 5.2.6: bubbles directly and through the peer's server; 5.2.9: an echo request through our server for a native host. */
+    private void tryToReach(Peer p, byte[] us, long now) {
+        synchronized (p) {
+            p.attempts++;
+            p.lastAttempt = now;
+        }
+        if (p.teredo) {
+            TeredoAddress t = TeredoAddress.parse(p.address.clone());
+            bubble(us, p.address, new InetSocketAddress(t.mappedAddress(), t.mappedPort()));
+            bubble(us, p.address, new InetSocketAddress(t.server(), TeredoServer.PORT));
+        } else {
+            long nonce = RANDOM.nextLong();
+            synchronized (p) {
+                p.echoNonce = nonce;
+            }
+            ByteBuf out = Unpooled.buffer(48 + 8);
+            PacketBuilder.echoRequest(out, us, p.address, (int) (nonce >>> 48), (int) (nonce >>> 32) & 0xFFFF,
+                    Unpooled.copyLong(nonce));
+            send(bytes(out), server);
+        }
+    }
+
+    private void bubble(byte[] src, byte[] dst, InetSocketAddress to) {
+        ByteBuf b = Unpooled.buffer(40);
+        TeredoDatagram.writeBubble(b, src, dst, 255);
+        send(bytes(b), to);
+        bubblesSent.increment();
+    }
+
+    /** Every second: waiting peers get another try, or lose their packets after {@link #ATTEMPTS}; idle peers go. */
+    private void maintainPeers() {
+        byte[] us = ourAddress;
+        long now = System.currentTimeMillis();
+        for (Map.Entry<Key, Peer> e : peers.entrySet()) {
+            Peer p = e.getValue();
+            boolean retry = false;
+            synchronized (p) {
+                if (p.mapping == null && (!p.out.isEmpty() || !p.in.isEmpty()) && now - p.lastAttempt >= RETRY.toMillis()) {
+                    if (p.attempts >= ATTEMPTS) {
+                        drops.get(Drop.NO_ANSWER).add(p.out.size() + p.in.size());
+                        p.out.clear();
+                        p.in.clear();
+                        p.attempts = 0;
+                    } else {
+                        retry = true;
+                    }
+                }
+            }
+            if (retry && us != null) {
+                tryToReach(p, us, now);
+            }
+            if (now - Math.max(p.lastUsed, p.lastHeard) > PEER_IDLE_MILLIS) {
+                peers.remove(e.getKey());
+            }
+        }
+    }
+
+    private Peer peer(byte[] packet, int at) {
+        Key k = Key.of(packet, at);
+        Peer p = peers.get(k);
+        if (p == null) {
+            if (peers.size() >= PEERS) {
+                return null;
+            }
+            p = peers.computeIfAbsent(k, x -> new Peer(Arrays.copyOfRange(packet, at, at + 16)));
+        }
+        return p;
+    }
+
+    // ---- peers -> IPv6 side (5.2.3) ------------------------------------------------------------------------------
+
+    private final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final TeredoDatagram teredo = new TeredoDatagram();
+        private final ByteBuffer tx = ByteBuffer.allocateDirect(65_536);
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            ByteBuf in = packet.content();
+            InetSocketAddress from = packet.sender();
+            if (teredo.parse(in) != TeredoDatagram.Status.OK) {
+                drops.get(Drop.NOT_TEREDO).increment();
+                return;
+            }
+            if (from.getPort() == TeredoServer.PORT && (from.getAddress().equals(server.getAddress()) || from.getAddress().equals(secondary.getAddress()))) {
+                fromServer(in, from);
+                return;
+            }
+            byte[] us = ourAddress;
+            if (us == null) {
+                drops.get(Drop.NOT_QUALIFIED).increment();
+                return;
+            }
+            int v6 = teredo.ipv6Offset();
+            if (!org.ntmgate.packet.IpPacket.bytesAt(in, v6 + 24, us)) {
+                drops.get(Drop.NOT_FOR_US).increment();
+                return;
+            }
+            boolean bubble = teredo.isBubble(in);
+            long now = System.currentTimeMillis();
+            if (TeredoAddress.isTeredo(bytes(in, v6 + 8), 0)) {
+                TeredoAddress sender = TeredoAddress.parse(bytes(in, v6 + 8));
+                if (sender.mappedPort() != from.getPort() || !sender.mappedAddress().equals(from.getAddress())) {
+                    drops.get(Drop.SPOOFED_SOURCE).increment(); // 5.2.3: a Teredo source must match where it came from
+                    return;
+                }
+                Peer p = peerFor(in, v6 + 8);
+                if (p == null) {
+                    return;
+                }
+                heard(p, from, now);
+                if (!bubble) {
+                    toTun(in, v6);
+                }
+                return;
+            }
+            // a native source: only through the relay the connectivity test confirmed for it (5.2.3, 5.2.9)
+            Peer p = peers.get(Key.of(bytes(in, v6 + 8), 0));
+            if (p != null && from.equals(p.mapping)) {
+                p.lastHeard = now;
+                if (!bubble) {
+                    toTun(in, v6);
+                }
+                return;
+            }
+            if (p != null && !bubble && isEchoReply(in, v6, p)) {
+                heard(p, from, now); // the relay nearest that host: send through it from now on
+                return;
+            }
+            if (bubble) {
+                drops.get(Drop.UNKNOWN_RELAY).increment(); // the relay's bubble through our server gets our answer
+                return;
+            }
+            // an unknown relay for this host: hold the packet and test (is it really that host's relay?), at a bounded rate
+            if ((p == null || p.attempts == 0) && !answerRate.take(2, now)) {
+                drops.get(Drop.TEST_RATE).increment();
+                return;
+            }
+            if (p == null && (p = peerFor(in, v6 + 8)) == null) {
+                return;
+            }
+            boolean start;
+            synchronized (p) {
+                if (p.in.size() >= 4) {
+                    drops.get(Drop.QUEUE_FULL).increment();
+                    return;
+                }
+                byte[] held = new byte[teredo.ipv6Length()];
+                in.getBytes(v6, held);
+                p.in.add(held);
+                p.inFrom = from;
+                start = p.attempts == 0;
+            }
+            if (start) {
+                tryToReach(p, us, now);
+            }
+        }
+
+        /** From our server: its advertisements, and bubbles it passes on with the sender's origin (5.2.3). */
+        private void fromServer(ByteBuf in, InetSocketAddress from) {
+            Pending p = pending;
+            if (teredo.hasAuthentication()) {
+                Advert a = p == null ? null : ClientRules.advertisement(in, teredo, p.nonce(), (Inet4Address) server.getAddress(), from);
+                if (a == null) {
+                    drops.get(Drop.BAD_ADVERTISEMENT).increment();
+                    return;
+                }
+                p.answer().complete(a);
+                return;
+            }
+            byte[] us = ourAddress;
+            if (us == null || !teredo.hasOrigin() || !org.ntmgate.packet.IpPacket.bytesAt(in, teredo.ipv6Offset() + 24, us)) {
+                drops.get(Drop.UNKNOWN_SERVER_PACKET).increment();
+                return;
+            }
+            InetSocketAddress origin = new InetSocketAddress(TeredoAddress.v4(teredo.originAddress()), teredo.originPort());
+            if (!TeredoServer.globalUnicast(teredo.originAddress()) || teredo.originPort() == 0) {
+                drops.get(Drop.UNKNOWN_SERVER_PACKET).increment();
+                return;
+            }
+            if (teredo.isBubble(in)) {
+                // someone (a peer or a relay) wants to reach us: a direct bubble opens our NAT towards it, once a second at most
+                long now = System.currentTimeMillis();
+                synchronized (bubbledTo) {
+                    Long last = bubbledTo.get(origin);
+                    if (last != null && now - last < 1000 || !answerRate.take(1, now)) {
+                        drops.get(Drop.BUBBLE_RATE).increment();
+                        return;
+                    }
+                    bubbledTo.put(origin, now);
+                }
+                bubble(us, bytes(in, teredo.ipv6Offset() + 8), origin);
+                return;
+            }
+            toTun(in, teredo.ipv6Offset()); // ICMPv6 a peer sent through our server
+        }
+
+        private Peer peerFor(ByteBuf in, int at) {
+            byte[] a = bytes(in, at);
+            Peer p = peer(a, 0);
+            if (p == null) {
+                drops.get(Drop.QUEUE_FULL).increment();
+            }
+            return p;
+        }
+
+        private boolean isEchoReply(ByteBuf in, int v6, Peer p) {
+            if (teredo.ipv6Length() < 40 + 16 || in.getUnsignedByte(v6 + 6) != org.ntmgate.packet.IpProtocol.ICMPV6
+                    || in.getUnsignedByte(v6 + 40) != ClientRules.ECHO_REPLY) {
+                return false;
+            }
+            synchronized (p) {
+                return p.echoNonce != 0 && in.getLong(v6 + 48) == p.echoNonce;
+            }
+        }
+
+        private void toTun(ByteBuf in, int v6) {
+            tx.clear();
+            in.getBytes(v6, tx.limit(teredo.ipv6Length()));
+            tx.flip();
+            write(tx);
+        }
+    }
+
+    /** The peer answered from {@code from}: that is its mapping (or its relay); what waited for it goes now. */
+    private void heard(Peer p, InetSocketAddress from, long now) {
+        List<byte[]> out;
+        List<byte[]> in;
+        synchronized (p) {
+            p.lastHeard = now;
+            if (from.equals(p.mapping) && p.out.isEmpty() && p.in.isEmpty()) {
+                return;
+            }
+            p.mapping = from;
+            p.attempts = 0;
+            p.echoNonce = 0;
+            out = List.copyOf(p.out);
+            in = from.equals(p.inFrom) ? List.copyOf(p.in) : List.of();
+            if (!p.in.isEmpty() && in.isEmpty()) {
+                drops.get(Drop.UNKNOWN_RELAY).add(p.in.size());
+            }
+            p.out.clear();
+            p.in.clear();
+            p.inFrom = null;
+        }
+        for (byte[] b : out) {
+            send(b, from);
+            toPeers.increment();
+        }
+        ByteBuffer buf = ByteBuffer.allocateDirect(MTU + 100);
+        for (byte[] b : in) {
+            buf.clear();
+            buf.put(b).flip();
+            write(buf);
+        }
+    }
+
+    private void write(ByteBuffer packet) {
+        try {
+            queue.write(packet);
+            fromPeers.increment();
+        } catch (TunException e) {
+            drops.get(Drop.TUN_WRITE).increment();
+        }
+    }
+
+    private void send(byte[] payload, InetSocketAddress to) {
+        UdpServer u = udp;
+        if (u != null) {
+            u.send(Unpooled.wrappedBuffer(payload), to, true);
+        }
+    }
+
+    // ---- status ----------------------------------------------------------------------------------------------
+
+    Qualification qualification() {
+        return qualification;
+    }
+
+    Map<Drop, Long> drops() {
+        Map<Drop, Long> m = new EnumMap<>(Drop.class);
+        drops.forEach((d, a) -> m.put(d, a.sum()));
+        return m;
+    }
+
+    String status() {
+        Qualification q = qualification;
+        String drop = drops().entrySet().stream().filter(e -> e.getValue() > 0).map(e -> e.getKey().name().toLowerCase() + " " + e.getValue())
+                .collect(Collectors.joining(", "));
+        return q.state().name().toLowerCase() + (q.address() != null ? " as " + AddressFormat.format(q.address().toBytes()) + " (mapped " + hostPort(q.mapped()) + ")" : "")
+                + "; server " + hostPort(server) + "/" + secondary.getAddress().getHostAddress() + "; NAT " + q.nat().name().toLowerCase() + ": " + q.why()
+                + "; socket " + (udp == null ? "-" : hostPort(udp.localAddress())) + ", device " + tunName + "; to peers " + toPeers.sum() + ", from peers "
+                + fromPeers.sum() + ", bubbles " + bubblesSent.sum() + ", mapping changes " + mappingChanges.sum() + ", peers " + peers.size() + "; dropped: "
+                + (drop.isEmpty() ? "none" : drop);
+    }
+
+    /** One line per peer: its address, where it is reached (its mapping, or the relay for a native host), when last heard. */
+    String peers() {
+        long now = System.currentTimeMillis();
+        StringBuilder b = new StringBuilder();
+        for (Peer p : peers.values()) {
+            b.append(AddressFormat.format(p.address)).append(p.teredo ? " (Teredo)" : " (native)").append(" via ")
+                    .append(p.mapping == null ? "- (waiting, " + p.out.size() + " queued)" : hostPort(p.mapping)).append(", heard ")
+                    .append(p.lastHeard == 0 ? "never" : (now - p.lastHeard) / 1000 + " s ago").append('\n');
+        }
+        return b.length() == 0 ? "no peers\n" : b.toString();
+    }
+
+    static String hostPort(InetSocketAddress a) {
+        return a == null ? "-" : a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
+    private static InetAddress inet(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static byte[] bytes(ByteBuf b) {
+        byte[] out = new byte[b.readableBytes()];
+        b.getBytes(b.readerIndex(), out);
+        return out;
+    }
+
+    private static byte[] bytes(ByteBuf b, int at) {
+        byte[] out = new byte[16];
+        b.getBytes(at, out);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        qualification = new Qualification(State.STOPPED, qualification.nat(), null, null, "stopped");
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        Pending p = pending;
+        if (p != null) {
+            p.answer().completeExceptionally(new IOException("stopped"));
+        }
+        if (udp != null) {
+            udp.close();
+        }
+        if (reader != null) {
+            try {
+                reader.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (tun != null) {
+            tun.close();
+        }
+    }
+}

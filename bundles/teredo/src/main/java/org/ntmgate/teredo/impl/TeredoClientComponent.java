@@ -1,0 +1,163 @@
+package org.ntmgate.teredo.impl;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+import org.ntmgate.api.config.ConfigChecks;
+import org.ntmgate.api.config.ConfigurationEvents;
+import org.ntmgate.api.config.InvalidConfigurationException;
+import org.ntmgate.api.fallback.Ipv6Fallback;
+import org.ntmgate.api.net.AddressFormat;
+import org.ntmgate.api.health.RoleStatus;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The Teredo client role (RFC 4380 5.2): present only when PID {@code org.ntmgate.teredo.client} is configured. */
+@Component(service = { TeredoClientComponent.class, RoleStatus.class, Ipv6Fallback.class }, configurationPid = TeredoClientComponent.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, property = { "osgi.command.scope=teredo", "osgi.command.function=client",
+                "osgi.command.function=peers" })
+@Designate(ocd = TeredoClientConfig.class)
+public class TeredoClientComponent implements RoleStatus, Ipv6Fallback {
+    static final String PID = "org.ntmgate.teredo.client";
+    private static final Logger LOG = LoggerFactory.getLogger(TeredoClientComponent.class);
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile EventAdmin eventAdmin;
+
+    private TeredoClient client;
+    private String problem = "not configured";
+
+    @Activate
+    @Modified
+    synchronized void configure(TeredoClientConfig c) {
+        TeredoClient next;
+        try {
+            Inet4Address primary = global(c.serverAddress(), "serverAddress");
+            Inet4Address secondary = c.secondaryAddress() == null || c.secondaryAddress().isBlank()
+                    ? TeredoAddress.v4(TeredoServer.v4(primary) + 1)
+                    : global(c.secondaryAddress(), "secondaryAddress");
+            if (secondary.equals(primary)) {
+                throw new InvalidConfigurationException(PID, "secondaryAddress", "must differ from serverAddress (the NAT check needs two addresses)");
+            }
+            InetAddress bind = c.bindAddress() == null || c.bindAddress().isBlank() ? InetAddress.getByName("0.0.0.0") : v4(c.bindAddress(), "bindAddress");
+            if (c.port() < 0 || c.port() > 65535) {
+                throw new InvalidConfigurationException(PID, "port", "must be 0..65535");
+            }
+            if (c.refreshSeconds() < 5 || c.refreshSeconds() > 3600) {
+                throw new InvalidConfigurationException(PID, "refreshSeconds", "must be 5..3600 (RFC 4380 5.2.7 suggests 30)");
+            }
+            if (c.routeMetric() < 0) {
+                throw new InvalidConfigurationException(PID, "routeMetric", "must not be negative");
+            }
+            String tun = ConfigChecks.interfaceName(PID, "tunName", c.tunName());
+            next = new TeredoClient(new InetSocketAddress(primary, TeredoServer.PORT), new InetSocketAddress(secondary, TeredoServer.PORT),
+                    new InetSocketAddress(bind, c.port()), tun, Duration.ofSeconds(c.refreshSeconds()), c.routeMetric());
+        } catch (InvalidConfigurationException e) {
+            LOG.error("Configuration refused: {}.{}", e.getMessage(), client == null ? " The Teredo client is not running." : " The previous configuration keeps running.");
+            ConfigurationEvents.post(eventAdmin, e);
+            if (client == null) {
+                problem = "configuration refused: " + e.getMessage();
+            }
+            return;
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+        stop();
+        try {
+            next.start();
+            client = next;
+            problem = null;
+            LOG.info("Teredo client started: {}", next.status());
+        } catch (Exception e) {
+            next.close();
+            problem = "could not start: " + e.getMessage();
+            LOG.error("Teredo client could not start: {}", e.getMessage());
+        }
+    }
+
+    private static Inet4Address v4(String value, String field) {
+        try {
+            InetAddress a = InetAddress.getByName(value == null || value.isBlank() ? "-" : value.trim());
+            if (a instanceof Inet4Address) {
+                return (Inet4Address) a;
+            }
+        } catch (java.net.UnknownHostException e) {
+            // below
+        }
+        throw new InvalidConfigurationException(PID, field, "'" + value + "' is not an IPv4 address");
+    }
+
+    private static Inet4Address global(String value, String field) {
+        Inet4Address a = v4(value, field);
+        if (!TeredoServer.globalUnicast(TeredoServer.v4(a))) {
+            throw new InvalidConfigurationException(PID, field, "must be a global unicast IPv4 address (a Teredo server), not " + value);
+        }
+        return a;
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        stop();
+    }
+
+    private void stop() {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+    }
+
+    @Override
+    public String role() {
+        return "teredo-client";
+    }
+
+    /** Serving: running and qualified (or qualifying again after a mapping change). */
+    @Override
+    public synchronized boolean serving() {
+        return client != null && client.qualification().state() == TeredoClient.State.QUALIFIED;
+    }
+
+    @Override
+    public synchronized String detail() {
+        return client != null ? client.status() : problem;
+    }
+
+    /** Usable as the NTM node's fallback: qualified, and not behind a symmetric NAT (it would not be qualified then). */
+    @Override
+    public boolean usable() {
+        return serving();
+    }
+
+    @Override
+    public synchronized String describe() {
+        if (client == null) {
+            return "Teredo client not running: " + problem;
+        }
+        TeredoClient.Qualification q = client.qualification();
+        return "Teredo client " + q.state().name().toLowerCase() + (q.address() != null ? " as " + AddressFormat.format(q.address().toBytes()) : "") + ", NAT "
+                + q.nat().name().toLowerCase() + " (" + q.why() + ")";
+    }
+
+    /** teredo:client: qualification state, NAT type and why, address, counters, drops by reason. */
+    public synchronized String client() {
+        return client == null ? "Teredo client not running: " + problem : "Teredo client " + client.status();
+    }
+
+    /** teredo:peers: each peer, where it is reached, when last heard. */
+    public synchronized String peers() {
+        return client == null ? "Teredo client not running: " + problem : client.peers();
+    }
+}

@@ -1,0 +1,31 @@
+package org.ntmgate.teredo.impl;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration PID {@code org.ntmgate.teredo.client}: the Teredo client runs only when configured. */
+@ObjectClassDefinition(name = "ntmgate Teredo client", description = "IPv6 through Teredo (RFC 4380 5.2, RFC 5991): the NTM node's fallback when its DC "
+        + "cannot be reached. Gogo: teredo:client, teredo:peers.")
+public @interface TeredoClientConfig {
+    @AttributeDefinition(name = "Server", description = "The Teredo server's primary IPv4 address (UDP 3544).")
+    String serverAddress();
+
+    @AttributeDefinition(name = "Server's secondary address", required = false, description = "Empty: the primary address plus one (RFC 4380 5.3).")
+    String secondaryAddress() default "";
+
+    @AttributeDefinition(name = "Bind address", required = false, description = "Local IPv4 address of the client's UDP socket; empty: any.")
+    String bindAddress() default "";
+
+    @AttributeDefinition(name = "Port", min = "0", max = "65535", description = "Local UDP port; 0 picks one.")
+    int port() default 0;
+
+    @AttributeDefinition(name = "TUN device", description = "Gets the Teredo address; 2000::/3 is routed to it while qualified.")
+    String tunName() default "teredo";
+
+    @AttributeDefinition(name = "Refresh interval (seconds)", min = "5", max = "3600",
+            description = "How often the mapping is refreshed and checked (RFC 4380 5.2.7: 30 s).")
+    int refreshSeconds() default 30;
+
+    @AttributeDefinition(name = "Route metric", min = "0", description = "Metric of the 2000::/3 route: native IPv6 routes with a lower metric win.")
+    int routeMetric() default 1029;
+}

@@ -1,0 +1,187 @@
+package org.ntmgate.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Our Teredo client (RFC 4380 5.2, RFC 5991) across the lab's NAT: its qualification and NAT verdict with Miredo's
+ * server in each NAT mode, IPv6 through our server and relay and through Miredo's, a NAT that forgets or renumbers
+ * its mappings, and a flood of bad input while a download runs (docs/teredo.md).
+ */
+class TeredoClientIT {
+    private static final Path JAR = Path.of(System.getProperty("runtime.jar", "../runtime/target/ntmgate.jar"));
+    private static final Pattern QUALIFIED = Pattern.compile("Teredo client qualified with \\S+: address (2001:0:[0-9a-f:]+), mapped ([0-9.]+):(\\d+), NAT (\\w+)");
+
+    private static Matcher qualified(Path log, int nth) throws Exception {
+        Matcher m = QUALIFIED.matcher(Files.readString(log));
+        for (int i = 0; i < nth; i++) {
+            assertTrue(m.find(), "qualification " + (i + 1) + " in\n" + Files.readString(log));
+        }
+        return m;
+    }
+
+    /** The mapping embedded in a Teredo address (RFC 4380 section 4), as "address:port". */
+    private static String embedded(String teredo) throws Exception {
+        byte[] a = InetAddress.getByName(teredo).getAddress();
+        int port = ~(((a[10] & 0xFF) << 8) | (a[11] & 0xFF)) & 0xFFFF;
+        byte[] v4 = { (byte) ~a[12], (byte) ~a[13], (byte) ~a[14], (byte) ~a[15] };
+        return InetAddress.getByAddress(v4).getHostAddress() + ":" + port;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Lab.Nat.class)
+    void ourClientQualifiesWithMiredosServerAndNamesTheNat(Lab.Nat nat) throws Exception {
+        try (Lab lab = new Lab()) {
+            lab.network(nat);
+            lab.clientGlobalAddress(); // without a NAT the client is a host with a global address
+            lab.miredoServer();
+            Path log = lab.teredoClient(JAR, "198.51.100.10", "bindAddress=\"192.0.2.2\"\n");
+            if (nat == Lab.Nat.SYMMETRIC) {
+                lab.await(log, l -> l.contains("Teredo client not qualified: symmetric NAT"), "the symmetric NAT named");
+                String text = Files.readString(log);
+                assertFalse(text.contains("Teredo client qualified with"), text);
+                assertFalse(lab.exec(lab.client, "ip", "-6", "route", "show", "dev", "teredo").output().contains("2000::/3"),
+                        "no route into a tunnel that does not work");
+                lab.clientCommand("teredo:client");
+                lab.await(log, l -> l.contains("Teredo client symmetric_nat") && l.contains("NAT symmetric"), "Gogo says so too");
+                return;
+            }
+            lab.await(log, l -> QUALIFIED.matcher(l).find(), "qualification");
+            Matcher m = qualified(log, 1);
+            String expectedNat = nat == Lab.Nat.NONE ? "none" : "restricted";
+            String expectedAddress = nat == Lab.Nat.NONE ? "192.0.2.2" : "198.51.100.2";
+            assertEquals(expectedNat, m.group(4), Files.readString(log));
+            assertEquals(expectedAddress, m.group(2), "the mapping the server saw");
+            assertEquals(m.group(2) + ":" + m.group(3), embedded(m.group(1)), "the Teredo address carries that mapping");
+            assertTrue(m.group(1).startsWith("2001:0:c633:640a:"), "the prefix of the server at 198.51.100.10");
+            String addr = lab.exec(lab.client, "ip", "-6", "addr", "show", "dev", "teredo").output();
+            assertTrue(addr.contains(m.group(1) + "/32"), addr);
+            String routes = lab.exec(lab.client, "ip", "-6", "route", "show", "dev", "teredo").output();
+            assertTrue(routes.contains("2000::/3") && routes.contains("metric 1029"), routes);
+            lab.clientCommand("teredo:client");
+            lab.await(log, l -> l.contains("Teredo client qualified as " + m.group(1)) && l.contains("NAT " + expectedNat), "Gogo shows the state");
+        }
+    }
+
+    /**
+     * With our server and relay: ping and 2 MB from the IPv6-only server; a flood of bad input during a download; the NAT
+     * forgetting its mappings mid-download (the mapping comes back the same: nothing to do); the NAT renumbered (the
+     * client notices at its next refresh, qualifies again with a new address, and reaches the server again).
+     */
+    @Test
+    void ourClientReachesANativeHostThroughOurRelayAndSurvivesAFloodAndMappingChanges() throws Exception {
+        byte[] file = new byte[4 << 20];
+        new SecureRandom().nextBytes(file);
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        String expected = HexFormat.of().formatHex(sha.digest(file));
+        try (Lab lab = new Lab()) {
+            lab.network(Lab.Nat.MASQUERADE);
+            lab.dns();
+            lab.web(file, "big.bin");
+            lab.gateway(JAR);
+            lab.teredoServer();
+            lab.teredoRelay();
+            Path log = lab.teredoClient(JAR, "198.51.100.10", "refreshSeconds=I\"5\"\n");
+            lab.await(log, l -> QUALIFIED.matcher(l).find(), "qualification with our server");
+            Matcher first = qualified(log, 1);
+            assertEquals("restricted", first.group(4));
+            reaches(lab, file, expected, "first.bin");
+            lab.clientCommand("teredo:peers");
+            lab.await(log, l -> l.contains("2001:db8:1::80 (native) via 198.51.100.1:3545"), "the native host is reached through our relay");
+
+            // bad input at the client's mapping, through the NAT (the sources are the relay's and the server's, which
+            // the NAT lets in), during a download
+            String us = first.group(1);
+            Path flood = lab.dir.resolve("client-flood.py");
+            Files.writeString(flood, String.join("\n",
+                    "import os, socket, struct, time, ipaddress, sys",
+                    "us = ipaddress.IPv6Address(sys.argv[1]).packed; ports = {'198.51.100.10': int(sys.argv[2]), '198.51.100.1': int(sys.argv[3])}",
+                    "native = ipaddress.IPv6Address('2001:db8:1::80').packed",
+                    "s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)",
+                    "def ip4(src, sport, payload):",
+                    "    udp = struct.pack('!HHHH', sport, ports[src], 8 + len(payload), 0) + payload",
+                    "    return struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0, socket.inet_aton(src),"
+                            + " socket.inet_aton('198.51.100.2')) + udp",
+                    "def v6(src, dst, payload=b'', nh=59): return struct.pack('!IHBB', 0x60000000, len(payload), nh, 64) + src + dst + payload",
+                    "def origin(a, p): return b'\\x00\\x00' + struct.pack('!H', p ^ 0xffff) + bytes(x ^ 0xff for x in a)",
+                    "end = time.time() + 4; n = 0",
+                    "while time.time() < end:",
+                    "    fake = b'\\x20\\x01\\x00\\x00' + os.urandom(12)",
+                    "    stranger = b'\\x20\\x01\\x0d\\xb8\\x00\\x99' + os.urandom(10)",
+                    "    relay = [v6(fake, us, os.urandom(20), 17), v6(stranger, us, os.urandom(20), 17), v6(native, stranger, os.urandom(20), 17),",
+                    "             os.urandom(n % 60), v6(native, us, os.urandom(20), 17)[:30]]",
+                    "    server = [origin(os.urandom(4), n % 65536) + v6(fake, us), origin(bytes([10, 1, 2, 3]), 9) + v6(fake, us),",
+                    "              b'\\x00\\x01\\x00\\x00' + os.urandom(9) + v6(fake, us), os.urandom(n % 50)]",
+                    "    for b in relay: s.sendto(ip4('198.51.100.1', 3545, b), ('198.51.100.2', 0)); n += 1",
+                    "    for b in server: s.sendto(ip4('198.51.100.10', 3544, b), ('198.51.100.2', 0)); n += 1",
+                    "print('sent', n)", ""));
+            Path during = lab.dir.resolve("during-flood.bin");
+            Process download = lab.download(during, "1000k", "http://[2001:db8:1::80]/big.bin");
+            Thread.sleep(1000);
+            // the NAT may have mapped the client to another port towards the relay than towards the server (the
+            // relay's first bubble arrived before the client's, and Linux keeps the port only when its tuple is free)
+            String tracked = lab.exec(lab.nat, "conntrack", "-L", "-p", "udp").output();
+            Matcher towardsRelay = Pattern.compile("dst=198\\.51\\.100\\.1 sport=\\d+ dport=3545 .*src=198\\.51\\.100\\.1 dst=198\\.51\\.100\\.2 sport=3545 dport=(\\d+)")
+                    .matcher(tracked);
+            assertTrue(towardsRelay.find(), tracked);
+            Process p = lab.spawn(lab.gateway, lab.dir.resolve("client-flood.log"), "python3", flood.toString(), us, first.group(3), towardsRelay.group(1));
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(download.waitFor(60, TimeUnit.SECONDS));
+            assertEquals("200", lab.curlOutput().trim(), Files.readString(lab.dir.resolve("client-flood.log")));
+            assertEquals(expected, HexFormat.of().formatHex(sha.digest(Files.readAllBytes(during))), "intact during the flood");
+            lab.clientCommand("teredo:client");
+            lab.await(log, l -> l.contains("Teredo client qualified as " + us) && l.contains("spoofed_source") && l.contains("not_for_us")
+                    && l.contains("not_teredo") && l.contains("bad_advertisement") && l.contains("bubble_rate") && l.contains("test_rate"),
+                    "the flood dropped and counted by reason, the address unchanged: " + Files.readString(lab.dir.resolve("client-flood.log")));
+            Matcher peers = Pattern.compile("peers (\\d+);").matcher(Files.readAllLines(log).stream().filter(l -> l.contains("Teredo client qualified as"))
+                    .reduce((a, b) -> b).orElse(""));
+            assertTrue(peers.find() && Integer.parseInt(peers.group(1)) <= 60, "connectivity tests for made-up hosts were rate-limited: " + peers.group(0));
+
+            // the NAT forgets every mapping mid-download: the client's next packet gets the same port back
+            Path flushed = lab.dir.resolve("during-flush.bin");
+            Process d2 = lab.download(flushed, "1000k", "http://[2001:db8:1::80]/big.bin");
+            Thread.sleep(1500);
+            lab.rebindNat();
+            assertTrue(d2.waitFor(60, TimeUnit.SECONDS));
+            assertEquals("200", lab.curlOutput().trim());
+            assertEquals(expected, HexFormat.of().formatHex(sha.digest(Files.readAllBytes(flushed))), "intact across the flush");
+            Thread.sleep(6000); // one refresh later: the mapping is the same, nothing changed
+            assertFalse(Files.readString(log).contains("NAT mapping changed"), Files.readString(log));
+
+            // the NAT renumbered: the refresh shows another mapping; a new address; the server reached again
+            lab.renumberNat();
+            lab.await(log, l -> l.contains("Teredo client: the NAT mapping changed from 198.51.100.2:"), "the change noticed");
+            lab.await(log, l -> l.contains("Teredo client qualified with") && l.contains("mapped 198.51.100.3:"), "qualified again");
+            Matcher second = qualified(log, 2);
+            assertFalse(second.group(1).equals(us), "a new Teredo address");
+            assertEquals("198.51.100.3:" + second.group(3), embedded(second.group(1)));
+            reaches(lab, file, expected, "after-renumbering.bin");
+        }
+    }
+
+    /** Ping and the whole file from the IPv6-only server, from the client namespace (its only IPv6 is Teredo). */
+    private static void reaches(Lab lab, byte[] file, String expected, String saveAs) throws Exception {
+        Lab.Result ping = lab.exec(lab.client, "ping", "-6", "-c", "4", "-W", "5", "2001:db8:1::80");
+        assertTrue(ping.output().contains(" 0% packet loss") || ping.output().contains(" 25% packet loss"), ping.output());
+        Path out = lab.dir.resolve(saveAs);
+        Lab.Result curl = lab.exec(lab.client, "curl", "-sS", "-m", "90", "-o", out.toString(), "-w", "%{http_code}", "http://[2001:db8:1::80]/big.bin");
+        assertEquals("200", curl.output(), curl.output());
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        assertEquals(expected, HexFormat.of().formatHex(sha.digest(Files.readAllBytes(out))), "intact: " + saveAs);
+    }
+}

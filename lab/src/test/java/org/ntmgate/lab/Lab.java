@@ -205,10 +205,7 @@ final class Lab implements AutoCloseable {
 
     /** Miredo's client in the client namespace, qualifying with the Teredo server at 198.51.100.10; returns its log. */
     Path miredoClient() throws Exception {
-        Path m = Files.createDirectories(dir.resolve("miredo"));
-        Files.writeString(m.resolve("client.conf"), "RelayType client\nInterfaceName teredo\nServerAddress 198.51.100.10\n");
-        start(client, m, m.resolve("client.log"), "miredo", "-f", "-p", m.resolve("client.pid").toString(), "-c", m.resolve("client.conf").toString());
-        return m.resolve("client.log");
+        return miredoClientIn(client, "miredo");
     }
 
     /** Our Teredo server on the gateway (the running gateway JVM takes the configuration from its deploy folder). */
@@ -314,6 +311,32 @@ final class Lab implements AutoCloseable {
         Path etc = Path.of("/etc/netns", lan);
         Files.createDirectories(etc);
         Files.writeString(etc.resolve("resolv.conf"), "nameserver 10.78.0.1\n");
+    }
+
+    /**
+     * A host with a global IPv4 address and no NAT, 203.0.113.2, one hop from the gateway (which routes it), for a
+     * second Teredo client; returns its namespace.
+     */
+    String teredoPeerHost() throws Exception {
+        String peer = "ntmp" + id;
+        run("ip", "netns", "add", peer);
+        namespaces.add(peer);
+        in(peer, "ip", "link", "set", "lo", "up");
+        link(gateway, "peer0", peer, "eth0");
+        in(gateway, "ip", "addr", "add", "203.0.113.1/24", "dev", "peer0");
+        in(gateway, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        in(peer, "ip", "addr", "add", "203.0.113.2/24", "dev", "eth0");
+        in(peer, "ip", "route", "add", "default", "via", "203.0.113.1");
+        in(nat, "ip", "route", "add", "203.0.113.0/24", "via", "198.51.100.1");
+        return peer;
+    }
+
+    /** Miredo's client in namespace {@code ns} with its own folder, qualifying with the server at 198.51.100.10; returns its log. */
+    Path miredoClientIn(String ns, String folder) throws Exception {
+        Path m = Files.createDirectories(dir.resolve(folder));
+        Files.writeString(m.resolve("client.conf"), "RelayType client\nInterfaceName teredo\nServerAddress 198.51.100.10\n");
+        start(ns, m, m.resolve("client.log"), "miredo", "-f", "-p", m.resolve("client.pid").toString(), "-c", m.resolve("client.conf").toString());
+        return m.resolve("client.log");
     }
 
     /** Another node, in namespace {@code ns}, named {@code fqdn} (the account's password is the lab's). */

@@ -174,6 +174,60 @@ class TeredoClientIT {
         }
     }
 
+    /** With Miredo's server and Miredo's relay on the gateway (none of ours): ping and the file, intact. */
+    @Test
+    void ourClientReachesANativeHostThroughMiredosRelay() throws Exception {
+        byte[] file = new byte[2 << 20];
+        new SecureRandom().nextBytes(file);
+        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
+        try (Lab lab = new Lab()) {
+            lab.network(Lab.Nat.MASQUERADE);
+            lab.web(file, "big.bin");
+            lab.miredoServer();
+            lab.miredoRelay();
+            Path log = lab.teredoClient(JAR, "198.51.100.10", "");
+            lab.await(log, l -> QUALIFIED.matcher(l).find(), "qualification with Miredo's server");
+            reaches(lab, file, expected, "via-miredo.bin");
+            lab.clientCommand("teredo:peers");
+            lab.await(log, l -> l.contains("2001:db8:1::80 (native) via 198.51.100.1:"), "the native host is reached through Miredo's relay");
+        }
+    }
+
+    /**
+     * Our client (behind the NAT) and Miredo's client (on a host with a global address) reach each other by their
+     * Teredo addresses, both qualified with our server and with Miredo's: ping each way.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = { true, false })
+    void ourClientAndMiredosClientReachEachOther(boolean ourServer) throws Exception {
+        try (Lab lab = new Lab()) {
+            lab.network(Lab.Nat.MASQUERADE);
+            String peerHost = lab.teredoPeerHost();
+            if (ourServer) {
+                lab.gateway(JAR);
+                lab.teredoServer();
+            } else {
+                lab.miredoServer();
+            }
+            Path log = lab.teredoClient(JAR, "198.51.100.10", "");
+            lab.await(log, l -> QUALIFIED.matcher(l).find(), "our client qualified");
+            String ours = qualified(log, 1).group(1);
+            Path miredoLog = lab.miredoClientIn(peerHost, "miredo-peer");
+            lab.await(miredoLog, l -> l.contains("Teredo pseudo-tunnel started"), "Miredo's client qualified");
+            lab.await(miredoLog, l -> l.matches(".*address: 2001:0:c633:640a:[0-9a-f:]+.*"), "Miredo's address");
+            String theirs = Files.readString(miredoLog).replaceAll("(?s).*address: (2001:0:c633:640a:[0-9a-f:]+).*", "$1");
+            assertEquals("203.0.113.2", embedded(theirs).split(":")[0], "Miredo's client has no NAT");
+
+            Lab.Result toThem = lab.exec(lab.client, "ping", "-6", "-c", "4", "-W", "5", theirs);
+            assertTrue(toThem.output().contains(" 0% packet loss") || toThem.output().contains(" 25% packet loss"), toThem.output()
+                    + "\n" + Files.readString(log));
+            Lab.Result toUs = lab.exec(peerHost, "ping", "-6", "-c", "4", "-W", "5", ours);
+            assertTrue(toUs.output().contains(" 0% packet loss") || toUs.output().contains(" 25% packet loss"), toUs.output());
+            lab.clientCommand("teredo:peers");
+            lab.await(log, l -> l.contains(theirs + " (Teredo) via 203.0.113.2:"), "Miredo's client is a peer reached directly");
+        }
+    }
+
     /** Ping and the whole file from the IPv6-only server, from the client namespace (its only IPv6 is Teredo). */
     private static void reaches(Lab lab, byte[] file, String expected, String saveAs) throws Exception {
         Lab.Result ping = lab.exec(lab.client, "ping", "-6", "-c", "4", "-W", "5", "2001:db8:1::80");

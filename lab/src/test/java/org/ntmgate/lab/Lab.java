@@ -293,6 +293,37 @@ final class Lab implements AutoCloseable {
                 : "lanPrefix=\"fd00:4c41:4e::/64\"\ndnsListen=\"0.0.0.0:53\"\n");
     }
 
+    /** The client with the node role and our Teredo client as its fallback (protocol.md 11.5), in one JVM. */
+    void clientWithTeredoFallback(Path runtimeJar) throws Exception {
+        Path home = Files.createDirectories(dir.resolve("client/deploy")).getParent();
+        config(home, "org.ntmgate.teredo.client.config", "serverAddress=\"198.51.100.10\"\n");
+        client(runtimeJar);
+        await(clientLog(), l -> l.contains("Teredo client qualified with"), "the Teredo client qualified");
+    }
+
+    /** The gateway drops (or, with {@code false}, lets through again) every datagram to the DC's port 4711. */
+    void blockDc(boolean block) throws Exception {
+        Path rules = dir.resolve("block-dc.nft");
+        Files.writeString(rules, block ? "table inet blockdc {\n  chain input {\n    type filter hook input priority 0;\n    udp dport 4711 drop\n  }\n}\n"
+                : "delete table inet blockdc\n");
+        in(gateway, "nft", "-f", rules.toString());
+    }
+
+    /** The first AAAA answer for {@code name} from the resolver at 127.0.0.1 in {@code ns} (the node's stub). */
+    String aaaa(String ns, String name) throws Exception {
+        Path q = dir.resolve("aaaa.py");
+        if (!Files.exists(q)) {
+            Files.writeString(q, "import socket,struct,random,sys,ipaddress\n"
+                    + "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.settimeout(40)\n"
+                    + "name=b''.join(bytes([len(p)])+p for p in sys.argv[1].encode().split(b'.'))+b'\\0'\n"
+                    + "q=struct.pack('!HHHHHH',random.randrange(65536),0x0100,1,0,0,0)+name+struct.pack('!HH',28,1)\n"
+                    + "s.sendto(q,('127.0.0.1',53));r=s.recv(4096)\n"
+                    + "n=struct.unpack('!H',r[6:8])[0]\n"
+                    + "print(ipaddress.IPv6Address(r[-16:]) if n else 'none rcode %d' % (r[3]&15))\n");
+        }
+        return exec(ns, "python3", q.toString(), name).output();
+    }
+
     /**
      * Gateway mode (protocol.md 11.4): a LAN host behind the client, IPv4 10.78.0.2 and ULA fd00:4c41:4e::2, whose
      * IPv6 router and DNS server is the client's node. Call after {@link #network}, before {@link #client}.

@@ -228,6 +228,48 @@ class TeredoClientIT {
         }
     }
 
+    /**
+     * protocol.md 11.5: the NTM node answers through NTMobile while its DC answers; with the DC cut off it notices, says
+     * so, and answers with the real address, which the Teredo client reaches (the file intact); with the DC back, NTMobile
+     * again. Gogo shows the path in use and why.
+     */
+    @Test
+    void theNodeFallsBackToTeredoWhileItsDcCannotBeReachedAndComesBack() throws Exception {
+        byte[] file = new byte[2 << 20];
+        new SecureRandom().nextBytes(file);
+        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
+        try (Lab lab = new Lab()) {
+            lab.network(Lab.Nat.MASQUERADE);
+            lab.dns();
+            lab.web(file, "big.bin");
+            lab.gateway(JAR);
+            lab.teredoServer();
+            lab.teredoRelay();
+            lab.clientWithTeredoFallback(JAR);
+            String viaNtm = lab.aaaa(lab.client, Lab.SERVER_NAME);
+            assertTrue(viaNtm.startsWith("fd4e:746d:"), "NTMobile's virtual address while the DC answers: " + viaNtm);
+
+            lab.blockDc(true);
+            lab.await(lab.clientLog(), l -> l.contains("NTM node: the DC cannot be reached") && l.contains("new names: fallback: Teredo client qualified"),
+                    "the node notices and names its fallback");
+            assertEquals("2001:db8:1::80", lab.aaaa(lab.client, Lab.SERVER_NAME), "the real address, routed by the Teredo client");
+            Path out = lab.dir.resolve("via-fallback.bin");
+            Lab.Result curl = lab.exec(lab.client, "curl", "-sS", "-m", "90", "-o", out.toString(), "-w", "%{http_code}", "http://" + Lab.SERVER_NAME + "/big.bin");
+            assertEquals("200", curl.output(), curl.output());
+            assertEquals(expected, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(out))), "intact over Teredo");
+            lab.clientCommand("node:status");
+            lab.await(lab.clientLog(), l -> l.contains("path in use: fallback: Teredo client qualified") && l.contains("NTMobile unavailable: no answer from"),
+                    "Gogo shows the fallback and why");
+
+            lab.blockDc(false);
+            lab.await(lab.clientLog(), l -> l.contains("NTM node: the DC answers again"), "the DC is back");
+            String again = lab.aaaa(lab.client, Lab.SERVER_NAME);
+            assertTrue(again.startsWith("fd4e:746d:"), "NTMobile again: " + again);
+            lab.clientCommand("node:status");
+            lab.await(lab.clientLog(), l -> l.contains("path in use: NTMobile (the DC at"), "Gogo shows NTMobile");
+        }
+    }
+
     /** Ping and the whole file from the IPv6-only server, from the client namespace (its only IPv6 is Teredo). */
     private static void reaches(Lab lab, byte[] file, String expected, String saveAs) throws Exception {
         Lab.Result ping = lab.exec(lab.client, "ping", "-6", "-c", "4", "-W", "5", "2001:db8:1::80");

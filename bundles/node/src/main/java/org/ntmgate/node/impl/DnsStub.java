@@ -44,6 +44,7 @@ final class DnsStub implements AutoCloseable {
     });
     private final LongAdder viaNtm = new LongAdder();
     private final LongAdder forwarded = new LongAdder();
+    private final LongAdder viaFallback = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final Thread reader;
     private volatile boolean running = true;
@@ -95,6 +96,11 @@ final class DnsStub implements AutoCloseable {
         }
         String name = question.getName().toString(true).toLowerCase(Locale.ROOT);
         if (settings.direct(name)) {
+            forward(query, from);
+            return;
+        }
+        if (node.useFallback()) {
+            viaFallback.increment(); // 11.5: the real addresses, routed by the fallback while the DC cannot be reached
             forward(query, from);
             return;
         }
@@ -180,7 +186,7 @@ final class DnsStub implements AutoCloseable {
     }
 
     String status() {
-        return "DNS stub on udp " + socket.getLocalSocketAddress() + ": " + viaNtm.sum() + " via NTMobile, " + forwarded.sum() + " forwarded, "
+        return "DNS stub on udp " + socket.getLocalSocketAddress() + ": " + viaNtm.sum() + " via NTMobile, " + viaFallback.sum() + " via the fallback, " + forwarded.sum() + " forwarded, "
                 + failed.sum() + " failed";
     }
 

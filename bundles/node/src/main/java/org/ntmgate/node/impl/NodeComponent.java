@@ -29,9 +29,29 @@ public class NodeComponent implements RoleStatus {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin eventAdmin;
 
+    private volatile org.ntmgate.api.fallback.Ipv6Fallback fallback;
+
     private NtmNode node;
     private DnsStub stub;
     private String problem = "not configured";
+
+    /** 11.5: the Teredo client, when configured; any time, so that a fallback started after the node is used too. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    synchronized void bindFallback(org.ntmgate.api.fallback.Ipv6Fallback f) {
+        fallback = f;
+        if (node != null) {
+            node.fallback(f);
+        }
+    }
+
+    synchronized void unbindFallback(org.ntmgate.api.fallback.Ipv6Fallback f) {
+        if (fallback == f) {
+            fallback = null;
+            if (node != null) {
+                node.fallback(null);
+            }
+        }
+    }
 
     @Activate
     @Modified
@@ -50,6 +70,7 @@ public class NodeComponent implements RoleStatus {
         stop();
         try {
             node = new NtmNode(next);
+            node.fallback(fallback);
             stub = new DnsStub(node, next);
             node.start();
             problem = null;
@@ -99,7 +120,7 @@ public class NodeComponent implements RoleStatus {
         Map<NtmNode.Drop, Long> drops = node.drops();
         String d = drops.entrySet().stream().filter(e -> e.getValue() > 0).map(e -> e.getKey().name().toLowerCase() + " " + e.getValue())
                 .collect(Collectors.joining(", "));
-        return "NTM node " + node.state() + "; " + node.paths().size() + " path(s); packets sent " + node.packetsSent() + ", received "
+        return "NTM node " + node.state() + "; path in use: " + node.pathInUse() + "; " + node.paths().size() + " path(s); packets sent " + node.packetsSent() + ", received "
                 + node.packetsReceived() + "; dropped: " + (d.isEmpty() ? "none" : d) + "\n" + stub.status();
     }
 

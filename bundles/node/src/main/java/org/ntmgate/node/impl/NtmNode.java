@@ -156,6 +156,52 @@ final class NtmNode implements AutoCloseable {
         });
     }
 
+    // ---- 11.5: the path in use, NTMobile or the fallback ---------------------------------------------------------
+
+    private volatile org.ntmgate.api.fallback.Ipv6Fallback fallback;
+    private volatile boolean dcReachable;
+    private volatile String dcWhy = "no answer from the DC yet";
+
+    /** The fallback to use while the DC cannot be reached (the Teredo client), or null. */
+    void fallback(org.ntmgate.api.fallback.Ipv6Fallback f) {
+        fallback = f;
+    }
+
+    /** 11.5: names resolve to their real addresses (routed by the fallback) instead of through NTMobile. */
+    boolean useFallback() {
+        org.ntmgate.api.fallback.Ipv6Fallback f = fallback;
+        return !dcReachable && f != null && f.usable();
+    }
+
+    /** Which path new names get, and why, in one line (node:status, logs). */
+    String pathInUse() {
+        org.ntmgate.api.fallback.Ipv6Fallback f = fallback;
+        if (dcReachable) {
+            return "NTMobile (" + dcWhy + ")";
+        }
+        if (f != null && f.usable()) {
+            return "fallback: " + f.describe() + " (NTMobile unavailable: " + dcWhy + ")";
+        }
+        return "none: NTMobile unavailable (" + dcWhy + ") and no usable fallback (" + (f == null ? "no fallback configured" : f.describe()) + ")";
+    }
+
+    private volatile boolean dcEverAnswered;
+
+    private void dcReachable(boolean reachable, String why) {
+        boolean before = dcReachable;
+        dcWhy = reachable ? "the DC at " + settings.dc() + " answers" : why;
+        dcReachable = reachable;
+        boolean first = reachable && !dcEverAnswered;
+        dcEverAnswered |= reachable;
+        if (before != reachable && !first) {
+            if (reachable) {
+                LOG.info("NTM node: the DC answers again: names resolve through NTMobile (11.5)");
+            } else {
+                LOG.warn("NTM node: the DC cannot be reached ({}); new names: {} (11.5)", why, pathInUse());
+            }
+        }
+    }
+
     /** Starts the socket reader and the login, then keeps the node registered (retrying with backoff). */
     void start() {
         udpReader = new Thread(this::readUdp, "ntmgate-node-udp");
@@ -375,12 +421,20 @@ final class NtmNode implements AutoCloseable {
             for (int attempt = 0; attempt < 5; attempt++) {
                 socket.send(ByteBuffer.wrap(bytes), to);
                 try {
-                    return answer.get(timeout, TimeUnit.MILLISECONDS);
+                    Answer a = answer.get(timeout, TimeUnit.MILLISECONDS);
+                    if (to.equals(settings.dc())) {
+                        dcReachable(true, "the DC answered a " + m.type());
+                    }
+                    return a;
                 } catch (java.util.concurrent.TimeoutException e) {
                     timeout = Math.min(timeout * 2, 4000);
                 }
             }
-            throw new IOException("no answer from " + to + " to " + m.type() + " after 5 tries");
+            String why = "no answer from " + to + " to " + m.type() + " after 5 tries";
+            if (to.equals(settings.dc())) {
+                dcReachable(false, why);
+            }
+            throw new IOException(why);
         } finally {
             pending.remove(m.transactionId());
         }

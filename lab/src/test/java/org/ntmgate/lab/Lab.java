@@ -170,6 +170,11 @@ final class Lab implements AutoCloseable {
         return log;
     }
 
+    /** Replaces the client's Teredo configuration (the running JVM takes it from its deploy folder). */
+    void reconfigureTeredoClient(String content) throws IOException {
+        config(dir.resolve("client"), "org.ntmgate.teredo.client.config", content);
+    }
+
     /** The NAT gets a new public address (198.51.100.3) and forgets every mapping: every client behind it is mapped anew. */
     void renumberNat() throws Exception {
         in(nat, "ip", "addr", "add", "198.51.100.3/24", "dev", "wan0");

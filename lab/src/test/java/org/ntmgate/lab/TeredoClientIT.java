@@ -52,11 +52,22 @@ class TeredoClientIT {
             lab.miredoServer();
             Path log = lab.teredoClient(JAR, "198.51.100.10", "bindAddress=\"192.0.2.2\"\n");
             if (nat == Lab.Nat.SYMMETRIC) {
-                lab.await(log, l -> l.contains("Teredo client not qualified: symmetric NAT"), "the symmetric NAT named");
-                String text = Files.readString(log);
-                assertFalse(text.contains("Teredo client qualified with"), text);
+                // said plainly, and still useful: native hosts through a relay that takes the mapping proved by bubbles
+                lab.await(log, l -> QUALIFIED.matcher(l).find(), "qualification");
+                Matcher m = qualified(log, 1);
+                assertEquals("symmetric", m.group(4), Files.readString(log));
+                Matcher both = Pattern.compile("Teredo client behind a symmetric NAT: the server's primary address sees this client as 198\\.51\\.100\\.2:(\\d+), "
+                        + "its secondary address as 198\\.51\\.100\\.2:(\\d+)").matcher(Files.readString(log));
+                assertTrue(both.find() && !both.group(1).equals(both.group(2)), Files.readString(log));
+                lab.web(new byte[1000], "small.bin");
+                lab.miredoRelay();
+                Lab.Result ping = lab.exec(lab.client, "ping", "-6", "-c", "4", "-W", "5", "2001:db8:1::80");
+                assertTrue(ping.output().contains(" 0% packet loss") || ping.output().contains(" 25% packet loss"), ping.output());
+                // RFC 4380 5.2.1's behaviour on request: no qualification at all
+                lab.reconfigureTeredoClient("serverAddress=\"198.51.100.10\"\nbindAddress=\"192.0.2.2\"\nrefuseSymmetricNat=B\"true\"\n");
+                lab.await(log, l -> l.contains("Teredo client not qualified: symmetric NAT"), "the refusal");
                 assertFalse(lab.exec(lab.client, "ip", "-6", "route", "show", "dev", "teredo").output().contains("2000::/3"),
-                        "no route into a tunnel that does not work");
+                        "no route into a tunnel that is not used");
                 lab.clientCommand("teredo:client");
                 lab.await(log, l -> l.contains("Teredo client symmetric_nat") && l.contains("NAT symmetric"), "Gogo says so too");
                 return;

@@ -119,6 +119,21 @@ class TeredoIT {
         }
     }
 
+    /**
+     * Behind a symmetric NAT (masquerade fully-random) Miredo's client qualifies (it no longer checks, RFC 5991) but its
+     * NAT maps it to another port towards each relay: our relay takes the mapping the client proves by answering its
+     * bubbles (docs/teredo.md), so the client reaches the IPv6-only server through it, with our server.
+     */
+    @org.junit.jupiter.api.Test
+    void miredosClientBehindASymmetricNatReachesANativeHostThroughOurRelay() throws Exception {
+        byte[] file = new byte[1 << 20];
+        new java.security.SecureRandom().nextBytes(file);
+        try (Lab lab = new Lab()) {
+            throughOurRelay(lab, Lab.Nat.SYMMETRIC, file, true, "symmetric.bin");
+            lab.await(lab.gatewayLog(), l -> l.contains("its NAT maps per destination"), "the relay saw the other mapping and took it as proven");
+        }
+    }
+
     /** Miredo's client with our server and our relay only: it reaches the IPv6-only web server (no Miredo on the gateway). */
     @org.junit.jupiter.api.Test
     void miredosClientReachesANativeIpv6HostThroughOurServerAndOurRelay() throws Exception {
@@ -137,7 +152,11 @@ class TeredoIT {
      * gateway: ping and an HTTP download of {@code file} to the IPv6-only server, intact.
      */
     private static void throughOurRelay(Lab lab, byte[] file, boolean ourServer, String saveAs) throws Exception {
-        lab.network(Lab.Nat.MASQUERADE);
+        throughOurRelay(lab, Lab.Nat.MASQUERADE, file, ourServer, saveAs);
+    }
+
+    private static void throughOurRelay(Lab lab, Lab.Nat nat, byte[] file, boolean ourServer, String saveAs) throws Exception {
+        lab.network(nat);
         lab.dns();
         lab.web(file, "big.bin");
         lab.gateway(JAR);

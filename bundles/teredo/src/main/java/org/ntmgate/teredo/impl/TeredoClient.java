@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * says what NAT it is behind; keeps its mapping alive and follows it when it changes; gives its TUN device the Teredo
  * address and routes 2000::/3 there while qualified; sends to Teredo peers after the bubble exchange (5.2.6) and to
  * native hosts through the relay the direct connectivity test finds (5.2.9); checks what it receives (5.2.3).
- * Behind a symmetric NAT it does not qualify: it says so (RFC 4380 5.2.1), and the NTM node does not fall back to it.
+ * Behind a symmetric NAT it says so: it qualifies for native IPv6 hosts only (reached through relays that take the
+ * mapping the client proves with bubbles; other Teredo clients cannot reach it), or, with {@code refuseSymmetricNat},
+ * not at all, as RFC 4380 5.2.1 has it.
  */
 final class TeredoClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TeredoClient.class);
@@ -109,6 +111,7 @@ final class TeredoClient implements AutoCloseable {
     private final String tunName;
     private final Duration refresh;
     private final int routeMetric;
+    private final boolean refuseSymmetricNat;
     private final Map<Key, Peer> peers = new ConcurrentHashMap<>();
     private final EnumMap<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
     private final LongAdder toPeers = new LongAdder();
@@ -143,7 +146,9 @@ final class TeredoClient implements AutoCloseable {
         }
     }
 
-    TeredoClient(InetSocketAddress server, InetSocketAddress secondary, InetSocketAddress bind, String tunName, Duration refresh, int routeMetric) {
+    TeredoClient(InetSocketAddress server, InetSocketAddress secondary, InetSocketAddress bind, String tunName, Duration refresh, int routeMetric,
+            boolean refuseSymmetricNat) {
+        this.refuseSymmetricNat = refuseSymmetricNat;
         this.server = server;
         this.secondary = secondary;
         this.bind = bind;
@@ -203,14 +208,20 @@ final class TeredoClient implements AutoCloseable {
             boolean coneAnswered = coneCheck();
             Advert other = solicit(secondary, false, 2);
             NatType nat = ClientRules.verdict(local, primary.mapped(), other == null ? null : other.mapped(), coneAnswered);
-            if (nat == NatType.SYMMETRIC) {
-                unqualify(State.SYMMETRIC_NAT, nat, "symmetric NAT: the server's primary address sees this client as " + hostPort(primary.mapped())
-                        + ", its secondary address as " + hostPort(other.mapped()) + "; Teredo peers could not use the mapping in a Teredo address "
-                        + "(RFC 4380 5.2.1), so the client does not qualify; checking again in " + refresh.toSeconds() + " s");
+            String seen = "the server's primary address sees this client as " + hostPort(primary.mapped()) + ", its secondary address as "
+                    + (other == null ? "-" : hostPort(other.mapped()));
+            if (nat == NatType.SYMMETRIC && refuseSymmetricNat) {
+                unqualify(State.SYMMETRIC_NAT, nat, "symmetric NAT: " + seen + "; Teredo peers could not use the mapping in a Teredo address "
+                        + "(RFC 4380 5.2.1), so the client does not qualify (refuseSymmetricNat); checking again in " + refresh.toSeconds() + " s");
                 timer.schedule(this::qualify, refresh.toSeconds(), TimeUnit.SECONDS);
                 return;
             }
+            if (nat == NatType.SYMMETRIC) {
+                LOG.warn("Teredo client behind a symmetric NAT: {}. Native IPv6 hosts are reached through relays that take the mapping a client "
+                        + "proves by answering their bubbles (ntmgate's and Miredo's do); other Teredo clients cannot reach this one (RFC 4380 5.2.1)", seen);
+            }
             String why = switch (nat) {
+            case SYMMETRIC -> "symmetric NAT: " + seen + "; native IPv6 hosts only, through relays that take a mapping proved by bubbles; no Teredo peers";
             case NONE -> "no NAT: the server sees this host's own address";
             case CONE -> "cone NAT: the server's other address reached the mapping";
             case RESTRICTED -> "restricted NAT: the same mapping towards both server addresses, answers only from hosts sent to (bubbles needed)";

@@ -63,7 +63,8 @@ public class TeredoClientComponent implements RoleStatus, Ipv6Fallback {
             }
             String tun = ConfigChecks.interfaceName(PID, "tunName", c.tunName());
             next = new TeredoClient(new InetSocketAddress(primary, TeredoServer.PORT), new InetSocketAddress(secondary, TeredoServer.PORT),
-                    new InetSocketAddress(bind, c.port()), tun, Duration.ofSeconds(c.refreshSeconds()), c.routeMetric());
+                    new InetSocketAddress(bind, c.port()), tun, Duration.ofSeconds(c.refreshSeconds()), c.routeMetric(),
+                    c.refuseSymmetricNat());
         } catch (InvalidConfigurationException e) {
             LOG.error("Configuration refused: {}.{}", e.getMessage(), client == null ? " The Teredo client is not running." : " The previous configuration keeps running.");
             ConfigurationEvents.post(eventAdmin, e);
@@ -135,7 +136,7 @@ public class TeredoClientComponent implements RoleStatus, Ipv6Fallback {
         return client != null ? client.status() : problem;
     }
 
-    /** Usable as the NTM node's fallback: qualified, and not behind a symmetric NAT (it would not be qualified then). */
+    /** Usable as the NTM node's fallback: qualified (behind a symmetric NAT too: the node's names are native hosts, reached through relays). */
     @Override
     public boolean usable() {
         return serving();

@@ -26,6 +26,10 @@ public @interface TeredoClientConfig {
             description = "How often the mapping is refreshed and checked (RFC 4380 5.2.7: 30 s).")
     int refreshSeconds() default 30;
 
+    @AttributeDefinition(name = "Refuse a symmetric NAT", description = "Behind a symmetric NAT, do not qualify at all (RFC 4380 5.2.1). "
+            + "Off: qualify for native IPv6 hosts only (through relays that take a mapping proved by bubbles), and say so.")
+    boolean refuseSymmetricNat() default false;
+
     @AttributeDefinition(name = "Route metric", min = "0", description = "Metric of the 2000::/3 route: native IPv6 routes with a lower metric win.")
     int routeMetric() default 1029;
 }

@@ -175,6 +175,16 @@ final class Lab implements AutoCloseable {
         config(dir.resolve("client"), "org.ntmgate.teredo.client.config", content);
     }
 
+    /** The PID of the gateway JVM this lab started (for CPU accounting in benchmarks). */
+    long gatewayPid() {
+        return gatewayJvm.pid();
+    }
+
+    /** The PID of the client JVM this lab started. */
+    long clientPid() {
+        return clientJvm.pid();
+    }
+
     /** The NAT gets a new public address (198.51.100.3) and forgets every mapping: every client behind it is mapped anew. */
     void renumberNat() throws Exception {
         in(nat, "ip", "addr", "add", "198.51.100.3/24", "dev", "wan0");

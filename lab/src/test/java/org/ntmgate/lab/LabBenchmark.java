@@ -94,12 +94,12 @@ public final class LabBenchmark {
         }
     }
 
-    private static double tcp(Lab lab, String to, int seconds) throws Exception {
+    static double tcp(Lab lab, String to, int seconds) throws Exception {
         Lab.Result r = lab.exec(lab.client, "iperf3", "-6", "-c", to, "-t", Integer.toString(seconds), "-J");
         return number(r.output(), "\"sum_received\"[^}]*\"bits_per_second\":\\s*([0-9.e+]+)");
     }
 
-    private static double udp(Lab lab, String to, int seconds) throws Exception {
+    static double udp(Lab lab, String to, int seconds) throws Exception {
         Lab.Result r = lab.exec(lab.client, "iperf3", "-6", "-c", to, "-u", "-l", "64", "-b", "0", "-t", Integer.toString(seconds), "-J");
         String json = r.output();
         int end = json.indexOf("\"end\"");

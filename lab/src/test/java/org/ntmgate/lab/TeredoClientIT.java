@@ -195,12 +195,26 @@ class TeredoClientIT {
             lab.network(Lab.Nat.MASQUERADE);
             lab.web(file, "big.bin");
             lab.miredoServer();
-            lab.miredoRelay();
+            Process miredoRelay = lab.miredoRelay();
             Path log = lab.teredoClient(JAR, "198.51.100.10", "");
             lab.await(log, l -> QUALIFIED.matcher(l).find(), "qualification with Miredo's server");
             reaches(lab, file, expected, "via-miredo.bin");
             lab.clientCommand("teredo:peers");
-            lab.await(log, l -> l.contains("2001:db8:1::80 (native) via 198.51.100.1:"), "the native host is reached through Miredo's relay");
+            lab.await(log, l -> l.contains("2001:db8:1::80 (native) via 198.51.100.1:") && !l.contains(":3545,"),
+                    "the native host is reached through Miredo's relay");
+
+            // Miredo's relay gone, ours in its place (another port): the host's packets now come through a relay the
+            // client does not know; it tests it (5.2.9) and sends through it from then on
+            miredoRelay.destroy();
+            assertTrue(miredoRelay.waitFor(10, TimeUnit.SECONDS));
+            lab.gateway(JAR);
+            lab.teredoRelay();
+            Path out = lab.dir.resolve("after-relay-change.bin");
+            Lab.Result curl = lab.exec(lab.client, "curl", "-sS", "-m", "60", "-o", out.toString(), "-w", "%{http_code}", "http://[2001:db8:1::80]/big.bin");
+            assertEquals("200", curl.output(), curl.output() + "\n" + Files.readString(log));
+            assertEquals(expected, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(out))));
+            lab.clientCommand("teredo:peers");
+            lab.await(log, l -> l.contains("2001:db8:1::80 (native) via 198.51.100.1:3545"), "the client follows the new relay");
         }
     }
 

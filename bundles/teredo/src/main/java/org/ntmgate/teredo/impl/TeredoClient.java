@@ -64,6 +64,12 @@ final class TeredoClient implements AutoCloseable {
     /** 5.2.5: a peer not heard from for this long gets a direct bubble with our next packet (its NAT may have closed). */
     static final long QUIET_MILLIS = 30_000;
     static final long PEER_IDLE_MILLIS = 300_000;
+    /**
+     * A native host's relay not heard from for this long while we send through it is tested again (one echo at most
+     * every twice this): relays restart, move, or give way to another, and a TCP connection's retries should find the
+     * new one.
+     */
+    static final long RELAY_QUIET_MILLIS = 5_000;
 
     enum State {
         QUALIFYING, QUALIFIED, NO_SERVER, SYMMETRIC_NAT, STOPPED
@@ -416,9 +422,15 @@ final class TeredoClient implements AutoCloseable {
         p.lastUsed = now;
         InetSocketAddress m = p.mapping;
         if (m != null) {
-            if (p.teredo && now - p.lastHeard > QUIET_MILLIS && now - p.lastBubble > QUIET_MILLIS / 3) {
+            boolean quiet = p.teredo ? now - p.lastHeard > QUIET_MILLIS && now - p.lastBubble > QUIET_MILLIS / 3
+                    : now - p.lastHeard > RELAY_QUIET_MILLIS && now - p.lastBubble > 2 * RELAY_QUIET_MILLIS;
+            if (quiet) {
                 p.lastBubble = now;
-                bubble(us, p.address, m); // 5.2.5: its NAT may have forgotten us
+                if (p.teredo) {
+                    bubble(us, p.address, m); // 5.2.5: its NAT may have forgotten us
+                } else {
+                    tryToReach(p, us, now); // its relay silent for long: is it still the one? (a new test, packets keep going)
+                }
             }
             send(packet, m);
             toPeers.increment();
@@ -475,8 +487,11 @@ final class TeredoClient implements AutoCloseable {
             Peer p = e.getValue();
             boolean retry = false;
             synchronized (p) {
-                if (p.mapping == null && (!p.out.isEmpty() || !p.in.isEmpty()) && now - p.lastAttempt >= RETRY.toMillis()) {
+                // waiting to be reached, or holding a native host's packets that came through a relay still being tested
+                boolean waiting = p.mapping == null && !p.out.isEmpty() || !p.in.isEmpty() || p.echoNonce != 0 && p.attempts > 0;
+                if (waiting && now - p.lastAttempt >= RETRY.toMillis()) {
                     if (p.attempts >= ATTEMPTS) {
+                        p.echoNonce = 0;
                         drops.get(Drop.NO_ANSWER).add(p.out.size() + p.in.size());
                         p.out.clear();
                         p.in.clear();
@@ -555,15 +570,15 @@ final class TeredoClient implements AutoCloseable {
             }
             // a native source: only through the relay the connectivity test confirmed for it (5.2.3, 5.2.9)
             Peer p = peers.get(Key.of(bytes(in, v6 + 8), 0));
+            if (p != null && !bubble && isEchoReply(in, v6, p)) {
+                heard(p, from, now); // the answer to our test: the relay nearest that host; send through it from now on
+                return;
+            }
             if (p != null && from.equals(p.mapping)) {
                 p.lastHeard = now;
                 if (!bubble) {
                     toTun(in, v6);
                 }
-                return;
-            }
-            if (p != null && !bubble && isEchoReply(in, v6, p)) {
-                heard(p, from, now); // the relay nearest that host: send through it from now on
                 return;
             }
             if (bubble) {
@@ -667,12 +682,12 @@ final class TeredoClient implements AutoCloseable {
         List<byte[]> in;
         synchronized (p) {
             p.lastHeard = now;
+            p.attempts = 0;
+            p.echoNonce = 0;
             if (from.equals(p.mapping) && p.out.isEmpty() && p.in.isEmpty()) {
                 return;
             }
             p.mapping = from;
-            p.attempts = 0;
-            p.echoNonce = 0;
             out = List.copyOf(p.out);
             in = from.equals(p.inFrom) ? List.copyOf(p.in) : List.of();
             if (!p.in.isEmpty() && in.isEmpty()) {

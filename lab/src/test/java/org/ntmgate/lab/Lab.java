@@ -318,9 +318,14 @@ final class Lab implements AutoCloseable {
 
     /** The gateway drops (or, with {@code false}, lets through again) every datagram to the DC's port 4711. */
     void blockDc(boolean block) throws Exception {
-        Path rules = dir.resolve("block-dc.nft");
-        Files.writeString(rules, block ? "table inet blockdc {\n  chain input {\n    type filter hook input priority 0;\n    udp dport 4711 drop\n  }\n}\n"
-                : "delete table inet blockdc\n");
+        blockPort("blockdc", 4711, block);
+    }
+
+    /** The gateway drops (or lets through again) every datagram to UDP {@code port}: a role that goes silent. */
+    void blockPort(String name, int port, boolean block) throws Exception {
+        Path rules = dir.resolve(name + ".nft");
+        Files.writeString(rules, block ? "table inet " + name + " {\n  chain input {\n    type filter hook input priority 0;\n    udp dport " + port
+                + " drop\n  }\n}\n" : "delete table inet " + name + "\n");
         in(gateway, "nft", "-f", rules.toString());
     }
 

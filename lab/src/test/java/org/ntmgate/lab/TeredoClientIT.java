@@ -163,6 +163,15 @@ class TeredoClientIT {
                     .reduce((a, b) -> b).orElse(""));
             assertTrue(peers.find() && Integer.parseInt(peers.group(1)) <= 60, "connectivity tests for made-up hosts were rate-limited: " + peers.group(0));
 
+            // the server silent for a while (refreshes every 5 s): the address stays, traffic through the relay goes on
+            lab.blockPort("blockserver", 3544, true);
+            lab.await(log, l -> l.contains("did not answer a refresh (1 of 3); the address stays"), "a refresh unanswered");
+            Lab.Result silent = lab.exec(lab.client, "ping", "-6", "-c", "3", "-W", "5", "2001:db8:1::80");
+            assertTrue(silent.output().contains(" 0% packet loss") || silent.output().contains(" 33% packet loss"), silent.output());
+            lab.blockPort("blockserver", 3544, false);
+            Thread.sleep(6000);
+            assertEquals(1, QUALIFIED.matcher(Files.readString(log)).results().count(), "no new qualification, the same address");
+
             // the NAT forgets every mapping mid-download: the client's next packet gets the same port back
             Path flushed = lab.dir.resolve("during-flush.bin");
             Process d2 = lab.download(flushed, "1000k", "http://[2001:db8:1::80]/big.bin");

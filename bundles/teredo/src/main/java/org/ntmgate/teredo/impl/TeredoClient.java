@@ -56,6 +56,8 @@ final class TeredoClient implements AutoCloseable {
     /** 5.2.1: solicitations are retransmitted; we wait this long for each answer. */
     static final Duration ANSWER_WAIT = Duration.ofSeconds(2);
     static final int SOLICITATIONS = 3;
+    /** Refreshes without an answer (each of {@link #SOLICITATIONS} solicitations) before the client qualifies again. */
+    static final int REFRESH_TRIES = 3;
     /** How often a waiting peer gets bubbles or a connectivity-test echo again, and how many times. */
     static final Duration RETRY = Duration.ofSeconds(2);
     static final int ATTEMPTS = 4;
@@ -131,6 +133,11 @@ final class TeredoClient implements AutoCloseable {
         }
     };
     private volatile Qualification qualification;
+    /** Refreshes in a row the server did not answer; at {@link #REFRESH_TRIES} the client qualifies again. */
+    private int silentRefreshes;
+    private int randomBits;
+    private InetSocketAddress randomFor;
+    private TeredoAddress lastQualified;
     private volatile byte[] ourAddress;
     private volatile Pending pending;
     private volatile boolean running = true;
@@ -233,7 +240,13 @@ final class TeredoClient implements AutoCloseable {
             case RESTRICTED -> "restricted NAT: the same mapping towards both server addresses, answers only from hosts sent to (bubbles needed)";
             default -> "the secondary address " + hostPort(secondary) + " did not answer: whether the NAT is symmetric is not known";
             };
-            TeredoAddress address = TeredoAddress.ofClient(primary.prefixServer(), RANDOM.nextInt(), primary.mapped().getPort(),
+            // RFC 5991's random bits are drawn again for a new mapping; for the same one the address stays the same, so
+            // that connections survive a qualification that found nothing new (after the server was silent a while)
+            if (!primary.mapped().equals(randomFor)) {
+                randomBits = RANDOM.nextInt();
+                randomFor = primary.mapped();
+            }
+            TeredoAddress address = TeredoAddress.ofClient(primary.prefixServer(), randomBits, primary.mapped().getPort(),
                     (Inet4Address) primary.mapped().getAddress());
             qualified(address, primary.mapped(), nat, why);
             timer.schedule(this::refresh, refresh.toMillis(), TimeUnit.MILLISECONDS);
@@ -295,11 +308,21 @@ final class TeredoClient implements AutoCloseable {
         try {
             Advert a = solicit(server, false, SOLICITATIONS);
             if (a == null) {
-                LOG.warn("Teredo client: the server {} stopped answering; qualifying again", hostPort(server));
+                // a loaded link or server loses a few advertisements: the address stays while the server may be back
+                silentRefreshes++;
+                if (silentRefreshes < REFRESH_TRIES) {
+                    LOG.warn("Teredo client: the server {} did not answer a refresh ({} of {}); the address stays, trying again", hostPort(server),
+                            silentRefreshes, REFRESH_TRIES);
+                    timer.schedule(this::refresh, ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                    return;
+                }
+                LOG.warn("Teredo client: the server {} stopped answering ({} refreshes); qualifying again", hostPort(server), REFRESH_TRIES);
+                silentRefreshes = 0;
                 unqualify(State.QUALIFYING, q.nat(), "the server stopped answering; qualifying again");
                 qualify();
                 return;
             }
+            silentRefreshes = 0;
             if (!a.mapped().equals(q.mapped())) {
                 mappingChanges.increment();
                 LOG.warn("Teredo client: the NAT mapping changed from {} to {}: qualifying again for a new Teredo address (5.2.7)",
@@ -350,7 +373,10 @@ final class TeredoClient implements AutoCloseable {
             routed = true;
         }
         ourAddress = address.toBytes();
-        peers.clear();
+        if (!address.equals(lastQualified)) {
+            peers.clear(); // what peers knew was for the old address
+        }
+        lastQualified = address;
         qualification = new Qualification(State.QUALIFIED, nat, address, mapped, why);
         LOG.info("Teredo client qualified with {}: address {}, mapped {}, NAT {} ({})", hostPort(server), AddressFormat.format(address.toBytes()),
                 hostPort(mapped), nat.name().toLowerCase(), why);
@@ -370,7 +396,6 @@ final class TeredoClient implements AutoCloseable {
             LOG.warn("Teredo client: could not take the address or route off {}: {}", tunName, e.getMessage());
         }
         ourAddress = null;
-        peers.clear();
         qualification = new Qualification(state, nat, null, null, why);
         if (state == State.SYMMETRIC_NAT || state == State.NO_SERVER) {
             LOG.warn("Teredo client not qualified: {}", why);

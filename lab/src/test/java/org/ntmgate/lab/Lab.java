@@ -185,6 +185,18 @@ final class Lab implements AutoCloseable {
         return clientJvm.pid();
     }
 
+    /**
+     * Makes the endpoint-independent NAT a full cone: besides {@code masquerade} (which keeps a client's port when it
+     * is free), anything arriving at the NAT's address on UDP 20000-65535 goes to the client, whoever sent it. Call
+     * after {@link #network} with {@code MASQUERADE}.
+     */
+    void fullCone() throws Exception {
+        Path rules = dir.resolve("cone.nft");
+        Files.writeString(rules, "table ip lab {\n  chain pre {\n    type nat hook prerouting priority -100;\n"
+                + "    iifname \"wan0\" udp dport 20000-65535 dnat to 10.77.0.2\n  }\n}\n");
+        in(nat, "nft", "-f", rules.toString());
+    }
+
     /** The NAT gets a new public address (198.51.100.3) and forgets every mapping: every client behind it is mapped anew. */
     void renumberNat() throws Exception {
         in(nat, "ip", "addr", "add", "198.51.100.3/24", "dev", "wan0");

@@ -89,6 +89,24 @@ class TeredoClientIT {
         }
     }
 
+    /** A full-cone NAT (masquerade plus a port-preserving forward of every inbound port): the cone check is answered. */
+    @Test
+    void ourClientRecognisesAFullConeNat() throws Exception {
+        try (Lab lab = new Lab()) {
+            lab.network(Lab.Nat.MASQUERADE);
+            lab.fullCone();
+            lab.dns();
+            lab.gateway(JAR);
+            lab.teredoServer(); // answers the cone check from its other address (RFC 4380 5.3.2)
+            Path log = lab.teredoClient(JAR, "198.51.100.10", "");
+            lab.await(log, l -> QUALIFIED.matcher(l).find(), "qualification");
+            Matcher m = qualified(log, 1);
+            assertEquals("cone", m.group(4), Files.readString(log));
+            assertEquals("198.51.100.2", m.group(2));
+            assertEquals(0, InetAddress.getByName(m.group(1)).getAddress()[8] & 0x80, "RFC 5991: the cone bit stays 0 in the address");
+        }
+    }
+
     /**
      * With our server and relay: ping and 2 MB from the IPv6-only server; a flood of bad input during a download; the NAT
      * forgetting its mappings mid-download (the mapping comes back the same: nothing to do); the NAT renumbered (the

@@ -199,7 +199,8 @@ final class TeredoRelay implements AutoCloseable {
             TeredoAddress client = TeredoAddress.parse(src);
             Endpoint peer = Endpoint.of(src, 0);
             boolean embedded = client.mappedPort() == from.getPort() && client.mappedAddress().equals(from.getAddress());
-            if (!acceptable(client, from, provenAt(peer, from), teredo.isBubble(in) && waiting.containsKey(peer))) {
+            TranslationEntry known = table.lookupByVirtual(peer).orElse(null); // one lookup serves the check and the record
+            if (!acceptable(client, from, provenAt(known, from), teredo.isBubble(in) && waiting.containsKey(peer))) {
                 // 5.4.2: not from where its address says, nor from the mapping it proved, nor the answer to our bubbles
                 drops.get(Drop.SPOOFED_SOURCE).increment();
                 long now = System.currentTimeMillis();
@@ -214,7 +215,7 @@ final class TeredoRelay implements AutoCloseable {
                 LOG.info("Teredo relay: peer {} answers from {}, not from the mapping in its address ({}:{}): its NAT maps per destination",
                         client, from, client.mappedAddress().getHostAddress(), client.mappedPort());
             }
-            proven(peer, from);
+            proven(peer, from, known);
             if (teredo.isBubble(in)) {
                 return;
             }
@@ -251,17 +252,15 @@ final class TeredoRelay implements AutoCloseable {
         return !TeredoAddress.isTeredo(dst, 0) && (dst[0] & 0xE0) == 0x20;
     }
 
-    /** True when {@code peer} proved the mapping {@code from} before (its entry in the shared table). */
-    private boolean provenAt(Endpoint peer, InetSocketAddress from) {
-        TranslationEntry e = table.lookupByVirtual(peer).orElse(null);
+    /** True when the peer's entry ({@code e}, or null) says it proved the mapping {@code from} before. */
+    private static boolean provenAt(TranslationEntry e, InetSocketAddress from) {
         return e != null && e.isLive() && e.realSide().port() == from.getPort()
                 && java.util.Arrays.equals(e.realSide().addressBytes(), from.getAddress().getAddress());
     }
 
-    /** The client showed its mapping: record it in the shared table and send what waited for it. */
-    private void proven(Endpoint teredoAddress, InetSocketAddress mapped) {
+    /** The client showed its mapping: record it in the shared table ({@code e}: its entry, or null) and send what waited for it. */
+    private void proven(Endpoint teredoAddress, InetSocketAddress mapped, TranslationEntry e) {
         Endpoint real = Endpoint.of(mapped.getAddress(), mapped.getPort());
-        TranslationEntry e = table.lookupByVirtual(teredoAddress).orElse(null);
         try {
             if (e == null || !e.isLive() || !e.realSide().equals(real)) {
                 if (e != null) {

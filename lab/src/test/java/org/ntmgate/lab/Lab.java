@@ -197,6 +197,20 @@ final class Lab implements AutoCloseable {
         in(nat, "nft", "-f", rules.toString());
     }
 
+    /** Waits (up to 60 s) until {@code dev} in {@code ns} carries an IPv6 route off its own prefixes (a default or 2000::/3). */
+    void awaitRoute(String ns, String dev) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String routes = "";
+        while (System.nanoTime() < deadline) {
+            routes = exec(ns, "ip", "-6", "route", "show", "dev", dev).output();
+            if (routes.contains("default") || routes.contains("2000::/3")) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no IPv6 route through " + dev + " in " + ns + " within " + WAIT.toSeconds() + " s: " + routes);
+    }
+
     /** The NAT gets a new public address (198.51.100.3) and forgets every mapping: every client behind it is mapped anew. */
     void renumberNat() throws Exception {
         in(nat, "ip", "addr", "add", "198.51.100.3/24", "dev", "wan0");

@@ -166,10 +166,12 @@ class TeredoIT {
             lab.miredoServer();
         }
         lab.teredoRelay();
-        lab.await(lab.miredoClient(), l -> l.contains("Teredo pseudo-tunnel started"), "Miredo's client qualified");
+        Path miredoLog = lab.miredoClient();
+        lab.await(miredoLog, l -> l.contains("Teredo pseudo-tunnel started"), "Miredo's client qualified");
+        lab.awaitRoute(lab.client, "teredo"); // Miredo adds its route just after saying so
         Lab.Result ping = lab.exec(lab.client, "ping", "-6", "-c", "4", "-W", "5", "2001:db8:1::80");
         assertTrue(ping.output().contains(" 0% packet loss") || ping.output().contains(" 25% packet loss"), ping.output()
-                + "\n" + Files.readString(lab.gatewayLog()));
+                + "\nMiredo's client:\n" + Files.readString(miredoLog) + "\n" + Files.readString(lab.gatewayLog()));
         Path out = lab.dir.resolve(saveAs);
         Lab.Result curl = lab.exec(lab.client, "curl", "-sS", "-m", "90", "-o", out.toString(), "-w", "%{http_code}", "http://[2001:db8:1::80]/big.bin");
         assertEquals("200", curl.output(), curl.output());

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.ntmgate.api.config.ConfigurationEvents;
+import org.ntmgate.api.fallback.Ipv6Fallback;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.health.RoleStatus;
 import org.osgi.service.component.annotations.Activate;
@@ -14,6 +15,7 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
@@ -29,22 +31,22 @@ public class NodeComponent implements RoleStatus {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin eventAdmin;
 
-    private volatile org.ntmgate.api.fallback.Ipv6Fallback fallback;
+    private volatile Ipv6Fallback fallback;
 
     private NtmNode node;
     private DnsStub stub;
     private String problem = "not configured";
 
     /** 11.5: the Teredo client, when configured; any time, so that a fallback started after the node is used too. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
-    synchronized void bindFallback(org.ntmgate.api.fallback.Ipv6Fallback f) {
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void bindFallback(Ipv6Fallback f) {
         fallback = f;
         if (node != null) {
             node.fallback(f);
         }
     }
 
-    synchronized void unbindFallback(org.ntmgate.api.fallback.Ipv6Fallback f) {
+    synchronized void unbindFallback(Ipv6Fallback f) {
         if (fallback == f) {
             fallback = null;
             if (node != null) {

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.LongAdder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import org.ntmgate.api.fallback.Ipv6Fallback;
 import org.ntmgate.packet.IpPacket;
 import org.ntmgate.packet.PacketBuilder;
 import org.ntmgate.packet.ParseStatus;
@@ -158,24 +159,25 @@ final class NtmNode implements AutoCloseable {
 
     // ---- 11.5: the path in use, NTMobile or the fallback ---------------------------------------------------------
 
-    private volatile org.ntmgate.api.fallback.Ipv6Fallback fallback;
+    private volatile Ipv6Fallback fallback;
     private volatile boolean dcReachable;
+    private volatile boolean dcEverAnswered;
     private volatile String dcWhy = "no answer from the DC yet";
 
     /** The fallback to use while the DC cannot be reached (the Teredo client), or null. */
-    void fallback(org.ntmgate.api.fallback.Ipv6Fallback f) {
+    void fallback(Ipv6Fallback f) {
         fallback = f;
     }
 
     /** 11.5: names resolve to their real addresses (routed by the fallback) instead of through NTMobile. */
     boolean useFallback() {
-        org.ntmgate.api.fallback.Ipv6Fallback f = fallback;
+        Ipv6Fallback f = fallback;
         return !dcReachable && f != null && f.usable();
     }
 
     /** Which path new names get, and why, in one line (node:status, logs). */
     String pathInUse() {
-        org.ntmgate.api.fallback.Ipv6Fallback f = fallback;
+        Ipv6Fallback f = fallback;
         if (dcReachable) {
             return "NTMobile (" + dcWhy + ")";
         }
@@ -185,20 +187,24 @@ final class NtmNode implements AutoCloseable {
         return "none: NTMobile unavailable (" + dcWhy + ") and no usable fallback (" + (f == null ? "no fallback configured" : f.describe()) + ")";
     }
 
-    private volatile boolean dcEverAnswered;
+    /** The DC answered: NTMobile is the path (logged when it comes back, not at the first answer). */
+    private void dcAnswered() {
+        boolean back = !dcReachable && dcEverAnswered;
+        dcWhy = "the DC at " + settings.dc() + " answers";
+        dcReachable = true;
+        dcEverAnswered = true;
+        if (back) {
+            LOG.info("NTM node: the DC answers again: names resolve through NTMobile (11.5)");
+        }
+    }
 
-    private void dcReachable(boolean reachable, String why) {
-        boolean before = dcReachable;
-        dcWhy = reachable ? "the DC at " + settings.dc() + " answers" : why;
-        dcReachable = reachable;
-        boolean first = reachable && !dcEverAnswered;
-        dcEverAnswered |= reachable;
-        if (before != reachable && !first) {
-            if (reachable) {
-                LOG.info("NTM node: the DC answers again: names resolve through NTMobile (11.5)");
-            } else {
-                LOG.warn("NTM node: the DC cannot be reached ({}); new names: {} (11.5)", why, pathInUse());
-            }
+    /** A request to the DC went unanswered after all its tries: the fallback's turn, if there is one. */
+    private void dcSilent(String why) {
+        boolean was = dcReachable;
+        dcWhy = why;
+        dcReachable = false;
+        if (was) {
+            LOG.warn("NTM node: the DC cannot be reached ({}); new names: {} (11.5)", why, pathInUse());
         }
     }
 
@@ -423,7 +429,7 @@ final class NtmNode implements AutoCloseable {
                 try {
                     Answer a = answer.get(timeout, TimeUnit.MILLISECONDS);
                     if (to.equals(settings.dc())) {
-                        dcReachable(true, "the DC answered a " + m.type());
+                        dcAnswered();
                     }
                     return a;
                 } catch (java.util.concurrent.TimeoutException e) {
@@ -432,7 +438,7 @@ final class NtmNode implements AutoCloseable {
             }
             String why = "no answer from " + to + " to " + m.type() + " after 5 tries";
             if (to.equals(settings.dc())) {
-                dcReachable(false, why);
+                dcSilent(why);
             }
             throw new IOException(why);
         } finally {

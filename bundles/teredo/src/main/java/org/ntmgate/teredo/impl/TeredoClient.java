@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +33,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import org.ntmgate.api.net.AddressFormat;
+import org.ntmgate.packet.IpPacket;
+import org.ntmgate.packet.IpProtocol;
 import org.ntmgate.packet.PacketBuilder;
 import org.ntmgate.teredo.impl.ClientRules.Advert;
 import org.ntmgate.teredo.impl.ClientRules.NatType;
@@ -270,9 +275,9 @@ final class TeredoClient implements AutoCloseable {
             long nonce = RANDOM.nextLong();
             c.send(ByteBuffer.wrap(ClientRules.routerSolicitation(true, nonce)), server);
             c.configureBlocking(false);
-            java.nio.channels.Selector selector = java.nio.channels.Selector.open();
+            Selector selector = Selector.open();
             try (selector) {
-                c.register(selector, java.nio.channels.SelectionKey.OP_READ);
+                c.register(selector, SelectionKey.OP_READ);
                 long deadline = System.currentTimeMillis() + ANSWER_WAIT.toMillis();
                 ByteBuffer rx = ByteBuffer.allocate(2048);
                 TeredoDatagram d = new TeredoDatagram();
@@ -351,7 +356,7 @@ final class TeredoClient implements AutoCloseable {
                 return p.answer().get(ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 // retransmit
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 return null;
             } finally {
                 pending = null;
@@ -415,7 +420,7 @@ final class TeredoClient implements AutoCloseable {
                     continue;
                 }
                 byte[] us = ourAddress;
-                if (us == null || n < 40 || (buf.getUnsignedByte(0) >> 4) != 6 || !org.ntmgate.packet.IpPacket.bytesAt(buf, 8, us)) {
+                if (us == null || n < 40 || (buf.getUnsignedByte(0) >> 4) != 6 || !IpPacket.bytesAt(buf, 8, us)) {
                     drops.get(Drop.NOT_OURS).increment(); // the kernel's own link-local traffic, or nothing qualified yet
                     continue;
                 }
@@ -571,7 +576,7 @@ final class TeredoClient implements AutoCloseable {
                 return;
             }
             int v6 = teredo.ipv6Offset();
-            if (!org.ntmgate.packet.IpPacket.bytesAt(in, v6 + 24, us)) {
+            if (!IpPacket.bytesAt(in, v6 + 24, us)) {
                 drops.get(Drop.NOT_FOR_US).increment();
                 return;
             }
@@ -648,7 +653,7 @@ final class TeredoClient implements AutoCloseable {
                 return;
             }
             byte[] us = ourAddress;
-            if (us == null || !teredo.hasOrigin() || !org.ntmgate.packet.IpPacket.bytesAt(in, teredo.ipv6Offset() + 24, us)) {
+            if (us == null || !teredo.hasOrigin() || !IpPacket.bytesAt(in, teredo.ipv6Offset() + 24, us)) {
                 drops.get(Drop.UNKNOWN_SERVER_PACKET).increment();
                 return;
             }
@@ -684,7 +689,7 @@ final class TeredoClient implements AutoCloseable {
         }
 
         private boolean isEchoReply(ByteBuf in, int v6, Peer p) {
-            if (teredo.ipv6Length() < 40 + 16 || in.getUnsignedByte(v6 + 6) != org.ntmgate.packet.IpProtocol.ICMPV6
+            if (teredo.ipv6Length() < 40 + 16 || in.getUnsignedByte(v6 + 6) != IpProtocol.ICMPV6
                     || in.getUnsignedByte(v6 + 40) != ClientRules.ECHO_REPLY) {
                 return false;
             }

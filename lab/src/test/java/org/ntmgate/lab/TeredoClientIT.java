@@ -119,12 +119,7 @@ class TeredoClientIT {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         String expected = HexFormat.of().formatHex(sha.digest(file));
         try (Lab lab = new Lab()) {
-            lab.network(Lab.Nat.MASQUERADE);
-            lab.dns();
-            lab.web(file, "big.bin");
-            lab.gateway(JAR);
-            lab.teredoServer();
-            lab.teredoRelay();
+            ourServerAndRelay(lab, file);
             Path log = lab.teredoClient(JAR, "198.51.100.10", "refreshSeconds=I\"5\"\n");
             lab.await(log, l -> QUALIFIED.matcher(l).find(), "qualification with our server");
             Matcher first = qualified(log, 1);
@@ -291,12 +286,7 @@ class TeredoClientIT {
         new SecureRandom().nextBytes(file);
         String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
         try (Lab lab = new Lab()) {
-            lab.network(Lab.Nat.MASQUERADE);
-            lab.dns();
-            lab.web(file, "big.bin");
-            lab.gateway(JAR);
-            lab.teredoServer();
-            lab.teredoRelay();
+            ourServerAndRelay(lab, file);
             lab.clientWithTeredoFallback(JAR);
             String viaNtm = lab.aaaa(lab.client, Lab.SERVER_NAME);
             assertTrue(viaNtm.startsWith("fd4e:746d:"), "NTMobile's virtual address while the DC answers: " + viaNtm);
@@ -320,6 +310,16 @@ class TeredoClientIT {
             lab.clientCommand("node:status");
             lab.await(lab.clientLog(), l -> l.contains("path in use: NTMobile (the DC at"), "Gogo shows NTMobile");
         }
+    }
+
+    /** The endpoint-independent NAT, DNS, the web server with {@code file}, the gateway with our Teredo server and relay. */
+    private static void ourServerAndRelay(Lab lab, byte[] file) throws Exception {
+        lab.network(Lab.Nat.MASQUERADE);
+        lab.dns();
+        lab.web(file, "big.bin");
+        lab.gateway(JAR);
+        lab.teredoServer();
+        lab.teredoRelay();
     }
 
     /** Ping and the whole file from the IPv6-only server, from the client namespace (its only IPv6 is Teredo). */

@@ -355,6 +355,18 @@ final class Lab implements AutoCloseable {
         in(gateway, "nft", "-f", rules.toString());
     }
 
+    /**
+     * The NAT drops (or lets through again) the datagrams matching {@code match} (an nftables expression, such as
+     * {@code ip saddr 198.51.100.1 udp sport 3545}) as they arrive, before connection tracking sees them: they leave no
+     * entry, as if they had never been sent.
+     */
+    void dropAtNat(String name, String match, boolean drop) throws Exception {
+        Path rules = dir.resolve(name + ".nft");
+        Files.writeString(rules, drop ? "table inet " + name + " {\n  chain prerouting {\n    type filter hook prerouting priority -300;\n    "
+                + match + " drop\n  }\n}\n" : "delete table inet " + name + "\n");
+        in(nat, "nft", "-f", rules.toString());
+    }
+
     /** The first AAAA answer for {@code name} from the resolver at 127.0.0.1 in {@code ns} (the node's stub). */
     String aaaa(String ns, String name) throws Exception {
         Path q = dir.resolve("aaaa.py");

@@ -104,6 +104,7 @@ final class TeredoClient implements AutoCloseable {
         volatile InetSocketAddress mapping;
         volatile long lastHeard;
         volatile long lastBubble;
+        volatile long lastAnswer;
         final ArrayDeque<byte[]> out = new ArrayDeque<>();
         final ArrayDeque<byte[]> in = new ArrayDeque<>();
         InetSocketAddress inFrom;
@@ -608,6 +609,12 @@ final class TeredoClient implements AutoCloseable {
                 p.lastHeard = now;
                 if (!bubble) {
                     toTun(in, v6);
+                } else if (now - p.lastAnswer >= 1000 && answerRate.take(1, now)) {
+                    // the relay asks us to show our mapping again (its NAT side may have moved us to another port): a
+                    // bubble back, from wherever our NAT maps us now (RFC 4380 5.2.3: a client MAY send a bubble
+                    // towards the source of any packet it receives); once a second per host at most
+                    p.lastAnswer = now;
+                    bubble(us, p.address, from);
                 }
                 return;
             }

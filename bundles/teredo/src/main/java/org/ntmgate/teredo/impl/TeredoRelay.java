@@ -17,6 +17,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import org.ntmgate.api.net.AddressFormat;
 import org.ntmgate.api.net.Endpoint;
 import org.ntmgate.api.table.EntryConflictException;
 import org.ntmgate.api.table.EntryKind;
@@ -39,27 +40,79 @@ import org.slf4j.LoggerFactory;
  * datagram from a client is checked (5.4.2: its Teredo source must match where it came from; its destination must
  * not be Teredo) and written to the TUN device. Proven peers are {@code TEREDO_PEER} entries in the shared table
  * (Teredo address <-> mapped address), so a new build of this bundle keeps them.
+ *
+ * <p>A proven mapping is trusted while the peer was heard from in the last 30 s (5.2.4's rule, which 5.4.1 and 5.4.2
+ * apply to relays); past that, packets for it wait while it proves its mapping again. A NAT that forgot the mapping
+ * may give the client another port towards us: the relay asks again (bubbles, keeping on sending meanwhile) when a
+ * datagram claiming a known peer comes from another port of the same address, or when it has sent to the peer for
+ * 5 s without hearing from it. See docs/teredo.md, "NAT changes".
  */
 final class TeredoRelay implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TeredoRelay.class);
     static final int QUEUE_PER_PEER = 16;
     static final int PEERS_WAITING = 1024;
+    /** 5.2.4, 5.4.1: an entry is valid while the peer was heard from in the last 30 s. */
+    static final long TRUST_MILLIS = 30_000;
+    /** Sending to a peer this long without hearing from it makes the relay ask it again (its NAT may have moved it). */
+    static final long QUIET_MILLIS = 5_000;
+    /** 5.4.1: bubbles again after 2 s, up to three times; then the peer's waiting packets are dropped. */
+    static final long BUBBLE_RETRY_MILLIS = 2_000;
+    static final int BUBBLE_REPEATS = 3;
 
     enum Drop {
-        NOT_TEREDO, NOT_TEREDO_DESTINATION, NOT_GLOBAL, SPOOFED_SOURCE, TEREDO_TO_TEREDO, QUEUE_FULL, MALFORMED, TUN_WRITE, TABLE
+        NOT_TEREDO, NOT_TEREDO_DESTINATION, NOT_GLOBAL, SPOOFED_SOURCE, TEREDO_TO_TEREDO, QUEUE_FULL, MALFORMED, TUN_WRITE, TABLE, NO_ANSWER
+    }
+
+    /** What to do with a packet for a peer whose mapping is in the table. */
+    enum Trust {
+        /** send it to the proven mapping */
+        SEND,
+        /** send it, and ask the peer to show its mapping again (bubbles) */
+        SEND_AND_ASK,
+        /** hold it while the peer proves its mapping again (5.4.1 case 3: the entry is no longer valid) */
+        HOLD_AND_ASK
+    }
+
+    /** When the relay last heard from a proven peer, and since when it has sent to it without an answer (0: none). */
+    private static final class Heard {
+        volatile long at;
+        volatile long unansweredSince;
+
+        Heard(long at) {
+            this.at = at;
+        }
+    }
+
+    /** A peer asked to prove its mapping: packets waiting for it, and the bubbles sent so far. */
+    private static final class Proving {
+        final TeredoAddress client;
+        final byte[] bubbleSource;
+        final ArrayDeque<byte[]> packets = new ArrayDeque<>();
+        /** Where a datagram claiming the peer came from, if not its proven mapping: asked directly too. */
+        InetSocketAddress seenAt;
+        int rounds;
+        long lastRound;
+
+        Proving(TeredoAddress client, byte[] bubbleSource) {
+            this.client = client;
+            this.bubbleSource = bubbleSource;
+        }
     }
 
     private final InetSocketAddress bind;
     private final String tunName;
     private final Duration idle;
     private final TranslationTable table;
-    private final Map<Endpoint, ArrayDeque<byte[]>> waiting = new ConcurrentHashMap<>();
+    private final Map<Endpoint, Proving> proving = new ConcurrentHashMap<>();
+    private final Map<Endpoint, Heard> heard = new ConcurrentHashMap<>();
     private final EnumMap<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
     private final LongAdder toClients = new LongAdder();
     private final LongAdder toIpv6 = new LongAdder();
     private final LongAdder bubbles = new LongAdder();
     private volatile boolean running = true;
     private volatile long lastSpoofLog;
+    private final long started = System.currentTimeMillis();
+    private long lastMaintenance;
     private UdpServer udp;
     private TunDevice tun;
     private TunQueue queue;
@@ -96,6 +149,11 @@ final class TeredoRelay implements AutoCloseable {
         byte[] dst = new byte[16];
         while (running) {
             try {
+                long t = System.currentTimeMillis();
+                if (t - lastMaintenance >= 1000) {
+                    lastMaintenance = t;
+                    maintain(t);
+                }
                 rx.clear();
                 int n = queue.read(rx, 200);
                 if (n < 40 || (buf.getUnsignedByte(0) >> 4) != 6) {
@@ -124,12 +182,27 @@ final class TeredoRelay implements AutoCloseable {
                 buf.getBytes(0, packet);
                 Endpoint peer = Endpoint.of(dst.clone(), 0);
                 TranslationEntry e = table.lookupByVirtual(peer).orElse(null);
+                Trust trust = Trust.HOLD_AND_ASK;
                 if (e != null && e.isLive()) {
-                    e.recordToReal(n);
-                    send(packet, new InetSocketAddress(InetAddress.getByAddress(e.realSide().addressBytes()), e.realSide().port()));
-                    toClients.increment();
-                } else {
-                    hold(peer, packet, src, dst.clone(), client);
+                    Heard h = heard.get(peer);
+                    if (h == null) {
+                        heard.put(peer, h = new Heard(started)); // a peer proven before this build started: 30 s to hear from it
+                    }
+                    long now = System.currentTimeMillis();
+                    trust = trust(now, h.at, h.unansweredSince);
+                    if (h.unansweredSince == 0) {
+                        h.unansweredSince = now;
+                    }
+                }
+                if (trust == Trust.HOLD_AND_ASK) {
+                    ask(peer, client, src, packet, null);
+                    continue;
+                }
+                e.recordToReal(n);
+                send(packet, new InetSocketAddress(InetAddress.getByAddress(e.realSide().addressBytes()), e.realSide().port()));
+                toClients.increment();
+                if (trust == Trust.SEND_AND_ASK) {
+                    ask(peer, client, src, null, null);
                 }
             } catch (TunException e) {
                 if (running) {
@@ -141,32 +214,105 @@ final class TeredoRelay implements AutoCloseable {
         }
     }
 
-    /** Holds the packet until the client proves its mapping, and asks it to with bubbles (5.4.1). */
-    private void hold(Endpoint peer, byte[] packet, byte[] src, byte[] dst, TeredoAddress client) {
-        if (!waiting.containsKey(peer) && waiting.size() >= PEERS_WAITING) {
-            drops.get(Drop.QUEUE_FULL).increment();
-            return;
+    /**
+     * 5.4.1 and 5.4.2: what a packet for a peer with a proven mapping gets, from when the relay last heard from the
+     * peer ({@code heard}) and since when it has sent to it without an answer ({@code unansweredSince}, 0: none).
+     */
+    static Trust trust(long now, long heard, long unansweredSince) {
+        if (now - heard >= TRUST_MILLIS) {
+            return Trust.HOLD_AND_ASK;
         }
-        ArrayDeque<byte[]> q = waiting.computeIfAbsent(peer, p -> new ArrayDeque<>());
-        boolean first;
-        synchronized (q) {
-            first = q.isEmpty();
-            if (q.size() >= QUEUE_PER_PEER) {
+        return unansweredSince != 0 && now - unansweredSince >= QUIET_MILLIS ? Trust.SEND_AND_ASK : Trust.SEND;
+    }
+
+    /**
+     * Asks the client to prove its mapping (5.4.1 case 3), holding {@code packet} (null: none) until it does. The first
+     * round of bubbles goes now, the next ones from {@link #maintain}: with the source {@code bubbleSource} (a native
+     * address the client talks to), directly to the mapping in its address, to {@code seenAt} (where a datagram
+     * claiming it came from; null: none), and through its server (from the second round on when {@code seenAt} is
+     * known: an unsolicited packet from the server could take the client's server mapping on a NAT that forgot it).
+     */
+    private void ask(Endpoint peer, TeredoAddress client, byte[] bubbleSource, byte[] packet, InetSocketAddress seenAt) {
+        Proving p = proving.get(peer);
+        if (p == null) {
+            if (proving.size() >= PEERS_WAITING) {
                 drops.get(Drop.QUEUE_FULL).increment();
                 return;
             }
-            q.add(packet);
+            p = proving.computeIfAbsent(peer, k -> new Proving(client, bubbleSource.clone()));
         }
-        if (first || q.size() % 4 == 0) {
-            ByteBuf bubble = Unpooled.buffer(40);
-            TeredoDatagram.writeBubble(bubble, src, dst, 255);
-            byte[] b = new byte[40];
-            bubble.getBytes(0, b);
-            // directly (a restricted NAT opens for us once the client answers) and through its server (which adds our origin)
-            send(b, new InetSocketAddress(client.mappedAddress(), client.mappedPort()));
-            send(b, new InetSocketAddress(client.server(), TeredoServer.PORT));
-            bubbles.add(2);
+        boolean firstRound;
+        synchronized (p) {
+            if (packet != null) {
+                if (p.packets.size() >= QUEUE_PER_PEER) {
+                    drops.get(Drop.QUEUE_FULL).increment();
+                } else {
+                    p.packets.add(packet);
+                }
+            }
+            if (seenAt != null) {
+                p.seenAt = seenAt;
+            }
+            firstRound = p.rounds == 0;
+            if (firstRound) {
+                p.rounds = 1;
+                p.lastRound = System.currentTimeMillis();
+            }
         }
+        if (firstRound) {
+            bubbles(p);
+        }
+    }
+
+    private void bubbles(Proving p) {
+        InetSocketAddress seenAt;
+        int round;
+        synchronized (p) {
+            seenAt = p.seenAt;
+            round = p.rounds;
+        }
+        ByteBuf bubble = Unpooled.buffer(40);
+        TeredoDatagram.writeBubble(bubble, p.bubbleSource, p.client.toBytes(), 255);
+        byte[] b = new byte[40];
+        bubble.getBytes(0, b);
+        // directly (a restricted NAT opens for us once the client answers; ours answers a relay's bubble from where its
+        // NAT maps it now) and through its server (which adds our origin; any client answers that with a direct bubble)
+        send(b, new InetSocketAddress(p.client.mappedAddress(), p.client.mappedPort()));
+        bubbles.increment();
+        if (seenAt != null) {
+            send(b, seenAt);
+            bubbles.increment();
+        }
+        if (seenAt == null || round > 1) {
+            send(b, new InetSocketAddress(p.client.server(), TeredoServer.PORT));
+            bubbles.increment();
+        }
+    }
+
+    /** Every second: peers that did not answer get another round of bubbles, or lose their packets; gone peers are forgotten. */
+    private void maintain(long now) {
+        for (Map.Entry<Endpoint, Proving> e : proving.entrySet()) {
+            Proving p = e.getValue();
+            boolean again;
+            synchronized (p) {
+                if (now - p.lastRound < BUBBLE_RETRY_MILLIS) {
+                    continue;
+                }
+                again = p.rounds <= BUBBLE_REPEATS;
+                if (again) {
+                    p.rounds++;
+                    p.lastRound = now;
+                } else {
+                    drops.get(Drop.NO_ANSWER).add(p.packets.size());
+                }
+            }
+            if (again) {
+                bubbles(p);
+            } else {
+                proving.remove(e.getKey(), p);
+            }
+        }
+        heard.keySet().removeIf(peer -> table.lookupByVirtual(peer).filter(TranslationEntry::isLive).isEmpty());
     }
 
     private void send(byte[] payload, InetSocketAddress to) {
@@ -200,9 +346,18 @@ final class TeredoRelay implements AutoCloseable {
             Endpoint peer = Endpoint.of(src, 0);
             boolean embedded = client.mappedPort() == from.getPort() && client.mappedAddress().equals(from.getAddress());
             TranslationEntry known = table.lookupByVirtual(peer).orElse(null); // one lookup serves the check and the record
-            if (!acceptable(client, from, provenAt(known, from), teredo.isBubble(in) && waiting.containsKey(peer))) {
+            boolean asked = proving.containsKey(peer);
+            if (!acceptable(client, from, provenAt(known, from), teredo.isBubble(in) && asked)) {
                 // 5.4.2: not from where its address says, nor from the mapping it proved, nor the answer to our bubbles
                 drops.get(Drop.SPOOFED_SOURCE).increment();
+                if (known != null && known.isLive() && client.mappedAddress().equals(from.getAddress()) && !teredo.isBubble(in)) {
+                    // a known peer from another port of its NAT: the NAT may have forgotten it and moved it; ask it
+                    byte[] dst = new byte[16];
+                    in.getBytes(teredo.ipv6Offset() + 24, dst);
+                    if (toIpv6(dst)) {
+                        ask(peer, client, dst, null, from);
+                    }
+                }
                 long now = System.currentTimeMillis();
                 if (now - lastSpoofLog > 10_000) {
                     lastSpoofLog = now;
@@ -211,9 +366,9 @@ final class TeredoRelay implements AutoCloseable {
                 }
                 return;
             }
-            if (!embedded && waiting.containsKey(peer)) {
-                LOG.info("Teredo relay: peer {} answers from {}, not from the mapping in its address ({}:{}): its NAT maps per destination",
-                        client, from, client.mappedAddress().getHostAddress(), client.mappedPort());
+            if (!embedded && asked) {
+                LOG.info("Teredo relay: peer {} answers our bubble from {}, not from the mapping in its address ({}:{}): its NAT maps per "
+                        + "destination, or gave it a new port", AddressFormat.format(src), from, client.mappedAddress().getHostAddress(), client.mappedPort());
             }
             proven(peer, from, known);
             if (teredo.isBubble(in)) {
@@ -239,12 +394,15 @@ final class TeredoRelay implements AutoCloseable {
 
     /**
      * 5.4.2: a datagram from a client is taken when it comes from the mapping in its Teredo address, or from the
-     * mapping the client proved before, or is a bubble answering the relay's own bubbles (the client's NAT may map it
-     * to another port towards the relay than towards its server). Everything else could be anyone's: no open relay.
+     * mapping the client proved before, or is a bubble answering the relay's own bubbles from another port of the
+     * address in its Teredo address (the client's NAT may map it to another port towards the relay than towards its
+     * server, or give it a new one after forgetting it). Everything else could be anyone's: no open relay, and no one
+     * elsewhere can answer our bubbles for a client to take its traffic.
      */
     static boolean acceptable(TeredoAddress client, InetSocketAddress from, boolean provenFromThere, boolean answersOurBubbles) {
-        boolean embedded = client.mappedPort() == from.getPort() && client.mappedAddress().equals(from.getAddress());
-        return embedded || provenFromThere || answersOurBubbles;
+        boolean sameAddress = client.mappedAddress().equals(from.getAddress());
+        boolean embedded = sameAddress && client.mappedPort() == from.getPort();
+        return embedded || provenFromThere || answersOurBubbles && sameAddress;
     }
 
     /** Where a client's packet may go on the IPv6 side: global unicast (2000::/3), not another Teredo address. */
@@ -266,6 +424,12 @@ final class TeredoRelay implements AutoCloseable {
                 if (e != null) {
                     table.remove(e.id());
                 }
+                // the mapping is this address's now: a client that qualified again behind it left its old address there
+                TranslationEntry before = table.lookupByReal(real).filter(x -> x.kind() == EntryKind.TEREDO_PEER).orElse(null);
+                if (before != null) {
+                    table.remove(before.id());
+                    heard.remove(before.virtualSide());
+                }
                 e = table.insert(new EntrySpec(EntryKind.TEREDO_PEER, teredoAddress, real, EntryOwner.NONE, idle));
                 LOG.info("Teredo relay: peer {} proved its mapping {}", InetAddress.getByAddress(teredoAddress.addressBytes()).getHostAddress(), mapped);
             } else {
@@ -275,11 +439,19 @@ final class TeredoRelay implements AutoCloseable {
             drops.get(Drop.TABLE).increment();
             return;
         }
-        ArrayDeque<byte[]> q = waiting.remove(teredoAddress);
-        if (q != null) {
-            synchronized (q) {
-                for (byte[] p : q) {
-                    send(p, mapped);
+        long now = System.currentTimeMillis();
+        Heard h = heard.get(teredoAddress);
+        if (h == null) {
+            heard.put(teredoAddress, new Heard(now));
+        } else {
+            h.at = now;
+            h.unansweredSince = 0;
+        }
+        Proving p = proving.remove(teredoAddress);
+        if (p != null) {
+            synchronized (p) {
+                for (byte[] packet : p.packets) {
+                    send(packet, mapped);
                     toClients.increment();
                 }
             }
@@ -295,7 +467,7 @@ final class TeredoRelay implements AutoCloseable {
     String status() {
         return "relaying on udp " + (udp == null ? "-" : udp.localAddress()) + " and " + tunName + " (2001::/32); to clients " + toClients.sum()
                 + ", to IPv6 " + toIpv6.sum() + ", bubbles " + bubbles.sum() + ", peers " + table.entries(x -> x.kind() == EntryKind.TEREDO_PEER).size()
-                + ", waiting " + waiting.size();
+                + ", proving " + proving.size();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.ntmgate.teredo.impl;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,6 +28,18 @@ class TeredoRelayTest {
         assertFalse(TeredoRelay.acceptable(c, otherHost, false, false));
         assertTrue(TeredoRelay.acceptable(c, otherPort, false, true), "a bubble answering ours, from a per-destination mapping");
         assertTrue(TeredoRelay.acceptable(c, otherPort, true, false), "from the mapping it proved");
+        assertFalse(TeredoRelay.acceptable(c, otherHost, false, true), "a bubble from another address: someone else taking its traffic");
+    }
+
+    @Test
+    void aProvenMappingIsTrustedWhileThePeerIsHeardAndAskedAgainWhenItFallsSilent() {
+        long now = 1_000_000;
+        assertEquals(TeredoRelay.Trust.SEND, TeredoRelay.trust(now, now - 1000, 0));
+        assertEquals(TeredoRelay.Trust.SEND, TeredoRelay.trust(now, now - 29_999, now - 4_999), "sending, not yet quiet for 5 s");
+        assertEquals(TeredoRelay.Trust.SEND_AND_ASK, TeredoRelay.trust(now, now - 6_000, now - 5_000),
+                "5 s of sending without an answer: ask again, keep sending");
+        assertEquals(TeredoRelay.Trust.HOLD_AND_ASK, TeredoRelay.trust(now, now - 30_000, 0), "5.2.4: not heard for 30 s, no longer valid");
+        assertEquals(TeredoRelay.Trust.HOLD_AND_ASK, TeredoRelay.trust(now, now - 40_000, now - 20_000));
     }
 
     @Test

@@ -100,11 +100,15 @@ public final class ImageBuilder {
                 s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+        // --generate-cds-archive: the runtime's own class-data sharing archive (lib/server/classes.jsa), which the
+        // image's -Xshare:auto maps at every start (docs/benchmarks.md, "Start-up"); the one for heaps over 32 GB
+        // (classes_nocoops.jsa) is left out, a gateway's heap is 128 MB
         Process p = new ProcessBuilder(jlink.toString(), "--add-modules", MODULES, "--strip-debug", "--no-header-files", "--no-man-pages",
-                "--compress=2", "--output", output.toString()).inheritIO().start();
+                "--compress=2", "--generate-cds-archive", "--output", output.toString()).inheritIO().start();
         if (p.waitFor() != 0) {
             throw new IOException("jlink failed with status " + p.exitValue());
         }
+        Files.deleteIfExists(output.resolve("lib/server/classes_nocoops.jsa"));
     }
 
     /** Builds the image file; returns its path. */

@@ -15,7 +15,7 @@ import org.ntmgate.tun.TunQueue;
  * The TUN read/write path (a benchmark, not a test; run by benchmarks/tun.sh inside a namespace of its own, as root):
  * one thread writes an ICMPv6 echo request into a TUN device and reads the kernel's reply back, again and again;
  * it reports round trips per second (two packets, three system calls each: write, poll, read) and the bytes the
- * thread allocated per round trip after the warm-up.
+ * thread allocated per round trip after the warm-up. Then reads of the empty queue: their rate and allocation.
  */
 public final class TunLoad {
     private TunLoad() {
@@ -43,7 +43,33 @@ public final class TunLoad {
             long allocated = threads.getThreadAllocatedBytes(id) - before;
             System.out.printf("TUN echo round trips: %d in %d s = %.0f/s (%.0f packets/s through the device), %.2f bytes allocated per round trip%n",
                     n, seconds, n / (elapsed / 1e9), 2 * n / (elapsed / 1e9), allocated / (double) n);
+
+            // reads of an empty queue (what a reader that keeps up mostly does between packets): EAGAIN each time
+            emptyReads(q, in, 2_000_000_000L); // warm-up
+            before = threads.getThreadAllocatedBytes(id);
+            start = System.nanoTime();
+            long[] r = emptyReads(q, in, seconds * 1_000_000_000L);
+            elapsed = System.nanoTime() - start;
+            allocated = threads.getThreadAllocatedBytes(id) - before;
+            System.out.printf("TUN reads of an empty queue: %d in %d s = %.0f/s (%.0f ns each), %.2f bytes allocated per read (%d packets the kernel "
+                    + "sent on its own were read meanwhile)%n", r[0], seconds, r[0] / (elapsed / 1e9), elapsed / (double) r[0], allocated / (double) r[0], r[1]);
         }
+    }
+
+    /** Reads that wait for nothing, on a queue nothing is written to; returns {empty reads, packets read}. */
+    private static long[] emptyReads(TunQueue q, ByteBuffer in, long nanos) throws Exception {
+        long end = System.nanoTime() + nanos;
+        long empty = 0;
+        long packets = 0;
+        while (System.nanoTime() < end) {
+            in.clear();
+            if (q.read(in, 0) == 0) {
+                empty++;
+            } else {
+                packets++;
+            }
+        }
+        return new long[] { empty, packets };
     }
 
     /** Write the request, read until its reply (other packets the kernel sends are skipped); returns round trips. */

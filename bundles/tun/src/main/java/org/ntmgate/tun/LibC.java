@@ -53,4 +53,21 @@ final class LibC {
     static native int if_nametoindex(String name);
 
     static native String strerror(int errno);
+
+    /**
+     * {@code read(2)} without an exception: -1 on failure, the error number then in {@link Native#getLastError()}.
+     * An empty non-blocking queue answers EAGAIN to every read that finds nothing, which on a reader that keeps up
+     * is most reads; a {@link LastErrorException} (with its stack trace) for each cost the data plane time and
+     * garbage.
+     */
+    static final class Quiet {
+        static {
+            Native.register("c");
+        }
+
+        private Quiet() {
+        }
+
+        static native long read(int fd, ByteBuffer buf, long count);
+    }
 }

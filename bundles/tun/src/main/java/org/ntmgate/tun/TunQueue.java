@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import com.sun.jna.Native;
 
 /**
  * One queue of a TUN device: one file descriptor, read and written by one thread at a time. Packets are whole IP
@@ -55,16 +56,16 @@ public final class TunQueue {
     }
 
     private int readNow(ByteBuffer buf) throws TunException {
-        try {
-            long n = LibC.read(fd, buf, buf.remaining());
+        long n = LibC.Quiet.read(fd, buf, buf.remaining());
+        if (n >= 0) {
             buf.position(buf.position() + (int) n);
             return (int) n;
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == LibC.EINTR || e.getErrorCode() == LibC.EAGAIN) {
-                return 0;
-            }
-            throw TunDevice.failure("reading from the TUN device", e.getErrorCode());
         }
+        int errno = Native.getLastError();
+        if (errno == LibC.EINTR || errno == LibC.EAGAIN) {
+            return 0; // nothing waiting (the usual case of an empty queue), or a signal: no exception for either
+        }
+        throw TunDevice.failure("reading from the TUN device", errno);
     }
 
     /** Writes the packet between {@code buf}'s position and limit; returns the bytes written (the whole packet). */

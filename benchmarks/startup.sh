@@ -45,7 +45,8 @@ median() { sort -n | awk '{a[NR]=$1} END {if (NR) print (NR%2 ? a[(NR+1)/2] : (a
 one_run() {
   local port; port=$(free_port)
   local t0; t0=$(date +%s%N)
-  (cd "$home" && exec "$java" "$@" -Dorg.osgi.service.http.port="$port" -jar "$jar" </dev/null >"$home/out.log" 2>&1) &
+  mkdir -p "$home/tmp"
+  (cd "$home" && exec "$java" "$@" -Djava.io.tmpdir="$home/tmp" -Dorg.osgi.service.http.port="$port" -jar "$jar" </dev/null >"$home/out.log" 2>&1) &
   pid=$!
   local challenge="" in=""
   for _ in $(seq 1 1500); do

@@ -192,7 +192,15 @@ class BoxIT {
         assertEquals(root.resolve("slots/A/runtime/bin/java").toString(), command, "the image's own jlink runtime, not the build JDK");
         assertFalse(Files.exists(root.resolve("slots/A/runtime/lib/modules")) && Files.size(root.resolve("slots/A/runtime/lib/modules")) > 60 << 20,
                 "trimmed");
+        assertTrue(launcherJars() > 0, "the launcher unpacks its jars into the data folder's tmp, not /tmp");
         assertTrue(p.isAlive());
+    }
+
+    /** The jars bnd's launcher unpacked for the running gateway (the start script points java.io.tmpdir at data/tmp). */
+    private long launcherJars() throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(root.resolve("data/tmp"))) {
+            return s.filter(f -> f.getFileName().toString().endsWith(".jar")).count();
+        }
     }
 
     @Test
@@ -301,6 +309,8 @@ class BoxIT {
             String expected = step.equals("confirmed") ? "1.1.0" : "1.0.0";
             awaitHealthy(expected);
             assertFalse(state().contains("trial="), step + ": the unfinished trial is forgotten at boot");
+            // the killed gateway's unpacked jars were removed at boot: only this start's (six: Felix, the launcher, slf4j, JSON)
+            assertEquals(6, launcherJars(), step + ": leftovers of the killed gateway in data/tmp");
             cleanUp();
             started.clear();
             root = null;

@@ -523,8 +523,10 @@ final class Lab implements AutoCloseable {
     }
 
     /** The gateway's command line; {@code -Dlab.jfr=true} records a flight recording in its home (for profiling). */
-    private static String[] java(Path home, Path runtimeJar) {
-        List<String> c = new ArrayList<>(List.of("java", "-XX:+UseSerialGC"));
+    private static String[] java(Path home, Path runtimeJar) throws IOException {
+        // the launcher's unpacked jars in the lab folder, not in /tmp, where a killed gateway would leave them
+        Path tmp = Files.createDirectories(home.resolve("tmp"));
+        List<String> c = new ArrayList<>(List.of("java", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + tmp));
         if (Boolean.getBoolean("lab.jfr")) {
             c.add("-XX:StartFlightRecording=filename=" + home.resolve("flight.jfr") + ",settings=profile");
         }

@@ -42,7 +42,10 @@ final class GatewayProcess implements AutoCloseable {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         String jar = System.getProperty("ntmgate.jar", "target/ntmgate.jar");
         Files.createDirectories(home.resolve("deploy"));
-        process = new ProcessBuilder(java, "-Dorg.osgi.service.http.port=" + port, "-jar", Paths.get(jar).toAbsolutePath().toString())
+        // the launcher unpacks its jars into java.io.tmpdir: the home's, so a killed gateway leaves nothing in /tmp
+        Path tmp = Files.createDirectories(home.resolve("tmp"));
+        process = new ProcessBuilder(java, "-Djava.io.tmpdir=" + tmp, "-Dorg.osgi.service.http.port=" + port, "-jar",
+                Paths.get(jar).toAbsolutePath().toString())
                 .directory(home.toFile()).redirectErrorStream(true).start();
         shell = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
         reader = new Thread(() -> {

@@ -113,6 +113,7 @@ final class TeredoRelay implements AutoCloseable {
     private volatile long lastSpoofLog;
     private final long started = System.currentTimeMillis();
     private long lastMaintenance;
+    private long lastHeardSweep;
     private UdpServer udp;
     private TunDevice tun;
     private TunQueue queue;
@@ -289,7 +290,10 @@ final class TeredoRelay implements AutoCloseable {
         }
     }
 
-    /** Every second: peers that did not answer get another round of bubbles, or lose their packets; gone peers are forgotten. */
+    /**
+     * Every second: peers that did not answer get another round of bubbles, or lose their packets; every 30 s, peers
+     * whose entry is gone from the table are forgotten.
+     */
     private void maintain(long now) {
         for (Map.Entry<Endpoint, Proving> e : proving.entrySet()) {
             Proving p = e.getValue();
@@ -312,7 +316,10 @@ final class TeredoRelay implements AutoCloseable {
                 proving.remove(e.getKey(), p);
             }
         }
-        heard.keySet().removeIf(peer -> table.lookupByVirtual(peer).filter(TranslationEntry::isLive).isEmpty());
+        if (now - lastHeardSweep >= TRUST_MILLIS) { // a table lookup per peer: not every second on the packet thread
+            lastHeardSweep = now;
+            heard.keySet().removeIf(peer -> table.lookupByVirtual(peer).filter(TranslationEntry::isLive).isEmpty());
+        }
     }
 
     private void send(byte[] payload, InetSocketAddress to) {

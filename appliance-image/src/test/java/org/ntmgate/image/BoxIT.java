@@ -203,6 +203,39 @@ class BoxIT {
         }
     }
 
+    /**
+     * The image's systemd unit, installed on a box flashed to /opt/ntmgate inside a system root that has systemd's own
+     * units: {@code systemd-analyze verify} finds no unknown setting, no missing unit and an executable ExecStart. No
+     * systemd runs here (it is not process 1), so this checks the unit, not a start by systemd; BoxIT starts the same
+     * boot script the unit runs.
+     */
+    @Test
+    void theSystemdUnitVerifiesOnAFlashedBox() throws Exception {
+        Path sysroot = tmp.resolve("sysroot");
+        Path units = Path.of("/usr/lib/systemd/system");
+        assertTrue(Files.isDirectory(units), "systemd's units are needed (Debian package systemd; .ci/run installs it)");
+        Process p = new ProcessBuilder(javaBin(), "-cp", System.getProperty("image.tools.jar") + ":" + System.getProperty("image.storage.jar"),
+                "org.ntmgate.image.Tool", "flash", v1.toString(), sysroot.resolve("opt/ntmgate").toString(), "--trusted-key", trusted.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, out);
+        try {
+            exec("mkdir", "-p", sysroot.resolve("usr/lib/systemd").toString(), sysroot.resolve("etc/systemd/system").toString());
+            exec("cp", "-a", units.toString(), sysroot.resolve("usr/lib/systemd").toString());
+            Path unit = sysroot.resolve("etc/systemd/system/ntmgate.service");
+            Files.copy(sysroot.resolve("opt/ntmgate/slots/A/etc/systemd/ntmgate.service"), unit);
+            Result verified = run(List.of("systemd-analyze", "verify", "--root=" + sysroot, "ntmgate.service"), null);
+            assertEquals(new Result(0, ""), verified, "systemd-analyze verify: no complaint");
+
+            // the same check on a unit whose command is missing fails: the check can tell
+            Files.writeString(unit, Files.readString(unit).replace("ExecStart=/opt/ntmgate/bin/ntmgate-boot", "ExecStart=/opt/ntmgate/bin/no-such-boot"));
+            Result broken = run(List.of("systemd-analyze", "verify", "--root=" + sysroot, "ntmgate.service"), null);
+            assertTrue(broken.status() != 0 && broken.output().contains("no-such-boot"), broken.toString());
+        } finally {
+            Box.delete(sysroot);
+        }
+    }
+
     @Test
     void thePlainShellInitStartsReportsAndStopsTheGateway() throws Exception {
         flash();

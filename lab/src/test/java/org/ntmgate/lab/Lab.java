@@ -522,11 +522,18 @@ final class Lab implements AutoCloseable {
         return dir.resolve("client/client.log");
     }
 
-    /** The gateway's command line; {@code -Dlab.jfr=true} records a flight recording in its home (for profiling). */
+    /**
+     * The gateway's command line; {@code -Dlab.jfr=true} records a flight recording in its home (for profiling),
+     * {@code -Dlab.jvmArgs="..."} adds JVM options.
+     */
     private static String[] java(Path home, Path runtimeJar) throws IOException {
         // the launcher's unpacked jars in the lab folder, not in /tmp, where a killed gateway would leave them
         Path tmp = Files.createDirectories(home.resolve("tmp"));
         List<String> c = new ArrayList<>(List.of("java", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + tmp));
+        String more = System.getProperty("lab.jvmArgs", "").trim(); // e.g. -XX:TieredStopAtLevel=1, for a benchmark
+        if (!more.isEmpty()) {
+            c.addAll(List.of(more.split("\\s+")));
+        }
         if (Boolean.getBoolean("lab.jfr")) {
             c.add("-XX:StartFlightRecording=filename=" + home.resolve("flight.jfr") + ",settings=profile");
         }

@@ -73,8 +73,13 @@ class BoxIT {
         root = tmp.resolve("box");
         exec("ip", "netns", "add", ns);
         exec("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
+        flashInto(root);
+    }
+
+    /** The factory's flash of image 1.0.0 into {@code boxRoot}, with the on-box tool. */
+    private static void flashInto(Path boxRoot) throws Exception {
         Process p = new ProcessBuilder(javaBin(), "-cp", System.getProperty("image.tools.jar") + ":" + System.getProperty("image.storage.jar"),
-                "org.ntmgate.image.Tool", "flash", v1.toString(), root.toString(), "--trusted-key", trusted.toString()).redirectErrorStream(true).start();
+                "org.ntmgate.image.Tool", "flash", v1.toString(), boxRoot.toString(), "--trusted-key", trusted.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, out);
     }
@@ -214,11 +219,7 @@ class BoxIT {
         Path sysroot = tmp.resolve("sysroot");
         Path units = Path.of("/usr/lib/systemd/system");
         assertTrue(Files.isDirectory(units), "systemd's units are needed (Debian package systemd; .ci/run installs it)");
-        Process p = new ProcessBuilder(javaBin(), "-cp", System.getProperty("image.tools.jar") + ":" + System.getProperty("image.storage.jar"),
-                "org.ntmgate.image.Tool", "flash", v1.toString(), sysroot.resolve("opt/ntmgate").toString(), "--trusted-key", trusted.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, out);
+        flashInto(sysroot.resolve("opt/ntmgate"));
         try {
             exec("mkdir", "-p", sysroot.resolve("usr/lib/systemd").toString(), sysroot.resolve("etc/systemd/system").toString());
             exec("cp", "-a", units.toString(), sysroot.resolve("usr/lib/systemd").toString());

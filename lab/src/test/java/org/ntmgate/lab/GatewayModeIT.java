@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,10 +14,8 @@ class GatewayModeIT {
 
     @Test
     void aLanHostBehindAClientGatewayFetchesTheFileByName() throws Exception {
-        byte[] file = new byte[10 << 20];
-        new SecureRandom().nextBytes(file);
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        String expected = HexFormat.of().formatHex(sha.digest(file));
+        byte[] file = Lab.randomFile(10 << 20);
+        String expected = Lab.sha256(file);
         try (Lab lab = new Lab()) {
             lab.network(Lab.Nat.MASQUERADE);
             lab.lanBehindClient();
@@ -35,7 +30,7 @@ class GatewayModeIT {
                         "http://" + Lab.SERVER_NAME + "/big.bin");
                 assertEquals(0, curl.status(), ns + ": " + curl.output() + "\n" + Files.readString(lab.clientLog()));
                 assertTrue(curl.output().startsWith("200 "), curl.output());
-                assertEquals(expected, HexFormat.of().formatHex(sha.digest(Files.readAllBytes(out))), ns + ": intact");
+                assertEquals(expected, Lab.sha256(out), ns + ": intact");
                 if (ns.equals(lab.lan)) {
                     assertTrue(curl.output().contains(" fd00:4c41:4e::2 fd4e:746d:0:2:"), "the LAN host used its own address: " + curl.output());
                 }

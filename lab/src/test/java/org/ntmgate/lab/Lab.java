@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -520,6 +522,27 @@ final class Lab implements AutoCloseable {
 
     Path clientLog() {
         return dir.resolve("client/client.log");
+    }
+
+    /** {@code size} random bytes: a file for the web server whose download a test checks by its digest. */
+    static byte[] randomFile(int size) {
+        byte[] f = new byte[size];
+        new SecureRandom().nextBytes(f);
+        return f;
+    }
+
+    /** The SHA-256 of {@code data}, in hex. */
+    static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every Java runtime has SHA-256
+        }
+    }
+
+    /** The SHA-256 of the file at {@code path}, in hex. */
+    static String sha256(Path path) throws IOException {
+        return sha256(Files.readAllBytes(path));
     }
 
     /**

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -22,9 +19,8 @@ class SeedScenarioIT {
     @ParameterizedTest
     @EnumSource(Lab.Nat.class)
     void anIpv4OnlyClientFetchesTenMegabytesByNameFromAnIpv6OnlyServer(Lab.Nat nat) throws Exception {
-        byte[] file = new byte[10 << 20];
-        new SecureRandom().nextBytes(file);
-        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
+        byte[] file = Lab.randomFile(10 << 20);
+        String sha = Lab.sha256(file);
         try (Lab lab = new Lab()) {
             lab.network(nat);
             lab.dns();
@@ -41,7 +37,7 @@ class SeedScenarioIT {
             assertTrue(curl.output().startsWith("200 fd4e:746d:0:2:"), "fetched by name through the general node's virtual address: " + curl.output());
             byte[] got = Files.readAllBytes(out);
             assertEquals(file.length, got.length);
-            assertEquals(sha, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(got)), "checksum");
+            assertEquals(sha, Lab.sha256(got), "checksum");
 
             Lab.Result ping = lab.exec(lab.client, "ping", "-6", "-c", "3", "-W", "5", Lab.SERVER_NAME);
             assertEquals(0, ping.status(), "ping -6 by name: " + ping.output());

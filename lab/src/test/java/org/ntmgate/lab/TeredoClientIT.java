@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -116,10 +113,8 @@ class TeredoClientIT {
      */
     @Test
     void ourClientReachesANativeHostThroughOurRelayAndSurvivesAFloodAndMappingChanges() throws Exception {
-        byte[] file = new byte[4 << 20];
-        new SecureRandom().nextBytes(file);
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        String expected = HexFormat.of().formatHex(sha.digest(file));
+        byte[] file = Lab.randomFile(4 << 20);
+        String expected = Lab.sha256(file);
         try (Lab lab = new Lab()) {
             ourServerAndRelay(lab, file);
             Path log = lab.teredoClient(JAR, "198.51.100.10", "refreshSeconds=I\"5\"\n");
@@ -169,7 +164,7 @@ class TeredoClientIT {
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             assertTrue(download.waitFor(60, TimeUnit.SECONDS));
             assertEquals("200", lab.curlOutput().trim(), Files.readString(lab.dir.resolve("client-flood.log")));
-            assertEquals(expected, HexFormat.of().formatHex(sha.digest(Files.readAllBytes(during))), "intact during the flood");
+            assertEquals(expected, Lab.sha256(during), "intact during the flood");
             lab.clientCommand("teredo:client");
             lab.await(log, l -> l.contains("Teredo client qualified as " + us) && l.contains("spoofed_source") && l.contains("not_for_us")
                     && l.contains("not_teredo") && l.contains("bad_advertisement") && l.contains("bubble_rate") && l.contains("test_rate"),
@@ -196,7 +191,7 @@ class TeredoClientIT {
             flushWithHeldBack(lab, "ip saddr 198.51.100.1 udp sport 3545");
             assertTrue(d2.waitFor(60, TimeUnit.SECONDS));
             assertEquals("200", lab.curlOutput().trim());
-            assertEquals(expected, HexFormat.of().formatHex(sha.digest(Files.readAllBytes(flushed))), "intact across the flush");
+            assertEquals(expected, Lab.sha256(flushed), "intact across the flush");
             assertTrue(pinger.waitFor(30, TimeUnit.SECONDS));
             Thread.sleep(6000); // one refresh later: the mapping is the same, nothing changed
             assertFalse(Files.readString(log).contains("NAT mapping changed"), Files.readString(log));
@@ -221,10 +216,8 @@ class TeredoClientIT {
      */
     @Test
     void whenTheNatMovesOurClientAfterForgettingItTheRelayFollowsAndTheClientQualifiesAgain() throws Exception {
-        byte[] file = new byte[4 << 20];
-        new SecureRandom().nextBytes(file);
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        String expected = HexFormat.of().formatHex(sha.digest(file));
+        byte[] file = Lab.randomFile(4 << 20);
+        String expected = Lab.sha256(file);
         try (Lab lab = new Lab()) {
             ourServerAndRelay(lab, file);
             Path log = lab.teredoClient(JAR, "198.51.100.10", ""); // refreshes every 30 s (the default)
@@ -251,7 +244,7 @@ class TeredoClientIT {
             flushWithHeldBack(lab, "ip daddr 198.51.100.1 udp dport 3545");
             assertTrue(download.waitFor(60, TimeUnit.SECONDS), "the download across the move: " + Files.readString(lab.gatewayLog()));
             assertEquals("200", lab.curlOutput().trim());
-            assertEquals(expected, HexFormat.of().formatHex(sha.digest(Files.readAllBytes(moved))), "intact across the move");
+            assertEquals(expected, Lab.sha256(moved), "intact across the move");
             assertTrue(pinger.waitFor(30, TimeUnit.SECONDS));
             List<String> ports = provedUs.matcher(Files.readString(lab.gatewayLog())).results().map(r -> r.group(1)).toList();
             assertTrue(ports.size() > before.size() && !ports.get(ports.size() - 1).equals(first.group(3)),
@@ -274,9 +267,8 @@ class TeredoClientIT {
     /** With Miredo's server and Miredo's relay on the gateway (none of ours): ping and the file, intact. */
     @Test
     void ourClientReachesANativeHostThroughMiredosRelay() throws Exception {
-        byte[] file = new byte[2 << 20];
-        new SecureRandom().nextBytes(file);
-        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
+        byte[] file = Lab.randomFile(2 << 20);
+        String expected = Lab.sha256(file);
         try (Lab lab = new Lab()) {
             lab.network(Lab.Nat.MASQUERADE);
             lab.web(file, "big.bin");
@@ -298,7 +290,7 @@ class TeredoClientIT {
             Path out = lab.dir.resolve("after-relay-change.bin");
             Lab.Result curl = lab.exec(lab.client, "curl", "-sS", "-m", "60", "-o", out.toString(), "-w", "%{http_code}", "http://[2001:db8:1::80]/big.bin");
             assertEquals("200", curl.output(), curl.output() + "\n" + Files.readString(log));
-            assertEquals(expected, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(out))));
+            assertEquals(expected, Lab.sha256(out));
             lab.clientCommand("teredo:peers");
             lab.await(log, l -> l.contains("2001:db8:1::80 (native) via 198.51.100.1:3545"), "the client follows the new relay");
         }
@@ -346,9 +338,8 @@ class TeredoClientIT {
      */
     @Test
     void theNodeFallsBackToTeredoWhileItsDcCannotBeReachedAndComesBack() throws Exception {
-        byte[] file = new byte[2 << 20];
-        new SecureRandom().nextBytes(file);
-        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
+        byte[] file = Lab.randomFile(2 << 20);
+        String expected = Lab.sha256(file);
         try (Lab lab = new Lab()) {
             ourServerAndRelay(lab, file);
             lab.clientWithTeredoFallback(JAR);
@@ -362,7 +353,7 @@ class TeredoClientIT {
             Path out = lab.dir.resolve("via-fallback.bin");
             Lab.Result curl = lab.exec(lab.client, "curl", "-sS", "-m", "90", "-o", out.toString(), "-w", "%{http_code}", "http://" + Lab.SERVER_NAME + "/big.bin");
             assertEquals("200", curl.output(), curl.output());
-            assertEquals(expected, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(out))), "intact over Teredo");
+            assertEquals(expected, Lab.sha256(out), "intact over Teredo");
             lab.clientCommand("node:status");
             lab.await(lab.clientLog(), l -> l.contains("path in use: fallback: Teredo client qualified") && l.contains("NTMobile unavailable: no answer from"),
                     "Gogo shows the fallback and why");
@@ -411,7 +402,6 @@ class TeredoClientIT {
         Path out = lab.dir.resolve(saveAs);
         Lab.Result curl = lab.exec(lab.client, "curl", "-sS", "-m", "90", "-o", out.toString(), "-w", "%{http_code}", "http://[2001:db8:1::80]/big.bin");
         assertEquals("200", curl.output(), curl.output());
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        assertEquals(expected, HexFormat.of().formatHex(sha.digest(Files.readAllBytes(out))), "intact: " + saveAs);
+        assertEquals(expected, Lab.sha256(out), "intact: " + saveAs);
     }
 }

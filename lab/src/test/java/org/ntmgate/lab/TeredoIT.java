@@ -63,10 +63,8 @@ class TeredoIT {
     /** Miredo's client (with Miredo's server) reaches the IPv6-only web server through our relay: ping and 10 MB intact. */
     @org.junit.jupiter.api.Test
     void miredosClientReachesANativeIpv6HostThroughOurRelay() throws Exception {
-        byte[] file = new byte[10 << 20];
-        new java.security.SecureRandom().nextBytes(file);
-        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-        String expected = java.util.HexFormat.of().formatHex(sha.digest(file));
+        byte[] file = Lab.randomFile(10 << 20);
+        String expected = Lab.sha256(file);
         try (Lab lab = new Lab()) {
             throughOurRelay(lab, file, false, "via-relay.bin");
             lab.gatewayCommand("teredo:relay");
@@ -82,7 +80,7 @@ class TeredoIT {
             lab.await(lab.gatewayLog(), l -> l.contains("swapped org.ntmgate.teredo 0.1.0.SNAPSHOT -> 0.1.0.hotswap"), "the swap");
             assertTrue(slow.waitFor(150, java.util.concurrent.TimeUnit.SECONDS));
             assertEquals("200", lab.curlOutput().trim(), Files.readString(lab.gatewayLog()));
-            assertEquals(expected, java.util.HexFormat.of().formatHex(sha.digest(Files.readAllBytes(second))), "intact across the relay's update");
+            assertEquals(expected, Lab.sha256(second), "intact across the relay's update");
             lab.gatewayCommand("teredo:relay");
             lab.await(lab.gatewayLog(), l -> l.contains("Teredo relay relaying on udp /198.51.100.1:3545") && l.contains("peers 1")
                     && l.contains("bubbles 0"), "the new build knew the peer: no bubbles needed");
@@ -111,7 +109,7 @@ class TeredoIT {
             assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
             assertTrue(during.waitFor(150, java.util.concurrent.TimeUnit.SECONDS));
             assertEquals("200", lab.curlOutput().trim());
-            assertEquals(expected, java.util.HexFormat.of().formatHex(sha.digest(Files.readAllBytes(third))), "intact during the flood");
+            assertEquals(expected, Lab.sha256(third), "intact during the flood");
             lab.gatewayCommand("teredo:relay");
             lab.await(lab.gatewayLog(), l -> l.contains("Teredo relay relaying on udp") && l.contains("spoofed_source") && l.contains("not_teredo")
                     && l.contains("peers 1"), "the flood was dropped and counted; no made-up client became a peer: "
@@ -126,8 +124,7 @@ class TeredoIT {
      */
     @org.junit.jupiter.api.Test
     void miredosClientBehindASymmetricNatReachesANativeHostThroughOurRelay() throws Exception {
-        byte[] file = new byte[1 << 20];
-        new java.security.SecureRandom().nextBytes(file);
+        byte[] file = Lab.randomFile(1 << 20);
         try (Lab lab = new Lab()) {
             throughOurRelay(lab, Lab.Nat.SYMMETRIC, file, true, "symmetric.bin");
             lab.await(lab.gatewayLog(), l -> l.contains("its NAT maps per destination"), "the relay saw the other mapping and took it as proven");
@@ -137,8 +134,7 @@ class TeredoIT {
     /** Miredo's client with our server and our relay only: it reaches the IPv6-only web server (no Miredo on the gateway). */
     @org.junit.jupiter.api.Test
     void miredosClientReachesANativeIpv6HostThroughOurServerAndOurRelay() throws Exception {
-        byte[] file = new byte[2 << 20];
-        new java.security.SecureRandom().nextBytes(file);
+        byte[] file = Lab.randomFile(2 << 20);
         try (Lab lab = new Lab()) {
             throughOurRelay(lab, file, true, "ours.bin");
             lab.gatewayCommand("teredo:server");
@@ -175,8 +171,6 @@ class TeredoIT {
         Path out = lab.dir.resolve(saveAs);
         Lab.Result curl = lab.exec(lab.client, "curl", "-sS", "-m", "90", "-o", out.toString(), "-w", "%{http_code}", "http://[2001:db8:1::80]/big.bin");
         assertEquals("200", curl.output(), curl.output());
-        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-        assertEquals(java.util.HexFormat.of().formatHex(sha.digest(file)), java.util.HexFormat.of().formatHex(sha.digest(Files.readAllBytes(out))),
-                "intact through our relay");
+        assertEquals(Lab.sha256(file), Lab.sha256(out), "intact through our relay");
     }
 }

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -21,17 +18,14 @@ class TunnelResilienceIT {
     private static final Path RSN_JAR = Path.of(System.getProperty("rsn.jar", "../bundles/rsn/target/org.ntmgate.rsn-0.1.0-SNAPSHOT.jar"));
 
     private static byte[] file() {
-        byte[] f = new byte[10 << 20];
-        new SecureRandom().nextBytes(f);
-        return f;
+        return Lab.randomFile(10 << 20);
     }
 
     private static void assertFetched(Lab lab, Process curl, Path out, byte[] file) throws Exception {
         assertTrue(curl.waitFor(150, TimeUnit.SECONDS), "the download ended");
         assertEquals(0, curl.exitValue(), lab.curlOutput() + "\n" + Files.readString(lab.clientLog()) + "\n" + Files.readString(lab.gatewayLog()));
         assertEquals("200", lab.curlOutput().trim());
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        assertEquals(HexFormat.of().formatHex(sha.digest(file)), HexFormat.of().formatHex(sha.digest(Files.readAllBytes(out))), "intact");
+        assertEquals(Lab.sha256(file), Lab.sha256(out), "intact");
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -150,13 +151,13 @@ final class TeredoRelay implements AutoCloseable {
         byte[] dst = new byte[16];
         while (running) {
             try {
-                long t = System.currentTimeMillis();
-                if (t - lastMaintenance >= 1000) {
-                    lastMaintenance = t;
-                    maintain(t);
-                }
                 rx.clear();
                 int n = queue.read(rx, 200);
+                long now = System.currentTimeMillis(); // one clock read per packet serves the upkeep and the trust check
+                if (now - lastMaintenance >= 1000) {
+                    lastMaintenance = now;
+                    maintain(now);
+                }
                 if (n < 40 || (buf.getUnsignedByte(0) >> 4) != 6) {
                     if (n > 0) {
                         drops.get(Drop.MALFORMED).increment();
@@ -174,14 +175,14 @@ final class TeredoRelay implements AutoCloseable {
                     drops.get(Drop.TEREDO_TO_TEREDO).increment(); // clients talk to each other directly, not through a relay
                     continue;
                 }
-                TeredoAddress client = TeredoAddress.parse(dst.clone());
+                TeredoAddress client = TeredoAddress.parse(dst); // parse and Endpoint.of keep no reference to dst
                 if (!TeredoServer.globalUnicast(TeredoServer.v4(client.mappedAddress()))) {
                     drops.get(Drop.NOT_GLOBAL).increment();
                     continue;
                 }
                 byte[] packet = new byte[n];
                 buf.getBytes(0, packet);
-                Endpoint peer = Endpoint.of(dst.clone(), 0);
+                Endpoint peer = Endpoint.of(dst, 0);
                 TranslationEntry e = table.lookupByVirtual(peer).orElse(null);
                 Trust trust = Trust.HOLD_AND_ASK;
                 if (e != null && e.isLive()) {
@@ -189,7 +190,6 @@ final class TeredoRelay implements AutoCloseable {
                     if (h == null) {
                         heard.put(peer, h = new Heard(started)); // a peer proven before this build started: 30 s to hear from it
                     }
-                    long now = System.currentTimeMillis();
                     trust = trust(now, h.at, h.unansweredSince);
                     if (h.unansweredSince == 0) {
                         h.unansweredSince = now;
@@ -351,13 +351,15 @@ final class TeredoRelay implements AutoCloseable {
             }
             TeredoAddress client = TeredoAddress.parse(src);
             Endpoint peer = Endpoint.of(src, 0);
-            boolean embedded = client.mappedPort() == from.getPort() && client.mappedAddress().equals(from.getAddress());
+            boolean sameAddress = client.mappedAddress().equals(from.getAddress());
+            boolean embedded = sameAddress && client.mappedPort() == from.getPort();
+            boolean bubble = teredo.isBubble(in);
             TranslationEntry known = table.lookupByVirtual(peer).orElse(null); // one lookup serves the check and the record
             boolean asked = proving.containsKey(peer);
-            if (!acceptable(client, from, provenAt(known, from), teredo.isBubble(in) && asked)) {
+            if (!acceptable(client, from, provenAt(known, from), bubble && asked)) {
                 // 5.4.2: not from where its address says, nor from the mapping it proved, nor the answer to our bubbles
                 drops.get(Drop.SPOOFED_SOURCE).increment();
-                if (known != null && known.isLive() && client.mappedAddress().equals(from.getAddress()) && !teredo.isBubble(in)) {
+                if (known != null && known.isLive() && sameAddress && !bubble) {
                     // a known peer from another port of its NAT: the NAT may have forgotten it and moved it; ask it
                     byte[] dst = new byte[16];
                     in.getBytes(teredo.ipv6Offset() + 24, dst);
@@ -373,12 +375,12 @@ final class TeredoRelay implements AutoCloseable {
                 }
                 return;
             }
-            if (!embedded && asked) {
+            if (asked && !embedded) {
                 LOG.info("Teredo relay: peer {} answers our bubble from {}, not from the mapping in its address ({}:{}): its NAT maps per "
                         + "destination, or gave it a new port", AddressFormat.format(src), from, client.mappedAddress().getHostAddress(), client.mappedPort());
             }
             proven(peer, from, known);
-            if (teredo.isBubble(in)) {
+            if (bubble) {
                 return;
             }
             byte[] dst = new byte[16];
@@ -420,7 +422,7 @@ final class TeredoRelay implements AutoCloseable {
     /** True when the peer's entry ({@code e}, or null) says it proved the mapping {@code from} before. */
     private static boolean provenAt(TranslationEntry e, InetSocketAddress from) {
         return e != null && e.isLive() && e.realSide().port() == from.getPort()
-                && java.util.Arrays.equals(e.realSide().addressBytes(), from.getAddress().getAddress());
+                && Arrays.equals(e.realSide().addressBytes(), from.getAddress().getAddress());
     }
 
     /** The client showed its mapping: record it in the shared table ({@code e}: its entry, or null) and send what waited for it. */

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
@@ -173,6 +175,71 @@ class GatewayProcessIT {
                 assertTrue(keptAlive(node), "back on the previous build, the node is still registered");
                 assertTrue(gw.gogo("table:list", l -> l.contains("entries")).contains("2 entries"));
             }
+        }
+    }
+
+    @Test
+    void aNewBuildOfARoleUploadedOnTheConsolesBundlesPageIsSwappedInKeptAndPutBack(@TempDir Path home) throws Exception {
+        Path dcJar = Path.of(System.getProperty("dc.jar"));
+        try (GatewayProcess gw = new GatewayProcess(home, GatewayProcess.freePort())) {
+            gw.awaitStarted();
+            String password = generatedPassword(home);
+            Files.writeString(home.resolve("deploy/org.ntmgate.dc.cfg"), "bindAddress=127.0.0.1\nport=0\nasDcKeyId=3\nasDcKey=" + K_AD + "\n");
+            gw.awaitGogo("dc:status", l -> l.contains("serving on udp"), Duration.ofSeconds(30));
+            gw.gogo("table:add 2001:db8:1::1 2001:db8:2::1", l -> l.contains("added"));
+            Path builds = Files.createDirectories(home.resolve("builds"));
+            Path good = builds.resolve("org.ntmgate.dc-console.jar");
+            writeBuild(dcJar, good, "0.1.0.console", null);
+            // The console's "Install/Update" dialog: action=install, bundlestart, one bundlefile.
+            Map<String, String> form = Map.of("action", "install", "bundlestart", "start", "bundlestartlevel", "2");
+
+            // Without the console's password nothing is swapped: the console's login runs before the upload is looked at.
+            assertEquals(401, gw.httpPostMultipart("/system/console/bundles", null, null, form, Map.of("bundlefile", good)).statusCode());
+            assertEquals(401, gw.httpPostMultipart("/system/console/bundles", ADMIN, ADMIN, form, Map.of("bundlefile", good)).statusCode());
+            assertTrue(gw.gogo("lb -s org.ntmgate.dc", l -> l.contains("org.ntmgate.dc (")).contains("org.ntmgate.dc (0.1.0.SNAPSHOT)"));
+
+            HttpResponse<String> swapped = gw.httpPostMultipart("/system/console/bundles", ADMIN, password, form, Map.of("bundlefile", good));
+            assertEquals(200, swapped.statusCode(), swapped.body());
+            assertTrue(swapped.body().contains("org.ntmgate.dc-console.jar: swapped org.ntmgate.dc 0.1.0.SNAPSHOT -&gt; 0.1.0.console;"
+                    + " the previous build is kept: ntmgate:revert org.ntmgate.dc"), swapped.body());
+            assertTrue(swapped.body().contains("href=\"/system/console/bundles\""), "the page leads back to the Bundles page: " + swapped.body());
+            gw.awaitLine("the swap in the log", l -> l.contains("Web Console upload org.ntmgate.dc-console.jar by admin: swapped org.ntmgate.dc"),
+                    Duration.ofSeconds(10));
+            assertTrue(gw.gogo("ntmgate:swaps", l -> l.contains("previous build kept") || l.contains("no previous"))
+                    .contains("org.ntmgate.dc: previous build kept (ntmgate:revert org.ntmgate.dc)"));
+            gw.awaitGogo("dc:status", l -> l.contains("serving on udp"), Duration.ofSeconds(30));
+            assertTrue(gw.gogo("table:list", l -> l.contains("entries") || l.contains("entry")).contains("1 entr"), "the table kept its entry");
+
+            // A bundle's own "Update" dialog (uploadid) with a build that does not start: the page says so and how to go back.
+            Path broken = builds.resolve("org.ntmgate.dc-broken.jar");
+            writeBuild(dcJar, broken, "0.1.0.broken", "org.ntmgate.dc.impl.NoSuchActivator");
+            String id = gw.gogo("lb -s org.ntmgate.dc", l -> l.contains("org.ntmgate.dc (")).trim().split("\\|")[0].trim();
+            Map<String, String> update = Map.of("action", "install", "uploadid", id);
+            HttpResponse<String> failed = gw.httpPostMultipart("/system/console/bundles", ADMIN, password, update, Map.of("bundlefile", broken));
+            assertEquals(500, failed.statusCode(), failed.body());
+            assertTrue(failed.body().contains("org.ntmgate.dc 0.1.0.broken failed:")
+                    && failed.body().contains("put the previous build (0.1.0.console) back with: ntmgate:revert org.ntmgate.dc"), failed.body());
+            String reverted = gw.gogo("ntmgate:revert org.ntmgate.dc", l -> l.contains("reverted ") || l.contains("refused: ")
+                    || l.contains("reverting org.ntmgate.dc failed"));
+            assertTrue(reverted.contains("reverted org.ntmgate.dc 0.1.0.broken -> 0.1.0.console"), reverted);
+            gw.awaitGogo("dc:status", l -> l.contains("serving on udp"), Duration.ofSeconds(30));
+
+            // The Update dialog of another bundle with the DC's build: refused, nothing changes.
+            String tableId = gw.gogo("lb -s org.ntmgate.table", l -> l.contains("org.ntmgate.table (")).trim().split("\\|")[0].trim();
+            HttpResponse<String> wrong = gw.httpPostMultipart("/system/console/bundles", ADMIN, password,
+                    Map.of("action", "install", "uploadid", tableId), Map.of("bundlefile", good));
+            assertEquals(400, wrong.statusCode(), wrong.body());
+            assertTrue(wrong.body().contains("is a build of org.ntmgate.dc (bundle " + id + "), not of bundle " + tableId), wrong.body());
+            assertTrue(gw.gogo("lb -s org.ntmgate.dc", l -> l.contains("org.ntmgate.dc (")).contains("org.ntmgate.dc (0.1.0.console)"));
+
+            // A bundle that is not installed goes on to the console, which installs and starts it as before.
+            Path fieldtest = builds.resolve("org.ntmgate.fieldtest.jar");
+            writeBundle(fieldtest, "1.0.0");
+            HttpResponse<String> installed = gw.httpPostMultipart("/system/console/bundles", ADMIN, password, form, Map.of("bundlefile", fieldtest));
+            assertEquals(302, installed.statusCode(), "the console's own answer to an install (a redirect): " + installed.body());
+            // (the console installs and starts in the background, after it answered)
+            gw.awaitGogo("lb -s org.ntmgate.fieldtest", l -> l.contains("org.ntmgate.fieldtest (1.0.0)") && l.contains("Active"), Duration.ofSeconds(30));
+            assertTrue(gw.gogo("table:list", l -> l.contains("entries") || l.contains("entry")).contains("1 entr"), "the table kept its entry");
         }
     }
 

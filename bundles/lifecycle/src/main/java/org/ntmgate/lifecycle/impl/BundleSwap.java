@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * one, keeping the running build to put back with one command. One mechanism behind three doors: Gogo
  * ({@code ntmgate:swap <jar>}, {@code ntmgate:revert <bsn>}, {@code ntmgate:swaps}), the deploy folder (a jar whose
  * symbolic name is a bundle the runtime installed is swapped in, not installed beside it; removing that jar puts the
- * previous build back; {@link DeployFolderSwap}), and the Web Console's Bundles page (its Update replaces the bundle
- * in place, without a kept copy). After a swap the bundle must be active and the health check must name no problem
+ * previous build back; {@link DeployFolderSwap}), and the Web Console's Bundles page (an uploaded build of an
+ * installed bundle is swapped in; {@link ConsoleUploadSwap}). After a swap the bundle must be active and the health check must name no problem
  * of it within {@link #SETTLE}; otherwise the failure is logged with the revert command, and nothing else changes.
  */
 public final class BundleSwap {
@@ -67,15 +67,34 @@ public final class BundleSwap {
         }
     }
 
+    /** What a swap did: the new build runs, it was refused before anything changed, or it runs but failed. */
+    enum Result {
+        SWAPPED, REFUSED, FAILED
+    }
+
+    /** A swap's result and the sentence that says what happened (the log line, the command's answer). */
+    record Outcome(Result result, String message) {
+        @Override
+        public String toString() {
+            return message;
+        }
+    }
+
     /** Swaps the build in {@code jar} in for the running bundle of the same symbolic name; returns what happened. */
-    synchronized String swap(Path jar) throws IOException {
-        String bsn = symbolicName(jar);
+    synchronized Outcome swap(Path jar) throws IOException {
+        String bsn;
+        try {
+            bsn = symbolicName(jar);
+        } catch (IOException e) {
+            return new Outcome(Result.REFUSED, "refused: " + jar.getFileName() + " is not a jar (" + e.getMessage() + ")");
+        }
         if (bsn == null) {
-            return "refused: " + jar + " is not a bundle (no Bundle-SymbolicName)";
+            return new Outcome(Result.REFUSED, "refused: " + jar.getFileName() + " is not a bundle (no Bundle-SymbolicName)");
         }
         Optional<Bundle> b = installed(bsn);
         if (b.isEmpty()) {
-            return "refused: no bundle " + bsn + " is installed; install new bundles through the deploy folder or 'install'";
+            return new Outcome(Result.REFUSED, "refused: no bundle " + bsn
+                    + " is installed; install new bundles through the deploy folder or 'install'");
         }
         Path previous = kept.resolve(bsn + ".jar");
         Files.createDirectories(kept);
@@ -85,11 +104,11 @@ public final class BundleSwap {
         if (result == null) {
             String msg = "swapped " + bsn + " " + old + " -> " + b.get().getVersion() + "; the previous build is kept: ntmgate:revert " + bsn;
             LOG.info(msg);
-            return msg;
+            return new Outcome(Result.SWAPPED, msg);
         }
         String msg = bsn + " " + b.get().getVersion() + " failed: " + result + "; put the previous build (" + old + ") back with: ntmgate:revert " + bsn;
         LOG.error(msg);
-        return msg;
+        return new Outcome(Result.FAILED, msg);
     }
 
     /** Puts the kept previous build of {@code bsn} back. */

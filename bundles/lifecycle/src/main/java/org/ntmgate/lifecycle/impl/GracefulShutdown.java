@@ -27,6 +27,7 @@ public class GracefulShutdown implements BundleActivator {
     private org.osgi.framework.ServiceRegistration<?> health;
     private org.osgi.framework.ServiceRegistration<?> commands;
     private org.osgi.framework.ServiceRegistration<?> deploySwap;
+    private org.osgi.framework.ServiceRegistration<?> consoleSwap;
 
     @Override
     public void start(BundleContext context) {
@@ -48,6 +49,11 @@ public class GracefulShutdown implements BundleActivator {
         props.put("osgi.command.scope", "ntmgate");
         props.put("osgi.command.function", new String[] { "swap", "revert", "swaps" });
         commands = context.registerService(SwapCommands.class, new SwapCommands(swap), props);
+        if (health != null) {
+            java.io.File uploads = context.getDataFile("upload");
+            consoleSwap = ConsoleUploadSwap.register(context, swap,
+                    uploads == null ? java.nio.file.Path.of("upload").toAbsolutePath() : uploads.toPath());
+        }
         try {
             deploySwap = DeployFolderSwap.register(context, swap);
         } catch (NoClassDefFoundError e) {
@@ -87,7 +93,7 @@ public class GracefulShutdown implements BundleActivator {
     @Override
     public void stop(BundleContext context) {
         startup.close();
-        for (org.osgi.framework.ServiceRegistration<?> r : new org.osgi.framework.ServiceRegistration<?>[] { health, commands, deploySwap }) {
+        for (org.osgi.framework.ServiceRegistration<?> r : new org.osgi.framework.ServiceRegistration<?>[] { health, commands, deploySwap, consoleSwap }) {
             if (r != null) {
                 r.unregister();
             }

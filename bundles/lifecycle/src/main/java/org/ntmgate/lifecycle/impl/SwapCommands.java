@@ -13,7 +13,7 @@ public final class SwapCommands {
 
     /** ntmgate:swap JAR: swaps a new build in for the running bundle of the same symbolic name. */
     public String swap(String jar) throws IOException {
-        return swap.swap(Path.of(jar).toAbsolutePath());
+        return swap.swap(Path.of(jar).toAbsolutePath()).message();
     }
 
     /** ntmgate:revert BSN: puts the previous build back. */

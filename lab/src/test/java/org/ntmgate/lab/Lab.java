@@ -172,6 +172,36 @@ final class Lab implements AutoCloseable {
         return log;
     }
 
+    /**
+     * A second gateway JVM with our Teredo client, in namespace {@code ns} with its own home {@code folder} (stopped by
+     * PID in {@link #close}); returns its log.
+     */
+    Path teredoClientIn(String ns, String folder, Path runtimeJar, String serverAddress, String more) throws Exception {
+        Path home = Files.createDirectories(dir.resolve(folder + "/deploy")).getParent();
+        config(home, "org.ntmgate.teredo.client.config", "serverAddress=\"" + serverAddress + "\"\n" + more);
+        Path log = home.resolve("client.log");
+        start(ns, home, log, java(home, runtimeJar));
+        await(log, l -> l.contains("Teredo client started"), "our Teredo client in " + folder + " runs");
+        return log;
+    }
+
+    /**
+     * A second host behind the same NAT as the client, on its own inside link: 10.78.0.2, the NAT namespace 10.78.0.1
+     * (it routes between its two inside links without translating, and masquerades both towards wan0). Linux's NAT does
+     * not hairpin: a datagram from inside to the NAT's public address is not sent back in. Returns the namespace.
+     */
+    String neighbourBehindNat() throws Exception {
+        String ns = "ntmq" + id;
+        run("ip", "netns", "add", ns);
+        namespaces.add(ns);
+        in(ns, "ip", "link", "set", "lo", "up");
+        link(nat, "lan2", ns, "lan0");
+        in(nat, "ip", "addr", "add", "10.78.0.1/24", "dev", "lan2");
+        in(ns, "ip", "addr", "add", "10.78.0.2/24", "dev", "lan0");
+        in(ns, "ip", "route", "add", "default", "via", "10.78.0.1");
+        return ns;
+    }
+
     /** Replaces the client's Teredo configuration (the running JVM takes it from its deploy folder). */
     void reconfigureTeredoClient(String content) throws IOException {
         config(dir.resolve("client"), "org.ntmgate.teredo.client.config", content);

@@ -88,6 +88,47 @@ class TeredoClientIT {
         }
     }
 
+    /**
+     * docs/teredo.md H1-H5 (RFC 6081's Hairpinning extension): two of our clients behind one NAT that does not hairpin
+     * reach each other by their Teredo addresses through the local addresses their bubbles advertise (ping both ways,
+     * each lists the other at its local address). With the extension off on both, the same two cannot: the control that
+     * shows the NAT really does not hairpin, so the first result is the extension's.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = { true, false })
+    void twoOfOurClientsBehindOneNatReachEachOtherThroughTheirLocalAddresses(boolean hairpinning) throws Exception {
+        try (Lab lab = new Lab()) {
+            lab.network(Lab.Nat.MASQUERADE);
+            String neighbour = lab.neighbourBehindNat();
+            lab.gateway(JAR);
+            lab.teredoServer();
+            String setting = hairpinning ? "" : "hairpinning=B\"false\"\n";
+            Path log = lab.teredoClient(JAR, "198.51.100.10", setting);
+            Path otherLog = lab.teredoClientIn(neighbour, "neighbour", JAR, "198.51.100.10", setting);
+            lab.await(log, l -> QUALIFIED.matcher(l).find(), "our client qualified");
+            lab.await(otherLog, l -> QUALIFIED.matcher(l).find(), "the neighbour's client qualified");
+            Matcher ours = qualified(log, 1);
+            Matcher theirs = qualified(otherLog, 1);
+            assertEquals("198.51.100.2", ours.group(2));
+            assertEquals("198.51.100.2", theirs.group(2), "both behind the same public address");
+
+            Lab.Result toThem = lab.exec(lab.client, "ping", "-6", "-c", "4", "-W", "3", theirs.group(1));
+            Lab.Result toUs = lab.exec(neighbour, "ping", "-6", "-c", "4", "-W", "3", ours.group(1));
+            if (!hairpinning) {
+                assertTrue(toThem.output().contains("100% packet loss"), "without the extension the NAT drops them: " + toThem.output());
+                assertTrue(toUs.output().contains("100% packet loss"), toUs.output());
+                return;
+            }
+            assertTrue(toThem.output().contains(" 0% packet loss") || toThem.output().contains(" 25% packet loss"),
+                    toThem.output() + "\n" + Files.readString(log));
+            assertTrue(toUs.output().contains(" 0% packet loss") || toUs.output().contains(" 25% packet loss"),
+                    toUs.output() + "\n" + Files.readString(otherLog));
+            lab.clientCommand("teredo:peers");
+            lab.await(log, l -> l.contains(theirs.group(1) + " (Teredo) via 10.78.0.2:"),
+                    "the neighbour is a peer reached at its local address and port");
+        }
+    }
+
     /** A full-cone NAT (masquerade plus a port-preserving forward of every inbound port): the cone check is answered. */
     @Test
     void ourClientRecognisesAFullConeNat() throws Exception {

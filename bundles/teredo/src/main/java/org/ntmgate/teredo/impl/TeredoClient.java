@@ -84,7 +84,7 @@ final class TeredoClient implements AutoCloseable {
 
     enum Drop {
         NOT_TEREDO, NOT_QUALIFIED, NOT_FOR_US, SPOOFED_SOURCE, UNKNOWN_SERVER_PACKET, BAD_ADVERTISEMENT, NOT_OURS, QUEUE_FULL, NO_ANSWER,
-        UNKNOWN_RELAY, TUN_WRITE, BUBBLE_RATE, TEST_RATE
+        UNKNOWN_RELAY, TUN_WRITE, BUBBLE_RATE, TEST_RATE, BAD_TRAILER
     }
 
     /**
@@ -112,6 +112,9 @@ final class TeredoClient implements AutoCloseable {
         int attempts;
         long lastAttempt;
         long lastUsed;
+        /** H4: the local addresses a peer behind our own NAT advertised ({@code address << 16 | port}); empty: none. */
+        volatile long[] alternates = NO_ALTERNATES;
+        volatile long lastHairpin;
 
         Peer(byte[] address) {
             this.address = address;
@@ -126,6 +129,8 @@ final class TeredoClient implements AutoCloseable {
     private final Duration refresh;
     private final int routeMetric;
     private final boolean refuseSymmetricNat;
+    /** RFC 6081's Hairpinning extension (docs/teredo.md H1-H5): peers behind our own NAT by their local addresses. */
+    private final boolean hairpinning;
     private final Map<Key, Peer> peers = new ConcurrentHashMap<>();
     private final EnumMap<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
     private final LongAdder toPeers = new LongAdder();
@@ -155,6 +160,8 @@ final class TeredoClient implements AutoCloseable {
     private ScheduledExecutorService timer;
     private InetSocketAddress local;
 
+    private static final long[] NO_ALTERNATES = new long[0];
+
     private record Pending(long nonce, CompletableFuture<Advert> answer) {
     }
 
@@ -166,8 +173,9 @@ final class TeredoClient implements AutoCloseable {
     }
 
     TeredoClient(InetSocketAddress server, InetSocketAddress secondary, InetSocketAddress bind, String tunName, Duration refresh, int routeMetric,
-            boolean refuseSymmetricNat) {
+            boolean refuseSymmetricNat, boolean hairpinning) {
         this.refuseSymmetricNat = refuseSymmetricNat;
+        this.hairpinning = hairpinning;
         this.server = server;
         this.secondary = secondary;
         this.bind = bind;
@@ -489,8 +497,12 @@ final class TeredoClient implements AutoCloseable {
         }
         if (p.teredo) {
             TeredoAddress t = TeredoAddress.parse(p.address.clone());
-            bubble(us, p.address, new InetSocketAddress(t.mappedAddress(), t.mappedPort()));
-            bubble(us, p.address, new InetSocketAddress(t.server(), TeredoServer.PORT));
+            boolean trailer = behindOurNat(p.address);
+            bubble(us, p.address, new InetSocketAddress(t.mappedAddress(), t.mappedPort()), trailer);
+            bubble(us, p.address, new InetSocketAddress(t.server(), TeredoServer.PORT), trailer);
+            if (trailer) {
+                bubbleAlternates(p, us, now);
+            }
         } else {
             long nonce = RANDOM.nextLong();
             synchronized (p) {
@@ -504,10 +516,59 @@ final class TeredoClient implements AutoCloseable {
     }
 
     private void bubble(byte[] src, byte[] dst, InetSocketAddress to) {
-        ByteBuf b = Unpooled.buffer(40);
+        bubble(src, dst, to, false);
+    }
+
+    /** A bubble; with {@code trailer}, our local address and port in an Alternate Address trailer (H2). */
+    private void bubble(byte[] src, byte[] dst, InetSocketAddress to, boolean trailer) {
+        ByteBuf b = Unpooled.buffer(50);
         TeredoDatagram.writeBubble(b, src, dst, 255);
+        InetSocketAddress l = local;
+        if (trailer && l != null) {
+            TeredoDatagram.writeAlternateAddress(b, TeredoServer.v4((Inet4Address) l.getAddress()), l.getPort());
+        }
         send(bytes(b), to);
         bubblesSent.increment();
+    }
+
+    /**
+     * H2: the peer is a Teredo client behind the same mapped address as we are, and we are behind a NAT (our local
+     * address is not our mapping), with the extension on: our bubbles to it carry our local address.
+     */
+    private boolean behindOurNat(byte[] peer) {
+        Qualification q = qualification;
+        InetSocketAddress l = local;
+        if (!hairpinning || q.mapped() == null || l == null || l.getAddress().equals(q.mapped().getAddress())
+                || !TeredoAddress.isTeredo(peer, 0)) {
+            return false;
+        }
+        return TeredoAddress.parse(peer.clone()).mappedAddress().equals(q.mapped().getAddress());
+    }
+
+    /** H4: a direct bubble, with our trailer, to each local address the peer advertised; once a second per peer. */
+    private void bubbleAlternates(Peer p, byte[] us, long now) {
+        long[] alternates = p.alternates;
+        if (alternates.length == 0 || now - p.lastHairpin < 1000) {
+            return;
+        }
+        p.lastHairpin = now;
+        for (long a : alternates) {
+            bubble(us, p.address, alternate(a), true);
+        }
+    }
+
+    private static InetSocketAddress alternate(long packed) {
+        return new InetSocketAddress(TeredoAddress.v4((int) (packed >>> 16)), (int) (packed & 0xFFFF));
+    }
+
+    /** H5: {@code from} is one of the local addresses the peer advertised. */
+    private static boolean isAlternate(Peer p, InetSocketAddress from) {
+        for (long a : p.alternates) {
+            if (alternate(a).equals(from)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Every second: waiting peers get another try, or lose their packets after {@link #ATTEMPTS}; idle peers go. */
@@ -558,6 +619,18 @@ final class TeredoClient implements AutoCloseable {
     private final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
         private final TeredoDatagram teredo = new TeredoDatagram();
         private final ByteBuffer tx = ByteBuffer.allocateDirect(65_536);
+        private final long[] advertised = new long[4];
+
+        /** H5: a datagram from an address the peer advertised before, or (a direct bubble) lists in its own trailer. */
+        private boolean fromAlternate(byte[] src, InetSocketAddress from, int listed) {
+            for (int i = 0; i < listed; i++) {
+                if (alternate(advertised[i]).equals(from)) {
+                    return true;
+                }
+            }
+            Peer known = hairpinning ? peers.get(Key.of(src, 0)) : null;
+            return known != null && isAlternate(known, from);
+        }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
@@ -584,9 +657,16 @@ final class TeredoClient implements AutoCloseable {
             boolean bubble = teredo.isBubble(in);
             long now = System.currentTimeMillis();
             if (TeredoAddress.isTeredo(bytes(in, v6 + 8), 0)) {
-                TeredoAddress sender = TeredoAddress.parse(bytes(in, v6 + 8));
-                if (sender.mappedPort() != from.getPort() || !sender.mappedAddress().equals(from.getAddress())) {
-                    drops.get(Drop.SPOOFED_SOURCE).increment(); // 5.2.3: a Teredo source must match where it came from
+                byte[] src = bytes(in, v6 + 8);
+                TeredoAddress sender = TeredoAddress.parse(src.clone());
+                boolean fromMapping = sender.mappedPort() == from.getPort() && sender.mappedAddress().equals(from.getAddress());
+                int alternates = hairpinning && bubble && behindOurNat(src) ? teredo.alternateAddresses(in, advertised) : 0;
+                if (alternates < 0) {
+                    drops.get(Drop.BAD_TRAILER).increment(); // H1: a malformed Alternate Address trailer
+                    return;
+                }
+                if (!fromMapping && !fromAlternate(src, from, alternates)) {
+                    drops.get(Drop.SPOOFED_SOURCE).increment(); // 5.2.3: a Teredo source must match where it came from (H5)
                     return;
                 }
                 Peer p = peerFor(in, v6 + 8);
@@ -594,6 +674,10 @@ final class TeredoClient implements AutoCloseable {
                     return;
                 }
                 heard(p, from, now);
+                if (alternates > 0) {
+                    p.alternates = Arrays.copyOf(advertised, alternates); // H4: a direct bubble from the peer itself
+                    bubbleAlternates(p, us, now);
+                }
                 if (!bubble) {
                     toTun(in, v6);
                 }
@@ -680,7 +764,25 @@ final class TeredoClient implements AutoCloseable {
                     }
                     bubbledTo.put(origin, now);
                 }
-                bubble(us, bytes(in, teredo.ipv6Offset() + 8), origin);
+                byte[] src = bytes(in, teredo.ipv6Offset() + 8);
+                boolean sameNat = behindOurNat(src);
+                bubble(us, src, origin, sameNat);
+                if (sameNat) {
+                    // H4: the server's origin indication is the mapping in the sender's address: its trailer is its own
+                    TeredoAddress sender = TeredoAddress.parse(src.clone());
+                    int n = origin.equals(new InetSocketAddress(sender.mappedAddress(), sender.mappedPort()))
+                            ? teredo.alternateAddresses(in, advertised) : 0;
+                    if (n < 0) {
+                        drops.get(Drop.BAD_TRAILER).increment();
+                    } else if (n > 0) {
+                        Peer peer = peerFor(in, teredo.ipv6Offset() + 8);
+                        if (peer != null) {
+                            peer.lastUsed = now;
+                            peer.alternates = Arrays.copyOf(advertised, n);
+                            bubbleAlternates(peer, us, now);
+                        }
+                    }
+                }
                 return;
             }
             toTun(in, teredo.ipv6Offset()); // ICMPv6 a peer sent through our server

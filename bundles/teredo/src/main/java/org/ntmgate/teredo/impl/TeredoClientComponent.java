@@ -64,7 +64,7 @@ public class TeredoClientComponent implements RoleStatus, Ipv6Fallback {
             String tun = ConfigChecks.interfaceName(PID, "tunName", c.tunName());
             next = new TeredoClient(new InetSocketAddress(primary, TeredoServer.PORT), new InetSocketAddress(secondary, TeredoServer.PORT),
                     new InetSocketAddress(bind, c.port()), tun, Duration.ofSeconds(c.refreshSeconds()), c.routeMetric(),
-                    c.refuseSymmetricNat());
+                    c.refuseSymmetricNat(), c.hairpinning());
         } catch (InvalidConfigurationException e) {
             LOG.error("Configuration refused: {}.{}", e.getMessage(), client == null ? " The Teredo client is not running." : " The previous configuration keeps running.");
             ConfigurationEvents.post(eventAdmin, e);

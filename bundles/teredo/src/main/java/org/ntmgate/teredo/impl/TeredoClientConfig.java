@@ -30,6 +30,10 @@ public @interface TeredoClientConfig {
             + "Off: qualify for native IPv6 hosts only (through relays that take a mapping proved by bubbles), and say so.")
     boolean refuseSymmetricNat() default false;
 
+    @AttributeDefinition(name = "Hairpinning (RFC 6081)", description = "Reach Teredo peers behind this client's own NAT by the local "
+            + "addresses both advertise in their bubbles (RFC 6081's Hairpinning extension), for NATs that do not hairpin (docs/teredo.md).")
+    boolean hairpinning() default true;
+
     @AttributeDefinition(name = "Route metric", min = "0", description = "Metric of the 2000::/3 route: native IPv6 routes with a lower metric win.")
     int routeMetric() default 1029;
 }

@@ -6,8 +6,9 @@ import io.netty.buffer.ByteBuf;
  * The UDP payload of a Teredo datagram (RFC 4380 section 5.1.1), parsed in place and reused: an optional
  * authentication encapsulation (0x00 0x01, ID-len, AU-len, client identifier, authentication value, 8-byte nonce,
  * confirmation byte), then an optional origin indication (0x00 0x00, obfuscated port, obfuscated IPv4 address), then
- * an IPv6 packet whose declared payload length matches what is left. {@link #parse} allocates nothing; a datagram
- * that is not this is a {@link Status} other than OK, which the caller counts and drops.
+ * an IPv6 packet whose declared payload length matches what is left, or is followed by RFC 6081 trailers that fill the
+ * rest exactly (docs/teredo.md H1: type, length, value). {@link #parse} allocates nothing; a datagram that is not this
+ * is a {@link Status} other than OK, which the caller counts and drops.
  */
 public final class TeredoDatagram {
     /** What {@link #parse} found. */
@@ -19,12 +20,14 @@ public final class TeredoDatagram {
         NOT_TEREDO,
         /** An authentication element after an origin indication, or two of either (the order is fixed). */
         BAD_ORDER,
-        /** The IPv6 payload length does not match the bytes that follow the header. */
+        /** The IPv6 payload length does not match the bytes that follow the header (and what is left is not trailers). */
         BAD_LENGTH
     }
 
     public static final int IPV6_HEADER = 40;
     public static final int NO_NEXT_HEADER = 59;
+    /** RFC 6081's Alternate Address trailer (docs/teredo.md H1). */
+    public static final int ALTERNATE_ADDRESS = 0x03;
 
     private boolean authentication;
     private int idOffset;
@@ -38,6 +41,8 @@ public final class TeredoDatagram {
     private int originAddress;
     private int ipv6Offset;
     private int ipv6Length;
+    private int trailersOffset;
+    private int trailersLength;
 
     /** Parses {@code buf}'s readable bytes; on OK the accessors describe them (offsets are absolute indexes). */
     public Status parse(ByteBuf buf) {
@@ -95,12 +100,73 @@ public final class TeredoDatagram {
             return Status.TRUNCATED;
         }
         int payload = buf.getUnsignedShort(at + 4);
-        if (payload != end - at - IPV6_HEADER) {
+        int rest = end - at - IPV6_HEADER;
+        if (payload > rest || payload < rest && !trailers(buf, at + IPV6_HEADER + payload, end)) {
             return Status.BAD_LENGTH;
         }
         ipv6Offset = at;
-        ipv6Length = end - at;
+        ipv6Length = IPV6_HEADER + payload;
+        trailersOffset = at + ipv6Length;
+        trailersLength = end - trailersOffset;
         return Status.OK;
+    }
+
+    /** H1: type, length, value, ... to the end exactly. */
+    private static boolean trailers(ByteBuf buf, int at, int end) {
+        while (at < end) {
+            if (end - at < 2) {
+                return false;
+            }
+            at += 2 + buf.getUnsignedByte(at + 1);
+        }
+        return at == end;
+    }
+
+    /** Bytes of trailers after the IPv6 packet (0: none); they start at {@code ipv6Offset() + ipv6Length()}. */
+    public int trailersLength() {
+        return trailersLength;
+    }
+
+    /**
+     * H1: the addresses and ports of the first Alternate Address trailer, as {@code long}s of {@code address << 16 | port}
+     * written into {@code into}; returns how many (0: no such trailer), or -1 when the trailer is malformed (a length
+     * other than 8, 14, 20 or 26, a zero port, or an address that is not unicast).
+     */
+    public int alternateAddresses(ByteBuf buf, long[] into) {
+        int at = trailersOffset;
+        int end = at + trailersLength;
+        while (at < end) {
+            int type = buf.getUnsignedByte(at);
+            int length = buf.getUnsignedByte(at + 1);
+            if (type == ALTERNATE_ADDRESS) {
+                if (length < 8 || length > 26 || (length - 2) % 6 != 0) {
+                    return -1;
+                }
+                int n = Math.min((length - 2) / 6, into.length);
+                for (int i = 0; i < n; i++) {
+                    int e = at + 4 + 6 * i;
+                    long address = buf.getUnsignedInt(e);
+                    int port = buf.getUnsignedShort(e + 4);
+                    int first = (int) (address >>> 24);
+                    if (port == 0 || address == 0 || first == 127 || first >= 224) {
+                        return -1;
+                    }
+                    into[i] = address << 16 | port;
+                }
+                return n;
+            }
+            at += 2 + length;
+        }
+        return 0;
+    }
+
+    /** H2: an Alternate Address trailer with one entry, {@code address} (network order int) and {@code port}. */
+    public static void writeAlternateAddress(ByteBuf out, int address, int port) {
+        out.writeByte(ALTERNATE_ADDRESS);
+        out.writeByte(8);
+        out.writeShort(0);
+        out.writeInt(address);
+        out.writeShort(port);
     }
 
     public boolean hasAuthentication() {

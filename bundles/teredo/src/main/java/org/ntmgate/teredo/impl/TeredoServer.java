@@ -149,9 +149,11 @@ final class TeredoServer {
             drops.get(Drop.NOT_GLOBAL_DESTINATION).increment();
             return null;
         }
-        ByteBuf out = io.netty.buffer.Unpooled.buffer(8 + v6.readableBytes());
+        int trailers = bubble ? teredo.trailersLength() : 0; // docs/teredo.md H3: a bubble's trailers go with it
+        ByteBuf out = io.netty.buffer.Unpooled.buffer(8 + v6.readableBytes() + trailers);
         TeredoDatagram.writeOrigin(out, from.getPort(), v4((Inet4Address) from.getAddress()));
         out.writeBytes(v6, v6.readerIndex(), v6.readableBytes());
+        out.writeBytes(payload, teredo.ipv6Offset() + teredo.ipv6Length(), trailers);
         relayed.increment();
         return new Answer(false, new InetSocketAddress(target.mappedAddress(), target.mappedPort()), bytes(out));
     }

@@ -23,6 +23,53 @@ class TeredoCodecTest {
     }
 
     @Test
+    void aBubbleMayCarryTrailersAndTheAlternateAddressTrailerIsRead() {
+        byte[] src = new byte[16];
+        src[0] = 0x20;
+        src[1] = 0x01;
+        TeredoDatagram d = new TeredoDatagram();
+        long[] alternates = new long[4];
+
+        ByteBuf one = Unpooled.buffer();
+        TeredoDatagram.writeBubble(one, src, src, 255);
+        TeredoDatagram.writeAlternateAddress(one, 0x0A4D0002, 40001); // 10.77.0.2:40001
+        assertEquals(TeredoDatagram.Status.OK, d.parse(one));
+        assertTrue(d.isBubble(one), "still a bubble: the IPv6 packet ends where its payload length says");
+        assertEquals(40, d.ipv6Length());
+        assertEquals(10, d.trailersLength());
+        assertEquals(1, d.alternateAddresses(one, alternates));
+        assertEquals(0x0A4D0002L << 16 | 40001, alternates[0]);
+
+        ByteBuf unknownThenTwo = Unpooled.buffer(); // a trailer of another type first, then two alternates
+        TeredoDatagram.writeBubble(unknownThenTwo, src, src, 255);
+        unknownThenTwo.writeBytes(new byte[] { 0x05, 0x02, 0x12, 0x34 });
+        unknownThenTwo.writeBytes(HexFormat.of().parseHex("030e0000" + "0a4d00029c41" + "c0a80102abcd"));
+        assertEquals(TeredoDatagram.Status.OK, d.parse(unknownThenTwo));
+        assertEquals(2, d.alternateAddresses(unknownThenTwo, alternates));
+        assertEquals(0xC0A80102L << 16 | 0xABCD, alternates[1]);
+
+        ByteBuf none = Unpooled.buffer();
+        TeredoDatagram.writeBubble(none, src, src, 255);
+        assertEquals(TeredoDatagram.Status.OK, d.parse(none));
+        assertEquals(0, d.trailersLength());
+        assertEquals(0, d.alternateAddresses(none, alternates));
+
+        for (String bad : new String[] { "0309000000000000000000", "03080000" + "0a4d00020000", "03080000" + "7f0000019c41", "03080000" + "e00000019c41" }) {
+            ByteBuf b = Unpooled.buffer();
+            TeredoDatagram.writeBubble(b, src, src, 255);
+            b.writeBytes(HexFormat.of().parseHex(bad));
+            assertEquals(TeredoDatagram.Status.OK, d.parse(b), bad);
+            assertEquals(-1, d.alternateAddresses(b, alternates), "malformed alternate address trailer " + bad);
+        }
+        for (String bad : new String[] { "03", "0308000000", "00" }) { // trailers that do not fill the rest exactly
+            ByteBuf b = Unpooled.buffer();
+            TeredoDatagram.writeBubble(b, src, src, 255);
+            b.writeBytes(HexFormat.of().parseHex(bad));
+            assertEquals(TeredoDatagram.Status.BAD_LENGTH, d.parse(b), bad);
+        }
+    }
+
+    @Test
     void anAddressCarriesServerFlagsAndTheObfuscatedMapping() throws Exception {
         // server 192.0.2.1, cone, mapped 198.51.100.7:40000: port 40000 = 0x9c40 -> 0x63bf; 198.51.100.7 = c6336407 -> 39cc9bf8
         TeredoAddress t = new TeredoAddress(v4("192.0.2.1"), TeredoAddress.CONE, 40000, v4("198.51.100.7"));

@@ -116,6 +116,20 @@ class TeredoServerTest {
         assertEquals(TeredoDatagram.Status.OK, d.parse(Unpooled.wrappedBuffer(out.payload())));
         assertEquals(45623, d.originPort(), "the receiver learns where the sender's NAT maps it");
         assertTrue(d.isBubble(Unpooled.wrappedBuffer(out.payload())));
+        assertEquals(0, d.trailersLength());
+
+        // docs/teredo.md H3: a bubble's Alternate Address trailer goes on with it
+        ByteBuf withTrailer = Unpooled.buffer();
+        TeredoDatagram.writeBubble(withTrailer, a.toBytes(), b.toBytes(), 255);
+        TeredoDatagram.writeAlternateAddress(withTrailer, 0x0A4D0002, 45623);
+        TeredoServer.Answer passed = s.handle(withTrailer, CLIENT, false, 0);
+        assertNotNull(passed);
+        ByteBuf relayed = Unpooled.wrappedBuffer(passed.payload());
+        assertEquals(TeredoDatagram.Status.OK, d.parse(relayed));
+        assertTrue(d.isBubble(relayed));
+        long[] alternates = new long[4];
+        assertEquals(1, d.alternateAddresses(relayed, alternates));
+        assertEquals(0x0A4D0002L << 16 | 45623, alternates[0]);
 
         ByteBuf forged = Unpooled.buffer();
         TeredoDatagram.writeBubble(forged, a.toBytes(), b.toBytes(), 255);

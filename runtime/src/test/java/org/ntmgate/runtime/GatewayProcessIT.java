@@ -307,8 +307,7 @@ class GatewayProcessIT {
             gw.awaitStarted();
             String generated = generatedPassword(home);
             // The field tech's path: a .cfg file in the deploy folder (FileInstall hands it to ConfigAdmin).
-            Files.writeString(home.resolve("deploy/org.apache.felix.webconsole.internal.servlet.OsgiManager.cfg"),
-                    "username=operator\npassword=correct-horse-battery-staple\n");
+            Files.writeString(home.resolve("deploy/org.ntmgate.console.cfg"), "username=operator\npassword=correct-horse-battery-staple\n");
             gw.awaitConsole();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (gw.httpStatus("/system/console/bundles", "operator", "correct-horse-battery-staple") != 200) {

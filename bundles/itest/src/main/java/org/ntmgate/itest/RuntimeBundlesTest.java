@@ -56,14 +56,4 @@ class RuntimeBundlesTest {
         assertEquals(65_536, props.get("capacity"));
         assertEquals(65_536, table.statistics().capacity());
     }
-
-    @Test
-    void theConsoleHasAGeneratedPasswordHashNeverAdminAdmin(@InjectService ConfigurationAdmin cm) throws Exception {
-        var props = cm.getConfiguration("org.apache.felix.webconsole.internal.servlet.OsgiManager", "?").getProperties();
-        assertNotNull(props);
-        String password = (String) props.get("password");
-        assertTrue(password.startsWith("{sha-256}"), "only a hash is stored: " + password.substring(0, 9));
-        assertTrue(!password.contains("admin"));
-        assertEquals(Boolean.TRUE, props.get("ntmgate.generated"));
-    }
 }

@@ -8,9 +8,10 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * Password hashes in the form the Felix Web Console checks: {@code {sha-256}<hex salt>-<iterations>-<base64 digest>},
- * where the digest is SHA-256 applied {@code iterations} times to the UTF-8 bytes of salt followed by password.
- * The console verifies these itself; we only produce them, so the plain password is never stored.
+ * Password hashes in the form the Felix Web Console uses: {@code {sha-256}<hex salt>-<iterations>-<base64 digest>},
+ * where the digest is SHA-256 applied {@code iterations} times to the UTF-8 bytes of salt followed by password. Only
+ * hashes are stored; {@link #matches} also takes the console's older unsalted {@code {sha-256}<base64>} form, which an
+ * administrator may have configured, and a plain password, which {@link ConsoleCredentials} replaces by its hash.
  */
 final class ConsolePasswordHash {
     static final int ITERATIONS = 10_000;
@@ -37,6 +38,40 @@ final class ConsolePasswordHash {
         byte[] salt = new byte[16];
         random.nextBytes(salt);
         return hash(password, HexFormat.of().formatHex(salt), ITERATIONS);
+    }
+
+    /** True for the two hashed forms; anything else is a plain password. */
+    static boolean isHash(String stored) {
+        return stored.startsWith("{sha-256}");
+    }
+
+    /** Whether {@code password} is the one {@code stored} describes; compares digests in constant time. */
+    static boolean matches(String stored, String password) {
+        byte[] expected;
+        byte[] actual;
+        if (!isHash(stored)) {
+            expected = stored.getBytes(StandardCharsets.UTF_8);
+            actual = password.getBytes(StandardCharsets.UTF_8);
+        } else {
+            String rest = stored.substring("{sha-256}".length());
+            String[] parts = rest.split("-", 3);
+            try {
+                if (parts.length == 3) {
+                    int iterations = Integer.parseInt(parts[1]);
+                    if (iterations < 1 || iterations > 1_000_000) {
+                        return false;
+                    }
+                    expected = stored.getBytes(StandardCharsets.UTF_8);
+                    actual = hash(password, parts[0], iterations).getBytes(StandardCharsets.UTF_8);
+                } else {
+                    expected = Base64.getDecoder().decode(rest);
+                    actual = MessageDigest.getInstance("SHA-256").digest(password.getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (IllegalArgumentException | NoSuchAlgorithmException e) {
+                return false; // a stored value we cannot read matches nothing
+            }
+        }
+        return MessageDigest.isEqual(expected, actual);
     }
 
     /** A password of {@code length} characters without look-alikes (0/O, 1/l/I): about 5.8 bits each. */

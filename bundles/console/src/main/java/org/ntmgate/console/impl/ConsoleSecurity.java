@@ -1,0 +1,206 @@
+package org.ntmgate.console.impl;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Dictionary;
+import java.util.Hashtable;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.felix.webconsole.spi.SecurityProvider;
+import org.osgi.annotation.bundle.Header;
+import org.osgi.framework.BundleActivator;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ManagedService;
+import org.osgi.util.tracker.ServiceTracker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Web Console's login: a console {@link SecurityProvider} with id {@value #PROVIDER_ID}, which the runtime names
+ * as required (framework property {@code felix.webconsole.security.providers}), so the console shows no page at all
+ * until this provider is registered, and then only to the login in PID {@value ConsoleCredentials#PID}
+ * ({@link ConsoleCredentials}). HTTP Basic, as the console's own login. Registered once ConfigurationAdmin has
+ * given the stored login (see {@link #begin} for when exactly); later changes to the PID (the console's Configuration
+ * page, a .cfg file) apply at once.
+ *
+ * <p>A plain activator, not a DS component: it starts with the console, before SCR has to be running.
+ */
+@Header(name = Constants.BUNDLE_ACTIVATOR, value = "${@class}")
+public final class ConsoleSecurity implements BundleActivator {
+    static final String PROVIDER_ID = "ntmgate";
+    static final String REALM = "ntmgate gateway";
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleSecurity.class);
+
+    private ServiceTracker<ConfigurationAdmin, ConfigurationAdmin> configAdmin;
+    private ServiceTracker<?, ?> consoleConfig;
+    private volatile ServiceRegistration<?> provider;
+    private volatile ServiceRegistration<?> managed;
+    private BundleContext context;
+    private final Basic basic = new Basic();
+    /** Set by the trackers before they call {@link #begin} (a tracker's own service is not yet tracked then). */
+    private volatile ConfigurationAdmin ca;
+    private volatile boolean consoleReady;
+
+    @Override
+    public void start(BundleContext context) throws InvalidSyntaxException {
+        this.context = context;
+        configAdmin = new ServiceTracker<>(context, ConfigurationAdmin.class, null) {
+            @Override
+            public ConfigurationAdmin addingService(ServiceReference<ConfigurationAdmin> reference) {
+                ConfigurationAdmin service = super.addingService(reference);
+                ca = service;
+                begin();
+                return service;
+            }
+        };
+        // the console's own ManagedService: ours is registered after it (see begin)
+        consoleConfig = new ServiceTracker<>(context, context.createFilter("(&(" + Constants.OBJECTCLASS + "=" + ManagedService.class.getName()
+                + ")(" + Constants.SERVICE_PID + "=" + ConsoleCredentials.WEBCONSOLE_PID + "))"), null) {
+            @Override
+            public Object addingService(ServiceReference<Object> reference) {
+                Object s = super.addingService(reference);
+                consoleReady = true;
+                begin();
+                return s;
+            }
+        };
+        configAdmin.open();
+        consoleConfig.open();
+    }
+
+    /**
+     * Once ConfigurationAdmin and the console's own ManagedService are there: reads (or makes) the login and registers
+     * our ManagedService; the provider follows from its first delivery. Felix ConfigAdmin delivers to ManagedServices
+     * one at a time in the order they registered, so by then the console has had its own configuration delivery, which
+     * takes its pages down and up again; as the console shows no page before our provider exists (it is required), its
+     * pages then go up once, already with this login. Were the order ever different, the cost is that one redeployment.
+     */
+    private synchronized void begin() {
+        ConfigurationAdmin ca = this.ca;
+        if (managed != null || ca == null || !consoleReady) {
+            return;
+        }
+        try {
+            basic.login = ConsoleCredentials.load(context, ca);
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.error("Web Console: the login could not be read or stored; the console stays closed", e);
+            return;
+        }
+        Hashtable<String, Object> m = new Hashtable<>();
+        m.put(Constants.SERVICE_PID, ConsoleCredentials.PID);
+        managed = context.registerService(ManagedService.class, props -> {
+            basic.updated(ca, props);
+            registerProvider();
+        }, m);
+    }
+
+    private synchronized void registerProvider() {
+        if (provider == null && managed != null) {
+            Hashtable<String, Object> p = new Hashtable<>();
+            p.put(SecurityProvider.PROPERTY_ID, PROVIDER_ID);
+            p.put(Constants.SERVICE_RANKING, 1000);
+            provider = context.registerService(SecurityProvider.class, basic, p);
+        }
+    }
+
+    @Override
+    public void stop(BundleContext context) {
+        configAdmin.close();
+        consoleConfig.close();
+        synchronized (this) {
+            for (ServiceRegistration<?> r : new ServiceRegistration<?>[] { provider, managed }) {
+                if (r != null) {
+                    r.unregister();
+                }
+            }
+            managed = null;
+            provider = null;
+        }
+    }
+
+    /** HTTP Basic against the stored login. */
+    static final class Basic implements SecurityProvider {
+        volatile ConsoleCredentials.Login login;
+
+        void updated(ConfigurationAdmin ca, Dictionary<String, ?> props) {
+            if (props == null || props.get("password") == null) {
+                // deleted: the running login stays; the next start generates a new one
+                LOG.warn("Web Console: configuration {} has no password now; the current one stays until the gateway restarts,"
+                        + " which generates a new one", ConsoleCredentials.PID);
+                return;
+            }
+            ConsoleCredentials.Login now = login;
+            if (now != null && now.password().equals(props.get("password"))
+                    && now.username().equals(props.get("username") == null ? ConsoleCredentials.USERNAME : props.get("username"))) {
+                return; // what start-up read (ConfigurationAdmin delivers it once more)
+            }
+            try {
+                @SuppressWarnings("unchecked")
+                Dictionary<String, Object> d = (Dictionary<String, Object>) props;
+                login = ConsoleCredentials.hashedIfPlain(ca.getConfiguration(ConsoleCredentials.PID, "?"), d,
+                        "configuration " + ConsoleCredentials.PID);
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.error("Web Console: the new login in {} could not be stored; the previous one stays", ConsoleCredentials.PID, e);
+            }
+        }
+
+        @Override
+        public Object authenticate(HttpServletRequest request, HttpServletResponse response) {
+            String user = check(request.getHeader("Authorization"), login);
+            if (user != null) {
+                request.setAttribute("org.osgi.service.http.authentication.type", "BASIC");
+                request.setAttribute("org.osgi.service.http.authentication.remote.user", user);
+                return user;
+            }
+            response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\"");
+            response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+            response.setContentLength(0);
+            try {
+                response.flushBuffer();
+            } catch (java.io.IOException e) {
+                // the client went away
+            }
+            return null;
+        }
+
+        /** The user an {@code Authorization: Basic} header proves to be, or null. */
+        static String check(String header, ConsoleCredentials.Login login) {
+            if (header == null || login == null) {
+                return null;
+            }
+            String h = header.trim();
+            int space = h.indexOf(' ');
+            if (space < 0 || !h.substring(0, space).equalsIgnoreCase("Basic")) {
+                return null;
+            }
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(h.substring(space + 1).trim()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+            int colon = decoded.indexOf(':');
+            if (colon < 0) {
+                return null;
+            }
+            String user = decoded.substring(0, colon);
+            return login.accepts(user, decoded.substring(colon + 1)) ? user : null;
+        }
+
+        @Override
+        public boolean authorize(Object user, String role) {
+            return user != null; // one administrator, who may do everything
+        }
+
+        @Override
+        public void logout(HttpServletRequest request, HttpServletResponse response) {
+            // HTTP Basic has no session to end: the browser forgets the login when it is closed
+        }
+    }
+}

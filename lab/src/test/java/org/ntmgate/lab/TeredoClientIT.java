@@ -420,6 +420,72 @@ class TeredoClientIT {
         }
     }
 
+    /**
+     * docs/teredo.md "NAT changes", the relay's two timers (RFC 4380 5.4.1 with 5.2.4's 30 s): a client heard from within
+     * 30 s gets its packets straight away; after 30 s of silence a packet for it waits while the relay asks with
+     * bubbles, and goes once the client answers; and while the relay keeps sending to a client that sends nothing back,
+     * after 5 s it asks as well, without holding anything. Shown with the relay's bubble counter and the packets that
+     * arrive.
+     */
+    @Test
+    void theRelayAsksAgainAfter30SecondsOfSilenceAndAfter5SecondsOfSendingUnanswered() throws Exception {
+        byte[] file = Lab.randomFile(1 << 20);
+        try (Lab lab = new Lab()) {
+            ourServerAndRelay(lab, file);
+            Path log = lab.teredoClient(JAR, "198.51.100.10", "");
+            lab.await(log, l -> QUALIFIED.matcher(l).find(), "our client qualified");
+            String ours = qualified(log, 1).group(1);
+            reaches(lab, file, Lab.sha256(file), "first.bin"); // the relay now knows the client's proven mapping
+
+            long fresh = relayBubbles(lab);
+            Lab.Result now = lab.exec(lab.server, "ping", "-6", "-c", "2", "-W", "3", ours);
+            assertTrue(now.output().contains(" 0% packet loss"), now.output());
+            assertEquals(fresh, relayBubbles(lab), "heard from within 30 s: sent without asking");
+
+            Thread.sleep(32_000); // nothing from the client reaches the relay (its refreshes go to the server)
+            Lab.Result later = lab.exec(lab.server, "ping", "-6", "-c", "3", "-W", "5", ours);
+            assertTrue(later.output().contains(" 0% packet loss") || later.output().contains(" 33% packet loss"), later.output());
+            long asked = relayBubbles(lab);
+            assertTrue(asked > fresh, "silent for 30 s: the relay asked before sending (" + fresh + " -> " + asked + " bubbles)");
+
+            // one-way: 80 datagrams 0.1 s apart from the server to a listener on the client, which answers nothing
+            Path received = lab.dir.resolve("received.txt");
+            lab.spawn(lab.client, received, "python3", "-c", "import socket\ns=socket.socket(socket.AF_INET6,socket.SOCK_DGRAM)\n"
+                    + "s.bind(('::',9999))\ns.settimeout(3)\nn=0\ntry:\n  while True:\n    s.recv(2048)\n    n+=1\nexcept socket.timeout:\n  pass\n"
+                    + "print('received', n, flush=True)\n");
+            Thread.sleep(500);
+            long beforeStream = relayBubbles(lab);
+            Lab.Result sent = lab.exec(lab.server, "python3", "-c", "import socket,time\ns=socket.socket(socket.AF_INET6,socket.SOCK_DGRAM)\n"
+                    + "for i in range(80):\n  s.sendto(b'x'*100,('" + ours + "',9999))\n  time.sleep(0.1)\n");
+            assertEquals(0, sent.status(), sent.output());
+            lab.await(received, l -> l.startsWith("received"), "the listener's count");
+            int n = Integer.parseInt(Files.readAllLines(received).stream().filter(l -> l.startsWith("received")).findFirst().orElseThrow()
+                    .split(" ")[1]);
+            long afterStream = relayBubbles(lab);
+            assertTrue(afterStream > beforeStream, "5 s of sending unanswered: the relay asked (" + beforeStream + " -> " + afterStream + ")");
+            assertTrue(n >= 76, "the stream kept flowing while the relay asked: " + n + " of 80");
+        }
+    }
+
+    /** The relay's bubble counter, from a fresh `teredo:relay` answer in the gateway log. */
+    private static long relayBubbles(Lab lab) throws Exception {
+        long seen = Files.readAllLines(lab.gatewayLog(), java.nio.charset.StandardCharsets.ISO_8859_1).stream()
+                .filter(l -> l.contains("relaying on udp")).count();
+        lab.gatewayCommand("teredo:relay");
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<String> lines = Files.readAllLines(lab.gatewayLog(), java.nio.charset.StandardCharsets.ISO_8859_1).stream()
+                    .filter(l -> l.contains("relaying on udp")).toList();
+            if (lines.size() > seen) {
+                Matcher m = Pattern.compile("bubbles (\\d+)").matcher(lines.get(lines.size() - 1));
+                assertTrue(m.find(), lines.get(lines.size() - 1));
+                return Long.parseLong(m.group(1));
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no answer to teredo:relay");
+    }
+
     private static void ourServerAndRelay(Lab lab, byte[] file) throws Exception {
         lab.network(Lab.Nat.MASQUERADE);
         lab.dns();

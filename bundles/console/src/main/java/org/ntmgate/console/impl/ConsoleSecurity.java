@@ -95,7 +95,7 @@ public final class ConsoleSecurity implements BundleActivator {
         Hashtable<String, Object> m = new Hashtable<>();
         m.put(Constants.SERVICE_PID, ConsoleCredentials.PID);
         managed = context.registerService(ManagedService.class, props -> {
-            basic.updated(ca, props);
+            basic.updated(this.ca, props); // the ConfigurationAdmin there now (a new build of it replaces the old one)
             registerProvider();
         }, m);
     }

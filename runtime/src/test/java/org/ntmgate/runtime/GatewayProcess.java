@@ -157,19 +157,22 @@ final class GatewayProcess implements AutoCloseable {
         return HttpClient.newHttpClient().send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    /** A multipart/form-data POST as a browser sends the console's upload forms: fields, then files; returns status and body. */
+    /**
+     * A multipart/form-data POST as a browser sends the console's upload forms: the fields, then each file as a
+     * {@code bundlefile} part; returns status and body.
+     */
     HttpResponse<String> httpPostMultipart(String path, String user, String password, Map<String, String> fields,
-            Map<String, Path> files) throws IOException, InterruptedException {
+            List<Path> bundleFiles) throws IOException, InterruptedException {
         String boundary = "ntmgate-test-" + System.nanoTime();
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
         for (var f : fields.entrySet()) {
             body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.getKey() + "\"\r\n\r\n" + f.getValue() + "\r\n")
                     .getBytes(StandardCharsets.UTF_8));
         }
-        for (var f : files.entrySet()) {
-            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.getKey() + "\"; filename=\""
-                    + f.getValue().getFileName() + "\"\r\nContent-Type: application/java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            body.writeBytes(Files.readAllBytes(f.getValue()));
+        for (Path f : bundleFiles) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"bundlefile\"; filename=\""
+                    + f.getFileName() + "\"\r\nContent-Type: application/java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            body.writeBytes(Files.readAllBytes(f));
             body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
         }
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -194,11 +195,11 @@ class GatewayProcessIT {
             Map<String, String> form = Map.of("action", "install", "bundlestart", "start", "bundlestartlevel", "2");
 
             // Without the console's password nothing is swapped: the console's login runs before the upload is looked at.
-            assertEquals(401, gw.httpPostMultipart("/system/console/bundles", null, null, form, Map.of("bundlefile", good)).statusCode());
-            assertEquals(401, gw.httpPostMultipart("/system/console/bundles", ADMIN, ADMIN, form, Map.of("bundlefile", good)).statusCode());
+            assertEquals(401, gw.httpPostMultipart("/system/console/bundles", null, null, form, List.of(good)).statusCode());
+            assertEquals(401, gw.httpPostMultipart("/system/console/bundles", ADMIN, ADMIN, form, List.of(good)).statusCode());
             assertTrue(gw.gogo("lb -s org.ntmgate.dc", l -> l.contains("org.ntmgate.dc (")).contains("org.ntmgate.dc (0.1.0.SNAPSHOT)"));
 
-            HttpResponse<String> swapped = gw.httpPostMultipart("/system/console/bundles", ADMIN, password, form, Map.of("bundlefile", good));
+            HttpResponse<String> swapped = gw.httpPostMultipart("/system/console/bundles", ADMIN, password, form, List.of(good));
             assertEquals(200, swapped.statusCode(), swapped.body());
             assertTrue(swapped.body().contains("org.ntmgate.dc-console.jar: swapped org.ntmgate.dc 0.1.0.SNAPSHOT -&gt; 0.1.0.console;"
                     + " the previous build is kept: ntmgate:revert org.ntmgate.dc"), swapped.body());
@@ -215,7 +216,7 @@ class GatewayProcessIT {
             writeBuild(dcJar, broken, "0.1.0.broken", "org.ntmgate.dc.impl.NoSuchActivator");
             String id = gw.gogo("lb -s org.ntmgate.dc", l -> l.contains("org.ntmgate.dc (")).trim().split("\\|")[0].trim();
             Map<String, String> update = Map.of("action", "install", "uploadid", id);
-            HttpResponse<String> failed = gw.httpPostMultipart("/system/console/bundles", ADMIN, password, update, Map.of("bundlefile", broken));
+            HttpResponse<String> failed = gw.httpPostMultipart("/system/console/bundles", ADMIN, password, update, List.of(broken));
             assertEquals(500, failed.statusCode(), failed.body());
             assertTrue(failed.body().contains("org.ntmgate.dc 0.1.0.broken failed:")
                     && failed.body().contains("put the previous build (0.1.0.console) back with: ntmgate:revert org.ntmgate.dc"), failed.body());
@@ -227,15 +228,23 @@ class GatewayProcessIT {
             // The Update dialog of another bundle with the DC's build: refused, nothing changes.
             String tableId = gw.gogo("lb -s org.ntmgate.table", l -> l.contains("org.ntmgate.table (")).trim().split("\\|")[0].trim();
             HttpResponse<String> wrong = gw.httpPostMultipart("/system/console/bundles", ADMIN, password,
-                    Map.of("action", "install", "uploadid", tableId), Map.of("bundlefile", good));
+                    Map.of("action", "install", "uploadid", tableId), List.of(good));
             assertEquals(400, wrong.statusCode(), wrong.body());
             assertTrue(wrong.body().contains("is a build of org.ntmgate.dc (bundle " + id + "), not of bundle " + tableId), wrong.body());
             assertTrue(gw.gogo("lb -s org.ntmgate.dc", l -> l.contains("org.ntmgate.dc (")).contains("org.ntmgate.dc (0.1.0.console)"));
 
-            // A bundle that is not installed goes on to the console, which installs and starts it as before.
+            // A new build of an installed bundle and a bundle that is not installed in one upload: refused, nothing changes.
             Path fieldtest = builds.resolve("org.ntmgate.fieldtest.jar");
             writeBundle(fieldtest, "1.0.0");
-            HttpResponse<String> installed = gw.httpPostMultipart("/system/console/bundles", ADMIN, password, form, Map.of("bundlefile", fieldtest));
+            HttpResponse<String> mixed = gw.httpPostMultipart("/system/console/bundles", ADMIN, password, form, List.of(good, fieldtest));
+            assertEquals(400, mixed.statusCode(), mixed.body());
+            assertTrue(mixed.body().contains("refused: this upload mixes new builds of installed bundles (org.ntmgate.dc-console.jar) with"
+                    + " bundles that are not installed (org.ntmgate.fieldtest.jar); upload them separately"), mixed.body());
+            assertTrue(gw.gogo("lb -s org.ntmgate.fieldtest", l -> l.contains("org.ntmgate.fieldtest") || l.contains("No matching bundles"))
+                    .contains("No matching bundles"), "the new bundle was not installed either");
+
+            // A bundle that is not installed goes on to the console, which installs and starts it as before.
+            HttpResponse<String> installed = gw.httpPostMultipart("/system/console/bundles", ADMIN, password, form, List.of(fieldtest));
             assertEquals(302, installed.statusCode(), "the console's own answer to an install (a redirect): " + installed.body());
             // (the console installs and starts in the background, after it answered)
             gw.awaitGogo("lb -s org.ntmgate.fieldtest", l -> l.contains("org.ntmgate.fieldtest (1.0.0)") && l.contains("Active"), Duration.ofSeconds(30));

@@ -161,5 +161,21 @@ class TeredoCodecTest {
             }
             d.parse(Unpooled.wrappedBuffer(junk));
         }
+        long[] alternates = new long[4];
+        for (int i = 0; i < 100_000; i++) { // random trailers after a bubble: parsed or refused, never an exception
+            ByteBuf b = Unpooled.buffer();
+            TeredoDatagram.writeBubble(b, src, src, 255);
+            byte[] junk = new byte[r.nextInt(40)];
+            r.nextBytes(junk);
+            if (junk.length > 1 && r.nextBoolean()) {
+                junk[0] = TeredoDatagram.ALTERNATE_ADDRESS;
+                junk[1] = (byte) (junk.length - 2);
+            }
+            b.writeBytes(junk);
+            if (d.parse(b) == TeredoDatagram.Status.OK) {
+                int n = d.alternateAddresses(b, alternates);
+                assertTrue(n >= -1 && n <= 4, "count " + n);
+            }
+        }
     }
 }

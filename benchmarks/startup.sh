@@ -74,7 +74,10 @@ one_run() {
 
 printf '%-50s %22s %22s %9s %s\n' "JVM options" "first start 401/200" "restart 401/200" "RSS" "runs ok"
 # SETTINGS="opts1;opts2" replaces the list below (e.g. SETTINGS="-XX:+UseSerialGC;-XX:+UseSerialGC -Xmx48m").
-default_settings=("-XX:+UseSerialGC -Xshare:auto -Xms16m -Xmx128m" "-XX:+UseSerialGC -Xshare:auto -Xms16m -Xmx128m -XX:TieredStopAtLevel=1")
+image="-XX:+UseSerialGC -Xshare:auto -Xms16m -Xmx128m"
+# the image's flags (appliance-image bin/ntmgate), the same with C2 ten times later, and with C1 only
+default_settings=("$image" "$image -XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=20000 -XX:Tier4CompileThreshold=60000 -XX:Tier4BackEdgeThreshold=400000"
+  "$image -XX:TieredStopAtLevel=1")
 if [ -n "${SETTINGS:-}" ]; then IFS=';' read -r -a settings <<<"$SETTINGS"; else settings=("${default_settings[@]}"); fi
 for opts in "${settings[@]}"; do
   if [ -n "$only" ] && [[ "$opts" != *"$only"* ]]; then continue; fi

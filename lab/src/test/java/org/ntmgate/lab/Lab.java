@@ -74,9 +74,7 @@ final class Lab implements AutoCloseable {
     /** Builds the namespaces, links, addresses, routes and the NAT in {@code mode}. */
     void network(Nat mode) throws Exception {
         for (String ns : List.of(client, nat, gateway, server)) {
-            run("ip", "netns", "add", ns);
-            namespaces.add(ns);
-            in(ns, "ip", "link", "set", "lo", "up");
+            namespace(ns);
         }
         link(client, "lan0", nat, "lan1");
         link(nat, "wan0", gateway, "wan1");
@@ -164,12 +162,8 @@ final class Lab implements AutoCloseable {
      * ({@code more}: further properties); returns its log.
      */
     Path teredoClient(Path runtimeJar, String serverAddress, String more) throws Exception {
-        Path home = Files.createDirectories(dir.resolve("client/deploy")).getParent();
-        config(home, "org.ntmgate.teredo.client.config", "serverAddress=\"" + serverAddress + "\"\n" + more);
-        Path log = home.resolve("client.log");
-        clientJvm = start(client, home, log, java(home, runtimeJar));
-        await(log, l -> l.contains("Teredo client started"), "our Teredo client runs");
-        return log;
+        clientJvm = startTeredoClient(client, "client", runtimeJar, serverAddress, more);
+        return clientLog();
     }
 
     /**
@@ -177,12 +171,18 @@ final class Lab implements AutoCloseable {
      * PID in {@link #close}); returns its log.
      */
     Path teredoClientIn(String ns, String folder, Path runtimeJar, String serverAddress, String more) throws Exception {
+        startTeredoClient(ns, folder, runtimeJar, serverAddress, more);
+        return dir.resolve(folder + "/client.log");
+    }
+
+    /** A gateway JVM in {@code ns}, home {@code folder}, with only PID org.ntmgate.teredo.client configured; waits for it. */
+    private Process startTeredoClient(String ns, String folder, Path runtimeJar, String serverAddress, String more) throws Exception {
         Path home = Files.createDirectories(dir.resolve(folder + "/deploy")).getParent();
         config(home, "org.ntmgate.teredo.client.config", "serverAddress=\"" + serverAddress + "\"\n" + more);
         Path log = home.resolve("client.log");
-        start(ns, home, log, java(home, runtimeJar));
+        Process jvm = start(ns, home, log, java(home, runtimeJar));
         await(log, l -> l.contains("Teredo client started"), "our Teredo client in " + folder + " runs");
-        return log;
+        return jvm;
     }
 
     /**
@@ -191,10 +191,7 @@ final class Lab implements AutoCloseable {
      * not hairpin: a datagram from inside to the NAT's public address is not sent back in. Returns the namespace.
      */
     String neighbourBehindNat() throws Exception {
-        String ns = "ntmq" + id;
-        run("ip", "netns", "add", ns);
-        namespaces.add(ns);
-        in(ns, "ip", "link", "set", "lo", "up");
+        String ns = namespace("ntmq" + id);
         link(nat, "lan2", ns, "lan0");
         in(nat, "ip", "addr", "add", "10.78.0.1/24", "dev", "lan2");
         in(ns, "ip", "addr", "add", "10.78.0.2/24", "dev", "lan0");
@@ -291,6 +288,14 @@ final class Lab implements AutoCloseable {
     /** Removes the kernel's native route of {@link #nativeIpv6} from the client. */
     void dropNativeIpv6Route() throws Exception {
         in(client, "ip", "-6", "route", "del", "2001:db8:1::/64", "via", "2001:db8:10::1");
+    }
+
+    /** A new namespace with its loopback up, deleted in {@link #close}; returns its name. */
+    private String namespace(String ns) throws Exception {
+        run("ip", "netns", "add", ns);
+        namespaces.add(ns);
+        in(ns, "ip", "link", "set", "lo", "up");
+        return ns;
     }
 
     private void link(String a, String aName, String b, String bName) throws Exception {
@@ -419,10 +424,7 @@ final class Lab implements AutoCloseable {
      * IPv6 router and DNS server is the client's node. Call after {@link #network}, before {@link #client}.
      */
     void lanBehindClient() throws Exception {
-        lan = "ntml" + id;
-        run("ip", "netns", "add", lan);
-        namespaces.add(lan);
-        in(lan, "ip", "link", "set", "lo", "up");
+        lan = namespace("ntml" + id);
         link(client, "home0", lan, "eth0");
         in(client, "ip", "addr", "add", "10.78.0.1/24", "dev", "home0");
         in(client, "ip", "-6", "addr", "add", "fd00:4c41:4e::1/64", "dev", "home0", "nodad");
@@ -439,10 +441,7 @@ final class Lab implements AutoCloseable {
      * second Teredo client; returns its namespace.
      */
     String teredoPeerHost() throws Exception {
-        String peer = "ntmp" + id;
-        run("ip", "netns", "add", peer);
-        namespaces.add(peer);
-        in(peer, "ip", "link", "set", "lo", "up");
+        String peer = namespace("ntmp" + id);
         link(gateway, "peer0", peer, "eth0");
         in(gateway, "ip", "addr", "add", "203.0.113.1/24", "dev", "peer0");
         in(gateway, "sysctl", "-qw", "net.ipv4.ip_forward=1");

@@ -37,41 +37,41 @@ public final class ConsoleSecurity implements BundleActivator {
     static final String REALM = "ntmgate gateway";
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleSecurity.class);
 
-    private ServiceTracker<ConfigurationAdmin, ConfigurationAdmin> configAdmin;
-    private ServiceTracker<?, ?> consoleConfig;
+    private ServiceTracker<Object, Object> configAdmin;
+    private ServiceTracker<Object, Object> consoleConfig;
     private volatile ServiceRegistration<?> provider;
     private volatile ServiceRegistration<?> managed;
     private BundleContext context;
     private final Basic basic = new Basic();
-    /** Set by the trackers before they call {@link #begin} (a tracker's own service is not yet tracked then). */
+    /** Set by the trackers before they call {@link #begin}. */
     private volatile ConfigurationAdmin ca;
     private volatile boolean consoleReady;
 
     @Override
     public void start(BundleContext context) throws InvalidSyntaxException {
         this.context = context;
-        configAdmin = new ServiceTracker<>(context, ConfigurationAdmin.class, null) {
+        configAdmin = onAdding("(" + Constants.OBJECTCLASS + "=" + ConfigurationAdmin.class.getName() + ")",
+                s -> ca = (ConfigurationAdmin) s);
+        // the console's own ManagedService: ours is registered after it (see begin)
+        consoleConfig = onAdding("(&(" + Constants.OBJECTCLASS + "=" + ManagedService.class.getName() + ")(" + Constants.SERVICE_PID + "="
+                + ConsoleCredentials.WEBCONSOLE_PID + "))", s -> consoleReady = true);
+        configAdmin.open();
+        consoleConfig.open();
+    }
+
+    /** A tracker that notes each service it gets, then tries {@link #begin} (a tracker's new service is not yet tracked). */
+    private ServiceTracker<Object, Object> onAdding(String filter, java.util.function.Consumer<Object> note) throws InvalidSyntaxException {
+        return new ServiceTracker<>(context, context.createFilter(filter), null) {
             @Override
-            public ConfigurationAdmin addingService(ServiceReference<ConfigurationAdmin> reference) {
-                ConfigurationAdmin service = super.addingService(reference);
-                ca = service;
-                begin();
+            public Object addingService(ServiceReference<Object> reference) {
+                Object service = super.addingService(reference);
+                if (service != null) {
+                    note.accept(service);
+                    begin();
+                }
                 return service;
             }
         };
-        // the console's own ManagedService: ours is registered after it (see begin)
-        consoleConfig = new ServiceTracker<>(context, context.createFilter("(&(" + Constants.OBJECTCLASS + "=" + ManagedService.class.getName()
-                + ")(" + Constants.SERVICE_PID + "=" + ConsoleCredentials.WEBCONSOLE_PID + "))"), null) {
-            @Override
-            public Object addingService(ServiceReference<Object> reference) {
-                Object s = super.addingService(reference);
-                consoleReady = true;
-                begin();
-                return s;
-            }
-        };
-        configAdmin.open();
-        consoleConfig.open();
     }
 
     /**

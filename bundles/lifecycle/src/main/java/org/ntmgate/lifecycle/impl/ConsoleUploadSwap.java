@@ -71,7 +71,7 @@ final class ConsoleUploadSwap implements Filter {
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
         String type = req.getContentType();
-        if (!"POST".equals(req.getMethod()) || type == null || !type.toLowerCase().startsWith("multipart/form-data")
+        if (!"POST".equals(req.getMethod()) || type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data")
                 || !"install".equals(req.getParameter("action"))) {
             chain.doFilter(request, response);
             return;

@@ -496,7 +496,7 @@ final class TeredoClient implements AutoCloseable {
             p.lastAttempt = now;
         }
         if (p.teredo) {
-            TeredoAddress t = TeredoAddress.parse(p.address.clone());
+            TeredoAddress t = TeredoAddress.parse(p.address); // parse keeps no reference
             boolean trailer = behindOurNat(p.address);
             bubble(us, p.address, new InetSocketAddress(t.mappedAddress(), t.mappedPort()), trailer);
             bubble(us, p.address, new InetSocketAddress(t.server(), TeredoServer.PORT), trailer);
@@ -542,7 +542,7 @@ final class TeredoClient implements AutoCloseable {
                 || !TeredoAddress.isTeredo(peer, 0)) {
             return false;
         }
-        return TeredoAddress.parse(peer.clone()).mappedAddress().equals(q.mapped().getAddress());
+        return TeredoAddress.parse(peer).mappedAddress().equals(q.mapped().getAddress());
     }
 
     /** H4: a direct bubble, with our trailer, to each local address the peer advertised; once a second per peer. */
@@ -561,10 +561,15 @@ final class TeredoClient implements AutoCloseable {
         return new InetSocketAddress(TeredoAddress.v4((int) (packed >>> 16)), (int) (packed & 0xFFFF));
     }
 
-    /** H5: {@code from} is one of the local addresses the peer advertised. */
-    private static boolean isAlternate(Peer p, InetSocketAddress from) {
-        for (long a : p.alternates) {
-            if (alternate(a).equals(from)) {
+    /** An address and port packed as an Alternate Address entry ({@code address << 16 | port}); -1 for IPv6. */
+    private static long packed(InetSocketAddress a) {
+        return a.getAddress() instanceof Inet4Address v4 ? (TeredoServer.v4(v4) & 0xFFFFFFFFL) << 16 | a.getPort() : -1;
+    }
+
+    /** H5: whether {@code from} (packed) is among the first {@code n} entries. */
+    private static boolean listed(long[] alternates, int n, long from) {
+        for (int i = 0; i < n; i++) {
+            if (alternates[i] == from) {
                 return true;
             }
         }
@@ -622,14 +627,13 @@ final class TeredoClient implements AutoCloseable {
         private final long[] advertised = new long[4];
 
         /** H5: a datagram from an address the peer advertised before, or (a direct bubble) lists in its own trailer. */
-        private boolean fromAlternate(byte[] src, InetSocketAddress from, int listed) {
-            for (int i = 0; i < listed; i++) {
-                if (alternate(advertised[i]).equals(from)) {
-                    return true;
-                }
+        private boolean fromAlternate(byte[] src, InetSocketAddress from, int n) {
+            long f = packed(from);
+            if (listed(advertised, n, f)) {
+                return true;
             }
             Peer known = hairpinning ? peers.get(Key.of(src, 0)) : null;
-            return known != null && isAlternate(known, from);
+            return known != null && listed(known.alternates, known.alternates.length, f);
         }
 
         @Override
@@ -656,9 +660,9 @@ final class TeredoClient implements AutoCloseable {
             }
             boolean bubble = teredo.isBubble(in);
             long now = System.currentTimeMillis();
-            if (TeredoAddress.isTeredo(bytes(in, v6 + 8), 0)) {
-                byte[] src = bytes(in, v6 + 8);
-                TeredoAddress sender = TeredoAddress.parse(src.clone());
+            byte[] src = bytes(in, v6 + 8);
+            if (TeredoAddress.isTeredo(src, 0)) {
+                TeredoAddress sender = TeredoAddress.parse(src);
                 boolean fromMapping = sender.mappedPort() == from.getPort() && sender.mappedAddress().equals(from.getAddress());
                 int alternates = hairpinning && bubble && behindOurNat(src) ? teredo.alternateAddresses(in, advertised) : 0;
                 if (alternates < 0) {
@@ -669,7 +673,7 @@ final class TeredoClient implements AutoCloseable {
                     drops.get(Drop.SPOOFED_SOURCE).increment(); // 5.2.3: a Teredo source must match where it came from (H5)
                     return;
                 }
-                Peer p = peerFor(in, v6 + 8);
+                Peer p = peerFor(src);
                 if (p == null) {
                     return;
                 }
@@ -684,7 +688,7 @@ final class TeredoClient implements AutoCloseable {
                 return;
             }
             // a native source: only through the relay the connectivity test confirmed for it (5.2.3, 5.2.9)
-            Peer p = peers.get(Key.of(bytes(in, v6 + 8), 0));
+            Peer p = peers.get(Key.of(src, 0));
             if (p != null && !bubble && isEchoReply(in, v6, p)) {
                 heard(p, from, now); // the answer to our test: the relay nearest that host; send through it from now on
                 return;
@@ -711,7 +715,7 @@ final class TeredoClient implements AutoCloseable {
                 drops.get(Drop.TEST_RATE).increment();
                 return;
             }
-            if (p == null && (p = peerFor(in, v6 + 8)) == null) {
+            if (p == null && (p = peerFor(src)) == null) {
                 return;
             }
             boolean start;
@@ -769,13 +773,13 @@ final class TeredoClient implements AutoCloseable {
                 bubble(us, src, origin, sameNat);
                 if (sameNat) {
                     // H4: the server's origin indication is the mapping in the sender's address: its trailer is its own
-                    TeredoAddress sender = TeredoAddress.parse(src.clone());
+                    TeredoAddress sender = TeredoAddress.parse(src);
                     int n = origin.equals(new InetSocketAddress(sender.mappedAddress(), sender.mappedPort()))
                             ? teredo.alternateAddresses(in, advertised) : 0;
                     if (n < 0) {
                         drops.get(Drop.BAD_TRAILER).increment();
                     } else if (n > 0) {
-                        Peer peer = peerFor(in, teredo.ipv6Offset() + 8);
+                        Peer peer = peerFor(src);
                         if (peer != null) {
                             peer.lastUsed = now;
                             peer.alternates = Arrays.copyOf(advertised, n);
@@ -788,8 +792,8 @@ final class TeredoClient implements AutoCloseable {
             toTun(in, teredo.ipv6Offset()); // ICMPv6 a peer sent through our server
         }
 
-        private Peer peerFor(ByteBuf in, int at) {
-            byte[] a = bytes(in, at);
+        /** The peer at address {@code a} (16 bytes), made if new; null (counted) when the list is full. */
+        private Peer peerFor(byte[] a) {
             Peer p = peer(a, 0);
             if (p == null) {
                 drops.get(Drop.QUEUE_FULL).increment();

@@ -42,6 +42,9 @@ final class LibC {
 
     static native int ioctl(int fd, long request, byte[] arg) throws LastErrorException;
 
+    /** An ioctl whose argument is a value, not a pointer (TUNSETOFFLOAD). */
+    static native int ioctl(int fd, long request, long arg) throws LastErrorException;
+
     static native long read(int fd, ByteBuffer buf, long count) throws LastErrorException;
 
     static native long write(int fd, ByteBuffer buf, long count) throws LastErrorException;

@@ -32,6 +32,10 @@ public final class TunDevice implements AutoCloseable {
     static final short IFF_TUN = 0x0001;
     static final short IFF_NO_PI = 0x1000;
     static final short IFF_MULTI_QUEUE = 0x0100;
+    static final short IFF_VNET_HDR = 0x4000;
+    static final long TUNSETOFFLOAD = 0x400454d0L;
+    /** Offloads we take on reads: partial checksums and IPv6 TCP super-packets (15.7). */
+    static final long TUN_F_CSUM_TSO6 = 0x01 | 0x04;
     static final short IFF_UP = 0x1;
     static final int IFNAMSIZ = 16;
 
@@ -45,10 +49,23 @@ public final class TunDevice implements AutoCloseable {
 
     /** Creates TUN device {@code name} (at most 15 characters) with {@code queues} queues, through {@link #DEVICE}. */
     public static TunDevice open(String name, int queues) throws TunException {
-        return open(name, queues, DEVICE);
+        return open(name, queues, false, DEVICE);
+    }
+
+    /**
+     * Creates TUN device {@code name} with {@code queues} queues and, if {@code offload}, the kernel's offloads
+     * (protocol.md 15.7: {@code IFF_VNET_HDR}, partial checksums and IPv6 TCP super-packets on reads, super-packets
+     * on {@link TunQueue#offer}); the queues still read and write plain IP packets for their callers.
+     */
+    public static TunDevice open(String name, int queues, boolean offload) throws TunException {
+        return open(name, queues, offload, DEVICE);
     }
 
     static TunDevice open(String name, int queues, String device) throws TunException {
+        return open(name, queues, false, device);
+    }
+
+    static TunDevice open(String name, int queues, boolean offload, String device) throws TunException {
         if (name.isEmpty() || name.getBytes(StandardCharsets.US_ASCII).length >= IFNAMSIZ || !name.matches("[A-Za-z0-9_.-]+")) {
             throw new TunException("'" + name + "' is not an interface name (1-15 letters, digits, '_', '.', '-')", LibC.EINVAL);
         }
@@ -64,15 +81,22 @@ public final class TunDevice implements AutoCloseable {
                 } catch (LastErrorException e) {
                     throw failure("opening " + device, e.getErrorCode());
                 }
-                TunQueue q = new TunQueue(fd);
+                TunQueue q = new TunQueue(fd, offload);
                 opened.add(q);
                 byte[] ifr = ifreq(name);
                 ByteBuffer.wrap(ifr).order(ByteOrder.nativeOrder()).putShort(IFNAMSIZ,
-                        (short) (IFF_TUN | IFF_NO_PI | (queues > 1 ? IFF_MULTI_QUEUE : 0)));
+                        (short) (IFF_TUN | IFF_NO_PI | (queues > 1 ? IFF_MULTI_QUEUE : 0) | (offload ? IFF_VNET_HDR : 0)));
                 try {
                     LibC.ioctl(fd, TUNSETIFF, ifr);
                 } catch (LastErrorException e) {
                     throw failure("creating TUN device " + name, e.getErrorCode());
+                }
+                if (offload) {
+                    try {
+                        LibC.ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM_TSO6);
+                    } catch (LastErrorException e) {
+                        throw failure("switching on the offloads of TUN device " + name, e.getErrorCode());
+                    }
                 }
             }
         } catch (TunException e) {

@@ -1,5 +1,6 @@
 package org.ntmgate.tun;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -175,6 +176,121 @@ class TunDeviceTest {
             }
         }
         throw new AssertionError("no echo reply (IPv" + version + ") within 5 s");
+    }
+
+    /**
+     * 15.7 against the kernel: a TCP connection of the namespace's own stack runs through an offload device with this
+     * test as its peer. What the kernel sends comes as super-packets (counted) and is read as right segments in
+     * order; forty segments the test offers are written as one super-packet and the kernel delivers their bytes.
+     */
+    @Test
+    void anOffloadDeviceHandsOverSuperPacketsAsSegmentsAndTakesJoinedSegments() throws Exception {
+        TunDevice tun = in(() -> {
+            TunDevice t = TunDevice.open("ntmtest3", 1, true);
+            t.addAddress(InetAddress.getByName("2001:db8:9::1"), 64);
+            t.up(1500);
+            return t;
+        });
+        java.nio.channels.SocketChannel client = null;
+        try {
+            TunQueue q = tun.queue(0);
+            assertTrue(q.offload());
+            byte[] local = InetAddress.getByName("2001:db8:9::1").getAddress();
+            byte[] peer = InetAddress.getByName("2001:db8:9::2").getAddress();
+            java.nio.channels.SocketChannel c = in(() -> {
+                java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open();
+                ch.configureBlocking(false);
+                ch.connect(new java.net.InetSocketAddress(InetAddress.getByName("2001:db8:9::2"), 8080));
+                return ch;
+            });
+            client = c;
+            ByteBuffer rx = ByteBuffer.allocateDirect(70_000);
+            ByteBuffer syn = readTcp(q, rx, -1);
+            int port = syn.getShort(40) & 0xFFFF;
+            int clientSeq = syn.getInt(44) + 1;
+            int ourSeq = 1_000_000;
+            byte[] mss1000 = { 2, 4, 0x03, (byte) 0xE8 };
+            write(q, TcpOffloadTest.tcp(peer, local, 8080, port, ourSeq, clientSeq, 0x12, 65535, mss1000, new byte[0]));
+            ourSeq++;
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!c.finishConnect()) {
+                assertTrue(System.nanoTime() < deadline, "no connection within 10 s");
+                Thread.sleep(5);
+            }
+            readTcp(q, rx, port); // the handshake's last ACK
+
+            byte[] upload = new byte[60_000];
+            new java.util.Random(4).nextBytes(upload);
+            ByteBuffer up = ByteBuffer.wrap(upload);
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            while (got.size() < upload.length) {
+                assertTrue(System.nanoTime() < deadline, "only " + got.size() + " bytes within 10 s");
+                c.write(up);
+                ByteBuffer seg = readTcp(q, rx, port);
+                byte[] p = new byte[seg.remaining()];
+                seg.get(0, p);
+                int thl = ((p[40 + 12] >> 4) & 0xF) * 4;
+                int payload = p.length - 40 - thl;
+                if (payload == 0) {
+                    continue;
+                }
+                assertTrue(TcpOffloadTest.checksumOk(p), "each segment read has a right checksum");
+                assertTrue(payload <= 1000, "segments of at most the MSS: " + payload);
+                assertEquals(clientSeq, seg.getInt(44), "segments come in order, none missing");
+                got.write(p, 40 + thl, payload);
+                clientSeq += payload;
+                write(q, TcpOffloadTest.tcp(peer, local, 8080, port, ourSeq, clientSeq, TcpOffload.ACK, 65535, new byte[0], new byte[0]));
+            }
+            assertArrayEquals(upload, got.toByteArray());
+            assertTrue(q.superPacketsRead() > 0, "the kernel handed over super-packets");
+
+            byte[] download = new byte[40_000];
+            new java.util.Random(5).nextBytes(download);
+            for (int i = 0; i < 40; i++) {
+                byte[] chunk = java.util.Arrays.copyOfRange(download, i * 1000, (i + 1) * 1000);
+                byte[] p = TcpOffloadTest.tcp(peer, local, 8080, port, ourSeq + i * 1000, clientSeq, TcpOffload.ACK | (i == 39 ? TcpOffload.PSH : 0),
+                        65535, new byte[0], chunk);
+                ByteBuffer b = ByteBuffer.allocateDirect(p.length).put(p).flip();
+                q.offer(b);
+            }
+            q.flush();
+            assertEquals(1, q.superPacketsWritten());
+            assertEquals(40, q.segmentsJoined());
+            ByteBuffer down = ByteBuffer.allocate(download.length);
+            while (down.hasRemaining()) {
+                assertTrue(System.nanoTime() < deadline, "the kernel delivered " + down.position() + " bytes within 10 s");
+                if (c.read(down) == 0) {
+                    Thread.sleep(5);
+                }
+            }
+            assertArrayEquals(download, down.array(), "the kernel delivered the joined segments' bytes");
+        } finally {
+            if (client != null) {
+                client.close();
+            }
+            in(() -> {
+                tun.close();
+                return null;
+            });
+        }
+    }
+
+    private static void write(TunQueue q, byte[] packet) throws TunException {
+        ByteBuffer b = ByteBuffer.allocateDirect(packet.length).put(packet).flip();
+        q.write(b);
+    }
+
+    /** The next IPv6 TCP packet read (of {@code port}, if not -1), within 10 s; other traffic (MLD, RS) skipped. */
+    private static ByteBuffer readTcp(TunQueue q, ByteBuffer rx, int port) throws TunException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            rx.clear();
+            int n = q.read(rx, 50);
+            if (n >= 60 && (rx.get(0) & 0xF0) == 0x60 && rx.get(6) == 6 && (port == -1 || (rx.getShort(40) & 0xFFFF) == port)) {
+                return rx.flip();
+            }
+        }
+        throw new AssertionError("no TCP packet within 10 s");
     }
 
     @Test

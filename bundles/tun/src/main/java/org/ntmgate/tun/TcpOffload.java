@@ -1,0 +1,168 @@
+package org.ntmgate.tun;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The TUN device's offload ABI ({@code IFF_VNET_HDR}, protocol.md 15.7): every packet is preceded by a
+ * {@code struct virtio_net_hdr} (10 bytes, host byte order), which lets the kernel hand over and take TCP
+ * "super-packets" of up to 64 KB that it splits or has split into segments of {@code gso_size} payload bytes.
+ * This class holds the header's layout, the Internet checksum over direct buffers, and the splitting of a TCP
+ * super-packet into segments; {@link Coalescer} does the reverse for writes.
+ */
+final class TcpOffload {
+    static final int HEADER = 10;
+    static final int F_NEEDS_CSUM = 1;
+    static final int GSO_NONE = 0;
+    static final int GSO_TCPV6 = 4;
+    static final int GSO_ECN = 0x80;
+    /** The largest IP packet a super-packet can be (an IPv6 payload length is 16 bits). */
+    static final int MAX_PACKET = 40 + 65_535;
+    static final int IPV6 = 40;
+    static final int TCP = 6;
+    static final int FIN = 0x01;
+    static final int PSH = 0x08;
+    static final int ACK = 0x10;
+    static final int CWR = 0x80;
+
+    private TcpOffload() {
+    }
+
+    static void writeHeader(ByteBuffer b, int at, int flags, int gsoType, int hdrLen, int gsoSize, int csumStart, int csumOffset) {
+        ByteOrder o = b.order();
+        b.order(ByteOrder.nativeOrder());
+        b.put(at, (byte) flags).put(at + 1, (byte) gsoType).putShort(at + 2, (short) hdrLen).putShort(at + 4, (short) gsoSize)
+                .putShort(at + 6, (short) csumStart).putShort(at + 8, (short) csumOffset);
+        b.order(o);
+    }
+
+    static int u16Native(ByteBuffer b, int at) {
+        int v = b.getShort(at) & 0xFFFF;
+        return ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN ? v : Short.reverseBytes((short) v) & 0xFFFF;
+    }
+
+    /** Adds the bytes [from, to) of {@code b} (big-endian 16-bit words, from an even offset of the summed data) to {@code acc}. */
+    static long sum(ByteBuffer b, int from, int to, long acc) {
+        int i = from;
+        while (to - i >= 8) {
+            long v = b.getLong(i);
+            acc += (v >>> 32) + (v & 0xFFFF_FFFFL);
+            i += 8;
+        }
+        if (to - i >= 4) {
+            acc += b.getInt(i) & 0xFFFF_FFFFL;
+            i += 4;
+        }
+        if (to - i >= 2) {
+            acc += b.getShort(i) & 0xFFFF;
+            i += 2;
+        }
+        if (to - i == 1) {
+            acc += (b.get(i) & 0xFF) << 8;
+        }
+        return acc;
+    }
+
+    static int fold(long acc) {
+        while ((acc >>> 16) != 0) {
+            acc = (acc & 0xFFFF) + (acc >>> 16);
+        }
+        return (int) acc;
+    }
+
+    /** The IPv6 pseudo-header of the packet at {@code ip} for an upper-layer length (RFC 8200 8.1), not folded. */
+    static long pseudoHeader(ByteBuffer b, int ip, int upperLength, int nextHeader) {
+        return sum(b, ip + 8, ip + 40, (upperLength & 0xFFFF_FFFFL) + nextHeader);
+    }
+
+    /**
+     * Completes a checksum the kernel left partial ({@code VIRTIO_NET_HDR_F_NEEDS_CSUM}): the field at
+     * {@code start + offset} holds the pseudo-header's sum, and the checksum covers everything from {@code start} on.
+     * Returns false when the offsets do not fit the packet.
+     */
+    static boolean completeChecksum(ByteBuffer b, int ip, int end, int start, int offset) {
+        int field = ip + start + offset;
+        if (start < 0 || field + 2 > end) {
+            return false;
+        }
+        b.putShort(field, (short) ~fold(sum(b, ip + start, end, 0)));
+        return true;
+    }
+
+    /** Whether the TCP checksum of the IPv6 packet [ip, end) with its TCP header at {@code l4} is right. */
+    static boolean tcpChecksumOk(ByteBuffer b, int ip, int l4, int end) {
+        return fold(sum(b, l4, end, pseudoHeader(b, ip, end - l4, TCP))) == 0xFFFF;
+    }
+
+    /**
+     * Splits an IPv6 TCP super-packet into the segments the sender's stack would have sent (15.7): each with the headers
+     * of the super-packet, its own sequence number and payload length, FIN and PSH on the last one only, CWR on the
+     * first only, and a complete checksum. One instance per reader thread.
+     */
+    static final class Segmenter {
+        private ByteBuffer src;
+        private int ip;
+        private int l4;
+        private int headers;
+        private int mss;
+        private int payloadAt;
+        private int end;
+        private int next;
+        private int seq0;
+        private int flags;
+
+        /**
+         * Starts splitting the IPv6 packet [ip, end) of {@code src}, its TCP header at {@code l4}; returns false
+         * (nothing to split) when it is not IPv6 TCP with a payload.
+         */
+        boolean start(ByteBuffer src, int ip, int end, int l4, int mss) {
+            if (mss <= 0 || l4 < ip + IPV6 || l4 + 20 > end || (src.get(ip) & 0xF0) != 0x60) {
+                return false;
+            }
+            int thl = ((src.get(l4 + 12) >> 4) & 0xF) * 4;
+            if (thl < 20 || l4 + thl >= end) {
+                return false;
+            }
+            this.src = src;
+            this.ip = ip;
+            this.l4 = l4;
+            this.headers = l4 + thl - ip;
+            this.mss = mss;
+            this.payloadAt = l4 + thl;
+            this.end = end;
+            this.next = payloadAt;
+            this.seq0 = src.getInt(l4 + 4);
+            this.flags = src.get(l4 + 13) & 0xFF;
+            return true;
+        }
+
+        boolean hasNext() {
+            return src != null && next < end;
+        }
+
+        /** Writes the next segment into {@code dst} from its position; returns its length. */
+        int next(ByteBuffer dst) {
+            int chunk = Math.min(mss, end - next);
+            int at = dst.position();
+            int length = headers + chunk;
+            dst.put(at, src, ip, headers);
+            dst.put(at + headers, src, next, chunk);
+            boolean first = next == payloadAt;
+            boolean last = next + chunk == end;
+            int tcp = at + (l4 - ip);
+            dst.putInt(tcp + 4, seq0 + (next - payloadAt));
+            int f = flags & ~((last ? 0 : FIN | PSH) | (first ? 0 : CWR));
+            dst.put(tcp + 13, (byte) f);
+            dst.putShort(tcp + 16, (short) 0);
+            dst.putShort(at + 4, (short) (length - IPV6));
+            long pseudo = pseudoHeader(dst, at, length - (tcp - at), TCP);
+            dst.putShort(tcp + 16, (short) ~fold(sum(dst, tcp, at + length, pseudo)));
+            dst.position(at + length);
+            next += chunk;
+            if (next >= end) {
+                src = null;
+            }
+            return length;
+        }
+    }
+}

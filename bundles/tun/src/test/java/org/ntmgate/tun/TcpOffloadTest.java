@@ -1,0 +1,292 @@
+package org.ntmgate.tun;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The offload mechanics of protocol.md 15.7 without a device: segments joined by the {@link Coalescer} carry the
+ * virtio header the kernel expects, and the {@link TcpOffload.Segmenter} splits such a super-packet back into the very
+ * segments that went in (byte for byte, checksums computed independently here); what must not be joined is written
+ * alone and in its flow's order.
+ */
+class TcpOffloadTest {
+    static final byte[] A = address(1);
+    static final byte[] B = address(2);
+    static final byte[] C = address(3);
+
+    static byte[] address(int last) {
+        byte[] a = new byte[16];
+        a[0] = 0x20;
+        a[1] = 0x01;
+        a[2] = 0x0d;
+        a[3] = (byte) 0xb8;
+        a[15] = (byte) last;
+        return a;
+    }
+
+    /** An IPv6 TCP packet with a checksum computed byte by byte (independently of the code under test). */
+    static byte[] tcp(byte[] src, byte[] dst, int sport, int dport, int seq, int ack, int flags, int window, byte[] options, byte[] payload) {
+        int thl = 20 + options.length;
+        int upper = thl + payload.length;
+        ByteBuffer b = ByteBuffer.allocate(40 + upper);
+        b.putInt(0x6000_0000).putShort((short) upper).put((byte) 6).put((byte) 64).put(src).put(dst);
+        b.putShort((short) sport).putShort((short) dport).putInt(seq).putInt(ack).put((byte) ((thl / 4) << 4)).put((byte) flags)
+                .putShort((short) window).putShort((short) 0).putShort((short) 0).put(options).put(payload);
+        byte[] p = b.array();
+        int sum = 0;
+        for (int i = 8; i < 40; i += 2) {
+            sum += ((p[i] & 0xFF) << 8) | (p[i + 1] & 0xFF);
+        }
+        sum += upper + 6;
+        for (int i = 40; i < p.length; i += 2) {
+            sum += ((p[i] & 0xFF) << 8) | (i + 1 < p.length ? p[i + 1] & 0xFF : 0);
+        }
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+        }
+        int check = ~sum & 0xFFFF;
+        p[40 + 16] = (byte) (check >> 8);
+        p[40 + 17] = (byte) check;
+        return p;
+    }
+
+    static boolean checksumOk(byte[] p) {
+        ByteBuffer b = ByteBuffer.allocateDirect(p.length).put(p);
+        return TcpOffload.tcpChecksumOk(b, 0, 40, p.length);
+    }
+
+    static final byte[] TIMESTAMPS = { 1, 1, 8, 10, 0, 0, 0, 7, 0, 0, 0, 9 };
+
+    /** A flow of segments of 1,000 bytes (the last 500, pushed). */
+    static List<byte[]> flow(byte[] src, byte[] dst, int sport, int seq, int count, Random r) {
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            boolean last = i == count - 1;
+            byte[] payload = new byte[last ? 500 : 1000];
+            r.nextBytes(payload);
+            out.add(tcp(src, dst, sport, 80, seq, 777, TcpOffload.ACK | (last ? TcpOffload.PSH : 0), 500, TIMESTAMPS, payload));
+            seq += payload.length;
+        }
+        return out;
+    }
+
+    /** What a coalescer wrote: the virtio header's fields and the packet. */
+    record Written(int flags, int gsoType, int hdrLen, int gsoSize, int csumStart, int csumOffset, byte[] packet) {
+    }
+
+    static final class Recorder implements Coalescer.Sink {
+        final List<Written> written = new ArrayList<>();
+
+        @Override
+        public void write(ByteBuffer b) {
+            ByteBuffer h = b.duplicate().order(ByteOrder.nativeOrder());
+            int at = b.position();
+            byte[] packet = new byte[b.remaining() - TcpOffload.HEADER];
+            b.get(at + TcpOffload.HEADER, packet);
+            written.add(new Written(h.get(at) & 0xFF, h.get(at + 1) & 0xFF, h.getShort(at + 2) & 0xFFFF, h.getShort(at + 4) & 0xFFFF,
+                    h.getShort(at + 6) & 0xFFFF, h.getShort(at + 8) & 0xFFFF, packet));
+        }
+    }
+
+    static void offer(Coalescer c, byte[] p) throws TunException {
+        ByteBuffer b = ByteBuffer.allocateDirect(p.length + 8);
+        b.position(8); // not at the buffer's start, as in the roles
+        b.put(p).flip().position(8);
+        c.offer(b);
+    }
+
+    /** The segments the segmenter makes of a written super-packet, as a reader of the device would get them. */
+    static List<byte[]> split(Written w) {
+        ByteBuffer src = ByteBuffer.allocateDirect(w.packet().length + 3);
+        src.position(3);
+        src.put(w.packet());
+        TcpOffload.Segmenter s = new TcpOffload.Segmenter();
+        assertTrue(s.start(src, 3, 3 + w.packet().length, 3 + w.csumStart(), w.gsoSize()));
+        List<byte[]> out = new ArrayList<>();
+        ByteBuffer dst = ByteBuffer.allocateDirect(70_000);
+        while (s.hasNext()) {
+            dst.clear();
+            int n = s.next(dst);
+            byte[] p = new byte[n];
+            dst.get(0, p);
+            out.add(p);
+        }
+        return out;
+    }
+
+    @Test
+    void segmentsOfAFlowAreJoinedWithTheKernelsHeaderAndSplitBackIntoTheSameBytes() throws Exception {
+        Recorder r = new Recorder();
+        Coalescer c = new Coalescer(r);
+        List<byte[]> in = flow(A, B, 40000, 0x7FFF_FF00, 20, new Random(1)); // the sequence number wraps past 2^31
+        for (byte[] p : in) {
+            offer(c, p);
+        }
+        // the pushed last segment ended the super-packet and wrote it: nothing waits for the flush
+        assertEquals(1, r.written.size());
+        Written w = r.written.get(0);
+        assertEquals(TcpOffload.F_NEEDS_CSUM, w.flags());
+        assertEquals(TcpOffload.GSO_TCPV6, w.gsoType());
+        assertEquals(1000, w.gsoSize());
+        assertEquals(40 + 32, w.hdrLen());
+        assertEquals(40, w.csumStart());
+        assertEquals(16, w.csumOffset());
+        assertEquals(40 + 32 + 19 * 1000 + 500, w.packet().length);
+        ByteBuffer p = ByteBuffer.wrap(w.packet());
+        assertEquals(w.packet().length - 40, p.getShort(4) & 0xFFFF, "the IPv6 payload length covers every segment");
+        assertEquals(TcpOffload.ACK | TcpOffload.PSH, p.get(40 + 13), "the last segment's PSH is kept");
+        // the partial checksum is the pseudo-header's sum over the whole length, not complemented
+        ByteBuffer d = ByteBuffer.allocateDirect(w.packet().length).put(w.packet());
+        assertEquals(TcpOffload.fold(TcpOffload.pseudoHeader(d, 0, w.packet().length - 40, 6)), p.getShort(40 + 16) & 0xFFFF);
+        assertEquals(1, c.superPackets());
+        assertEquals(20, c.joined());
+
+        List<byte[]> back = split(w);
+        assertEquals(in.size(), back.size());
+        for (int i = 0; i < in.size(); i++) {
+            assertArrayEquals(in.get(i), back.get(i), "segment " + i);
+            assertTrue(checksumOk(back.get(i)));
+        }
+    }
+
+    @Test
+    void whatMustNotBeJoinedIsWrittenAloneAndEachFlowKeepsItsOrder() throws Exception {
+        Recorder r = new Recorder();
+        Coalescer c = new Coalescer(r);
+        Random rnd = new Random(2);
+        List<byte[]> f1 = flow(A, B, 1111, 1000, 8, rnd);
+        List<byte[]> f2 = flow(C, B, 2222, 5000, 8, rnd);
+        byte[] broken = f1.get(3).clone();
+        broken[broken.length - 1] ^= 1; // a wrong checksum: it must reach the kernel as it is, not laundered
+        byte[] syn = tcp(A, B, 3333, 80, 1, 0, 0x02, 500, new byte[0], new byte[0]);
+        byte[] pureAck = tcp(C, B, 2222, 80, 5000 + 3000, 777, TcpOffload.ACK, 500, TIMESTAMPS, new byte[0]);
+        // interleaved: f1 0-2 and f2 0-2, f1's broken 3, a SYN, f2's pure ACK, f1 5-6 (4 lost), f2 3-4
+        for (int i = 0; i < 3; i++) {
+            offer(c, f1.get(i));
+            offer(c, f2.get(i));
+        }
+        offer(c, broken);
+        offer(c, syn);
+        offer(c, pureAck);
+        offer(c, f1.get(5)); // f1's segment 4 never came: a gap in the sequence starts a new super-packet
+        offer(c, f1.get(6));
+        offer(c, f2.get(3));
+        offer(c, f2.get(4));
+        c.flush();
+
+        List<String> seen = new ArrayList<>();
+        for (Written w : r.written) {
+            ByteBuffer p = ByteBuffer.wrap(w.packet());
+            int sport = p.getShort(40) & 0xFFFF;
+            int seq = p.getInt(44);
+            int segments = w.gsoType() == TcpOffload.GSO_TCPV6 ? split(w).size() : 1;
+            seen.add(sport + "@" + seq + "x" + segments);
+        }
+        assertEquals(List.of(
+                "1111@1000x3", // f1 0-2, written when the broken segment of its flow came
+                "1111@4000x1", // the broken one, alone
+                "3333@1x1", // the SYN, alone
+                "2222@5000x3", // f2 0-2, written before its pure ACK
+                "2222@8000x1", // the pure ACK
+                "1111@6000x2", // f1 5-6 after the gap, at the flush
+                "2222@8000x2" // f2 3-4
+        ), sortFlush(seen));
+        assertArrayEquals(broken, r.written.get(1).packet());
+        assertFalse(checksumOk(r.written.get(1).packet()));
+        for (Written w : r.written) {
+            if (w.gsoType() == TcpOffload.GSO_NONE) {
+                assertEquals(0, w.flags(), "a packet written alone asks the kernel for nothing");
+            }
+        }
+    }
+
+    /** The flush writes its held flows in slot order; the test only cares that each flow's order is kept. */
+    private static List<String> sortFlush(List<String> seen) {
+        List<String> head = new ArrayList<>(seen.subList(0, seen.size() - 2));
+        List<String> tail = new ArrayList<>(seen.subList(seen.size() - 2, seen.size()));
+        tail.sort(null);
+        head.addAll(tail);
+        return head;
+    }
+
+    @Test
+    void segmentsWithOtherOptionsOrAShortOneEndTheSuperPacket() throws Exception {
+        Recorder r = new Recorder();
+        Coalescer c = new Coalescer(r);
+        byte[] p1 = tcp(A, B, 1, 80, 0, 9, TcpOffload.ACK, 500, TIMESTAMPS, new byte[1000]);
+        byte[] p2 = tcp(A, B, 1, 80, 1000, 9, TcpOffload.ACK, 500, TIMESTAMPS, new byte[600]); // shorter: ends it
+        byte[] p3 = tcp(A, B, 1, 80, 1600, 9, TcpOffload.ACK, 500, TIMESTAMPS, new byte[1000]);
+        byte[] newer = TIMESTAMPS.clone();
+        newer[7] = 8;
+        byte[] p4 = tcp(A, B, 1, 80, 2600, 9, TcpOffload.ACK, 500, newer, new byte[1000]); // another timestamp
+        byte[] p5 = tcp(A, B, 1, 80, 3600, 10, TcpOffload.ACK, 500, newer, new byte[1000]); // another acknowledgement
+        for (byte[] p : List.of(p1, p2, p3, p4, p5)) {
+            offer(c, p);
+        }
+        c.flush();
+        assertEquals(4, r.written.size());
+        assertEquals(2, split(r.written.get(0)).size());
+        assertArrayEquals(p3, r.written.get(1).packet());
+        assertArrayEquals(p4, r.written.get(2).packet());
+        assertArrayEquals(p5, r.written.get(3).packet());
+    }
+
+    @Test
+    void aShortPacketWrittenFromAFlowsPlaceLeavesRoomForLongerOnes() throws Exception {
+        Recorder r = new Recorder();
+        Coalescer c = new Coalescer(r);
+        byte[] small = tcp(A, B, 1, 80, 0, 9, TcpOffload.ACK | TcpOffload.PSH, 500, new byte[0], new byte[10]);
+        byte[] alone = tcp(A, B, 1, 80, 10, 9, 0x02, 500, new byte[0], new byte[0]);
+        offer(c, small); // pushed: written at once from its flow's place
+        offer(c, alone); // written from the other buffer
+        offer(c, alone);
+        List<byte[]> big = flow(A, B, 1, 10, 3, new Random(6));
+        for (byte[] p : big) {
+            offer(c, p); // into the same places, each longer than what they held
+        }
+        c.flush();
+        assertEquals(4, r.written.size());
+        assertArrayEquals(small, r.written.get(0).packet());
+        assertArrayEquals(alone, r.written.get(2).packet());
+        List<byte[]> back = split(r.written.get(3));
+        assertEquals(big.size(), back.size());
+        for (int i = 0; i < big.size(); i++) {
+            assertArrayEquals(big.get(i), back.get(i));
+        }
+    }
+
+    @Test
+    void aChecksumTheKernelLeftPartialIsCompleted() {
+        byte[] p = tcp(A, B, 5, 80, 1, 2, TcpOffload.ACK, 500, TIMESTAMPS, new byte[333]);
+        byte[] right = p.clone();
+        ByteBuffer b = ByteBuffer.allocateDirect(p.length).put(p);
+        b.putShort(40 + 16, (short) TcpOffload.fold(TcpOffload.pseudoHeader(b, 0, p.length - 40, 6)));
+        assertTrue(TcpOffload.completeChecksum(b, 0, p.length, 40, 16));
+        byte[] done = new byte[p.length];
+        b.get(0, done);
+        assertArrayEquals(right, done);
+        assertFalse(TcpOffload.completeChecksum(b, 0, p.length, p.length - 1, 16), "offsets beyond the packet are refused");
+    }
+
+    @Test
+    void theSegmenterRefusesWhatIsNotIpv6TcpWithAPayload() {
+        TcpOffload.Segmenter s = new TcpOffload.Segmenter();
+        byte[] noPayload = tcp(A, B, 5, 80, 1, 2, TcpOffload.ACK, 500, new byte[0], new byte[0]);
+        ByteBuffer b = ByteBuffer.allocateDirect(100).put(noPayload);
+        assertFalse(s.start(b, 0, noPayload.length, 40, 1000));
+        assertFalse(s.hasNext());
+        b.put(0, (byte) 0x45);
+        assertFalse(s.start(b, 0, noPayload.length, 40, 1000));
+        assertFalse(s.start(b, 0, noPayload.length, 40, 0));
+    }
+}

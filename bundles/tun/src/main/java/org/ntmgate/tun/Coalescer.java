@@ -5,18 +5,20 @@ import static org.ntmgate.tun.TcpOffload.HEADER;
 import static org.ntmgate.tun.TcpOffload.IPV6;
 import static org.ntmgate.tun.TcpOffload.PSH;
 import static org.ntmgate.tun.TcpOffload.TCP;
+import static org.ntmgate.tun.TcpOffload.UDP;
 
 import java.nio.ByteBuffer;
 
 /**
- * Joins consecutive TCP segments of one IPv6 flow into one super-packet for a TUN device with offloads (protocol.md
- * 15.7), as the kernel's own GRO does for a network card: the kernel then forwards or delivers 64 KB at once instead
- * of forty-odd packets, each with its system call. A segment joins the super-packet of its flow when the IPv6
- * header (but the length), the acknowledgement, the TCP options and header length are the same, its sequence number
- * follows on, its checksum is right (a wrong one must not become the kernel-trusted partial checksum), it carries
- * ACK and at most PSH, and no earlier segment was shorter or pushed. Anything else is written as it is, after the
- * pending super-packet of its own flow, so a flow's order is kept. A few flows are held at once; every flow is
- * written by {@link #flush}, which the caller does at the end of each batch it received.
+ * Joins consecutive TCP segments (or UDP datagrams) of one IPv6 flow into one super-packet for a TUN device with
+ * offloads (protocol.md 15.7), as the kernel's own GRO does for a network card: the kernel then forwards or delivers
+ * 64 KB at once instead of forty-odd packets, each with its system call. A TCP segment joins the super-packet of its
+ * flow when the IPv6 header (but the length), the acknowledgement, the TCP options and header length are the same,
+ * its sequence number follows on, its checksum is right (a wrong one must not become the kernel-trusted partial
+ * checksum), it carries ACK and at most PSH, and no earlier segment was shorter or pushed. A UDP datagram joins when
+ * it has the first one's length (a shorter one ends the super-packet) and a right, non-zero checksum. Anything else
+ * is written as it is, after the pending super-packet of its own flow, so a flow's order is kept. A few flows are
+ * held at once; every flow is written by {@link #flush}, which the caller does at the end of each batch it received.
  */
 final class Coalescer {
     /** Where finished packets go: the virtio header and the packet between position and limit. */
@@ -33,6 +35,7 @@ final class Coalescer {
         int segments;
         int mss;
         int thl;
+        boolean udp;
         int nextSeq;
         boolean ended;
     }
@@ -64,21 +67,25 @@ final class Coalescer {
     void offer(ByteBuffer p) throws TunException {
         int at = p.position();
         int len = p.remaining();
+        int proto = len >= IPV6 + 8 && (p.get(at) & 0xF0) == 0x60 && (p.getShort(at + 4) & 0xFFFF) + IPV6 == len ? p.get(at + 6) : -1;
+        boolean udp = proto == UDP;
+        boolean tcp = proto == TCP && len >= IPV6 + 20;
         Slot flow = null;
-        boolean tcp6 = len >= IPV6 + 20 && (p.get(at) & 0xF0) == 0x60 && p.get(at + 6) == TCP && (p.getShort(at + 4) & 0xFFFF) + IPV6 == len;
-        if (tcp6) {
+        if (tcp || udp) {
             for (Slot s : slots) {
-                if (s.segments > 0 && sameFlow(s.buf, p, at)) {
+                if (s.segments > 0 && s.udp == udp && sameFlow(s.buf, p, at)) {
                     flow = s;
                     break;
                 }
             }
         }
-        int thl = tcp6 ? ((p.get(at + IPV6 + 12) >> 4) & 0xF) * 4 : 0;
-        int flags = tcp6 ? p.get(at + IPV6 + 13) & 0xFF : 0;
+        int l4 = at + IPV6;
+        int thl = tcp ? ((p.get(l4 + 12) >> 4) & 0xF) * 4 : 8;
+        int flags = tcp ? p.get(l4 + 13) & 0xFF : 0;
         int payload = len - IPV6 - thl;
-        boolean joinable = tcp6 && thl >= 20 && payload > 0 && (flags & ~PSH) == ACK
-                && TcpOffload.tcpChecksumOk(p, at, at + IPV6, at + len);
+        boolean joinable = tcp ? thl >= 20 && payload > 0 && (flags & ~PSH) == ACK && TcpOffload.tcpChecksumOk(p, at, l4, at + len)
+                : udp && payload > 0 && (p.getShort(l4 + 4) & 0xFFFF) == len - IPV6 && p.getShort(l4 + 6) != 0
+                        && TcpOffload.fold(TcpOffload.sum(p, l4, at + len, TcpOffload.pseudoHeader(p, at, len - IPV6, UDP))) == 0xFFFF;
         if (!joinable) {
             if (flow != null) {
                 write(flow);
@@ -86,18 +93,20 @@ final class Coalescer {
             writeAlone(p);
             return;
         }
-        if (flow != null && canJoin(flow, p, at, len, thl, payload)) {
+        if (flow != null && canJoin(flow, p, at, thl, payload)) {
             Slot s = flow;
-            s.buf.put(HEADER + s.length, p, at + IPV6 + thl, payload);
+            s.buf.put(HEADER + s.length, p, l4 + thl, payload);
             s.length += payload;
             s.nextSeq += payload;
             s.segments++;
             int head = HEADER + IPV6;
-            s.buf.putShort(head + 14, p.getShort(at + IPV6 + 14)); // the newest window
-            if ((flags & PSH) != 0 || payload < s.mss) {
-                s.buf.put(head + 13, (byte) (s.buf.get(head + 13) | (flags & PSH)));
-                s.ended = true;
+            if (tcp) {
+                s.buf.putShort(head + 14, p.getShort(l4 + 14)); // the newest window
             }
+            if ((flags & PSH) != 0) {
+                s.buf.put(head + 13, (byte) (s.buf.get(head + 13) | PSH));
+            }
+            s.ended = (flags & PSH) != 0 || payload < s.mss;
             if (s.ended || s.segments >= MAX_SEGMENTS) {
                 write(s);
             }
@@ -112,9 +121,10 @@ final class Coalescer {
         s.buf.put(HEADER, p, at, len);
         s.length = len;
         s.segments = 1;
+        s.udp = udp;
         s.mss = payload;
         s.thl = thl;
-        s.nextSeq = p.getInt(at + IPV6 + 4) + payload;
+        s.nextSeq = tcp ? p.getInt(l4 + 4) + payload : 0;
         s.ended = (flags & PSH) != 0;
         if (s.ended) {
             write(s);
@@ -140,13 +150,16 @@ final class Coalescer {
         return held.getInt(h + IPV6) == p.getInt(at + IPV6); // the two ports
     }
 
-    private static boolean canJoin(Slot s, ByteBuffer p, int at, int len, int thl, int payload) {
+    private static boolean canJoin(Slot s, ByteBuffer p, int at, int thl, int payload) {
         int h = HEADER;
         if (s.ended || thl != s.thl || payload > s.mss || s.length + payload > TcpOffload.MAX_PACKET) {
             return false;
         }
         if (s.buf.getInt(h) != p.getInt(at) || s.buf.get(h + 7) != p.get(at + 7)) {
             return false; // traffic class, flow label, hop limit
+        }
+        if (s.udp) {
+            return true; // a datagram of the same length (or a shorter last one): the kernel cuts them apart again
         }
         int t = h + IPV6;
         int u = at + IPV6;
@@ -182,8 +195,14 @@ final class Coalescer {
             int upper = s.length - IPV6;
             b.putShort(ip + 4, (short) upper);
             // the kernel completes the checksum of every segment it makes from the pseudo-header's sum (15.7)
-            b.putShort(ip + IPV6 + 16, (short) TcpOffload.fold(TcpOffload.pseudoHeader(b, ip, upper, TCP)));
-            TcpOffload.writeHeader(b, 0, TcpOffload.F_NEEDS_CSUM, TcpOffload.GSO_TCPV6, IPV6 + s.thl, s.mss, IPV6, 16);
+            int partial = TcpOffload.fold(TcpOffload.pseudoHeader(b, ip, upper, s.udp ? UDP : TCP));
+            if (s.udp) {
+                b.putShort(ip + IPV6 + 4, (short) upper).putShort(ip + IPV6 + 6, (short) partial);
+            } else {
+                b.putShort(ip + IPV6 + 16, (short) partial);
+            }
+            TcpOffload.writeHeader(b, 0, TcpOffload.F_NEEDS_CSUM, s.udp ? TcpOffload.GSO_UDP_L4 : TcpOffload.GSO_TCPV6, IPV6 + s.thl, s.mss, IPV6,
+                    s.udp ? 6 : 16);
             superPackets++;
             joined += s.segments;
         }

@@ -15,11 +15,13 @@ final class TcpOffload {
     static final int F_NEEDS_CSUM = 1;
     static final int GSO_NONE = 0;
     static final int GSO_TCPV6 = 4;
+    static final int GSO_UDP_L4 = 5;
     static final int GSO_ECN = 0x80;
     /** The largest IP packet a super-packet can be (an IPv6 payload length is 16 bits). */
     static final int MAX_PACKET = 40 + 65_535;
     static final int IPV6 = 40;
     static final int TCP = 6;
+    static final int UDP = 17;
     static final int FIN = 0x01;
     static final int PSH = 0x08;
     static final int ACK = 0x10;

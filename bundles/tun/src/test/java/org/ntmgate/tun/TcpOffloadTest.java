@@ -60,6 +60,26 @@ class TcpOffloadTest {
         return p;
     }
 
+    /** An IPv6 UDP datagram with its checksum computed byte by byte. */
+    static byte[] udp(byte[] src, byte[] dst, int sport, int dport, byte[] payload) {
+        int upper = 8 + payload.length;
+        ByteBuffer b = ByteBuffer.allocate(40 + upper);
+        b.putInt(0x6000_0000).putShort((short) upper).put((byte) 17).put((byte) 64).put(src).put(dst);
+        b.putShort((short) sport).putShort((short) dport).putShort((short) upper).putShort((short) 0).put(payload);
+        byte[] p = b.array();
+        int sum = upper + 17;
+        for (int i = 8; i < p.length; i += 2) {
+            sum += ((p[i] & 0xFF) << 8) | (i + 1 < p.length ? p[i + 1] & 0xFF : 0);
+        }
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+        }
+        int check = ~sum & 0xFFFF;
+        p[40 + 6] = (byte) (check >> 8);
+        p[40 + 7] = (byte) check;
+        return p;
+    }
+
     static boolean checksumOk(byte[] p) {
         ByteBuffer b = ByteBuffer.allocateDirect(p.length).put(p);
         return TcpOffload.tcpChecksumOk(b, 0, 40, p.length);
@@ -263,6 +283,51 @@ class TcpOffloadTest {
         for (int i = 0; i < big.size(); i++) {
             assertArrayEquals(big.get(i), back.get(i));
         }
+    }
+
+    @Test
+    void datagramsOfAUdpFlowAreJoinedWithTheKernelsUdpHeaderAndTheirBoundariesKept() throws Exception {
+        Recorder r = new Recorder();
+        Coalescer c = new Coalescer(r);
+        Random rnd = new Random(7);
+        List<byte[]> payloads = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            byte[] d = new byte[i == 9 ? 20 : 64];
+            rnd.nextBytes(d);
+            payloads.add(d);
+        }
+        byte[] zero = udp(A, B, 9, 5201, new byte[64]);
+        zero[40 + 6] = 0;
+        zero[40 + 7] = 0; // no checksum: never trusted into a partial one
+        for (byte[] d : payloads.subList(0, 4)) {
+            offer(c, udp(A, B, 9, 5201, d));
+        }
+        offer(c, zero);
+        for (byte[] d : payloads.subList(4, 10)) {
+            offer(c, udp(A, B, 9, 5201, d));
+        }
+        offer(c, udp(A, B, 9, 5201, new byte[64])); // after the shorter one: a new super-packet
+        c.flush();
+        assertEquals(4, r.written.size());
+        Written first = r.written.get(0);
+        assertEquals(TcpOffload.GSO_UDP_L4, first.gsoType());
+        assertEquals(TcpOffload.F_NEEDS_CSUM, first.flags());
+        assertEquals(64, first.gsoSize());
+        assertEquals(48, first.hdrLen());
+        assertEquals(40, first.csumStart());
+        assertEquals(6, first.csumOffset());
+        ByteBuffer p = ByteBuffer.wrap(first.packet());
+        assertEquals(8 + 4 * 64, p.getShort(40 + 4) & 0xFFFF, "the UDP length covers every datagram");
+        assertEquals(8 + 4 * 64, p.getShort(4) & 0xFFFF);
+        ByteBuffer d = ByteBuffer.allocateDirect(first.packet().length).put(first.packet());
+        assertEquals(TcpOffload.fold(TcpOffload.pseudoHeader(d, 0, 8 + 4 * 64, 17)), p.getShort(40 + 6) & 0xFFFF);
+        for (int i = 0; i < 4; i++) {
+            assertArrayEquals(payloads.get(i), java.util.Arrays.copyOfRange(first.packet(), 48 + i * 64, 48 + (i + 1) * 64));
+        }
+        assertArrayEquals(zero, r.written.get(1).packet(), "the datagram without a checksum, alone, after the four before it");
+        Written second = r.written.get(2);
+        assertEquals(8 + 5 * 64 + 20, ByteBuffer.wrap(second.packet()).getShort(40 + 4) & 0xFFFF, "five datagrams and the shorter last");
+        assertEquals(TcpOffload.GSO_NONE, r.written.get(3).gsoType(), "one datagram alone is written as it is");
     }
 
     @Test

@@ -275,6 +275,58 @@ class TunDeviceTest {
         }
     }
 
+    /** 15.7: thirty UDP datagrams offered to an offload device go in as one super-packet and reach a socket as thirty. */
+    @Test
+    void anOffloadDeviceTakesJoinedUdpDatagramsAndTheKernelDeliversEachOne() throws Exception {
+        TunDevice tun = in(() -> {
+            TunDevice t = TunDevice.open("ntmtest4", 1, true);
+            t.addAddress(InetAddress.getByName("2001:db8:9::1"), 64);
+            t.up(1500);
+            return t;
+        });
+        java.nio.channels.DatagramChannel socket = null;
+        try {
+            socket = in(() -> java.nio.channels.DatagramChannel.open(java.net.StandardProtocolFamily.INET6)
+                    .bind(new java.net.InetSocketAddress(InetAddress.getByName("2001:db8:9::1"), 5201)));
+            socket.configureBlocking(false);
+            byte[] local = InetAddress.getByName("2001:db8:9::1").getAddress();
+            byte[] peer = InetAddress.getByName("2001:db8:9::2").getAddress();
+            TunQueue q = tun.queue(0);
+            java.util.List<byte[]> sent = new java.util.ArrayList<>();
+            java.util.Random r = new java.util.Random(8);
+            for (int i = 0; i < 30; i++) {
+                byte[] payload = new byte[i == 29 ? 10 : 100];
+                r.nextBytes(payload);
+                sent.add(payload);
+                byte[] p = TcpOffloadTest.udp(peer, local, 40000, 5201, payload);
+                q.offer(ByteBuffer.allocateDirect(p.length).put(p).flip());
+            }
+            q.flush();
+            assertEquals(1, q.superPacketsWritten());
+            ByteBuffer in = ByteBuffer.allocate(2048);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            for (int i = 0; i < sent.size(); i++) {
+                in.clear();
+                while (socket.receive(in) == null) {
+                    assertTrue(System.nanoTime() < deadline, "datagram " + i + " within 10 s");
+                    Thread.sleep(2);
+                }
+                in.flip();
+                byte[] got = new byte[in.remaining()];
+                in.get(got);
+                assertArrayEquals(sent.get(i), got, "datagram " + i + ", its boundaries kept");
+            }
+        } finally {
+            if (socket != null) {
+                socket.close();
+            }
+            in(() -> {
+                tun.close();
+                return null;
+            });
+        }
+    }
+
     private static void write(TunQueue q, byte[] packet) throws TunException {
         ByteBuffer b = ByteBuffer.allocateDirect(packet.length).put(packet).flip();
         q.write(b);

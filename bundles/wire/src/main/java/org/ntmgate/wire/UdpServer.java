@@ -46,6 +46,15 @@ public final class UdpServer implements AutoCloseable {
 
     /** Binds {@code address} (port 0: a free one) and hands every datagram to {@code handler}. */
     public static UdpServer bind(InetSocketAddress address, ChannelHandler handler) throws InterruptedException {
+        return bind(address, handler, false);
+    }
+
+    /**
+     * Binds as {@link #bind(InetSocketAddress, ChannelHandler)}; with {@code gro} (a tunnel end, protocol.md 15.7) the
+     * kernel may hand over a peer's UDP GSO super-datagram whole (UDP_GRO), one receive for up to 64 datagrams, which
+     * the handler still gets one by one.
+     */
+    public static UdpServer bind(InetSocketAddress address, ChannelHandler handler, boolean gro) throws InterruptedException {
         boolean epoll = NativeEpoll.available();
         IoHandlerFactory io = epoll ? NativeEpoll.ioHandlerFactory() : NioIoHandler.newFactory();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, io);
@@ -53,7 +62,7 @@ public final class UdpServer implements AutoCloseable {
             Bootstrap b = new Bootstrap().group(group).option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER).option(ChannelOption.SO_SNDBUF, RECEIVE_BUFFER)
                     .handler(handler);
             if (epoll) {
-                NativeEpoll.configure(b, MAX_DATAGRAM);
+                NativeEpoll.configure(b, MAX_DATAGRAM, gro);
                 b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * BATCH));
             } else {
                 b.channel(NioDatagramChannel.class);
@@ -74,6 +83,11 @@ public final class UdpServer implements AutoCloseable {
     /** Whether the native epoll transport (recvmmsg/sendmmsg) is in use. */
     public boolean batching() {
         return epoll;
+    }
+
+    /** Whether datagrams can be sent as one UDP GSO super-datagram (epoll, and a kernel with UDP_SEGMENT). */
+    public boolean segmentation() {
+        return epoll && NativeEpoll.segmentation();
     }
 
     /**
@@ -125,9 +139,22 @@ public final class UdpServer implements AutoCloseable {
             return io.netty.channel.epoll.EpollIoHandler.newFactory();
         }
 
-        static void configure(Bootstrap b, int maxDatagram) {
+        static boolean segmentation() {
+            return io.netty.channel.epoll.SegmentedDatagramPacket.isSupported();
+        }
+
+        static DatagramPacket segmented(ByteBuf content, int segmentSize, InetSocketAddress to) {
+            return new io.netty.channel.epoll.SegmentedDatagramPacket(content, segmentSize, to);
+        }
+
+        static void configure(Bootstrap b, int maxDatagram, boolean gro) {
+            // with GRO, one recvmsg per read into the whole 64 KB buffer (Netty reads GRO super-datagrams only that way and
+            // hands their datagrams on one by one); without, recvmmsg into slots of maxDatagram
             b.channel(io.netty.channel.epoll.EpollDatagramChannel.class).option(io.netty.channel.epoll.EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE,
-                    maxDatagram);
+                    gro ? 0 : maxDatagram);
+            if (gro) {
+                b.option(io.netty.channel.epoll.EpollChannelOption.UDP_GRO, true);
+            }
         }
     }
 }

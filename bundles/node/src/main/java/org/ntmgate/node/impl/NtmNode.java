@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +22,9 @@ import java.util.concurrent.atomic.LongAdder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
 import org.ntmgate.api.fallback.Ipv6Fallback;
 import org.ntmgate.packet.IpPacket;
 import org.ntmgate.packet.PacketBuilder;
@@ -31,6 +32,7 @@ import org.ntmgate.packet.ParseStatus;
 import org.ntmgate.tun.TunDevice;
 import org.ntmgate.tun.TunException;
 import org.ntmgate.tun.TunQueue;
+import org.ntmgate.wire.DatagramBatch;
 import org.ntmgate.wire.ErrorCode;
 import org.ntmgate.wire.KeySealer;
 import org.ntmgate.wire.MacKey;
@@ -40,6 +42,7 @@ import org.ntmgate.wire.MessageType;
 import org.ntmgate.wire.PathCipher;
 import org.ntmgate.wire.ReplayWindow;
 import org.ntmgate.wire.TlvType;
+import org.ntmgate.wire.UdpServer;
 import org.ntmgate.wire.WireDecodeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,7 +118,8 @@ final class NtmNode implements AutoCloseable {
     private final LongAdder sent = new LongAdder();
     private final LongAdder received = new LongAdder();
     private final ScheduledExecutorService timer;
-    private final DatagramChannel socket;
+    /** The node's one UDP socket (1.4): received on its event loop, DATA sent in GSO batches (15.7). */
+    private final UdpServer udp;
     private volatile boolean running = true;
     private volatile Session session;
     private volatile String state = "starting";
@@ -124,7 +128,6 @@ final class NtmNode implements AutoCloseable {
     /** Gateway mode (11.4): null when off. */
     private volatile LanTranslator lan;
     private volatile byte[] self;
-    private Thread udpReader;
     private Thread tunReader;
     private ScheduledFuture<?> keepalive;
 
@@ -145,11 +148,13 @@ final class NtmNode implements AutoCloseable {
         for (Drop d : Drop.values()) {
             drops.put(d, new LongAdder());
         }
-        socket = DatagramChannel.open(StandardProtocolFamily.INET6);
-        socket.bind(new InetSocketAddress(0));
-        // room for the RS-N's batches (it sends with sendmmsg): the kernel caps these at net.core.[rw]mem_max
-        socket.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
-        socket.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 4 << 20);
+        // any free port; 4 MB socket buffers (room for the RS-N's batches), recvmmsg batches under epoll
+        try {
+            udp = UdpServer.bind(new InetSocketAddress(0), new Handler(), true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while binding the node's UDP socket", e);
+        }
         timer = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "ntmgate-node-timer");
             t.setDaemon(true);
@@ -208,11 +213,8 @@ final class NtmNode implements AutoCloseable {
         }
     }
 
-    /** Starts the socket reader and the login, then keeps the node registered (retrying with backoff). */
+    /** Starts the login, then keeps the node registered (retrying with backoff). */
     void start() {
-        udpReader = new Thread(this::readUdp, "ntmgate-node-udp");
-        udpReader.setDaemon(true);
-        udpReader.start();
         timer.execute(() -> connect(1));
     }
 
@@ -272,7 +274,7 @@ final class NtmNode implements AutoCloseable {
     }
 
     private Session register(Session s) throws Exception {
-        InetSocketAddress local = (InetSocketAddress) socket.getLocalAddress();
+        InetSocketAddress local = udp.localAddress();
         Message r = request(Message.builder(MessageType.REGISTER_REQUEST).transactionId(RANDOM.nextInt()).tlv(TlvType.TICKET, s.ticket())
                 .fqdn(settings.fqdn()).endpoint(TlvType.ENDPOINT, localAddressTowards(settings.dc()), local.getPort()), s.kNd(), settings.dc(), s.kNd());
         if (r.type() == MessageType.ERROR) {
@@ -284,7 +286,7 @@ final class NtmNode implements AutoCloseable {
 
     /** The source address this host uses towards {@code to} (what ENDPOINT reports, 7.1). */
     private static InetAddress localAddressTowards(InetSocketAddress to) throws IOException {
-        try (DatagramChannel probe = DatagramChannel.open()) {
+        try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open()) {
             probe.connect(to);
             return ((InetSocketAddress) probe.getLocalAddress()).getAddress();
         }
@@ -425,7 +427,7 @@ final class NtmNode implements AutoCloseable {
             byte[] bytes = encode(m, key);
             long timeout = 500;
             for (int attempt = 0; attempt < 5; attempt++) {
-                socket.send(ByteBuffer.wrap(bytes), to);
+                udp.send(Unpooled.wrappedBuffer(bytes), to, true);
                 try {
                     Answer a = answer.get(timeout, TimeUnit.MILLISECONDS);
                     if (to.equals(settings.dc())) {
@@ -448,7 +450,7 @@ final class NtmNode implements AutoCloseable {
 
     private void send(Message.Builder b, MacKey key, InetSocketAddress to) throws IOException {
         Message m = b.sequence(sequence.incrementAndGet()).keyId(key.id()).build();
-        socket.send(ByteBuffer.wrap(encode(m, key)), to);
+        udp.send(Unpooled.wrappedBuffer(encode(m, key)), to, true);
     }
 
     private byte[] encode(Message m, MacKey key) {
@@ -463,25 +465,35 @@ final class NtmNode implements AutoCloseable {
         return ErrorCode.name(code) + (text.isEmpty() ? "" : ": " + text);
     }
 
-    private void readUdp() {
-        ByteBuffer rx = ByteBuffer.allocateDirect(65_536);
-        ByteBuf in = Unpooled.wrappedBuffer(rx);
-        ByteBuffer tx = ByteBuffer.allocateDirect(65_536);
-        ByteBuf inner = Unpooled.wrappedBuffer(tx);
-        while (running) {
+    /** The socket's handler, on its event loop: DATA to the TUN device (joined per flow, 15.7), signalling to its waiters. */
+    private final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final ByteBuffer tx = ByteBuffer.allocateDirect(65_536);
+        private final ByteBuf inner = Unpooled.wrappedBuffer(tx);
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            TunQueue q = queue;
+            if (q != null) {
+                try {
+                    q.flush();
+                } catch (TunException e) {
+                    drop(Drop.TUN_WRITE);
+                }
+            }
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            ByteBuf in = packet.content();
+            InetSocketAddress from = packet.sender();
             try {
-                rx.clear();
-                InetSocketAddress from = (InetSocketAddress) socket.receive(rx);
-                in.setIndex(0, rx.position());
                 if (in.readableBytes() < 2) {
                     drop(Drop.MALFORMED);
-                } else if (in.getUnsignedByte(1) == MessageType.DATA) {
+                } else if (in.getUnsignedByte(in.readerIndex() + 1) == MessageType.DATA) {
                     data(in, inner, tx, from);
                 } else {
                     signalling(in, from);
                 }
-            } catch (java.nio.channels.ClosedChannelException e) {
-                return;
             } catch (WireDecodeException e) {
                 drop(switch (e.reason()) {
                     case BAD_TAG -> Drop.BAD_TAG;
@@ -518,7 +530,7 @@ final class NtmNode implements AutoCloseable {
         }
         tx.clear().limit(inner.writerIndex());
         try {
-            q.write(tx);
+            q.offer(tx);
             received.increment();
         } catch (TunException e) {
             drop(Drop.TUN_WRITE);
@@ -583,7 +595,7 @@ final class NtmNode implements AutoCloseable {
             LOG.info("NTM node: gateway mode for LAN {} (its flows leave as {} ports {}-{})", settings.lanPrefix(), s.virtualV6().getHostAddress(),
                     settings.lanFirstPort(), settings.lanLastPort());
         }
-        tun = TunDevice.open(settings.tunName(), 1);
+        tun = TunDevice.open(settings.tunName(), 1, true); // 15.7: the stack's super-packets are read as segments
         tun.addAddress(s.virtualV6(), settings.virtualPrefix().length());
         tun.up(DEFAULT_INNER_MTU);
         queue = tun.queue(0);
@@ -597,16 +609,16 @@ final class NtmNode implements AutoCloseable {
     private void readTun() {
         ByteBuffer rx = ByteBuffer.allocateDirect(65_536);
         ByteBuf buf = Unpooled.wrappedBuffer(rx);
-        ByteBuffer out = ByteBuffer.allocateDirect(65_536 + PathCipher.OVERHEAD);
-        ByteBuf outBuf = Unpooled.wrappedBuffer(out);
+        DatagramBatch batch = new DatagramBatch(udp);
         IpPacket ip = new IpPacket();
         ByteBuffer probe = ByteBuffer.allocate(16);
         byte[] dst = probe.array();
         while (running) {
             try {
                 rx.clear();
-                int n = queue.read(rx, 200);
+                int n = queue.read(rx, batch.pending() ? 0 : 200);
                 if (n <= 0) {
+                    batch.flush(); // the device has nothing more for now: what is sealed goes
                     continue;
                 }
                 buf.setIndex(0, n);
@@ -642,14 +654,11 @@ final class NtmNode implements AutoCloseable {
                     drop(Drop.TOO_BIG);
                     continue;
                 }
-                outBuf.clear();
-                int len = p.cipher.seal(buf, outBuf);
-                out.clear().limit(len);
-                socket.send(out, p.endpoint);
+                batch.added(p.cipher.seal(buf, batch.buffer(p.endpoint, n + PathCipher.OVERHEAD)));
                 sent.increment();
-            } catch (IOException e) {
+            } catch (TunException e) {
                 if (running) {
-                    LOG.error("NTM node: tunnel I/O failed: {}", e.getMessage());
+                    LOG.error("NTM node: reading {} failed: {}", settings.tunName(), e.getMessage());
                 }
             } catch (RuntimeException e) {
                 LOG.error("NTM node: a packet failed inside the node", e);
@@ -704,23 +713,17 @@ final class NtmNode implements AutoCloseable {
     public void close() {
         running = false;
         timer.shutdownNow();
-        try {
-            socket.close();
-        } catch (IOException e) {
-            LOG.debug("closing the node socket: {}", e.toString());
-        }
+        udp.close();
         synchronized (this) {
             if (tun != null) {
                 tun.close();
             }
         }
-        for (Thread t : new Thread[] { udpReader, tunReader }) {
-            if (t != null) {
-                try {
-                    t.join(1000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+        if (tunReader != null) {
+            try {
+                tunReader.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -23,7 +23,6 @@ import java.util.function.LongSupplier;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -46,6 +45,7 @@ import org.ntmgate.tun.TunDevice;
 import org.ntmgate.tun.TunException;
 import org.ntmgate.tun.TunQueue;
 import org.ntmgate.wire.AnswerCache;
+import org.ntmgate.wire.DatagramBatch;
 import org.ntmgate.wire.ErrorCode;
 import org.ntmgate.wire.KeySealer;
 import org.ntmgate.wire.MacKey;
@@ -122,15 +122,15 @@ final class Relay implements AutoCloseable {
     /** Restores stored paths, opens the TUN device, starts reading it and binds the UDP socket; returns the bound address. */
     InetSocketAddress start() throws IOException, TunException, InterruptedException {
         restore();
-        tun = TunDevice.open(settings.tunName(), 1);
+        tun = TunDevice.open(settings.tunName(), 1, true); // 15.7: super-packets both ways
         tun.addAddress(settings.egressPrefix().addressAt(BigInteger.ONE), settings.egressPrefix().length());
         tun.up(TUN_MTU);
         queue = tun.queue(0);
         running = true;
+        udp = UdpServer.bind(settings.bind(), new Handler(), true); // 15.7
         reader = new Thread(this::readTun, "ntmgate-rsn-tun");
         reader.setDaemon(true);
         reader.start();
-        udp = UdpServer.bind(settings.bind(), new Handler());
         timer.scheduleWithFixedDelay(this::expire, 5, 5, TimeUnit.SECONDS);
         return udp.localAddress();
     }
@@ -321,6 +321,11 @@ final class Relay implements AutoCloseable {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
+            try {
+                queue.flush(); // 15.7: the batch's segments, joined per flow
+            } catch (TunException e) {
+                drop(Drop.TUN_WRITE);
+            }
             ctx.flush();
         }
 
@@ -379,7 +384,7 @@ final class Relay implements AutoCloseable {
             ip.rewriteDestination(p.real);
             tx.clear().limit(length);
             try {
-                queue.write(tx);
+                queue.offer(tx);
             } catch (TunException e) {
                 drop(Drop.TUN_WRITE);
                 return;
@@ -577,20 +582,17 @@ final class Relay implements AutoCloseable {
         ByteBuf buf = Unpooled.wrappedBuffer(rx);
         IpPacket ip = new IpPacket();
         Key128 probe = new Key128();
-        List<DatagramPacket> batch = new ArrayList<>();
+        DatagramBatch batch = new DatagramBatch(udp);
         while (running) {
             try {
                 rx.clear();
-                int n = queue.read(rx, batch.isEmpty() ? 200 : 0);
+                int n = queue.read(rx, batch.pending() ? 0 : 200);
                 if (n <= 0) {
-                    send(batch);
+                    batch.flush(); // the device has nothing more for now: what is sealed goes (15.7)
                     continue;
                 }
                 buf.setIndex(0, n);
                 fromNetwork(buf, ip, probe, batch);
-                if (batch.size() >= 64) {
-                    send(batch);
-                }
             } catch (TunException e) {
                 if (running) {
                     LOG.error("RS-N: reading {} failed: {}", settings.tunName(), e.getMessage());
@@ -610,28 +612,8 @@ final class Relay implements AutoCloseable {
         }
     }
 
-    private void send(List<DatagramPacket> batch) {
-        if (batch.isEmpty()) {
-            return;
-        }
-        UdpServer u = udp;
-        if (u == null) {
-            batch.forEach(DatagramPacket::release);
-        } else {
-            Channel c = u.channel();
-            List<DatagramPacket> copy = new ArrayList<>(batch);
-            c.eventLoop().execute(() -> {
-                for (DatagramPacket d : copy) {
-                    c.write(d, c.voidPromise());
-                }
-                c.flush();
-            });
-        }
-        batch.clear();
-    }
-
     /** 15.4: a packet routed to the egress prefix goes back into the tunnel of its path. */
-    private void fromNetwork(ByteBuf buf, IpPacket ip, Key128 probe, List<DatagramPacket> batch) throws TunException {
+    private void fromNetwork(ByteBuf buf, IpPacket ip, Key128 probe, DatagramBatch batch) throws TunException {
         if (ip.parse(buf) != ParseStatus.OK) {
             drop(Drop.MALFORMED);
             return;
@@ -692,10 +674,8 @@ final class Relay implements AutoCloseable {
             storeSoon();
             return;
         }
-        ByteBuf out = PooledByteBufAllocator.DEFAULT.directBuffer(length + PathCipher.OVERHEAD);
         buf.setIndex(ip.start(), ip.start() + length);
-        p.cipher.seal(buf, out);
-        batch.add(new DatagramPacket(out, p.endpoint));
+        batch.added(p.cipher.seal(buf, batch.buffer(p.endpoint, length + PathCipher.OVERHEAD)));
         p.lastData = now;
         toNode.increment();
         p.nodeEntry.recordToVirtual(length);

@@ -190,7 +190,7 @@ final class TeredoClient implements AutoCloseable {
 
     /** Opens the TUN device and the socket, and starts qualifying (in the background). */
     void start() throws TunException, InterruptedException, IOException {
-        tun = TunDevice.open(tunName, 1);
+        tun = TunDevice.open(tunName, 1, true); // protocol.md 15.7, as the NTM node
         tun.up(MTU);
         queue = tun.queue(0);
         udp = UdpServer.bind(bind, new Handler());
@@ -626,6 +626,15 @@ final class TeredoClient implements AutoCloseable {
         private final ByteBuffer tx = ByteBuffer.allocateDirect(65_536);
         private final long[] advertised = new long[4];
 
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            try {
+                queue.flush(); // protocol.md 15.7: the batch's segments, joined per flow
+            } catch (TunException e) {
+                drops.get(Drop.TUN_WRITE).increment();
+            }
+        }
+
         /** H5: a datagram from an address the peer advertised before, or (a direct bubble) lists in its own trailer. */
         private boolean fromAlternate(byte[] src, InetSocketAddress from, int n) {
             long f = packed(from);
@@ -815,7 +824,12 @@ final class TeredoClient implements AutoCloseable {
             tx.clear();
             in.getBytes(v6, tx.limit(teredo.ipv6Length()));
             tx.flip();
-            write(tx);
+            try {
+                queue.offer(tx);
+                fromPeers.increment();
+            } catch (TunException e) {
+                drops.get(Drop.TUN_WRITE).increment();
+            }
         }
     }
 

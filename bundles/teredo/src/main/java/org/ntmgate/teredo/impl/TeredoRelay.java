@@ -131,7 +131,7 @@ final class TeredoRelay implements AutoCloseable {
     }
 
     InetSocketAddress start() throws TunException, InterruptedException, IOException {
-        tun = TunDevice.open(tunName, 1);
+        tun = TunDevice.open(tunName, 1, true); // protocol.md 15.7, as the RS-N
         // an address inside 2001::/32 that no client can have (server 255.255.255.255): the kernel routes the prefix here
         tun.addAddress(InetAddress.getByName("2001:0:ffff:ffff::1"), 32);
         tun.up(1280);
@@ -336,6 +336,15 @@ final class TeredoRelay implements AutoCloseable {
         private final ByteBuffer tx = ByteBuffer.allocateDirect(65_536);
 
         @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            try {
+                queue.flush(); // protocol.md 15.7: the batch's segments, joined per flow
+            } catch (TunException e) {
+                drops.get(Drop.TUN_WRITE).increment();
+            }
+        }
+
+        @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             ByteBuf in = packet.content();
             InetSocketAddress from = packet.sender();
@@ -393,7 +402,7 @@ final class TeredoRelay implements AutoCloseable {
             in.getBytes(teredo.ipv6Offset(), tx.limit(teredo.ipv6Length()));
             tx.flip();
             try {
-                queue.write(tx);
+                queue.offer(tx);
                 toIpv6.increment();
             } catch (TunException e) {
                 drops.get(Drop.TUN_WRITE).increment();

@@ -41,6 +41,7 @@ import org.ntmgate.teredo.impl.ClientRules.NatType;
 import org.ntmgate.tun.TunDevice;
 import org.ntmgate.tun.TunException;
 import org.ntmgate.tun.TunQueue;
+import org.ntmgate.wire.DatagramBatch;
 import org.ntmgate.wire.UdpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -421,11 +422,13 @@ final class TeredoClient implements AutoCloseable {
     private void readTun() {
         ByteBuffer rx = ByteBuffer.allocateDirect(65_536);
         ByteBuf buf = Unpooled.wrappedBuffer(rx);
+        DatagramBatch batch = new DatagramBatch(udp);
         while (running) {
             try {
                 rx.clear();
-                int n = queue.read(rx, 200);
+                int n = queue.read(rx, batch.pending() ? 0 : 200);
                 if (n == 0) {
+                    batch.flush(); // the device has nothing more for now (protocol.md 15.7)
                     continue;
                 }
                 byte[] us = ourAddress;
@@ -438,9 +441,7 @@ final class TeredoClient implements AutoCloseable {
                     drops.get(Drop.NOT_OURS).increment();
                     continue;
                 }
-                byte[] packet = new byte[n];
-                buf.getBytes(0, packet);
-                toPeer(packet, us);
+                toPeer(buf, n, us, batch);
             } catch (TunException e) {
                 if (running) {
                     LOG.error("Teredo client: reading {} failed: {}", tunName, e.getMessage());
@@ -451,8 +452,11 @@ final class TeredoClient implements AutoCloseable {
         }
     }
 
-    private void toPeer(byte[] packet, byte[] us) {
-        Peer p = peer(packet, 24);
+    /** 5.2.4: a packet from the IPv6 side to its peer: sent when the peer's mapping is known, else held while it is sought. */
+    private void toPeer(ByteBuf buf, int n, byte[] us, DatagramBatch batch) {
+        byte[] dst = new byte[16];
+        buf.getBytes(24, dst);
+        Peer p = peer(dst, 0);
         if (p == null) {
             drops.get(Drop.QUEUE_FULL).increment();
             return;
@@ -471,10 +475,13 @@ final class TeredoClient implements AutoCloseable {
                     tryToReach(p, us, now); // its relay silent for long: is it still the one? (a new test, packets keep going)
                 }
             }
-            send(packet, m);
+            buf.getBytes(0, batch.buffer(m, n), n); // the IPv6 packet is the datagram (RFC 4380 5.2.4), batched per destination
+            batch.added(n);
             toPeers.increment();
             return;
         }
+        byte[] packet = new byte[n];
+        buf.getBytes(0, packet);
         boolean first;
         synchronized (p) {
             if (p.out.size() >= QUEUE_PER_PEER) {

@@ -30,6 +30,7 @@ import org.ntmgate.api.table.TranslationTable;
 import org.ntmgate.tun.TunDevice;
 import org.ntmgate.tun.TunException;
 import org.ntmgate.tun.TunQueue;
+import org.ntmgate.wire.DatagramBatch;
 import org.ntmgate.wire.UdpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -149,10 +150,14 @@ final class TeredoRelay implements AutoCloseable {
         ByteBuffer rx = ByteBuffer.allocateDirect(65_536);
         ByteBuf buf = Unpooled.wrappedBuffer(rx);
         byte[] dst = new byte[16];
+        DatagramBatch batch = new DatagramBatch(udp);
         while (running) {
             try {
                 rx.clear();
-                int n = queue.read(rx, 200);
+                int n = queue.read(rx, batch.pending() ? 0 : 200);
+                if (n == 0) {
+                    batch.flush(); // the device has nothing more for now (protocol.md 15.7)
+                }
                 long now = System.currentTimeMillis(); // one clock read per packet serves the upkeep and the trust check
                 if (now - lastMaintenance >= 1000) {
                     lastMaintenance = now;
@@ -200,7 +205,10 @@ final class TeredoRelay implements AutoCloseable {
                     continue;
                 }
                 e.recordToReal(n);
-                send(packet, new InetSocketAddress(InetAddress.getByAddress(e.realSide().addressBytes()), e.realSide().port()));
+                // the IPv6 packet is the datagram (RFC 4380 5.4.1), batched per client (protocol.md 15.7)
+                InetSocketAddress to = new InetSocketAddress(InetAddress.getByAddress(e.realSide().addressBytes()), e.realSide().port());
+                batch.buffer(to, n).writeBytes(packet);
+                batch.added(n);
                 toClients.increment();
                 if (trust == Trust.SEND_AND_ASK) {
                     ask(peer, client, src, null, null);

@@ -423,6 +423,7 @@ final class TeredoClient implements AutoCloseable {
         ByteBuffer rx = ByteBuffer.allocateDirect(65_536);
         ByteBuf buf = Unpooled.wrappedBuffer(rx);
         DatagramBatch batch = new DatagramBatch(udp);
+        byte[] dst = new byte[16];
         while (running) {
             try {
                 rx.clear();
@@ -441,7 +442,8 @@ final class TeredoClient implements AutoCloseable {
                     drops.get(Drop.NOT_OURS).increment();
                     continue;
                 }
-                toPeer(buf, n, us, batch);
+                buf.getBytes(24, dst);
+                toPeer(buf, n, dst, us, batch);
             } catch (TunException e) {
                 if (running) {
                     LOG.error("Teredo client: reading {} failed: {}", tunName, e.getMessage());
@@ -453,10 +455,8 @@ final class TeredoClient implements AutoCloseable {
     }
 
     /** 5.2.4: a packet from the IPv6 side to its peer: sent when the peer's mapping is known, else held while it is sought. */
-    private void toPeer(ByteBuf buf, int n, byte[] us, DatagramBatch batch) {
-        byte[] dst = new byte[16];
-        buf.getBytes(24, dst);
-        Peer p = peer(dst, 0);
+    private void toPeer(ByteBuf buf, int n, byte[] dst, byte[] us, DatagramBatch batch) {
+        Peer p = peer(dst, 0); // keeps no reference to dst
         if (p == null) {
             drops.get(Drop.QUEUE_FULL).increment();
             return;

@@ -46,6 +46,22 @@ final class TcpOffload {
     /** Adds the bytes [from, to) of {@code b} (big-endian 16-bit words, from an even offset of the summed data) to {@code acc}. */
     static long sum(ByteBuffer b, int from, int to, long acc) {
         int i = from;
+        long a1 = 0;
+        long a2 = 0;
+        long a3 = 0;
+        long a4 = 0;
+        while (to - i >= 32) { // four independent sums: twice as fast as one on this path (docs/benchmarks.md)
+            long v1 = b.getLong(i);
+            long v2 = b.getLong(i + 8);
+            long v3 = b.getLong(i + 16);
+            long v4 = b.getLong(i + 24);
+            a1 += (v1 >>> 32) + (v1 & 0xFFFF_FFFFL);
+            a2 += (v2 >>> 32) + (v2 & 0xFFFF_FFFFL);
+            a3 += (v3 >>> 32) + (v3 & 0xFFFF_FFFFL);
+            a4 += (v4 >>> 32) + (v4 & 0xFFFF_FFFFL);
+            i += 32;
+        }
+        acc += a1 + a2 + a3 + a4;
         while (to - i >= 8) {
             long v = b.getLong(i);
             acc += (v >>> 32) + (v & 0xFFFF_FFFFL);

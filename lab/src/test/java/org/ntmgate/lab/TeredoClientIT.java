@@ -250,8 +250,8 @@ class TeredoClientIT {
 
     /**
      * The NAT forgets every mapping mid-download and the relay's datagrams reach it before the client's (held back for
-     * 2 s): they take the client's port, so the NAT maps the client to a new one, towards every destination (Linux
-     * keeps a source's mapping). The relay sees the client's datagrams (a ping runs beside the download) from the new
+     * 2 s; a ping from the server keeps them coming): they take the client's port, so the NAT maps the client to a new
+     * one, towards every destination (Linux keeps a source's mapping). The relay sees the client's datagrams (a ping runs beside the download) from the new
      * port, asks there with a bubble, takes the answer and the download goes on; at its next refresh the client sees
      * the new mapping and qualifies again with an address that carries it (RFC 4380 5.2.7).
      */
@@ -281,12 +281,15 @@ class TeredoClientIT {
             Path moved = lab.dir.resolve("during-move.bin");
             Process download = lab.download(moved, "1000k", "http://[2001:db8:1::80]/big.bin");
             Process pinger = lab.spawn(lab.client, lab.dir.resolve("ping-across-move.log"), "ping", "-6", "-i", "0.2", "-c", "40", "2001:db8:1::80");
+            // the relay sends to the client all through the move, whatever the download's TCP does while its ACKs are lost
+            Process toClient = lab.spawn(lab.server, lab.dir.resolve("ping-to-client.log"), "ping", "-6", "-i", "0.1", "-c", "60", us);
             Thread.sleep(1500);
             flushWithHeldBack(lab, "ip daddr 198.51.100.1 udp dport 3545");
             assertTrue(download.waitFor(60, TimeUnit.SECONDS), "the download across the move: " + Files.readString(lab.gatewayLog()));
             assertEquals("200", lab.curlOutput().trim());
             assertEquals(expected, Lab.sha256(moved), "intact across the move");
             assertTrue(pinger.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(toClient.waitFor(30, TimeUnit.SECONDS));
             List<String> ports = provedUs.matcher(Files.readString(lab.gatewayLog())).results().map(r -> r.group(1)).toList();
             assertTrue(ports.size() > before.size() && !ports.get(ports.size() - 1).equals(first.group(3)),
                     "the relay took the client's new port, not the one in its address (" + first.group(3) + "): " + ports);

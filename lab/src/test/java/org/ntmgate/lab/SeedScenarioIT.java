@@ -38,11 +38,25 @@ class SeedScenarioIT {
             byte[] got = Files.readAllBytes(out);
             assertEquals(file.length, got.length);
             assertEquals(sha, Lab.sha256(got), "checksum");
+            // protocol.md 15.7: the server's TCP super-packets reached the RS-N whole and were read as segments, and the
+            // node wrote the segments of a receive batch joined again
+            lab.gatewayCommand("rsn:status");
+            lab.clientCommand("node:status");
+            lab.await(lab.gatewayLog(), l -> l.contains("RS-N relaying on") && counter(l, "offloads: (\\d+) super-packets read") > 0,
+                    "the RS-N read super-packets");
+            lab.await(lab.clientLog(), l -> l.contains("NTM node registered") && counter(l, "super-packets read, (\\d+) written") > 0,
+                    "the node wrote joined segments");
 
             Lab.Result ping = lab.exec(lab.client, "ping", "-6", "-c", "3", "-W", "5", Lab.SERVER_NAME);
             assertEquals(0, ping.status(), "ping -6 by name: " + ping.output());
             Lab.Result a = lab.exec(lab.client, "getent", "ahostsv4", "v4only.example.net");
             assertTrue(a.output().contains("203.0.113.80"), "an A query goes upstream unchanged: " + a.output());
         }
+    }
+
+    /** The number the pattern's group captures in a status line, or -1 when the line has none. */
+    private static long counter(String line, String regex) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(line);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 }

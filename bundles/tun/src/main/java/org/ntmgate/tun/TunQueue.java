@@ -24,8 +24,8 @@ public final class TunQueue {
     // read side, offloads only (the reader thread)
     private final ByteBuffer staged;
     private final TcpOffload.Segmenter segmenter;
-    private long superPacketsRead;
-    private long unreadable;
+    private volatile long superPacketsRead; // written by the reader thread only
+    private volatile long unreadable;
     // write side, offloads only (under writeLock)
     private final Object writeLock = new Object();
     private final Coalescer coalescer;
@@ -61,6 +61,15 @@ public final class TunQueue {
         synchronized (writeLock) {
             return offload ? coalescer.joined() : 0;
         }
+    }
+
+    /** What the offloads did, for a role's status line: super-packets read and written, segments joined. */
+    public String offloadSummary() {
+        if (!offload) {
+            return "no offloads";
+        }
+        return "offloads: " + superPacketsRead + " super-packets read, " + superPacketsWritten() + " written (" + segmentsJoined()
+                + " packets joined)" + (unreadable == 0 ? "" : ", " + unreadable + " unreadable");
     }
 
     /** Packets read that could not be handed out (a super-packet of a kind this queue does not split, bad offsets). */

@@ -123,7 +123,7 @@ public class NodeComponent implements RoleStatus {
         String d = drops.entrySet().stream().filter(e -> e.getValue() > 0).map(e -> e.getKey().name().toLowerCase() + " " + e.getValue())
                 .collect(Collectors.joining(", "));
         return "NTM node " + node.state() + "; path in use: " + node.pathInUse() + "; " + node.paths().size() + " path(s); packets sent " + node.packetsSent() + ", received "
-                + node.packetsReceived() + "; dropped: " + (d.isEmpty() ? "none" : d) + "\n" + stub.status();
+                + node.packetsReceived() + "; dropped: " + (d.isEmpty() ? "none" : d) + "; TUN " + node.offloadSummary() + "\n" + stub.status();
     }
 
     /** node:paths: each tunnel. */

@@ -697,6 +697,11 @@ final class NtmNode implements AutoCloseable {
         return m;
     }
 
+    String offloadSummary() {
+        TunQueue q = queue;
+        return q == null ? "not open" : q.offloadSummary();
+    }
+
     long packetsSent() {
         return sent.sum();
     }

@@ -694,6 +694,11 @@ final class Relay implements AutoCloseable {
 
     // ---- counters and views -------------------------------------------------------------------------------
 
+    String offloadSummary() {
+        TunQueue q = queue;
+        return q == null ? "not open" : q.offloadSummary();
+    }
+
     private void drop(Drop d) {
         drops.get(d).increment();
     }

@@ -119,7 +119,8 @@ public class RelayServerComponent implements RoleStatus {
         String d = drops.entrySet().stream().filter(e -> e.getValue() > 0).map(e -> e.getKey().name().toLowerCase() + " " + e.getValue())
                 .collect(Collectors.joining(", "));
         return "RS-N relaying on udp " + relay.bound() + "; " + relay.paths().size() + " path(s); relay directions " + relay.directions()
-                + "; packets to real " + relay.relayedToReal() + ", to nodes " + relay.relayedToNode() + "; dropped: " + (d.isEmpty() ? "none" : d);
+                + "; packets to real " + relay.relayedToReal() + ", to nodes " + relay.relayedToNode() + "; dropped: " + (d.isEmpty() ? "none" : d)
+                + "; TUN " + relay.offloadSummary();
     }
 
     /** rsn:paths: every path with its addresses and endpoint. */

@@ -909,7 +909,7 @@ final class TeredoClient implements AutoCloseable {
                 + "; server " + hostPort(server) + "/" + secondary.getAddress().getHostAddress() + "; NAT " + q.nat().name().toLowerCase() + ": " + q.why()
                 + "; socket " + (udp == null ? "-" : hostPort(udp.localAddress())) + ", device " + tunName + "; to peers " + toPeers.sum() + ", from peers "
                 + fromPeers.sum() + ", bubbles " + bubblesSent.sum() + ", mapping changes " + mappingChanges.sum() + ", peers " + peers.size() + "; dropped: "
-                + (drop.isEmpty() ? "none" : drop);
+                + (drop.isEmpty() ? "none" : drop) + "; TUN " + (queue == null ? "not open" : queue.offloadSummary());
     }
 
     /** One line per peer: its address, where it is reached (its mapping, or the relay for a native host), when last heard. */

@@ -493,7 +493,7 @@ final class TeredoRelay implements AutoCloseable {
     String status() {
         return "relaying on udp " + (udp == null ? "-" : udp.localAddress()) + " and " + tunName + " (2001::/32); to clients " + toClients.sum()
                 + ", to IPv6 " + toIpv6.sum() + ", bubbles " + bubbles.sum() + ", peers " + table.entries(x -> x.kind() == EntryKind.TEREDO_PEER).size()
-                + ", proving " + proving.size();
+                + ", proving " + proving.size() + "; TUN " + (queue == null ? "not open" : queue.offloadSummary());
     }
 
     @Override

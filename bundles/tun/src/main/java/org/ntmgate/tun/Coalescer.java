@@ -44,6 +44,8 @@ final class Coalescer {
     private final Slot[] slots = new Slot[SLOTS];
     private final ByteBuffer single = ByteBuffer.allocateDirect(HEADER + TcpOffload.MAX_PACKET);
     private int victim;
+    /** Whether the kernel takes UDP super-packets (GSO_UDP_L4 on writes: Linux 6.2 on); without, UDP is written alone. */
+    private boolean joinUdp = true;
     private long superPackets;
     private long joined;
 
@@ -52,6 +54,10 @@ final class Coalescer {
         for (int i = 0; i < SLOTS; i++) {
             slots[i] = new Slot();
         }
+    }
+
+    void joinUdp(boolean on) {
+        joinUdp = on;
     }
 
     /** Super-packets written so far, and segments that went into them. */
@@ -68,7 +74,7 @@ final class Coalescer {
         int at = p.position();
         int len = p.remaining();
         int proto = len >= IPV6 + 8 && (p.get(at) & 0xF0) == 0x60 && (p.getShort(at + 4) & 0xFFFF) + IPV6 == len ? p.get(at + 6) : -1;
-        boolean udp = proto == UDP;
+        boolean udp = proto == UDP && joinUdp;
         boolean tcp = proto == TCP && len >= IPV6 + 20;
         Slot flow = null;
         if (tcp || udp) {

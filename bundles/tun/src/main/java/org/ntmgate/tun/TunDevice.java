@@ -36,6 +36,8 @@ public final class TunDevice implements AutoCloseable {
     static final long TUNSETOFFLOAD = 0x400454d0L;
     /** Offloads we take on reads: partial checksums and IPv6 TCP super-packets (15.7). */
     static final long TUN_F_CSUM_TSO6 = 0x01 | 0x04;
+    /** TUN_F_USO4 | TUN_F_USO6 (Linux 6.2 on): only probed, as the sign that the kernel takes UDP super-packets on writes. */
+    static final long TUN_F_USO = 0x20 | 0x40;
     static final short IFF_UP = 0x1;
     static final int IFNAMSIZ = 16;
 
@@ -97,6 +99,7 @@ public final class TunDevice implements AutoCloseable {
                     } catch (LastErrorException e) {
                         throw failure("switching on the offloads of TUN device " + name, e.getErrorCode());
                     }
+                    q.joinUdp(takesUdpSuperPackets(fd, name));
                 }
             }
         } catch (TunException e) {
@@ -104,6 +107,25 @@ public final class TunDevice implements AutoCloseable {
             throw e;
         }
         return new TunDevice(name, List.copyOf(opened));
+    }
+
+    /**
+     * 15.7: a kernel that knows UDP segmentation offload on TUN devices (it accepts TUN_F_USO*) also takes UDP
+     * super-packets (GSO_UDP_L4) written to them; older ones refuse such writes. The probe leaves the offloads as
+     * they were: UDP super-packets are not asked for on reads.
+     */
+    private static boolean takesUdpSuperPackets(int fd, String name) throws TunException {
+        try {
+            LibC.ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM_TSO6 | TUN_F_USO);
+        } catch (LastErrorException e) {
+            return false;
+        }
+        try {
+            LibC.ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM_TSO6);
+        } catch (LastErrorException e) {
+            throw failure("setting the offloads of TUN device " + name + " back after probing", e.getErrorCode());
+        }
+        return true;
     }
 
     /** Turns an errno into a message that says what to do. */

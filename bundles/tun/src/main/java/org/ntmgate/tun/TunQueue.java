@@ -40,6 +40,13 @@ public final class TunQueue {
         coalescer = offload ? new Coalescer(this::writeRaw) : null;
     }
 
+    /** Set at open: whether the kernel takes UDP super-packets on writes (15.7). */
+    void joinUdp(boolean on) {
+        synchronized (writeLock) {
+            coalescer.joinUdp(on);
+        }
+    }
+
     /** Whether the device was opened with offloads (TCP super-packets, partial checksums). */
     public boolean offload() {
         return offload;

@@ -331,6 +331,19 @@ class TcpOffloadTest {
     }
 
     @Test
+    void onAKernelWithoutUdpSuperPacketsEveryDatagramIsWrittenAlone() throws Exception {
+        Recorder r = new Recorder();
+        Coalescer c = new Coalescer(r);
+        c.joinUdp(false); // what TunDevice.open finds on a kernel before 6.2
+        for (int i = 0; i < 5; i++) {
+            offer(c, udp(A, B, 9, 5201, new byte[64]));
+        }
+        c.flush();
+        assertEquals(5, r.written.size());
+        assertTrue(r.written.stream().allMatch(w -> w.gsoType() == TcpOffload.GSO_NONE && w.flags() == 0));
+    }
+
+    @Test
     void aChecksumTheKernelLeftPartialIsCompleted() {
         byte[] p = tcp(A, B, 5, 80, 1, 2, TcpOffload.ACK, 500, TIMESTAMPS, new byte[333]);
         byte[] right = p.clone();

@@ -14,7 +14,8 @@ import com.sun.jna.Native;
  * <p>On a device opened with offloads (protocol.md 15.7) the queue speaks the kernel's {@code virtio_net_hdr} for its
  * callers: {@link #read} still hands out one complete packet at a time (a TCP super-packet from the kernel is split
  * into its segments, a checksum the kernel left partial is completed), {@link #write} writes one packet now, and
- * {@link #offer} lets consecutive TCP segments of a flow be joined into one super-packet until {@link #flush}.
+ * {@link #offer} lets consecutive TCP segments (or equal UDP datagrams) of a flow be joined into one super-packet
+ * until {@link #flush}.
  */
 public final class TunQueue {
     private final int fd;

@@ -343,6 +343,92 @@ class TcpOffloadTest {
         assertTrue(r.written.stream().allMatch(w -> w.gsoType() == TcpOffload.GSO_NONE && w.flags() == 0));
     }
 
+    /**
+     * 10,000 packets of three TCP flows, a UDP flow and junk, in random order, with gaps, wrong checksums, pushes, short
+     * segments, SYNs and pure ACKs among them, offered with flushes at random: whatever was written, split again as the
+     * kernel splits it, is every offered packet, byte for byte, each flow in its order.
+     */
+    @Test
+    void whateverIsOfferedComesOutUnchangedAndInEachFlowsOrder() throws Exception {
+        Recorder r = new Recorder();
+        Coalescer c = new Coalescer(r);
+        Random rnd = new Random(11);
+        int[] seq = { 1000, 2000, 3000 };
+        java.util.Map<String, List<byte[]>> offered = new java.util.HashMap<>();
+        for (int i = 0; i < 10_000; i++) {
+            int kind = rnd.nextInt(10);
+            byte[] p;
+            if (kind < 6) {
+                int f = rnd.nextInt(3);
+                int len = rnd.nextInt(20) == 0 ? 1 + rnd.nextInt(999) : 1000;
+                byte[] payload = new byte[len];
+                rnd.nextBytes(payload);
+                int flags = rnd.nextInt(15) == 0 ? TcpOffload.ACK | TcpOffload.PSH : rnd.nextInt(50) == 0 ? 0x02 : TcpOffload.ACK;
+                byte[] options = rnd.nextInt(30) == 0 ? new byte[0] : TIMESTAMPS;
+                int s0 = rnd.nextInt(25) == 0 ? seq[f] + 5000 : seq[f]; // now and then a gap
+                p = tcp(A, B, 7000 + f, 80, s0, 42, flags, 500, options, payload);
+                seq[f] = s0 + len;
+                if (rnd.nextInt(40) == 0) {
+                    p[p.length - 1] ^= 0x5A; // a wrong checksum
+                }
+            } else if (kind < 9) {
+                byte[] payload = new byte[rnd.nextInt(10) == 0 ? 1 + rnd.nextInt(64) : 64];
+                rnd.nextBytes(payload);
+                p = udp(A, C, 9, 5201, payload);
+            } else {
+                p = new byte[1 + rnd.nextInt(120)];
+                rnd.nextBytes(p); // not a packet of any flow
+            }
+            offered.computeIfAbsent(flowOf(p), k -> new ArrayList<>()).add(p);
+            offer(c, p);
+            if (rnd.nextInt(8) == 0) {
+                c.flush();
+            }
+        }
+        c.flush();
+        java.util.Map<String, List<byte[]>> out = new java.util.HashMap<>();
+        for (Written w : r.written) {
+            List<byte[]> packets = w.gsoType() == TcpOffload.GSO_TCPV6 ? split(w)
+                    : w.gsoType() == TcpOffload.GSO_UDP_L4 ? splitUdp(w) : List.of(w.packet());
+            for (byte[] p : packets) {
+                out.computeIfAbsent(flowOf(p), k -> new ArrayList<>()).add(p);
+            }
+        }
+        assertEquals(offered.keySet(), out.keySet());
+        for (String flow : offered.keySet()) {
+            List<byte[]> in = offered.get(flow);
+            List<byte[]> got = out.get(flow);
+            assertEquals(in.size(), got.size(), flow);
+            for (int i = 0; i < in.size(); i++) {
+                assertArrayEquals(in.get(i), got.get(i), flow + " packet " + i);
+            }
+        }
+        assertTrue(c.superPackets() > 100, "joining happened: " + c.superPackets());
+    }
+
+    /** A packet's flow for the property test: its protocol and ports, or "junk" for what is no IPv6 packet of ours. */
+    private static String flowOf(byte[] p) {
+        if (p.length < 48 || (p[0] & 0xF0) != 0x60) {
+            return "junk";
+        }
+        ByteBuffer b = ByteBuffer.wrap(p);
+        return p[6] + ":" + (b.getShort(40) & 0xFFFF) + ">" + (b.getShort(42) & 0xFFFF);
+    }
+
+    /** What the kernel makes of a UDP super-packet: a datagram per gso_size bytes, with its length and checksum. */
+    private static List<byte[]> splitUdp(Written w) {
+        byte[] p = w.packet();
+        List<byte[]> out = new ArrayList<>();
+        for (int at = 48; at < p.length; at += w.gsoSize()) {
+            byte[] chunk = java.util.Arrays.copyOfRange(p, at, Math.min(p.length, at + w.gsoSize()));
+            ByteBuffer b = ByteBuffer.wrap(p);
+            byte[] src = java.util.Arrays.copyOfRange(p, 8, 24);
+            byte[] dst = java.util.Arrays.copyOfRange(p, 24, 40);
+            out.add(udp(src, dst, b.getShort(40) & 0xFFFF, b.getShort(42) & 0xFFFF, chunk));
+        }
+        return out;
+    }
+
     @Test
     void aChecksumTheKernelLeftPartialIsCompleted() {
         byte[] p = tcp(A, B, 5, 80, 1, 2, TcpOffload.ACK, 500, TIMESTAMPS, new byte[333]);

@@ -148,7 +148,7 @@ final class NtmNode implements AutoCloseable {
         for (Drop d : Drop.values()) {
             drops.put(d, new LongAdder());
         }
-        // any free port; 4 MB socket buffers (room for the RS-N's batches), recvmmsg batches under epoll
+        // any free port; 4 MB socket buffers (room for the RS-N's batches); UDP GRO: an RS-N batch in one read (15.7)
         try {
             udp = UdpServer.bind(new InetSocketAddress(0), new Handler(), true);
         } catch (InterruptedException e) {

@@ -51,6 +51,7 @@ final class Coalescer {
 
     Coalescer(Sink sink) {
         this.sink = sink;
+        TcpOffload.writeHeader(single, 0, 0, TcpOffload.GSO_NONE, 0, 0, 0, 0); // what goes alone asks the kernel for nothing
         for (int i = 0; i < SLOTS; i++) {
             slots[i] = new Slot();
         }
@@ -89,9 +90,9 @@ final class Coalescer {
         int thl = tcp ? ((p.get(l4 + 12) >> 4) & 0xF) * 4 : 8;
         int flags = tcp ? p.get(l4 + 13) & 0xFF : 0;
         int payload = len - IPV6 - thl;
-        boolean joinable = tcp ? thl >= 20 && payload > 0 && (flags & ~PSH) == ACK && TcpOffload.tcpChecksumOk(p, at, l4, at + len)
-                : udp && payload > 0 && (p.getShort(l4 + 4) & 0xFFFF) == len - IPV6 && p.getShort(l4 + 6) != 0
-                        && TcpOffload.fold(TcpOffload.sum(p, l4, at + len, TcpOffload.pseudoHeader(p, at, len - IPV6, UDP))) == 0xFFFF;
+        boolean joinable = (tcp ? thl >= 20 && (flags & ~PSH) == ACK
+                : udp && (p.getShort(l4 + 4) & 0xFFFF) == len - IPV6 && p.getShort(l4 + 6) != 0)
+                && payload > 0 && TcpOffload.checksumOk(p, at, l4, at + len, proto);
         if (!joinable) {
             if (flow != null) {
                 write(flow);
@@ -224,8 +225,6 @@ final class Coalescer {
 
     /** Writes {@code p} as it is, now (the caller flushed what its flow had pending). */
     void writeAlone(ByteBuffer p) throws TunException {
-        TcpOffload.writeHeader(single, 0, 0, TcpOffload.GSO_NONE, 0, 0, 0, 0);
-        single.clear();
         single.put(HEADER, p, p.position(), p.remaining());
         single.limit(HEADER + p.remaining());
         try {

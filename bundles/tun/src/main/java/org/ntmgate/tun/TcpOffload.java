@@ -31,16 +31,22 @@ final class TcpOffload {
     }
 
     static void writeHeader(ByteBuffer b, int at, int flags, int gsoType, int hdrLen, int gsoSize, int csumStart, int csumOffset) {
-        ByteOrder o = b.order();
-        b.order(ByteOrder.nativeOrder());
-        b.put(at, (byte) flags).put(at + 1, (byte) gsoType).putShort(at + 2, (short) hdrLen).putShort(at + 4, (short) gsoSize)
-                .putShort(at + 6, (short) csumStart).putShort(at + 8, (short) csumOffset);
-        b.order(o);
+        b.put(at, (byte) flags).put(at + 1, (byte) gsoType);
+        putU16Native(b, at + 2, hdrLen);
+        putU16Native(b, at + 4, gsoSize);
+        putU16Native(b, at + 6, csumStart);
+        putU16Native(b, at + 8, csumOffset);
     }
 
+    /** A 16-bit field of the virtio header (host byte order), whatever the buffer's own order. */
     static int u16Native(ByteBuffer b, int at) {
-        int v = b.getShort(at) & 0xFFFF;
-        return ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN ? v : Short.reverseBytes((short) v) & 0xFFFF;
+        short v = b.getShort(at);
+        return (b.order() == ByteOrder.nativeOrder() ? v : Short.reverseBytes(v)) & 0xFFFF;
+    }
+
+    private static void putU16Native(ByteBuffer b, int at, int value) {
+        short v = (short) value;
+        b.putShort(at, b.order() == ByteOrder.nativeOrder() ? v : Short.reverseBytes(v));
     }
 
     /** Adds the bytes [from, to) of {@code b} (big-endian 16-bit words, from an even offset of the summed data) to {@code acc}. */
@@ -107,9 +113,9 @@ final class TcpOffload {
         return true;
     }
 
-    /** Whether the TCP checksum of the IPv6 packet [ip, end) with its TCP header at {@code l4} is right. */
-    static boolean tcpChecksumOk(ByteBuffer b, int ip, int l4, int end) {
-        return fold(sum(b, l4, end, pseudoHeader(b, ip, end - l4, TCP))) == 0xFFFF;
+    /** Whether the transport checksum (TCP, UDP) of the IPv6 packet [ip, end), its transport header at {@code l4}, is right. */
+    static boolean checksumOk(ByteBuffer b, int ip, int l4, int end, int nextHeader) {
+        return fold(sum(b, l4, end, pseudoHeader(b, ip, end - l4, nextHeader))) == 0xFFFF;
     }
 
     /**

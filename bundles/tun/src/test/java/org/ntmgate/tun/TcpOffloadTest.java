@@ -42,21 +42,21 @@ class TcpOffloadTest {
         b.putInt(0x6000_0000).putShort((short) upper).put((byte) 6).put((byte) 64).put(src).put(dst);
         b.putShort((short) sport).putShort((short) dport).putInt(seq).putInt(ack).put((byte) ((thl / 4) << 4)).put((byte) flags)
                 .putShort((short) window).putShort((short) 0).putShort((short) 0).put(options).put(payload);
-        byte[] p = b.array();
-        int sum = 0;
-        for (int i = 8; i < 40; i += 2) {
-            sum += ((p[i] & 0xFF) << 8) | (p[i + 1] & 0xFF);
-        }
-        sum += upper + 6;
-        for (int i = 40; i < p.length; i += 2) {
+        return withChecksum(b.array(), 6, 16);
+    }
+
+    /** Puts the transport checksum, computed byte by byte over the pseudo-header and the transport bytes, at {@code 40 + field}. */
+    private static byte[] withChecksum(byte[] p, int nextHeader, int field) {
+        int sum = p.length - 40 + nextHeader;
+        for (int i = 8; i < p.length; i += 2) { // the addresses (the pseudo-header's), then the transport header and payload
             sum += ((p[i] & 0xFF) << 8) | (i + 1 < p.length ? p[i + 1] & 0xFF : 0);
         }
         while ((sum >>> 16) != 0) {
             sum = (sum & 0xFFFF) + (sum >>> 16);
         }
         int check = ~sum & 0xFFFF;
-        p[40 + 16] = (byte) (check >> 8);
-        p[40 + 17] = (byte) check;
+        p[40 + field] = (byte) (check >> 8);
+        p[40 + field + 1] = (byte) check;
         return p;
     }
 
@@ -66,23 +66,12 @@ class TcpOffloadTest {
         ByteBuffer b = ByteBuffer.allocate(40 + upper);
         b.putInt(0x6000_0000).putShort((short) upper).put((byte) 17).put((byte) 64).put(src).put(dst);
         b.putShort((short) sport).putShort((short) dport).putShort((short) upper).putShort((short) 0).put(payload);
-        byte[] p = b.array();
-        int sum = upper + 17;
-        for (int i = 8; i < p.length; i += 2) {
-            sum += ((p[i] & 0xFF) << 8) | (i + 1 < p.length ? p[i + 1] & 0xFF : 0);
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        int check = ~sum & 0xFFFF;
-        p[40 + 6] = (byte) (check >> 8);
-        p[40 + 7] = (byte) check;
-        return p;
+        return withChecksum(b.array(), 17, 6);
     }
 
     static boolean checksumOk(byte[] p) {
         ByteBuffer b = ByteBuffer.allocateDirect(p.length).put(p);
-        return TcpOffload.tcpChecksumOk(b, 0, 40, p.length);
+        return TcpOffload.checksumOk(b, 0, 40, p.length, 6);
     }
 
     static final byte[] TIMESTAMPS = { 1, 1, 8, 10, 0, 0, 0, 7, 0, 0, 0, 9 };

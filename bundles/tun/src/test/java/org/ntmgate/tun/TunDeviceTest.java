@@ -185,12 +185,7 @@ class TunDeviceTest {
      */
     @Test
     void anOffloadDeviceHandsOverSuperPacketsAsSegmentsAndTakesJoinedSegments() throws Exception {
-        TunDevice tun = in(() -> {
-            TunDevice t = TunDevice.open("ntmtest3", 1, true);
-            t.addAddress(InetAddress.getByName("2001:db8:9::1"), 64);
-            t.up(1500);
-            return t;
-        });
+        TunDevice tun = offloadDevice("ntmtest3");
         java.nio.channels.SocketChannel client = null;
         try {
             TunQueue q = tun.queue(0);
@@ -278,12 +273,7 @@ class TunDeviceTest {
     /** 15.7: thirty UDP datagrams offered to an offload device go in as one super-packet and reach a socket as thirty. */
     @Test
     void anOffloadDeviceTakesJoinedUdpDatagramsAndTheKernelDeliversEachOne() throws Exception {
-        TunDevice tun = in(() -> {
-            TunDevice t = TunDevice.open("ntmtest4", 1, true);
-            t.addAddress(InetAddress.getByName("2001:db8:9::1"), 64);
-            t.up(1500);
-            return t;
-        });
+        TunDevice tun = offloadDevice("ntmtest4");
         java.nio.channels.DatagramChannel socket = null;
         try {
             socket = in(() -> java.nio.channels.DatagramChannel.open(java.net.StandardProtocolFamily.INET6)
@@ -325,6 +315,16 @@ class TunDeviceTest {
                 return null;
             });
         }
+    }
+
+    /** An offload device in the test's namespace with 2001:db8:9::1/64, MTU 1500, up. */
+    private TunDevice offloadDevice(String name) throws Exception {
+        return in(() -> {
+            TunDevice t = TunDevice.open(name, 1, true);
+            t.addAddress(InetAddress.getByName("2001:db8:9::1"), 64);
+            t.up(1500);
+            return t;
+        });
     }
 
     private static void write(TunQueue q, byte[] packet) throws TunException {

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -185,8 +186,6 @@ final class TeredoRelay implements AutoCloseable {
                     drops.get(Drop.NOT_GLOBAL).increment();
                     continue;
                 }
-                byte[] packet = new byte[n];
-                buf.getBytes(0, packet);
                 Endpoint peer = Endpoint.of(dst, 0);
                 TranslationEntry e = table.lookupByVirtual(peer).orElse(null);
                 Trust trust = Trust.HOLD_AND_ASK;
@@ -201,13 +200,13 @@ final class TeredoRelay implements AutoCloseable {
                     }
                 }
                 if (trust == Trust.HOLD_AND_ASK) {
-                    ask(peer, client, src, packet, null);
+                    ask(peer, client, src, ByteBufUtil.getBytes(buf, 0, n), null); // held: a copy of its own
                     continue;
                 }
                 e.recordToReal(n);
                 // the IPv6 packet is the datagram (RFC 4380 5.4.1), batched per client (protocol.md 15.7)
                 InetSocketAddress to = new InetSocketAddress(InetAddress.getByAddress(e.realSide().addressBytes()), e.realSide().port());
-                batch.buffer(to, n).writeBytes(packet);
+                buf.getBytes(0, batch.buffer(to, n), n);
                 batch.added(n);
                 toClients.increment();
                 if (trust == Trust.SEND_AND_ASK) {

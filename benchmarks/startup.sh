@@ -8,7 +8,8 @@
 # For each JVM setting it starts runtime/target/ntmgate.jar `runs` times in one home (a free port each time): the
 # first start is a box's first boot (a fresh home), the others reuse the framework storage as every later boot does.
 # It measures the time from launching `java -jar` to the console answering without credentials (401) and to its
-# bundles page with the generated password (200), and the resident set size (VmRSS) 10 s after the "ntmgate started"
+# bundles page with the generated password (200), polled every 10 ms by one Python process (benchmarks/
+# startup-probe.py; PROBE=curl: the earlier curl-per-poll loop, which costs the starting JVM CPU), and the resident set size (VmRSS) 10 s after the "ntmgate started"
 # line; prints the first start's times and the medians of the restarts. Every process it starts is stopped with
 # SIGTERM (SIGKILL after 30 s) and the home deleted, also when interrupted.
 set -euo pipefail
@@ -23,12 +24,15 @@ only=${2:-}   # optional: run only the settings whose options contain this text
 pid=""
 home=""
 stop() {
+  # the python probe writes the JVM's PID to $home/pid: an interrupt while it runs still finds the JVM
+  [ -z "$pid" ] && [ -n "$home" ] && [ -f "$home/pid" ] && pid=$(cat "$home/pid")
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
   fi
   pid=""
+  [ -z "$home" ] || rm -f "$home/pid"
 }
 cleanup() {
   stop
@@ -44,24 +48,37 @@ median() { sort -n | awk '{a[NR]=$1} END {if (NR) print (NR%2 ? a[(NR+1)/2] : (a
 # its first start is the box's first boot, later ones reuse the framework storage, as a box does at every boot)
 one_run() {
   local port; port=$(free_port)
-  local t0; t0=$(date +%s%N)
-  mkdir -p "$home/tmp"
-  (cd "$home" && exec "$java" "$@" -Djava.io.tmpdir="$home/tmp" -Dorg.osgi.service.http.port="$port" -jar "$jar" </dev/null >"$home/out.log" 2>&1) &
-  pid=$!
   local challenge="" in=""
-  for _ in $(seq 1 1500); do
-    if [ -z "$challenge" ]; then
-      code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/system/console/bundles" || true)
-      [ "$code" = 401 ] && challenge=$(( ($(date +%s%N) - t0) / 1000000 ))
-    fi
-    if [ -n "$challenge" ] && [ -f "$home/console-password" ]; then
-      local pw; pw=$(sed -n 's/^password=//p' "$home/console-password")
-      code=$(curl -s -o /dev/null -w '%{http_code}' -u "admin:$pw" "http://127.0.0.1:$port/system/console/bundles" || true)
-      if [ "$code" = 200 ]; then in=$(( ($(date +%s%N) - t0) / 1000000 )); break; fi
-    fi
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.02
-  done
+  mkdir -p "$home/tmp"
+  rm -f "$home/pid"
+  if [ "${PROBE:-python}" = python ]; then
+    # one poller process (benchmarks/startup-probe.py) launches the JVM and times the console
+    local times
+    times=$(python3 "$repo/benchmarks/startup-probe.py" "$home" "$port" "$java" "$@" -Djava.io.tmpdir="$home/tmp" \
+      -Dorg.osgi.service.http.port="$port" -jar "$jar") || true
+    pid=$(cat "$home/pid" 2>/dev/null || true)
+    read -r challenge in <<<"$times"
+    [ "${challenge:-0}" = 0 ] && challenge=""
+    [ "${in:-0}" = 0 ] && in=""
+  else
+    # PROBE=curl: the earlier probe, a curl every 20 ms from this shell (it costs the starting JVM CPU)
+    local t0; t0=$(date +%s%N)
+    (cd "$home" && exec "$java" "$@" -Djava.io.tmpdir="$home/tmp" -Dorg.osgi.service.http.port="$port" -jar "$jar" </dev/null >"$home/out.log" 2>&1) &
+    pid=$!
+    for _ in $(seq 1 1500); do
+      if [ -z "$challenge" ]; then
+        code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/system/console/bundles" || true)
+        [ "$code" = 401 ] && challenge=$(( ($(date +%s%N) - t0) / 1000000 ))
+      fi
+      if [ -n "$challenge" ] && [ -f "$home/console-password" ]; then
+        local pw; pw=$(sed -n 's/^password=//p' "$home/console-password")
+        code=$(curl -s -o /dev/null -w '%{http_code}' -u "admin:$pw" "http://127.0.0.1:$port/system/console/bundles" || true)
+        if [ "$code" = 200 ]; then in=$(( ($(date +%s%N) - t0) / 1000000 )); break; fi
+      fi
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.02
+    done
+  fi
   for _ in $(seq 1 300); do grep -q "ntmgate started:" "$home/out.log" && break; sleep 0.1; done
   local ok=failed
   [ -n "$in" ] && grep -q "ntmgate started:" "$home/out.log" && ok=ok

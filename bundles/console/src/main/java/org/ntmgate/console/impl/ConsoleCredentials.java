@@ -53,8 +53,13 @@ final class ConsoleCredentials {
     private ConsoleCredentials() {
     }
 
+    /** Told the plain password this bundle generated, with its login and user name. */
+    interface Generated {
+        void generated(Login login, String username, String password);
+    }
+
     /** The login to use now; generates, hashes or moves it first as the class comment says. */
-    static Login load(BundleContext context, ConfigurationAdmin configAdmin) throws IOException {
+    static Login load(BundleContext context, ConfigurationAdmin configAdmin, Generated generated) throws IOException {
         Configuration config = configAdmin.getConfiguration(PID, "?");
         Dictionary<String, Object> props = config.getProperties();
         if (props == null || props.get("password") == null) {
@@ -65,7 +70,7 @@ final class ConsoleCredentials {
             }
         }
         if (props == null || props.get("password") == null) {
-            return generate(context, config, props);
+            return generate(context, config, props, generated);
         }
         return hashedIfPlain(config, props, "configuration " + PID);
     }
@@ -115,7 +120,8 @@ final class ConsoleCredentials {
         return next;
     }
 
-    private static Login generate(BundleContext context, Configuration config, Dictionary<String, Object> props) throws IOException {
+    private static Login generate(BundleContext context, Configuration config, Dictionary<String, Object> props, Generated generated)
+            throws IOException {
         String fileName = context.getProperty(PASSWORD_FILE_PROPERTY);
         Path passwordFile = Paths.get(fileName == null ? DEFAULT_PASSWORD_FILE : fileName).toAbsolutePath();
         SecureRandom random = new SecureRandom();
@@ -129,7 +135,9 @@ final class ConsoleCredentials {
         LOG.warn("Web Console: no password was configured, so one was generated for user '{}'. Read it from {}"
                 + " (readable by its owner only), then delete the file; set 'password' in configuration {} to replace it.",
                 USERNAME, passwordFile, PID);
-        return new Login(USERNAME, String.valueOf(next.get("password")));
+        Login login = new Login(USERNAME, String.valueOf(next.get("password")));
+        generated.generated(login, USERNAME, password);
+        return login;
     }
 
     private static Dictionary<String, Object> copy(Dictionary<String, Object> d) {

@@ -4,6 +4,7 @@
 #   benchmarks/startup.sh [runs [filter]]   default 5 starts per JVM setting; filter: only settings containing it
 #   JAVA=appliance-image/target/image/java-runtime/bin/java benchmarks/startup.sh   the image's trimmed runtime
 #   SETTINGS="-XX:+UseSerialGC;-XX:+UseSerialGC -Xmx48m" benchmarks/startup.sh 3   only these JVM settings
+#   IMAGE=appliance-image/target/image/ntmgate-*.img benchmarks/startup.sh 6   a flashed box booting with ntmgate-boot
 #
 # For each JVM setting it starts runtime/target/ntmgate.jar `runs` times in one home (a free port each time): the
 # first start is a box's first boot (a fresh home), the others reuse the framework storage as every later boot does.
@@ -23,21 +24,23 @@ only=${2:-}   # optional: run only the settings whose options contain this text
 
 pid=""
 home=""
+run=""   # where the gateway runs and logs: $home, or the flashed box's data folder
 stop() {
-  # the python probe writes the JVM's PID to $home/pid: an interrupt while it runs still finds the JVM
-  [ -z "$pid" ] && [ -n "$home" ] && [ -f "$home/pid" ] && pid=$(cat "$home/pid")
+  # the python probe writes the JVM's PID to $run/pid: an interrupt while it runs still finds the JVM
+  [ -z "$pid" ] && [ -n "$run" ] && [ -f "$run/pid" ] && pid=$(cat "$run/pid")
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
   fi
   pid=""
-  [ -z "$home" ] || rm -f "$home/pid"
+  [ -z "$run" ] || rm -f "$run/pid"
 }
 cleanup() {
   stop
   [ -n "$home" ] && rm -rf "$home"
   home=""
+  run=""
 }
 trap cleanup EXIT INT TERM
 
@@ -50,8 +53,18 @@ one_run() {
   local port; port=$(free_port)
   local challenge="" in=""
   mkdir -p "$home/tmp"
-  rm -f "$home/pid"
-  if [ "${PROBE:-python}" = python ]; then
+  rm -f "$run/pid"
+  if [ -n "$image_file" ]; then
+    # a flashed box booting as it does in the field: ntmgate-boot, the slot's bin/ntmgate and runtime, the options
+    # given as JAVA_OPTS (after the image's own flags)
+    local times
+    times=$(python3 "$repo/benchmarks/startup-probe.py" "$run" "$port" env NTMGATE_PORT="$port" JAVA_OPTS="$*" \
+      "$home/box/bin/ntmgate-boot") || true
+    pid=$(cat "$run/pid" 2>/dev/null || true)
+    read -r challenge in <<<"$times"
+    [ "${challenge:-0}" = 0 ] && challenge=""
+    [ "${in:-0}" = 0 ] && in=""
+  elif [ "${PROBE:-python}" = python ]; then
     # one poller process (benchmarks/startup-probe.py) launches the JVM and times the console
     local times
     times=$(python3 "$repo/benchmarks/startup-probe.py" "$home" "$port" "$java" "$@" -Djava.io.tmpdir="$home/tmp" \
@@ -79,9 +92,9 @@ one_run() {
       sleep 0.02
     done
   fi
-  for _ in $(seq 1 300); do grep -q "ntmgate started:" "$home/out.log" && break; sleep 0.1; done
+  for _ in $(seq 1 300); do grep -q "ntmgate started:" "$run/out.log" && break; sleep 0.1; done
   local ok=failed
-  [ -n "$in" ] && grep -q "ntmgate started:" "$home/out.log" && ok=ok
+  [ -n "$in" ] && grep -q "ntmgate started:" "$run/out.log" && ok=ok
   sleep 10
   local rss=0
   kill -0 "$pid" 2>/dev/null && rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
@@ -89,17 +102,30 @@ one_run() {
   echo "${challenge:-0} ${in:-0} $rss $ok"
 }
 
+# IMAGE=path.img: flash the image into a fresh box folder per setting and boot it with its own ntmgate-boot (the
+# image's flags; SETTINGS then adds options through JAVA_OPTS, default none). KEY: its public key (the dev key).
+image_file=${IMAGE:-}
+image_key=${KEY:-$repo/appliance-image/target/image/dev-key/image.key.pub}
+tool_cp=$(ls "$repo"/appliance-image/target/ntmgate-appliance-image-*.jar 2>/dev/null | head -1):$(ls "$repo"/bundles/storage/target/org.ntmgate.storage-*.jar 2>/dev/null | grep -v sources | head -1)
 printf '%-50s %22s %22s %9s %s\n' "JVM options" "first start 401/200" "restart 401/200" "RSS" "runs ok"
 # SETTINGS="opts1;opts2" replaces the list below (e.g. SETTINGS="-XX:+UseSerialGC;-XX:+UseSerialGC -Xmx48m").
 image="-XX:+UseSerialGC -Xshare:auto -Xms16m -Xmx128m"
 # the image's flags (appliance-image bin/ntmgate), the same with C2 ten times later, and with C1 only
 default_settings=("$image" "$image -XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=20000 -XX:Tier4CompileThreshold=60000 -XX:Tier4BackEdgeThreshold=400000"
   "$image -XX:TieredStopAtLevel=1")
-if [ -n "${SETTINGS:-}" ]; then IFS=';' read -r -a settings <<<"$SETTINGS"; else settings=("${default_settings[@]}"); fi
+if [ -n "${SETTINGS:-}" ]; then IFS=';' read -r -a settings <<<"$SETTINGS"
+elif [ -n "$image_file" ]; then settings=("")
+else settings=("${default_settings[@]}"); fi
 for opts in "${settings[@]}"; do
   if [ -n "$only" ] && [[ "$opts" != *"$only"* ]]; then continue; fi
   results=()
   home=$(mktemp -d /tmp/ntmgate-bench.XXXXXX)
+  run=$home
+  if [ -n "$image_file" ]; then
+    java -cp "$tool_cp" org.ntmgate.image.Tool flash "$image_file" "$home/box" --trusted-key "$image_key" >/dev/null 2>&1 \
+      || { echo "flashing $image_file failed" >&2; exit 1; }
+    run=$home/box/data
+  fi
   for _ in $(seq 1 "$runs"); do
     # shellcheck disable=SC2086
     results+=("$(one_run $opts)")
@@ -111,6 +137,8 @@ for opts in "${settings[@]}"; do
   r401=$(awk '{print $1}' <<<"$restarts" | median)
   r200=$(awk '{print $2}' <<<"$restarts" | median)
   rss=$(printf '%s\n' "${results[@]}" | { grep ' ok$' || true; } | awk '{print $3}' | median)
-  printf '%-50s %22s %22s %5s MiB %s/%s\n' "$opts" "${first:-failed}" "${r401:-n/a}/${r200:-n/a} ms" \
+  label=$opts
+  [ -n "$image_file" ] && label="box boot (ntmgate-boot) ${opts:+JAVA_OPTS=$opts}"
+  printf '%-50s %22s %22s %5s MiB %s/%s\n' "$label" "${first:-failed}" "${r401:-n/a}/${r200:-n/a} ms" \
     "$( [ -n "$rss" ] && echo $((rss / 1024)) || echo n/a)" "$okcount" "$runs"
 done

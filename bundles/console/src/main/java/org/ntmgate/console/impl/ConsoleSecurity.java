@@ -1,16 +1,13 @@
 package org.ntmgate.console.impl;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -135,30 +132,30 @@ public final class ConsoleSecurity implements BundleActivator {
      * HTTP Basic against the stored login. Checking a password against its stored hash costs 10,000 SHA-256 digests
      * (about 15 ms of a warm JVM, 0.1-0.2 s of a starting one), and a browser sends the login with every request of
      * a console page (its scripts, styles and images too). So the credentials that last passed that check are
-     * remembered as an HMAC-SHA256 under a random key of this process, never in plain: a request with the same
-     * credentials for the same login is accepted on one HMAC; anything else (a wrong password, another login since)
-     * takes the full check. A password this bundle generated is remembered from the start ({@link #remember}).
+     * remembered as one SHA-256 of a random 32-byte key of this process followed by them, never in plain: a request
+     * with the same credentials for the same login is accepted on that one digest; anything else (a wrong password,
+     * another login since) takes the full check. A password this bundle generated is remembered from the start
+     * ({@link #remember}). (Not javax.crypto's HMAC: its first use costs a starting JVM another 50 ms of JCE set-up,
+     * and the digest is never shown to anyone, so a keyed digest compared in full is enough.)
      */
     static final class Basic implements SecurityProvider {
         volatile ConsoleCredentials.Login login;
-        /** The login whose credentials last passed, with their HMAC; null until one did. */
+        /** The login whose credentials last passed, with their keyed digest; null until one did. */
         private volatile Verified verified;
-        private final SecretKeySpec key;
+        private final byte[] key = new byte[32];
         /** Full checks against the stored hash so far (tests). */
         final AtomicInteger fullChecks = new AtomicInteger();
 
-        private record Verified(ConsoleCredentials.Login login, byte[] mac) {
+        private record Verified(ConsoleCredentials.Login login, byte[] digest) {
         }
 
         Basic() {
-            byte[] k = new byte[32];
-            new SecureRandom().nextBytes(k);
-            key = new SecretKeySpec(k, "HmacSHA256");
+            new SecureRandom().nextBytes(key);
         }
 
         /** {@code user} with {@code password} passes {@code login} (a password just generated for it). */
         void remember(ConsoleCredentials.Login login, String user, String password) {
-            verified = new Verified(login, mac(user + ":" + password));
+            verified = new Verified(login, keyed(user + ":" + password));
         }
 
         void updated(ConfigurationAdmin ca, Dictionary<String, ?> props) {
@@ -224,26 +221,26 @@ public final class ConsoleSecurity implements BundleActivator {
                 return null;
             }
             String user = decoded.substring(0, colon);
-            byte[] mac = mac(decoded);
+            byte[] digest = keyed(decoded);
             Verified v = verified;
-            if (v != null && v.login() == login && MessageDigest.isEqual(v.mac(), mac)) {
+            if (v != null && v.login() == login && MessageDigest.isEqual(v.digest(), digest)) {
                 return user;
             }
             fullChecks.incrementAndGet();
             if (!login.accepts(user, decoded.substring(colon + 1))) {
                 return null;
             }
-            verified = new Verified(login, mac);
+            verified = new Verified(login, digest);
             return user;
         }
 
-        private byte[] mac(String credentials) {
+        private byte[] keyed(String credentials) {
             try {
-                Mac m = Mac.getInstance("HmacSHA256");
-                m.init(key);
-                return m.doFinal(credentials.getBytes(StandardCharsets.UTF_8));
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("every Java 17 runtime has HmacSHA256", e);
+                MessageDigest md = MessageDigest.getInstance("SHA-256");
+                md.update(key);
+                return md.digest(credentials.getBytes(StandardCharsets.UTF_8));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java 17 runtime has SHA-256", e);
             }
         }
 

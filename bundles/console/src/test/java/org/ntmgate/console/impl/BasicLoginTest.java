@@ -20,7 +20,7 @@ class BasicLoginTest {
     }
 
     @Test
-    void theRightCredentialsPassTheFullCheckOnceThenOnTheirHmac() {
+    void theRightCredentialsPassTheFullCheckOnceThenOnTheirKeyedDigest() {
         ConsoleSecurity.Basic basic = new ConsoleSecurity.Basic();
         basic.login = login("s3cret");
         assertEquals("admin", basic.check(header("admin", "s3cret")));

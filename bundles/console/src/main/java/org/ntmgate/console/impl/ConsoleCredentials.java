@@ -53,9 +53,9 @@ final class ConsoleCredentials {
     private ConsoleCredentials() {
     }
 
-    /** Told the plain password this bundle generated, with its login and user name. */
+    /** Told the plain password this bundle generated, with its login. */
     interface Generated {
-        void generated(Login login, String username, String password);
+        void generated(Login login, String password);
     }
 
     /** The login to use now; generates, hashes or moves it first as the class comment says. */
@@ -136,7 +136,7 @@ final class ConsoleCredentials {
                 + " (readable by its owner only), then delete the file; set 'password' in configuration {} to replace it.",
                 USERNAME, passwordFile, PID);
         Login login = new Login(USERNAME, String.valueOf(next.get("password")));
-        generated.generated(login, USERNAME, password);
+        generated.generated(login, password);
         return login;
     }
 

@@ -153,9 +153,9 @@ public final class ConsoleSecurity implements BundleActivator {
             new SecureRandom().nextBytes(key);
         }
 
-        /** {@code user} with {@code password} passes {@code login} (a password just generated for it). */
-        void remember(ConsoleCredentials.Login login, String user, String password) {
-            verified = new Verified(login, keyed(user + ":" + password));
+        /** {@code password} passes {@code login} (a password just generated for it). */
+        void remember(ConsoleCredentials.Login login, String password) {
+            verified = new Verified(login, keyed(login.username() + ":" + password));
         }
 
         void updated(ConfigurationAdmin ca, Dictionary<String, ?> props) {

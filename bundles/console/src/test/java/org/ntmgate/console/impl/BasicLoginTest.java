@@ -59,7 +59,7 @@ class BasicLoginTest {
     void aGeneratedPasswordIsRememberedFromTheStart() {
         ConsoleSecurity.Basic basic = new ConsoleSecurity.Basic();
         ConsoleCredentials.Login l = login("generated");
-        basic.remember(l, "admin", "generated");
+        basic.remember(l, "generated");
         basic.login = l;
         assertEquals("admin", basic.check(header("admin", "generated")));
         assertEquals(0, basic.fullChecks.get());

@@ -249,6 +249,30 @@ class BoxIT {
         assertTrue(initd(env, init, "stop").contains("ntmgate stopped"));
         assertTrue(initd(env, init, "status").contains("not running"));
         assertTrue(Files.readString(root.resolve("data/log/ntmgate.log")).contains("Shutdown requested"), "a clean stop: SIGTERM, not SIGKILL");
+
+        // the clean stop wrote the class-data archive of this slot and version; the next start maps it
+        Path archive = root.resolve("data/cache/cds-A-1.0.0.jsa");
+        assertTrue(Files.size(archive) > 1 << 20, "the first clean stop wrote " + archive);
+        assertTrue(initd(env, init, "start").contains("ntmgate started"));
+        awaitHealthy("1.0.0");
+        assertTrue(mapped(archive), "the second start maps the archive");
+        assertTrue(initd(env, init, "stop").contains("ntmgate stopped"));
+
+        // a damaged archive (a power cut while it was written) is refused by its checksums and the gateway starts without it
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(archive, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.allocate(64 << 10), Files.size(archive) / 2);
+        }
+        assertTrue(initd(env, init, "start").contains("ntmgate started"));
+        awaitHealthy("1.0.0");
+        assertFalse(mapped(archive), "a damaged archive is not used");
+        assertTrue(log().contains("Unable to use shared archive"), "and the log says so");
+        assertTrue(initd(env, init, "stop").contains("ntmgate stopped"));
+    }
+
+    /** Whether the running gateway maps {@code file} (/proc/PID/maps). */
+    private boolean mapped(Path file) throws IOException {
+        String pid = Files.readString(root.resolve("run/ntmgate.pid")).trim();
+        return Files.readString(Path.of("/proc", pid, "maps")).contains(file.toString());
     }
 
     private String initd(List<String> env, String init, String verb) throws Exception {

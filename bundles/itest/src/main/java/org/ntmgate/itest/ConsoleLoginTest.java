@@ -48,6 +48,8 @@ class ConsoleLoginTest {
         Dictionary<String, Object> ours = cm.getConfiguration(PID, "?").getProperties();
         assertNotNull(ours);
         assertTrue(String.valueOf(ours.get("password")).startsWith("{sha-256}"), "only a hash is stored");
+        assertTrue(String.valueOf(ours.get("password")).matches("\\{sha-256\\}[0-9a-f]{32}-1-.*"),
+                "a generated password (about 140 bits) is stored as one salted digest: " + ours.get("password"));
         assertEquals(Boolean.TRUE, ours.get("ntmgate.generated"));
         assertNull(cm.getConfiguration(WEBCONSOLE_PID, "?").getProperties());
         Await.probe("the console answers", WAIT, () -> status(null, null) == 401);
@@ -62,6 +64,8 @@ class ConsoleLoginTest {
         console.start();
         Await.probe("the login moved to " + PID, WAIT, () -> "tech".equals(get(cm, PID, "username")));
         assertTrue(String.valueOf(get(cm, PID, "password")).startsWith("{sha-256}"), "stored as its hash, not in plain text");
+        assertTrue(String.valueOf(get(cm, PID, "password")).matches("\\{sha-256\\}[0-9a-f]{32}-10000-.*"),
+                "a password someone chose is stretched 10,000-fold: " + get(cm, PID, "password"));
         Await.probe("the console's own PID is left empty", WAIT, () -> get(cm, WEBCONSOLE_PID, "password") == null);
         Await.probe("tech logs in with the moved password", WAIT, () -> status("tech", "plain-old-secret") == 200);
         assertEquals(401, status("tech", "plain-old-secreT"));

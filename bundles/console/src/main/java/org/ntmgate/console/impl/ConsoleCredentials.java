@@ -129,7 +129,7 @@ final class ConsoleCredentials {
         writeOwnerOnly(passwordFile, "username=" + USERNAME + "\npassword=" + password + "\n");
         Dictionary<String, Object> next = props == null ? new Hashtable<>() : copy(props);
         next.put("username", USERNAME);
-        next.put("password", ConsolePasswordHash.hashWithNewSalt(password, random));
+        next.put("password", ConsolePasswordHash.hashWithNewSalt(password, random, ConsolePasswordHash.GENERATED_ITERATIONS));
         next.put(GENERATED_MARKER, Boolean.TRUE);
         config.update(next);
         LOG.warn("Web Console: no password was configured, so one was generated for user '{}'. Read it from {}"

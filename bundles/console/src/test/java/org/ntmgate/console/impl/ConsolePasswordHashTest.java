@@ -27,6 +27,19 @@ class ConsolePasswordHashTest {
     }
 
     @Test
+    void chosenPasswordsAreStretchedAndGeneratedOnesTakeOneSaltedDigest() {
+        SecureRandom r = new SecureRandom();
+        String chosen = ConsolePasswordHash.hashWithNewSalt("admin-chose-this", r);
+        assertTrue(chosen.matches("\\{sha-256\\}[0-9a-f]{32}-10000-.{44}"), chosen);
+        assertTrue(ConsolePasswordHash.matches(chosen, "admin-chose-this"));
+        String generated = ConsolePasswordHash.newPassword(r, 24);
+        String stored = ConsolePasswordHash.hashWithNewSalt(generated, r, ConsolePasswordHash.GENERATED_ITERATIONS);
+        assertTrue(stored.matches("\\{sha-256\\}[0-9a-f]{32}-1-.{44}"), stored);
+        assertTrue(ConsolePasswordHash.matches(stored, generated));
+        assertTrue(!ConsolePasswordHash.matches(stored, generated.substring(1)));
+    }
+
+    @Test
     void eachGeneratedHashHasItsOwnSalt() {
         SecureRandom r = new SecureRandom();
         assertNotEquals(ConsolePasswordHash.hashWithNewSalt("same", r), ConsolePasswordHash.hashWithNewSalt("same", r));

@@ -54,22 +54,18 @@ one_run() {
   local challenge="" in=""
   mkdir -p "$home/tmp"
   rm -f "$run/pid"
-  if [ -n "$image_file" ]; then
-    # a flashed box booting as it does in the field: ntmgate-boot, the slot's bin/ntmgate and runtime, the options
-    # given as JAVA_OPTS (after the image's own flags)
-    local times
-    times=$(python3 "$repo/benchmarks/startup-probe.py" "$run" "$port" env NTMGATE_PORT="$port" JAVA_OPTS="$*" \
-      "$home/box/bin/ntmgate-boot") || true
+  if [ -n "$image_file" ] || [ "${PROBE:-python}" = python ]; then
+    # one poller process (benchmarks/startup-probe.py) launches the gateway and times the console
+    local cmd times
+    if [ -n "$image_file" ]; then
+      # a flashed box booting as it does in the field: ntmgate-boot, the slot's bin/ntmgate and runtime, the options
+      # given as JAVA_OPTS (after the image's own flags)
+      cmd=(env NTMGATE_PORT="$port" JAVA_OPTS="$*" "$home/box/bin/ntmgate-boot")
+    else
+      cmd=("$java" "$@" -Djava.io.tmpdir="$home/tmp" -Dorg.osgi.service.http.port="$port" -jar "$jar")
+    fi
+    times=$(python3 "$repo/benchmarks/startup-probe.py" "$run" "$port" "${cmd[@]}") || true
     pid=$(cat "$run/pid" 2>/dev/null || true)
-    read -r challenge in <<<"$times"
-    [ "${challenge:-0}" = 0 ] && challenge=""
-    [ "${in:-0}" = 0 ] && in=""
-  elif [ "${PROBE:-python}" = python ]; then
-    # one poller process (benchmarks/startup-probe.py) launches the JVM and times the console
-    local times
-    times=$(python3 "$repo/benchmarks/startup-probe.py" "$home" "$port" "$java" "$@" -Djava.io.tmpdir="$home/tmp" \
-      -Dorg.osgi.service.http.port="$port" -jar "$jar") || true
-    pid=$(cat "$home/pid" 2>/dev/null || true)
     read -r challenge in <<<"$times"
     [ "${challenge:-0}" = 0 ] && challenge=""
     [ "${in:-0}" = 0 ] && in=""

@@ -19,10 +19,16 @@ class BasicLoginTest {
         return new ConsoleCredentials.Login("admin", ConsolePasswordHash.hash(password, "00ff", 50));
     }
 
+    /** A provider whose stored login is admin with {@code password}. */
+    private static ConsoleSecurity.Basic basicFor(String password) {
+        ConsoleSecurity.Basic basic = new ConsoleSecurity.Basic();
+        basic.login = login(password);
+        return basic;
+    }
+
     @Test
     void theRightCredentialsPassTheFullCheckOnceThenOnTheirKeyedDigest() {
-        ConsoleSecurity.Basic basic = new ConsoleSecurity.Basic();
-        basic.login = login("s3cret");
+        ConsoleSecurity.Basic basic = basicFor("s3cret");
         assertEquals("admin", basic.check(header("admin", "s3cret")));
         assertEquals("admin", basic.check(header("admin", "s3cret")));
         assertEquals("admin", basic.check(" basic  " + header("admin", "s3cret").substring(6)));
@@ -31,8 +37,7 @@ class BasicLoginTest {
 
     @Test
     void wrongCredentialsAreNeverAcceptedAndAlwaysTakeTheFullCheck() {
-        ConsoleSecurity.Basic basic = new ConsoleSecurity.Basic();
-        basic.login = login("s3cret");
+        ConsoleSecurity.Basic basic = basicFor("s3cret");
         assertEquals("admin", basic.check(header("admin", "s3cret")));
         assertNull(basic.check(header("admin", "s3cret2")));
         assertNull(basic.check(header("admin", "")));
@@ -46,8 +51,7 @@ class BasicLoginTest {
 
     @Test
     void aNewLoginForgetsTheRememberedCredentials() {
-        ConsoleSecurity.Basic basic = new ConsoleSecurity.Basic();
-        basic.login = login("old-one");
+        ConsoleSecurity.Basic basic = basicFor("old-one");
         assertEquals("admin", basic.check(header("admin", "old-one")));
         basic.login = login("new-one");
         assertNull(basic.check(header("admin", "old-one")));
@@ -69,8 +73,7 @@ class BasicLoginTest {
 
     @Test
     void malformedHeadersAreRefusedWithoutACheck() {
-        ConsoleSecurity.Basic basic = new ConsoleSecurity.Basic();
-        basic.login = login("s3cret");
+        ConsoleSecurity.Basic basic = basicFor("s3cret");
         assertNull(basic.check(null));
         assertNull(basic.check("Bearer abc"));
         assertNull(basic.check("Basic"));

@@ -37,7 +37,7 @@ import java.util.zip.ZipOutputStream;
 public final class ImageBuilder {
     /** The modules the gateway needs (jdeps over its bundles, then checked by starting it on the trimmed runtime). */
     public static final String MODULES = "java.base,java.logging,java.management,java.naming,java.xml,java.instrument,java.sql,java.rmi,"
-            + "jdk.unsupported,jdk.crypto.ec";
+            + "jdk.unsupported,jdk.crypto.ec,jdk.management";
     public static final String DEFAULT_ARCH = "linux-x86_64";
     private static final String[] SCRIPTS = { "bin/ntmgate", "bin/ntmgate-boot", "bin/ntmgate-upgrade", "etc/init.d/ntmgate" };
     private static final String[] TEXTS = { "etc/systemd/ntmgate.service" };
@@ -78,6 +78,12 @@ public final class ImageBuilder {
         Path runtime = Path.of(a.getOrDefault("--java-runtime", out.resolve("java-runtime").toString()));
         if (!Files.isExecutable(runtime.resolve("bin/java"))) {
             jlink(runtime);
+        } else if (!hasModules(runtime)) {
+            if (a.containsKey("--java-runtime")) {
+                throw new IllegalArgumentException("--java-runtime " + runtime + " lacks some of the modules " + MODULES);
+            }
+            System.out.println("ImageBuilder: " + runtime + " lacks some of the modules " + MODULES + ": made again");
+            jlink(runtime);
         }
         Path image = build(new Options(required(a, "--version"), a.getOrDefault("--arch", DEFAULT_ARCH), Path.of(required(a, "--runtime-jar")),
                 Path.of(required(a, "--tools-jar")), Path.of(required(a, "--storage-jar")), runtime, priv, pub, out));
@@ -90,6 +96,17 @@ public final class ImageBuilder {
             throw new IllegalArgumentException("missing " + name);
         }
         return v;
+    }
+
+    /** Whether a runtime made earlier has every module of {@link #MODULES} (its {@code release} file lists them). */
+    static boolean hasModules(Path runtime) throws IOException {
+        Path release = runtime.resolve("release");
+        if (!Files.isRegularFile(release)) {
+            return false;
+        }
+        String line = Files.readAllLines(release).stream().filter(l -> l.startsWith("MODULES=")).findFirst().orElse("");
+        List<String> have = List.of(line.replace("MODULES=", "").replace("\"", "").trim().split("\\s+"));
+        return have.containsAll(List.of(MODULES.split(",")));
     }
 
     /** Makes the trimmed runtime with the build JDK's jlink. */

@@ -250,9 +250,11 @@ class BoxIT {
         assertTrue(initd(env, init, "status").contains("not running"));
         assertTrue(Files.readString(root.resolve("data/log/ntmgate.log")).contains("Shutdown requested"), "a clean stop: SIGTERM, not SIGKILL");
 
-        // the clean stop wrote the class-data archive of this slot and version; the next start maps it
+        // the clean stop (before the 60 s after which a running gateway writes it) wrote the class-data archive of
+        // this slot and version; the next start maps it
         Path archive = root.resolve("data/cache/cds-A-1.0.0.jsa");
         assertTrue(Files.size(archive) > 1 << 20, "the first clean stop wrote " + archive);
+        assertTrue(log().contains("Class-data archive written"), "and logged it");
         assertTrue(initd(env, init, "start").contains("ntmgate started"));
         awaitHealthy("1.0.0");
         assertTrue(mapped(archive), "the second start maps the archive");
@@ -266,6 +268,26 @@ class BoxIT {
         awaitHealthy("1.0.0");
         assertFalse(mapped(archive), "a damaged archive is not used");
         assertTrue(log().contains("Unable to use shared archive"), "and the log says so");
+        assertTrue(initd(env, init, "stop").contains("ntmgate stopped"));
+
+        // a box that is never stopped cleanly: the running gateway writes the archive (here 1 s after it started
+        // instead of 60), a power cut follows, and the next start maps it
+        Files.delete(archive);
+        List<String> soon = List.of("env", "NTMGATE_ROOT=" + root, "JAVA_OPTS=-Dntmgate.cds.delay.seconds=1");
+        assertTrue(initd(soon, init, "start").contains("ntmgate started"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!log().contains("Class-data archive written 1 s after start") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertTrue(log().contains("Class-data archive written 1 s after start"), () -> "the running gateway wrote it; log:\n" + log());
+        assertTrue(Files.size(archive) > 1 << 20 && !Files.exists(archive.resolveSibling(archive.getFileName() + ".part")), "whole, renamed");
+        awaitHealthy("1.0.0"); // it carries on after the pause
+        ProcessHandle gateway = ProcessHandle.of(Long.parseLong(Files.readString(root.resolve("run/ntmgate.pid")).trim())).orElseThrow();
+        gateway.destroyForcibly(); // SIGKILL: a power cut
+        gateway.onExit().get(30, TimeUnit.SECONDS);
+        assertTrue(initd(env, init, "start").contains("ntmgate started"));
+        awaitHealthy("1.0.0");
+        assertTrue(mapped(archive), "the start after the power cut maps the archive the running gateway wrote");
         assertTrue(initd(env, init, "stop").contains("ntmgate stopped"));
     }
 

@@ -24,6 +24,7 @@ public class GracefulShutdown implements BundleActivator {
 
     private Thread hook;
     private StartupReport startup;
+    private ClassDataArchive archive;
     private org.osgi.framework.ServiceRegistration<?> health;
     private org.osgi.framework.ServiceRegistration<?> commands;
     private org.osgi.framework.ServiceRegistration<?> deploySwap;
@@ -37,6 +38,7 @@ public class GracefulShutdown implements BundleActivator {
         Runtime.getRuntime().addShutdownHook(hook);
         startup = new StartupReport(context);
         startup.open();
+        archive = ClassDataArchive.start(context);
         HealthChecks checks = new HealthChecks(context);
         try {
             health = HealthServlet.register(context, checks);
@@ -93,6 +95,9 @@ public class GracefulShutdown implements BundleActivator {
     @Override
     public void stop(BundleContext context) {
         startup.close();
+        if (archive != null) {
+            archive.stop(); // level 1 stops after the roles (level 2): every class they loaded is in it
+        }
         for (org.osgi.framework.ServiceRegistration<?> r : new org.osgi.framework.ServiceRegistration<?>[] { health, commands, deploySwap, consoleSwap }) {
             if (r != null) {
                 r.unregister();

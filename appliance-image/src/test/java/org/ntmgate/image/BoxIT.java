@@ -279,7 +279,8 @@ class BoxIT {
         while (!log().contains("Class-data archive written 1 s after start") && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
-        assertTrue(log().contains("Class-data archive written 1 s after start"), () -> "the running gateway wrote it; log:\n" + log());
+        String written = log();
+        assertTrue(written.contains("Class-data archive written 1 s after start"), () -> "the running gateway wrote it; log:\n" + written);
         assertTrue(Files.size(archive) > 1 << 20 && !Files.exists(archive.resolveSibling(archive.getFileName() + ".part")), "whole, renamed");
         awaitHealthy("1.0.0"); // it carries on after the pause
         ProcessHandle gateway = ProcessHandle.of(Long.parseLong(Files.readString(root.resolve("run/ntmgate.pid")).trim())).orElseThrow();

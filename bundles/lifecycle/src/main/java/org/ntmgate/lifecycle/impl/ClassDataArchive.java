@@ -109,7 +109,8 @@ final class ClassDataArchive {
             LOG.info("Class-data archive written {}: {} ({} MiB; the JVM paused about {} ms); later starts of this slot map it", when, target,
                     Files.size(target) >> 20, millis);
         } catch (Exception e) {
-            LOG.warn("The class-data archive {} was not written ({}): later starts run without it", target, e.getMessage());
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            LOG.warn("The class-data archive {} was not written ({}): later starts run without it", target, cause.toString());
             try {
                 Files.deleteIfExists(part);
             } catch (IOException ignored) {

@@ -275,7 +275,7 @@ class BoxIT {
         Files.delete(archive);
         List<String> soon = List.of("env", "NTMGATE_ROOT=" + root, "JAVA_OPTS=-Dntmgate.cds.delay.seconds=1");
         assertTrue(initd(soon, init, "start").contains("ntmgate started"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + WAIT.toNanos();
         while (!log().contains("Class-data archive written 1 s after start") && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }

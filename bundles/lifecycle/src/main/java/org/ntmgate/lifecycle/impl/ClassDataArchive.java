@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@value #DELAY_PROPERTY} seconds (60) after the bundle started, or when the bundle stops, whichever comes first, so a
  * box that is only ever power-cycled gets one too. The JVM stops every thread while it writes (1.4 s for 15 MiB
  * measured, once per slot and version). Written to a {@code .part} file, forced to disk and renamed: a power cut
- * leaves no half archive under the name the script maps. Without the property (the jar started by hand, the tests' frameworks)
- * nothing happens.
+ * leaves no half archive under the name the script maps. Without the property (the jar started by hand, the tests'
+ * frameworks) nothing happens.
  */
 final class ClassDataArchive {
     /** System property set by the image's start script: where the archive goes. */
@@ -66,19 +66,7 @@ final class ClassDataArchive {
     }
 
     static long delay(String value) {
-        if (value == null) {
-            return DEFAULT_DELAY;
-        }
-        try {
-            long v = Long.parseLong(value.trim());
-            if (v >= 0) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        LOG.error("Property {}='{}' is not a number of seconds (0 or more); using {}", DELAY_PROPERTY, value, DEFAULT_DELAY);
-        return DEFAULT_DELAY;
+        return GracefulShutdown.seconds(DELAY_PROPERTY, value, DEFAULT_DELAY, 0);
     }
 
     /** Writes the archive now if it is not written yet (the bundle stops). */
@@ -88,7 +76,7 @@ final class ClassDataArchive {
     }
 
     private void write(String when) {
-        if (!written.compareAndSet(false, true) || Files.exists(target)) {
+        if (!written.compareAndSet(false, true)) {
             return;
         }
         Path part = target.resolveSibling(target.getFileName() + ".part");

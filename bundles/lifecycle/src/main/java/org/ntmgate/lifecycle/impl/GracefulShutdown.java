@@ -33,7 +33,7 @@ public class GracefulShutdown implements BundleActivator {
     @Override
     public void start(BundleContext context) {
         Framework framework = (Framework) context.getBundle(Constants.SYSTEM_BUNDLE_ID);
-        long timeoutMillis = parseTimeout(context.getProperty(TIMEOUT_PROPERTY)) * 1000L;
+        long timeoutMillis = seconds(TIMEOUT_PROPERTY, context.getProperty(TIMEOUT_PROPERTY), 30, 1) * 1000L;
         hook = new Thread(() -> stop(framework, timeoutMillis), "ntmgate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         startup = new StartupReport(context);
@@ -63,20 +63,24 @@ public class GracefulShutdown implements BundleActivator {
         }
     }
 
-    private static long parseTimeout(String value) {
+    /**
+     * A property's whole number of seconds, at least {@code least}; absent: {@code fallback}; anything else is
+     * logged with the property's name and {@code fallback} used.
+     */
+    static long seconds(String property, String value, long fallback, long least) {
         if (value == null) {
-            return 30;
+            return fallback;
         }
         try {
             long v = Long.parseLong(value.trim());
-            if (v > 0) {
+            if (v >= least) {
                 return v;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        LOG.error("Framework property {}='{}' is not a positive number of seconds; using 30", TIMEOUT_PROPERTY, value);
-        return 30;
+        LOG.error("Property {}='{}' is not a whole number of seconds of at least {}; using {}", property, value, least, fallback);
+        return fallback;
     }
 
     private static void stop(Framework framework, long timeoutMillis) {

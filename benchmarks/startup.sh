@@ -5,6 +5,8 @@
 #   JAVA=appliance-image/target/image/java-runtime/bin/java benchmarks/startup.sh   the image's trimmed runtime
 #   SETTINGS="-XX:+UseSerialGC;-XX:+UseSerialGC -Xmx48m" benchmarks/startup.sh 3   only these JVM settings
 #   IMAGE=appliance-image/target/image/ntmgate-*.img benchmarks/startup.sh 6   a flashed box booting with ntmgate-boot
+#   COLD=1 ...   every start with a cold page cache (sync and drop_caches before it; root): a box's boot after a power
+#                cycle, where the runtime, the jar and the data are read from the disk again
 #
 # For each JVM setting it starts runtime/target/ntmgate.jar `runs` times in one home (a free port each time): the
 # first start is a box's first boot (a fresh home), the others reuse the framework storage as every later boot does.
@@ -54,6 +56,10 @@ one_run() {
   local challenge="" in=""
   mkdir -p "$home/tmp"
   rm -f "$run/pid"
+  if [ -n "${COLD:-}" ]; then
+    sync
+    echo 3 >/proc/sys/vm/drop_caches || { echo "COLD=1 needs root (writes /proc/sys/vm/drop_caches)" >&2; exit 1; }
+  fi
   if [ -n "$image_file" ] || [ "${PROBE:-python}" = python ]; then
     # one poller process (benchmarks/startup-probe.py) launches the gateway and times the console
     local cmd times
@@ -135,6 +141,7 @@ for opts in "${settings[@]}"; do
   rss=$(printf '%s\n' "${results[@]}" | { grep ' ok$' || true; } | awk '{print $3}' | median)
   label=$opts
   [ -n "$image_file" ] && label="box boot (ntmgate-boot) ${opts:+JAVA_OPTS=$opts}"
+  [ -n "${COLD:-}" ] && label="${label% }, cold cache"
   printf '%-50s %22s %22s %5s MiB %s/%s\n' "$label" "${first:-failed}" "${r401:-n/a}/${r200:-n/a} ms" \
     "$( [ -n "$rss" ] && echo $((rss / 1024)) || echo n/a)" "$okcount" "$runs"
 done

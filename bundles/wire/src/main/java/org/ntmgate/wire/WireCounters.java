@@ -1,22 +1,14 @@
 package org.ntmgate.wire;
 
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Datagrams dropped, by reason, and messages accepted: what a role shows in Gogo and the console. */
 public final class WireCounters {
-    private final Map<WireDecodeException.Reason, LongAdder> dropped = new EnumMap<>(WireDecodeException.Reason.class);
+    private final DropCounters<WireDecodeException.Reason> dropped = new DropCounters<>(WireDecodeException.Reason.class);
     private final LongAdder accepted = new LongAdder();
 
-    public WireCounters() {
-        for (WireDecodeException.Reason r : WireDecodeException.Reason.values()) {
-            dropped.put(r, new LongAdder());
-        }
-    }
-
     public void drop(WireDecodeException.Reason reason) {
-        dropped.get(reason).increment();
+        dropped.count(reason);
     }
 
     public void accept() {
@@ -24,11 +16,11 @@ public final class WireCounters {
     }
 
     public long dropped(WireDecodeException.Reason reason) {
-        return dropped.get(reason).sum();
+        return dropped.get(reason);
     }
 
     public long droppedTotal() {
-        return dropped.values().stream().mapToLong(LongAdder::sum).sum();
+        return dropped.total();
     }
 
     public long accepted() {

@@ -1,12 +1,12 @@
 package org.ntmgate.node.impl;
 
-import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.ntmgate.api.config.ConfigurationEvents;
 import org.ntmgate.api.fallback.Ipv6Fallback;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.health.RoleStatus;
+import org.ntmgate.wire.DropCounters;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -119,11 +119,8 @@ public class NodeComponent implements RoleStatus {
         if (node == null) {
             return "NTM node not running: " + problem;
         }
-        Map<NtmNode.Drop, Long> drops = node.drops();
-        String d = drops.entrySet().stream().filter(e -> e.getValue() > 0).map(e -> e.getKey().name().toLowerCase() + " " + e.getValue())
-                .collect(Collectors.joining(", "));
         return "NTM node " + node.state() + "; path in use: " + node.pathInUse() + "; " + node.paths().size() + " path(s); packets sent " + node.packetsSent() + ", received "
-                + node.packetsReceived() + "; dropped: " + (d.isEmpty() ? "none" : d) + "; TUN " + node.offloadSummary() + "\n" + stub.status();
+                + node.packetsReceived() + "; dropped: " + DropCounters.describe(node.drops()) + "; TUN " + node.offloadSummary() + "\n" + stub.status();
     }
 
     /** node:paths: each tunnel. */

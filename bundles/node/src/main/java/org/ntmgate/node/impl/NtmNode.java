@@ -33,6 +33,7 @@ import org.ntmgate.tun.TunDevice;
 import org.ntmgate.tun.TunException;
 import org.ntmgate.tun.TunQueue;
 import org.ntmgate.wire.DatagramBatch;
+import org.ntmgate.wire.DropCounters;
 import org.ntmgate.wire.ErrorCode;
 import org.ntmgate.wire.KeySealer;
 import org.ntmgate.wire.MacKey;
@@ -114,7 +115,7 @@ final class NtmNode implements AutoCloseable {
     private final Map<String, NodePath> byName = new ConcurrentHashMap<>();
     private final Map<ByteBuffer, NodePath> byPeer = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<NodePath>> resolving = new ConcurrentHashMap<>();
-    private final Map<Drop, LongAdder> drops = new java.util.EnumMap<>(Drop.class);
+    private final DropCounters<Drop> drops = new DropCounters<>(Drop.class);
     private final LongAdder sent = new LongAdder();
     private final LongAdder received = new LongAdder();
     private final ScheduledExecutorService timer;
@@ -145,9 +146,6 @@ final class NtmNode implements AutoCloseable {
 
     NtmNode(NodeSettings settings) throws IOException {
         this.settings = settings;
-        for (Drop d : Drop.values()) {
-            drops.put(d, new LongAdder());
-        }
         // any free port; 4 MB socket buffers (room for the RS-N's batches); UDP GRO: an RS-N batch in one read (15.7)
         try {
             udp = UdpServer.bind(new InetSocketAddress(0), new Handler(), true);
@@ -674,7 +672,7 @@ final class NtmNode implements AutoCloseable {
     }
 
     private void drop(Drop d) {
-        drops.get(d).increment();
+        drops.count(d);
     }
 
     // ---- views ------------------------------------------------------------------------------------------
@@ -692,9 +690,7 @@ final class NtmNode implements AutoCloseable {
     }
 
     Map<Drop, Long> drops() {
-        Map<Drop, Long> m = new java.util.EnumMap<>(Drop.class);
-        drops.forEach((d, a) -> m.put(d, a.sum()));
-        return m;
+        return drops.snapshot();
     }
 
     String offloadSummary() {

@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,6 +45,7 @@ import org.ntmgate.tun.TunException;
 import org.ntmgate.tun.TunQueue;
 import org.ntmgate.wire.AnswerCache;
 import org.ntmgate.wire.DatagramBatch;
+import org.ntmgate.wire.DropCounters;
 import org.ntmgate.wire.ErrorCode;
 import org.ntmgate.wire.KeySealer;
 import org.ntmgate.wire.MacKey;
@@ -91,7 +91,7 @@ final class Relay implements AutoCloseable {
     private final ConcurrentHashMap<Long, RelayNode> byNode = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Key128, RelayNode> byEgress = new ConcurrentHashMap<>();
     private final Map<Integer, ReplayWindow> dcWindows = new ConcurrentHashMap<>();
-    private final EnumMap<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
+    private final DropCounters<Drop> drops = new DropCounters<>(Drop.class);
     private final LongAdder toReal = new LongAdder();
     private final LongAdder toNode = new LongAdder();
     private final LongAdder directions = new LongAdder();
@@ -109,9 +109,6 @@ final class Relay implements AutoCloseable {
         this.store = new PathStore(stateFile);
         this.clock = clock;
         this.sequence = new AtomicLong(clock.getAsLong() * 1000);
-        for (Drop d : Drop.values()) {
-            drops.put(d, new LongAdder());
-        }
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ntmgate-rsn-timer");
             t.setDaemon(true);
@@ -700,7 +697,7 @@ final class Relay implements AutoCloseable {
     }
 
     private void drop(Drop d) {
-        drops.get(d).increment();
+        drops.count(d);
     }
 
     private void count(WireDecodeException.Reason r) {
@@ -715,9 +712,7 @@ final class Relay implements AutoCloseable {
     }
 
     Map<Drop, Long> drops() {
-        Map<Drop, Long> m = new EnumMap<>(Drop.class);
-        drops.forEach((d, a) -> m.put(d, a.sum()));
-        return m;
+        return drops.snapshot();
     }
 
     long relayedToReal() {

@@ -4,13 +4,13 @@ import java.io.File;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.ntmgate.api.config.ConfigurationEvents;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.health.RoleStatus;
 import org.ntmgate.api.table.TranslationTable;
+import org.ntmgate.wire.DropCounters;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -115,11 +115,8 @@ public class RelayServerComponent implements RoleStatus {
         if (relay == null) {
             return "RS-N not relaying: " + problem;
         }
-        Map<Relay.Drop, Long> drops = relay.drops();
-        String d = drops.entrySet().stream().filter(e -> e.getValue() > 0).map(e -> e.getKey().name().toLowerCase() + " " + e.getValue())
-                .collect(Collectors.joining(", "));
         return "RS-N relaying on udp " + relay.bound() + "; " + relay.paths().size() + " path(s); relay directions " + relay.directions()
-                + "; packets to real " + relay.relayedToReal() + ", to nodes " + relay.relayedToNode() + "; dropped: " + (d.isEmpty() ? "none" : d)
+                + "; packets to real " + relay.relayedToReal() + ", to nodes " + relay.relayedToNode() + "; dropped: " + DropCounters.describe(relay.drops())
                 + "; TUN " + relay.offloadSummary();
     }
 

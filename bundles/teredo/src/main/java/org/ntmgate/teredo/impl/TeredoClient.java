@@ -13,7 +13,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.Collectors;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -42,6 +40,7 @@ import org.ntmgate.tun.TunDevice;
 import org.ntmgate.tun.TunException;
 import org.ntmgate.tun.TunQueue;
 import org.ntmgate.wire.DatagramBatch;
+import org.ntmgate.wire.DropCounters;
 import org.ntmgate.wire.UdpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,7 +132,7 @@ final class TeredoClient implements AutoCloseable {
     /** RFC 6081's Hairpinning extension (docs/teredo.md H1-H5): peers behind our own NAT by their local addresses. */
     private final boolean hairpinning;
     private final Map<Key, Peer> peers = new ConcurrentHashMap<>();
-    private final EnumMap<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
+    private final DropCounters<Drop> drops = new DropCounters<>(Drop.class);
     private final LongAdder toPeers = new LongAdder();
     private final LongAdder fromPeers = new LongAdder();
     private final LongAdder bubblesSent = new LongAdder();
@@ -183,9 +182,6 @@ final class TeredoClient implements AutoCloseable {
         this.tunName = tunName;
         this.refresh = refresh;
         this.routeMetric = routeMetric;
-        for (Drop d : Drop.values()) {
-            drops.put(d, new LongAdder());
-        }
         qualification = new Qualification(State.QUALIFYING, NatType.UNKNOWN, null, null, "qualifying with " + hostPort(server));
     }
 
@@ -434,12 +430,12 @@ final class TeredoClient implements AutoCloseable {
                 }
                 byte[] us = ourAddress;
                 if (us == null || n < 40 || (buf.getUnsignedByte(0) >> 4) != 6 || !IpPacket.bytesAt(buf, 8, us)) {
-                    drops.get(Drop.NOT_OURS).increment(); // the kernel's own link-local traffic, or nothing qualified yet
+                    drops.count(Drop.NOT_OURS); // the kernel's own link-local traffic, or nothing qualified yet
                     continue;
                 }
                 int first = buf.getUnsignedByte(24);
                 if (first == 0xff || (first == 0xfe && (buf.getUnsignedByte(25) & 0xc0) == 0x80)) {
-                    drops.get(Drop.NOT_OURS).increment();
+                    drops.count(Drop.NOT_OURS);
                     continue;
                 }
                 buf.getBytes(24, dst);
@@ -458,7 +454,7 @@ final class TeredoClient implements AutoCloseable {
     private void toPeer(ByteBuf buf, int n, byte[] dst, byte[] us, DatagramBatch batch) {
         Peer p = peer(dst, 0); // keeps no reference to dst
         if (p == null) {
-            drops.get(Drop.QUEUE_FULL).increment();
+            drops.count(Drop.QUEUE_FULL);
             return;
         }
         long now = System.currentTimeMillis();
@@ -485,7 +481,7 @@ final class TeredoClient implements AutoCloseable {
         boolean first;
         synchronized (p) {
             if (p.out.size() >= QUEUE_PER_PEER) {
-                drops.get(Drop.QUEUE_FULL).increment();
+                drops.count(Drop.QUEUE_FULL);
                 return;
             }
             first = p.out.isEmpty() && p.attempts == 0;
@@ -596,7 +592,7 @@ final class TeredoClient implements AutoCloseable {
                 if (waiting && now - p.lastAttempt >= RETRY.toMillis()) {
                     if (p.attempts >= ATTEMPTS) {
                         p.echoNonce = 0;
-                        drops.get(Drop.NO_ANSWER).add(p.out.size() + p.in.size());
+                        drops.count(Drop.NO_ANSWER, p.out.size() + p.in.size());
                         p.out.clear();
                         p.in.clear();
                         p.attempts = 0;
@@ -638,7 +634,7 @@ final class TeredoClient implements AutoCloseable {
             try {
                 queue.flush(); // protocol.md 15.7: the batch's segments, joined per flow
             } catch (TunException e) {
-                drops.get(Drop.TUN_WRITE).increment();
+                drops.count(Drop.TUN_WRITE);
             }
         }
 
@@ -657,7 +653,7 @@ final class TeredoClient implements AutoCloseable {
             ByteBuf in = packet.content();
             InetSocketAddress from = packet.sender();
             if (teredo.parse(in) != TeredoDatagram.Status.OK) {
-                drops.get(Drop.NOT_TEREDO).increment();
+                drops.count(Drop.NOT_TEREDO);
                 return;
             }
             if (from.getPort() == TeredoServer.PORT && (from.getAddress().equals(server.getAddress()) || from.getAddress().equals(secondary.getAddress()))) {
@@ -666,12 +662,12 @@ final class TeredoClient implements AutoCloseable {
             }
             byte[] us = ourAddress;
             if (us == null) {
-                drops.get(Drop.NOT_QUALIFIED).increment();
+                drops.count(Drop.NOT_QUALIFIED);
                 return;
             }
             int v6 = teredo.ipv6Offset();
             if (!IpPacket.bytesAt(in, v6 + 24, us)) {
-                drops.get(Drop.NOT_FOR_US).increment();
+                drops.count(Drop.NOT_FOR_US);
                 return;
             }
             boolean bubble = teredo.isBubble(in);
@@ -682,11 +678,11 @@ final class TeredoClient implements AutoCloseable {
                 boolean fromMapping = sender.mappedPort() == from.getPort() && sender.mappedAddress().equals(from.getAddress());
                 int alternates = hairpinning && bubble && behindOurNat(src) ? teredo.alternateAddresses(in, advertised) : 0;
                 if (alternates < 0) {
-                    drops.get(Drop.BAD_TRAILER).increment(); // H1: a malformed Alternate Address trailer
+                    drops.count(Drop.BAD_TRAILER); // H1: a malformed Alternate Address trailer
                     return;
                 }
                 if (!fromMapping && !fromAlternate(src, from, alternates)) {
-                    drops.get(Drop.SPOOFED_SOURCE).increment(); // 5.2.3: a Teredo source must match where it came from (H5)
+                    drops.count(Drop.SPOOFED_SOURCE); // 5.2.3: a Teredo source must match where it came from (H5)
                     return;
                 }
                 Peer p = peerFor(src);
@@ -723,12 +719,12 @@ final class TeredoClient implements AutoCloseable {
                 return;
             }
             if (bubble) {
-                drops.get(Drop.UNKNOWN_RELAY).increment(); // the relay's bubble through our server gets our answer
+                drops.count(Drop.UNKNOWN_RELAY); // the relay's bubble through our server gets our answer
                 return;
             }
             // an unknown relay for this host: hold the packet and test (is it really that host's relay?), at a bounded rate
             if ((p == null || p.attempts == 0) && !answerRate.take(2, now)) {
-                drops.get(Drop.TEST_RATE).increment();
+                drops.count(Drop.TEST_RATE);
                 return;
             }
             if (p == null && (p = peerFor(src)) == null) {
@@ -737,7 +733,7 @@ final class TeredoClient implements AutoCloseable {
             boolean start;
             synchronized (p) {
                 if (p.in.size() >= 4) {
-                    drops.get(Drop.QUEUE_FULL).increment();
+                    drops.count(Drop.QUEUE_FULL);
                     return;
                 }
                 byte[] held = new byte[teredo.ipv6Length()];
@@ -757,7 +753,7 @@ final class TeredoClient implements AutoCloseable {
             if (teredo.hasAuthentication()) {
                 Advert a = p == null ? null : ClientRules.advertisement(in, teredo, p.nonce(), (Inet4Address) server.getAddress(), from);
                 if (a == null) {
-                    drops.get(Drop.BAD_ADVERTISEMENT).increment();
+                    drops.count(Drop.BAD_ADVERTISEMENT);
                     return;
                 }
                 p.answer().complete(a);
@@ -765,12 +761,12 @@ final class TeredoClient implements AutoCloseable {
             }
             byte[] us = ourAddress;
             if (us == null || !teredo.hasOrigin() || !IpPacket.bytesAt(in, teredo.ipv6Offset() + 24, us)) {
-                drops.get(Drop.UNKNOWN_SERVER_PACKET).increment();
+                drops.count(Drop.UNKNOWN_SERVER_PACKET);
                 return;
             }
             InetSocketAddress origin = new InetSocketAddress(TeredoAddress.v4(teredo.originAddress()), teredo.originPort());
             if (!TeredoServer.globalUnicast(teredo.originAddress()) || teredo.originPort() == 0) {
-                drops.get(Drop.UNKNOWN_SERVER_PACKET).increment();
+                drops.count(Drop.UNKNOWN_SERVER_PACKET);
                 return;
             }
             if (teredo.isBubble(in)) {
@@ -779,7 +775,7 @@ final class TeredoClient implements AutoCloseable {
                 synchronized (bubbledTo) {
                     Long last = bubbledTo.get(origin);
                     if (last != null && now - last < 1000 || !answerRate.take(1, now)) {
-                        drops.get(Drop.BUBBLE_RATE).increment();
+                        drops.count(Drop.BUBBLE_RATE);
                         return;
                     }
                     bubbledTo.put(origin, now);
@@ -793,7 +789,7 @@ final class TeredoClient implements AutoCloseable {
                     int n = origin.equals(new InetSocketAddress(sender.mappedAddress(), sender.mappedPort()))
                             ? teredo.alternateAddresses(in, advertised) : 0;
                     if (n < 0) {
-                        drops.get(Drop.BAD_TRAILER).increment();
+                        drops.count(Drop.BAD_TRAILER);
                     } else if (n > 0) {
                         Peer peer = peerFor(src);
                         if (peer != null) {
@@ -812,7 +808,7 @@ final class TeredoClient implements AutoCloseable {
         private Peer peerFor(byte[] a) {
             Peer p = peer(a, 0);
             if (p == null) {
-                drops.get(Drop.QUEUE_FULL).increment();
+                drops.count(Drop.QUEUE_FULL);
             }
             return p;
         }
@@ -835,7 +831,7 @@ final class TeredoClient implements AutoCloseable {
                 queue.offer(tx);
                 fromPeers.increment();
             } catch (TunException e) {
-                drops.get(Drop.TUN_WRITE).increment();
+                drops.count(Drop.TUN_WRITE);
             }
         }
     }
@@ -855,7 +851,7 @@ final class TeredoClient implements AutoCloseable {
             out = List.copyOf(p.out);
             in = from.equals(p.inFrom) ? List.copyOf(p.in) : List.of();
             if (!p.in.isEmpty() && in.isEmpty()) {
-                drops.get(Drop.UNKNOWN_RELAY).add(p.in.size());
+                drops.count(Drop.UNKNOWN_RELAY, p.in.size());
             }
             p.out.clear();
             p.in.clear();
@@ -878,7 +874,7 @@ final class TeredoClient implements AutoCloseable {
             queue.write(packet);
             fromPeers.increment();
         } catch (TunException e) {
-            drops.get(Drop.TUN_WRITE).increment();
+            drops.count(Drop.TUN_WRITE);
         }
     }
 
@@ -896,20 +892,16 @@ final class TeredoClient implements AutoCloseable {
     }
 
     Map<Drop, Long> drops() {
-        Map<Drop, Long> m = new EnumMap<>(Drop.class);
-        drops.forEach((d, a) -> m.put(d, a.sum()));
-        return m;
+        return drops.snapshot();
     }
 
     String status() {
         Qualification q = qualification;
-        String drop = drops().entrySet().stream().filter(e -> e.getValue() > 0).map(e -> e.getKey().name().toLowerCase() + " " + e.getValue())
-                .collect(Collectors.joining(", "));
         return q.state().name().toLowerCase() + (q.address() != null ? " as " + AddressFormat.format(q.address().toBytes()) + " (mapped " + hostPort(q.mapped()) + ")" : "")
                 + "; server " + hostPort(server) + "/" + secondary.getAddress().getHostAddress() + "; NAT " + q.nat().name().toLowerCase() + ": " + q.why()
                 + "; socket " + (udp == null ? "-" : hostPort(udp.localAddress())) + ", device " + tunName + "; to peers " + toPeers.sum() + ", from peers "
                 + fromPeers.sum() + ", bubbles " + bubblesSent.sum() + ", mapping changes " + mappingChanges.sum() + ", peers " + peers.size() + "; dropped: "
-                + (drop.isEmpty() ? "none" : drop) + "; TUN " + (queue == null ? "not open" : queue.offloadSummary());
+                + drops + "; TUN " + (queue == null ? "not open" : queue.offloadSummary());
     }
 
     /** One line per peer: its address, where it is reached (its mapping, or the relay for a native host), when last heard. */

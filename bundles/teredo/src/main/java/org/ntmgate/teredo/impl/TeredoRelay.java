@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -32,6 +31,7 @@ import org.ntmgate.tun.TunDevice;
 import org.ntmgate.tun.TunException;
 import org.ntmgate.tun.TunQueue;
 import org.ntmgate.wire.DatagramBatch;
+import org.ntmgate.wire.DropCounters;
 import org.ntmgate.wire.UdpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,7 +108,7 @@ final class TeredoRelay implements AutoCloseable {
     private final TranslationTable table;
     private final Map<Endpoint, Proving> proving = new ConcurrentHashMap<>();
     private final Map<Endpoint, Heard> heard = new ConcurrentHashMap<>();
-    private final EnumMap<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
+    private final DropCounters<Drop> drops = new DropCounters<>(Drop.class);
     private final LongAdder toClients = new LongAdder();
     private final LongAdder toIpv6 = new LongAdder();
     private final LongAdder bubbles = new LongAdder();
@@ -127,9 +127,6 @@ final class TeredoRelay implements AutoCloseable {
         this.tunName = tunName;
         this.idle = idle;
         this.table = table;
-        for (Drop d : Drop.values()) {
-            drops.put(d, new LongAdder());
-        }
     }
 
     InetSocketAddress start() throws TunException, InterruptedException, IOException {
@@ -166,24 +163,24 @@ final class TeredoRelay implements AutoCloseable {
                 }
                 if (n < 40 || (buf.getUnsignedByte(0) >> 4) != 6) {
                     if (n > 0) {
-                        drops.get(Drop.MALFORMED).increment();
+                        drops.count(Drop.MALFORMED);
                     }
                     continue;
                 }
                 buf.getBytes(24, dst);
                 if (!TeredoAddress.isTeredo(dst, 0)) {
-                    drops.get(Drop.NOT_TEREDO_DESTINATION).increment();
+                    drops.count(Drop.NOT_TEREDO_DESTINATION);
                     continue;
                 }
                 byte[] src = new byte[16];
                 buf.getBytes(8, src);
                 if (TeredoAddress.isTeredo(src, 0)) {
-                    drops.get(Drop.TEREDO_TO_TEREDO).increment(); // clients talk to each other directly, not through a relay
+                    drops.count(Drop.TEREDO_TO_TEREDO); // clients talk to each other directly, not through a relay
                     continue;
                 }
                 TeredoAddress client = TeredoAddress.parse(dst); // parse and Endpoint.of keep no reference to dst
                 if (!TeredoServer.globalUnicast(TeredoServer.v4(client.mappedAddress()))) {
-                    drops.get(Drop.NOT_GLOBAL).increment();
+                    drops.count(Drop.NOT_GLOBAL);
                     continue;
                 }
                 Endpoint peer = Endpoint.of(dst, 0);
@@ -244,7 +241,7 @@ final class TeredoRelay implements AutoCloseable {
         Proving p = proving.get(peer);
         if (p == null) {
             if (proving.size() >= PEERS_WAITING) {
-                drops.get(Drop.QUEUE_FULL).increment();
+                drops.count(Drop.QUEUE_FULL);
                 return;
             }
             p = proving.computeIfAbsent(peer, k -> new Proving(client, bubbleSource.clone()));
@@ -253,7 +250,7 @@ final class TeredoRelay implements AutoCloseable {
         synchronized (p) {
             if (packet != null) {
                 if (p.packets.size() >= QUEUE_PER_PEER) {
-                    drops.get(Drop.QUEUE_FULL).increment();
+                    drops.count(Drop.QUEUE_FULL);
                 } else {
                     p.packets.add(packet);
                 }
@@ -314,7 +311,7 @@ final class TeredoRelay implements AutoCloseable {
                     p.rounds++;
                     p.lastRound = now;
                 } else {
-                    drops.get(Drop.NO_ANSWER).add(p.packets.size());
+                    drops.count(Drop.NO_ANSWER, p.packets.size());
                 }
             }
             if (again) {
@@ -347,7 +344,7 @@ final class TeredoRelay implements AutoCloseable {
             try {
                 queue.flush(); // protocol.md 15.7: the batch's segments, joined per flow
             } catch (TunException e) {
-                drops.get(Drop.TUN_WRITE).increment();
+                drops.count(Drop.TUN_WRITE);
             }
         }
 
@@ -356,13 +353,13 @@ final class TeredoRelay implements AutoCloseable {
             ByteBuf in = packet.content();
             InetSocketAddress from = packet.sender();
             if (teredo.parse(in) != TeredoDatagram.Status.OK) {
-                drops.get(Drop.NOT_TEREDO).increment();
+                drops.count(Drop.NOT_TEREDO);
                 return;
             }
             byte[] src = new byte[16];
             in.getBytes(teredo.ipv6Offset() + 8, src);
             if (!TeredoAddress.isTeredo(src, 0) || !(from.getAddress() instanceof Inet4Address)) {
-                drops.get(Drop.SPOOFED_SOURCE).increment();
+                drops.count(Drop.SPOOFED_SOURCE);
                 return;
             }
             TeredoAddress client = TeredoAddress.parse(src);
@@ -374,7 +371,7 @@ final class TeredoRelay implements AutoCloseable {
             boolean asked = proving.containsKey(peer);
             if (!acceptable(client, from, provenAt(known, from), bubble && asked)) {
                 // 5.4.2: not from where its address says, nor from the mapping it proved, nor the answer to our bubbles
-                drops.get(Drop.SPOOFED_SOURCE).increment();
+                drops.count(Drop.SPOOFED_SOURCE);
                 if (known != null && known.isLive() && sameAddress && !bubble) {
                     // a known peer from another port of its NAT: the NAT may have forgotten it and moved it; ask it
                     byte[] dst = new byte[16];
@@ -402,7 +399,7 @@ final class TeredoRelay implements AutoCloseable {
             byte[] dst = new byte[16];
             in.getBytes(teredo.ipv6Offset() + 24, dst);
             if (!toIpv6(dst)) {
-                drops.get(Drop.NOT_GLOBAL).increment(); // to global unicast IPv6 only (2000::/3)
+                drops.count(Drop.NOT_GLOBAL); // to global unicast IPv6 only (2000::/3)
                 return;
             }
             tx.clear();
@@ -412,7 +409,7 @@ final class TeredoRelay implements AutoCloseable {
                 queue.offer(tx);
                 toIpv6.increment();
             } catch (TunException e) {
-                drops.get(Drop.TUN_WRITE).increment();
+                drops.count(Drop.TUN_WRITE);
             }
         }
     }
@@ -461,7 +458,7 @@ final class TeredoRelay implements AutoCloseable {
                 e.recordToVirtual(0);
             }
         } catch (TableFullException | EntryConflictException | IOException ex) {
-            drops.get(Drop.TABLE).increment();
+            drops.count(Drop.TABLE);
             return;
         }
         long now = System.currentTimeMillis();
@@ -484,9 +481,7 @@ final class TeredoRelay implements AutoCloseable {
     }
 
     Map<Drop, Long> drops() {
-        Map<Drop, Long> m = new EnumMap<>(Drop.class);
-        drops.forEach((d, a) -> m.put(d, a.sum()));
-        return m;
+        return drops.snapshot();
     }
 
     String status() {

@@ -4,12 +4,12 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.stream.Collectors;
 
 import org.ntmgate.api.config.ConfigurationEvents;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.health.RoleStatus;
 import org.ntmgate.api.table.TranslationTable;
+import org.ntmgate.wire.DropCounters;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -117,8 +117,6 @@ public class TeredoRelayComponent implements RoleStatus {
         if (relay == null) {
             return "Teredo relay not relaying: " + problem;
         }
-        String d = relay.drops().entrySet().stream().filter(e -> e.getValue() > 0).map(e -> e.getKey().name().toLowerCase() + " " + e.getValue())
-                .collect(Collectors.joining(", "));
-        return "Teredo relay " + relay.status() + "; dropped: " + (d.isEmpty() ? "none" : d);
+        return "Teredo relay " + relay.status() + "; dropped: " + DropCounters.describe(relay.drops());
     }
 }

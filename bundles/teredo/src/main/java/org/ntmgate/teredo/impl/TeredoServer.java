@@ -2,7 +2,6 @@ package org.ntmgate.teredo.impl;
 
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -11,6 +10,7 @@ import io.netty.buffer.ByteBuf;
 import org.ntmgate.packet.IpPacket;
 import org.ntmgate.packet.IpProtocol;
 import org.ntmgate.packet.ParseStatus;
+import org.ntmgate.wire.DropCounters;
 
 /**
  * The Teredo server's decisions (RFC 4380 section 5.3, with RFC 5991), free of sockets so that they can be tested
@@ -65,7 +65,7 @@ final class TeredoServer {
     private final SourceRates rates;
     private final TeredoDatagram teredo = new TeredoDatagram();
     private final IpPacket ip = new IpPacket();
-    private final EnumMap<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
+    private final DropCounters<Drop> drops = new DropCounters<>(Drop.class);
     private final LongAdder advertisements = new LongAdder();
     private final LongAdder relayed = new LongAdder();
     private final LongAdder toIpv6 = new LongAdder();
@@ -85,29 +85,26 @@ final class TeredoServer {
         linkLocal[11] = (byte) (~PORT & 0xFF);
         putInt(linkLocal, 12, ~server);
         rates = new SourceRates(perSecond, burst);
-        for (Drop d : Drop.values()) {
-            drops.put(d, new LongAdder());
-        }
     }
 
     /** Decides what a datagram received at {@code secondary ? secondary : primary}:3544 from {@code from} gets. */
     Answer handle(ByteBuf payload, InetSocketAddress from, boolean secondary, long nowMillis) {
         if (!(from.getAddress() instanceof Inet4Address) || !globalUnicast(v4((Inet4Address) from.getAddress()))) {
-            drops.get(Drop.NOT_GLOBAL_SOURCE).increment(); // 5.3.1 (3)
+            drops.count(Drop.NOT_GLOBAL_SOURCE); // 5.3.1 (3)
             return null;
         }
         if (!rates.take(v4((Inet4Address) from.getAddress()), nowMillis)) {
-            drops.get(Drop.RATE_LIMITED).increment();
+            drops.count(Drop.RATE_LIMITED);
             return null;
         }
         if (teredo.parse(payload) != TeredoDatagram.Status.OK) {
-            drops.get(Drop.NOT_TEREDO).increment(); // 5.3.1 (1)
+            drops.count(Drop.NOT_TEREDO); // 5.3.1 (1)
             return null;
         }
         ByteBuf v6 = payload.slice(teredo.ipv6Offset(), teredo.ipv6Length());
         boolean bubble = teredo.isBubble(payload);
         if (!bubble && ip.parse(v6) != ParseStatus.OK) {
-            drops.get(Drop.MALFORMED_IPV6).increment();
+            drops.count(Drop.MALFORMED_IPV6);
             return null;
         }
         int next = v6.getUnsignedByte(6);
@@ -116,7 +113,7 @@ final class TeredoServer {
             return advertise(payload, v6, from, secondary); // 5.3.1 (4), 5.3.2
         }
         if (!bubble && next != IpProtocol.ICMPV6) {
-            drops.get(Drop.NOT_RELAYED).increment(); // 5.3.1 (2): a server, not a relay
+            drops.count(Drop.NOT_RELAYED); // 5.3.1 (2): a server, not a relay
             return null;
         }
         byte[] src = new byte[16];
@@ -126,7 +123,7 @@ final class TeredoServer {
         if (TeredoAddress.isTeredo(src, 0)) {
             TeredoAddress sender = TeredoAddress.parse(src);
             if (sender.mappedPort() != from.getPort() || !sender.mappedAddress().equals(from.getAddress())) {
-                drops.get(Drop.SPOOFED_SOURCE).increment(); // 5.3.1 (5)
+                drops.count(Drop.SPOOFED_SOURCE); // 5.3.1 (5)
                 return null;
             }
         }
@@ -141,12 +138,12 @@ final class TeredoServer {
             return new Answer(false, null, bytes(v6));
         }
         if (!TeredoAddress.isTeredo(dst, 0) || !TeredoAddress.parse(dst).server().equals(primary)) {
-            drops.get(Drop.NOT_FOR_THIS_SERVER).increment();
+            drops.count(Drop.NOT_FOR_THIS_SERVER);
             return null;
         }
         TeredoAddress target = TeredoAddress.parse(dst);
         if (!globalUnicast(v4(target.mappedAddress()))) {
-            drops.get(Drop.NOT_GLOBAL_DESTINATION).increment();
+            drops.count(Drop.NOT_GLOBAL_DESTINATION);
             return null;
         }
         int trailers = bubble ? teredo.trailersLength() : 0; // docs/teredo.md H3: a bubble's trailers go with it
@@ -239,9 +236,7 @@ final class TeredoServer {
     }
 
     Map<Drop, Long> drops() {
-        Map<Drop, Long> m = new EnumMap<>(Drop.class);
-        drops.forEach((d, a) -> m.put(d, a.sum()));
-        return m;
+        return drops.snapshot();
     }
 
     long advertisements() {

@@ -3,8 +3,6 @@ package org.ntmgate.teredo.impl;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.Map;
-import java.util.stream.Collectors;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,6 +11,7 @@ import io.netty.channel.socket.DatagramPacket;
 import org.ntmgate.api.config.ConfigurationEvents;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.health.RoleStatus;
+import org.ntmgate.wire.DropCounters;
 import org.ntmgate.wire.UdpServer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -202,10 +201,7 @@ public class TeredoServerComponent implements RoleStatus {
         if (core == null) {
             return "Teredo server not serving: " + problem;
         }
-        Map<TeredoServer.Drop, Long> d = core.drops();
-        String drops = d.entrySet().stream().filter(e -> e.getValue() > 0).map(e -> e.getKey().name().toLowerCase() + " " + e.getValue())
-                .collect(Collectors.joining(", "));
         return "Teredo server on " + primary.localAddress() + " and " + secondary.localAddress() + ": " + core.advertisements()
-                + " router advertisements, " + core.relayed() + " relayed, " + core.toIpv6() + " echo requests to IPv6; dropped: " + (drops.isEmpty() ? "none" : drops);
+                + " router advertisements, " + core.relayed() + " relayed, " + core.toIpv6() + " echo requests to IPv6; dropped: " + DropCounters.describe(core.drops());
     }
 }

@@ -3,7 +3,6 @@ package org.ntmgate.storage;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,18 +43,28 @@ public final class AtomicFile {
         if (permissions != null) {
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(permissions));
         }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-            content.writeTo(out);
-            out.flush();
-            ch.force(true);
+        try {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING), 1 << 16)) {
+                content.writeTo(out);
+            }
+            publish(tmp, file);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+    }
+
+    /**
+     * Puts {@code written}, a whole file that something else wrote beside {@code file} (a JVM's dump, say), in its
+     * place the same way: forced to disk, renamed over {@code file}, the folder forced.
+     */
+    public static void publish(Path written, Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(written, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(written, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel ch = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException e) {
             // A file system that cannot open a folder: the rename is as durable as it makes it.

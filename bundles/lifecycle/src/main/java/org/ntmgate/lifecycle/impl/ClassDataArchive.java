@@ -2,15 +2,13 @@ package org.ntmgate.lifecycle.impl;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.management.ObjectName;
 
+import org.ntmgate.storage.AtomicFile;
 import org.osgi.framework.BundleContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * and starts the JVM with {@code -XX:+RecordDynamicDumpInfo} when the slot has no archive yet; this writes it once,
  * {@value #DELAY_PROPERTY} seconds (60) after the bundle started, or when the bundle stops, whichever comes first, so a
  * box that is only ever power-cycled gets one too. The JVM stops every thread while it writes (1.4 s for 15 MiB
- * measured, once per slot and version). Written to a {@code .part} file, forced to disk and renamed: a power cut
- * leaves no half archive under the name the script maps. Without the property (the jar started by hand, the tests'
- * frameworks) nothing happens.
+ * measured, once per slot and version). Written to a {@code .part} file and put in place by
+ * {@link AtomicFile#publish}: a power cut leaves no half archive under the name the script maps. Without the
+ * property (the jar started by hand, the tests' frameworks) nothing happens.
  */
 final class ClassDataArchive {
     /** System property set by the image's start script: where the archive goes. */
@@ -90,10 +88,7 @@ final class ClassDataArchive {
             if (!Files.isRegularFile(part) || Files.size(part) == 0) {
                 throw new IOException("the JVM wrote nothing (" + String.valueOf(out).strip() + ")");
             }
-            try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.publish(part, target);
             LOG.info("Class-data archive written {}: {} ({} MiB; the JVM paused about {} ms); later starts of this slot map it", when, target,
                     Files.size(target) >> 20, millis);
         } catch (Exception e) {

@@ -186,14 +186,19 @@ class DirectionsTest {
                 .map(x -> ((org.xbill.DNS.ARecord) x).getAddress()).toList();
     }
 
-    private void awaitDns(String fqdn, List<InetAddress> expected) throws Exception {
+    /** Polls {@code probe} until {@code done} holds of its value or 10 s pass; returns the last value seen. */
+    private static <T> T poll(java.util.concurrent.Callable<T> probe, java.util.function.Predicate<T> done) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        List<InetAddress> seen = dnsAddresses(fqdn);
-        while (!seen.equals(expected) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            seen = dnsAddresses(fqdn);
+        T seen = probe.call();
+        while (!done.test(seen) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            seen = probe.call();
         }
-        assertEquals(expected, seen, fqdn + " in DNS; knot log:\n" + knot.log());
+        return seen;
+    }
+
+    private void awaitDns(String fqdn, List<InetAddress> expected) throws Exception {
+        assertEquals(expected, poll(() -> dnsAddresses(fqdn), expected::equals), fqdn + " in DNS; knot log:\n" + knot.log());
     }
 
     /**
@@ -201,11 +206,7 @@ class DirectionsTest {
      * updater and the updater counts it; so the count is waited for too, within the same bound.
      */
     private void awaitUpdatesSent(long expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (dc1.zoneUpdater().sent() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertEquals(expected, dc1.zoneUpdater().sent(), "DNS updates the server accepted");
+        assertEquals(expected, (long) poll(() -> dc1.zoneUpdater().sent(), n -> n >= expected), "DNS updates the server accepted");
     }
 
     @Test
@@ -255,11 +256,7 @@ class DirectionsTest {
         a.sendRaw(request);
         assertEquals(route, a.receive(MessageType.ROUTE_DIRECTION, WAIT), "a retransmitted request gets the held answer (8.2)");
         ack(a, route, MessageType.ROUTE_DIRECTION_ACK);
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (dc1.outstanding().size() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals(0, dc1.outstanding().size(), "the acknowledgement ends the route direction's retransmissions");
+        assertEquals(0, (int) poll(() -> dc1.outstanding().size(), n -> n == 0), "the acknowledgement ends the route direction's retransmissions");
         assertEquals(1, dc1.directions().routed());
         assertEquals("relay rsn-1 to 2001:db8:300::80 as " + org.ntmgate.api.net.AddressFormat.format(gnVirtual.getAddress()), dc1.directions().paths().iterator().next().how());
 

@@ -35,6 +35,8 @@ class BoxIT {
     private static Path v1;
     private static Path v2;
     private static Path bad;
+    /** An image whose gateway starts but whose AS bundle cannot start: it runs, and its health check says what is wrong. */
+    private static Path unhealthy;
 
     @TempDir
     Path tmp;
@@ -53,6 +55,52 @@ class BoxIT {
         Path broken = images.resolve("broken.jar");
         Files.writeString(broken, "a bad build: this is no jar");
         bad = build("1.2.0", broken);
+        Path noAs = images.resolve("no-as.jar");
+        withActivator(Path.of(System.getProperty("image.runtime.jar")), "jar/org.ntmgate.as-", "org.ntmgate.as.NoSuchActivator", noAs);
+        unhealthy = build("1.0.1", noAs);
+    }
+
+    /**
+     * A copy of the runtime jar {@code from} in which the bundle whose entry starts with {@code entryPrefix} names a
+     * {@code Bundle-Activator} that does not exist (the framework resolves it but cannot start it), with that entry's
+     * digest in the jar's manifest made again, as a build would: the launcher updates an installed bundle only when
+     * its digest changed.
+     */
+    private static void withActivator(Path from, String entryPrefix, String activator, Path to) throws Exception {
+        try (java.util.jar.JarFile in = new java.util.jar.JarFile(from.toFile())) {
+            java.util.jar.JarEntry target = java.util.Collections.list(in.entries()).stream()
+                    .filter(e -> e.getName().startsWith(entryPrefix) && e.getName().endsWith(".jar")).findFirst()
+                    .orElseThrow(() -> new AssertionError("the runtime jar has no entry " + entryPrefix + "*.jar"));
+            java.io.ByteArrayOutputStream changed = new java.io.ByteArrayOutputStream();
+            try (java.util.jar.JarInputStream bundle = new java.util.jar.JarInputStream(in.getInputStream(target))) {
+                java.util.jar.Manifest mf = new java.util.jar.Manifest(bundle.getManifest());
+                mf.getMainAttributes().putValue("Bundle-Activator", activator);
+                try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(changed, mf)) {
+                    for (var b = bundle.getNextJarEntry(); b != null; b = bundle.getNextJarEntry()) {
+                        out.putNextEntry(new java.util.zip.ZipEntry(b.getName()));
+                        bundle.transferTo(out);
+                        out.closeEntry();
+                    }
+                }
+            }
+            java.util.jar.Manifest outer = new java.util.jar.Manifest(in.getManifest());
+            outer.getEntries().computeIfAbsent(target.getName(), n -> new java.util.jar.Attributes()).putValue("SHA-256-Digest",
+                    java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(changed.toByteArray())));
+            try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(to), outer)) {
+                for (var e : java.util.Collections.list(in.entries())) {
+                    if (e.getName().equalsIgnoreCase("META-INF/MANIFEST.MF")) {
+                        continue;
+                    }
+                    out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                    if (e.getName().equals(target.getName())) {
+                        out.write(changed.toByteArray());
+                    } else {
+                        in.getInputStream(e).transferTo(out);
+                    }
+                    out.closeEntry();
+                }
+            }
+        }
     }
 
     @AfterAll
@@ -369,6 +417,22 @@ class BoxIT {
         assertEquals(0, back.status(), back.output());
         assertTrue(back.output().contains("rolled back from 1.0.0 (slot A) to 1.1.0 (slot B)"), back.output());
         awaitHealthy("1.1.0");
+    }
+
+    @Test
+    void aNewImageThatRunsButIsNotHealthyRollsBackAndSaysWhatWasWrong() throws Exception {
+        flash();
+        boot();
+        awaitHealthy("1.0.0");
+        // its gateway starts and its console answers, but one bundle is not active: the health check (every bundle
+        // active) fails within its time, and the box goes back to the image it ran
+        Result rolled = upgrade("upgrade", unhealthy.toString());
+        assertEquals(2, rolled.status(), rolled.output());
+        assertTrue(rolled.output().contains("failed its health check: health: 503"), rolled.output());
+        assertTrue(rolled.output().contains("bundle org.ntmgate.as 0.1.0.SNAPSHOT is RESOLVED (not started)"), rolled.output());
+        assertTrue(rolled.output().contains("rolled back to 1.0.0 (slot A), healthy"), rolled.output());
+        assertEquals("active=A\n", state());
+        awaitHealthy("1.0.0");
     }
 
     @Test

@@ -104,6 +104,13 @@ class AccountServerTest extends RoleTest {
             assertEquals("org.ntmgate.as", e.getProperty(ConfigurationEvents.PID));
             assertEquals("asDcKey", e.getProperty(ConfigurationEvents.FIELD));
             Await.until("the status says why", WAIT, () -> run("as:status").startsWith("not serving"));
+            // and the gateway's health check (what an upgrade waits for, docs/image.md step 6) names the role
+            Await.probe("the health check reports the configured role that does not serve", WAIT, () -> {
+                java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                        .newBuilder(java.net.URI.create("http://127.0.0.1:" + context.getProperty("org.osgi.service.http.port") + "/ntmgate/health"))
+                        .timeout(java.time.Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                return r.statusCode() == 503 && r.body().contains("role as is configured but not serving");
+            });
         } finally {
             reg.unregister();
         }

@@ -40,6 +40,15 @@ abstract class RoleTest {
         if (c.getProperties() != null) {
             c.delete();
         }
+        // Declarative Services deactivates the role after ConfigAdmin's event, on another thread: the next test starts
+        // only when no service carries the configuration any more
+        Await.until(pid() + " switched off", WAIT, () -> {
+            try {
+                return context.getServiceReferences((String) null, "(service.pid=" + pid() + ")") == null;
+            } catch (org.osgi.framework.InvalidSyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     String run(String command) {

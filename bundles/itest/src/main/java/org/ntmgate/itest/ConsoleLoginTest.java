@@ -27,8 +27,9 @@ import org.osgi.test.junit5.service.ServiceExtension;
 
 /**
  * The Web Console's login (org.ntmgate.console's security provider) in the real framework, over HTTP on the console's
- * port: the generated login, the move out of the console's own configuration that earlier builds used, and a password
- * set in plain text while running, which works at once and is stored only as its hash.
+ * port: the generated login, the move out of the console's own configuration that earlier builds used, a password
+ * set in plain text while running, which works at once and is stored only as its hash, and a login set in the
+ * console's own configuration while running, which moves to ours.
  */
 @ExtendWith(BundleContextExtension.class)
 @ExtendWith(ServiceExtension.class)
@@ -82,6 +83,15 @@ class ConsoleLoginTest {
         assertTrue(String.valueOf(get(cm, PID, "password")).matches("\\{sha-256\\}[0-9a-f]{32}-10000-.*"),
                 "a password someone chose is stretched 10,000-fold: " + get(cm, PID, "password"));
         assertEquals(401, status("tech", "plain-old-secret"));
+
+        // a login set in the console's own PID while running (its Configuration page for the OsgiManager): it moves to
+        // ours at once, replacing the login there, and leaves that PID
+        cm.getConfiguration(WEBCONSOLE_PID, "?").update(props("field", "tech-2027-secret"));
+        Await.probe("the login set in the console's own PID works", WAIT, () -> status("field", "tech-2027-secret") == 200);
+        Await.probe("and has left that PID", WAIT, () -> get(cm, WEBCONSOLE_PID, "password") == null);
+        assertEquals("field", get(cm, PID, "username"));
+        assertTrue(String.valueOf(get(cm, PID, "password")).startsWith("{sha-256}"), "stored as its hash");
+        assertEquals(401, status("tech", "new-secret-2026"), "the login it replaced no longer opens the console");
 
         // back to a generated login for whatever runs next
         console.stop();

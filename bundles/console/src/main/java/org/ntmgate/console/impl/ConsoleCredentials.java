@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * The Web Console's login, kept in configuration PID {@value #PID} (never in the console's own PID, whose every
  * update makes the console take all its pages down and up again). At start-up, {@link #load}: a password stored there
  * is used; one an administrator set in plain text is replaced by its salted hash; a password still in the console's
- * own PID (configured there, or generated there by earlier builds) is moved here; and when there is none, a random
+ * own PID (configured there, or generated there by earlier builds) is moved here, and so is one that appears there
+ * later ({@link #moveIn}, on each update of that PID); and when there is none, a random
  * one is generated, only its hash stored, and the plain password written once, with mode 0600 from the first byte, to
  * the file named by framework property {@value #PASSWORD_FILE_PROPERTY}, which the log names.
  */
@@ -93,7 +94,25 @@ final class ConsoleCredentials {
         return new Login(username, password);
     }
 
-    /** Earlier builds kept the login in the console's own PID: it moves here, and leaves that PID. */
+    /**
+     * A login that appears in the console's own PID while the gateway runs (set on the console's Configuration page for
+     * it, or written back there by the console itself once it has hashed a plain password) moves here, replacing ours:
+     * it is the newer one. Returns whether there was one.
+     */
+    static boolean moveIn(ConfigurationAdmin configAdmin) throws IOException {
+        Configuration config = configAdmin.getConfiguration(PID, "?");
+        Dictionary<String, Object> moved = moveFromConsolePid(configAdmin, config.getProperties());
+        if (moved == null) {
+            return false;
+        }
+        config.update(moved); // our ManagedService takes it from there (hashed if it is plain)
+        return true;
+    }
+
+    /**
+     * A login in the console's own PID (earlier builds kept the generated one there; an administrator may set one
+     * there) moves here, and leaves that PID.
+     */
     private static Dictionary<String, Object> moveFromConsolePid(ConfigurationAdmin configAdmin, Dictionary<String, Object> ours)
             throws IOException {
         Configuration console = configAdmin.getConfiguration(WEBCONSOLE_PID, "?");
@@ -105,6 +124,8 @@ final class ConsoleCredentials {
         for (String key : MOVED) {
             if (theirs.get(key) != null) {
                 next.put(key, theirs.get(key));
+            } else {
+                next.remove(key); // no generated mark of ours stays on a password someone set
             }
         }
         Dictionary<String, Object> left = copy(theirs);

@@ -20,6 +20,8 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationEvent;
+import org.osgi.service.cm.ConfigurationListener;
 import org.osgi.service.cm.ManagedService;
 import org.osgi.util.tracker.ServiceTracker;
 import org.slf4j.Logger;
@@ -45,6 +47,7 @@ public final class ConsoleSecurity implements BundleActivator {
     private ServiceTracker<Object, Object> consoleConfig;
     private volatile ServiceRegistration<?> provider;
     private volatile ServiceRegistration<?> managed;
+    private volatile ServiceRegistration<?> listener;
     private BundleContext context;
     private final Basic basic = new Basic();
     /** Set by the trackers before they call {@link #begin}. */
@@ -102,6 +105,17 @@ public final class ConsoleSecurity implements BundleActivator {
             basic.updated(this.ca, props); // the ConfigurationAdmin there now (a new build of it replaces the old one)
             registerProvider();
         }, m);
+        // a login that lands in the console's own PID later moves too: ConfigAdmin tells listeners on its own thread
+        listener = context.registerService(ConfigurationListener.class, event -> {
+            if (event.getType() == ConfigurationEvent.CM_UPDATED && ConsoleCredentials.WEBCONSOLE_PID.equals(event.getPid())) {
+                try {
+                    ConsoleCredentials.moveIn(this.ca);
+                } catch (java.io.IOException | RuntimeException e) {
+                    LOG.error("Web Console: the login set in {} could not be moved to {}; the previous login stays", ConsoleCredentials.WEBCONSOLE_PID,
+                            ConsoleCredentials.PID, e);
+                }
+            }
+        }, null);
     }
 
     private synchronized void registerProvider() {
@@ -118,11 +132,12 @@ public final class ConsoleSecurity implements BundleActivator {
         configAdmin.close();
         consoleConfig.close();
         synchronized (this) {
-            for (ServiceRegistration<?> r : new ServiceRegistration<?>[] { provider, managed }) {
+            for (ServiceRegistration<?> r : new ServiceRegistration<?>[] { listener, provider, managed }) {
                 if (r != null) {
                     r.unregister();
                 }
             }
+            listener = null;
             managed = null;
             provider = null;
         }

@@ -38,8 +38,14 @@ class TunnelResilienceIT {
             lab.await(lab.gatewayLog(), l -> l.contains("RS-N: node") && l.contains("tunnels path"), "the tunnel is up");
             Thread.sleep(2500);
             lab.rebindNat();
-            assertFetched(lab, curl, out, file);
+            // The download alone need not send anything upstream after the flush: when every packet in flight
+            // downstream is lost at the NAT, the client has nothing to acknowledge and stays silent until the node's
+            // next keep-alive (CI saw that once). A ping is an upstream packet now, so the RS-N's move on an
+            // authentic DATA packet (7.11) is shown every time, and its answer shows the new mapping works at once.
+            Lab.Result ping = lab.exec(lab.client, "ping", "-6", "-c", "3", "-i", "0.3", "-W", "5", Lab.SERVER_NAME);
+            assertEquals(0, ping.status(), "ping -6 right after the NAT forgot its mapping: " + ping.output());
             lab.await(lab.gatewayLog(), l -> l.contains("RS-N: node") && l.contains(" now at "), "the RS-N followed the node to its new mapping (7.11)");
+            assertFetched(lab, curl, out, file);
             // the keep-alive (every 25 s) sees the new mapping and the node registers again (7.3)
             lab.await(lab.clientLog(), l -> l.contains("the NAT mapping changed; registering again"), "the node noticed the rebinding");
             lab.await(lab.clientLog(), l -> l.contains("tunnels again (the NAT mapping changed)"), "and tunnelled again on the same path");

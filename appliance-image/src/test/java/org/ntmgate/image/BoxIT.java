@@ -4,15 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+import java.util.zip.ZipEntry;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -67,31 +77,31 @@ class BoxIT {
      * its digest changed.
      */
     private static void withActivator(Path from, String entryPrefix, String activator, Path to) throws Exception {
-        try (java.util.jar.JarFile in = new java.util.jar.JarFile(from.toFile())) {
-            java.util.jar.JarEntry target = java.util.Collections.list(in.entries()).stream()
+        try (JarFile in = new JarFile(from.toFile())) {
+            JarEntry target = Collections.list(in.entries()).stream()
                     .filter(e -> e.getName().startsWith(entryPrefix) && e.getName().endsWith(".jar")).findFirst()
                     .orElseThrow(() -> new AssertionError("the runtime jar has no entry " + entryPrefix + "*.jar"));
-            java.io.ByteArrayOutputStream changed = new java.io.ByteArrayOutputStream();
-            try (java.util.jar.JarInputStream bundle = new java.util.jar.JarInputStream(in.getInputStream(target))) {
+            ByteArrayOutputStream changed = new ByteArrayOutputStream();
+            try (JarInputStream bundle = new JarInputStream(in.getInputStream(target))) {
                 java.util.jar.Manifest mf = new java.util.jar.Manifest(bundle.getManifest());
                 mf.getMainAttributes().putValue("Bundle-Activator", activator);
-                try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(changed, mf)) {
+                try (JarOutputStream out = new JarOutputStream(changed, mf)) {
                     for (var b = bundle.getNextJarEntry(); b != null; b = bundle.getNextJarEntry()) {
-                        out.putNextEntry(new java.util.zip.ZipEntry(b.getName()));
+                        out.putNextEntry(new ZipEntry(b.getName()));
                         bundle.transferTo(out);
                         out.closeEntry();
                     }
                 }
             }
             java.util.jar.Manifest outer = new java.util.jar.Manifest(in.getManifest());
-            outer.getEntries().computeIfAbsent(target.getName(), n -> new java.util.jar.Attributes()).putValue("SHA-256-Digest",
-                    java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(changed.toByteArray())));
-            try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(to), outer)) {
-                for (var e : java.util.Collections.list(in.entries())) {
+            outer.getEntries().computeIfAbsent(target.getName(), n -> new Attributes()).putValue("SHA-256-Digest",
+                    Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(changed.toByteArray())));
+            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(to), outer)) {
+                for (var e : Collections.list(in.entries())) {
                     if (e.getName().equalsIgnoreCase("META-INF/MANIFEST.MF")) {
                         continue;
                     }
-                    out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                    out.putNextEntry(new ZipEntry(e.getName()));
                     if (e.getName().equals(target.getName())) {
                         out.write(changed.toByteArray());
                     } else {

@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -106,9 +111,9 @@ class AccountServerTest extends RoleTest {
             Await.until("the status says why", WAIT, () -> run("as:status").startsWith("not serving"));
             // and the gateway's health check (what an upgrade waits for, docs/image.md step 6) names the role
             Await.probe("the health check reports the configured role that does not serve", WAIT, () -> {
-                java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
-                        .newBuilder(java.net.URI.create("http://127.0.0.1:" + context.getProperty("org.osgi.service.http.port") + "/ntmgate/health"))
-                        .timeout(java.time.Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest
+                        .newBuilder(URI.create("http://127.0.0.1:" + context.getProperty("org.osgi.service.http.port") + "/ntmgate/health"))
+                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
                 return r.statusCode() == 503 && r.body().contains("role as is configured but not serving");
             });
         } finally {

@@ -6,6 +6,7 @@ import org.apache.felix.service.command.CommandProcessor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
@@ -45,7 +46,7 @@ abstract class RoleTest {
         Await.until(pid() + " switched off", WAIT, () -> {
             try {
                 return context.getServiceReferences((String) null, "(service.pid=" + pid() + ")") == null;
-            } catch (org.osgi.framework.InvalidSyntaxException e) {
+            } catch (InvalidSyntaxException e) {
                 throw new IllegalStateException(e);
             }
         });

@@ -1,5 +1,6 @@
 package org.ntmgate.console.impl;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -95,7 +96,7 @@ public final class ConsoleSecurity implements BundleActivator {
         }
         try {
             basic.login = ConsoleCredentials.load(context, ca, basic::remember);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.error("Web Console: the login could not be read or stored; the console stays closed", e);
             return;
         }
@@ -110,7 +111,7 @@ public final class ConsoleSecurity implements BundleActivator {
             if (event.getType() == ConfigurationEvent.CM_UPDATED && ConsoleCredentials.WEBCONSOLE_PID.equals(event.getPid())) {
                 try {
                     ConsoleCredentials.moveIn(this.ca);
-                } catch (java.io.IOException | RuntimeException e) {
+                } catch (IOException | RuntimeException e) {
                     LOG.error("Web Console: the login set in {} could not be moved to {}; the previous login stays", ConsoleCredentials.WEBCONSOLE_PID,
                             ConsoleCredentials.PID, e);
                 }
@@ -190,7 +191,7 @@ public final class ConsoleSecurity implements BundleActivator {
                 Dictionary<String, Object> d = (Dictionary<String, Object>) props;
                 login = ConsoleCredentials.hashedIfPlain(ca.getConfiguration(ConsoleCredentials.PID, "?"), d,
                         "configuration " + ConsoleCredentials.PID);
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 LOG.error("Web Console: the new login in {} could not be stored; the previous one stays", ConsoleCredentials.PID, e);
             }
         }

@@ -17,8 +17,10 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -187,7 +189,7 @@ class DirectionsTest {
     }
 
     /** Polls {@code probe} until {@code done} holds of its value or 10 s pass; returns the last value seen. */
-    private static <T> T poll(java.util.concurrent.Callable<T> probe, java.util.function.Predicate<T> done) throws Exception {
+    private static <T> T poll(Callable<T> probe, Predicate<T> done) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         T seen = probe.call();
         while (!done.test(seen) && System.nanoTime() < deadline) {

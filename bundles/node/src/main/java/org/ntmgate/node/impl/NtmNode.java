@@ -475,7 +475,7 @@ final class NtmNode implements AutoCloseable {
                 try {
                     q.flush();
                 } catch (TunException e) {
-                    drop(Drop.TUN_WRITE);
+                    drops.count(Drop.TUN_WRITE);
                 }
             }
         }
@@ -486,14 +486,14 @@ final class NtmNode implements AutoCloseable {
             InetSocketAddress from = packet.sender();
             try {
                 if (in.readableBytes() < 2) {
-                    drop(Drop.MALFORMED);
+                    drops.count(Drop.MALFORMED);
                 } else if (in.getUnsignedByte(in.readerIndex() + 1) == MessageType.DATA) {
                     data(in, inner, tx, from);
                 } else {
                     signalling(in, from);
                 }
             } catch (WireDecodeException e) {
-                drop(switch (e.reason()) {
+                drops.count(switch (e.reason()) {
                     case BAD_TAG -> Drop.BAD_TAG;
                     case REPLAY -> Drop.REPLAY;
                     case BAD_MAC -> Drop.BAD_MAC;
@@ -512,7 +512,7 @@ final class NtmNode implements AutoCloseable {
     private void data(ByteBuf in, ByteBuf inner, ByteBuffer tx, InetSocketAddress from) throws WireDecodeException {
         NodePath p = byId.get(PathCipher.peekPathId(in));
         if (p == null) {
-            drop(Drop.UNKNOWN_PATH);
+            drops.count(Drop.UNKNOWN_PATH);
             return;
         }
         inner.clear();
@@ -523,7 +523,7 @@ final class NtmNode implements AutoCloseable {
         }
         TunQueue q = queue;
         if (q == null) {
-            drop(Drop.TUN_WRITE);
+            drops.count(Drop.TUN_WRITE);
             return;
         }
         tx.clear().limit(inner.writerIndex());
@@ -531,13 +531,13 @@ final class NtmNode implements AutoCloseable {
             q.offer(tx);
             received.increment();
         } catch (TunException e) {
-            drop(Drop.TUN_WRITE);
+            drops.count(Drop.TUN_WRITE);
         }
     }
 
     private void signalling(ByteBuf in, InetSocketAddress from) throws WireDecodeException, IOException {
         if (in.readableBytes() < MessageCodec.MIN_LENGTH) {
-            drop(Drop.MALFORMED);
+            drops.count(Drop.MALFORMED);
             return;
         }
         int tx = in.getInt(in.readerIndex() + 4);
@@ -553,7 +553,7 @@ final class NtmNode implements AutoCloseable {
                 return;
             }
             if (keyId != 0 && !windows.computeIfAbsent(keyId, k -> new ReplayWindow(ReplayWindow.SIGNALLING)).accept(m.sequence())) {
-                drop(Drop.REPLAY);
+                drops.count(Drop.REPLAY);
                 return;
             }
             p.answer().complete(new Answer(m, raw));
@@ -569,10 +569,10 @@ final class NtmNode implements AutoCloseable {
             }
             LOG.warn("NTM node: a route direction for path {} that this node did not ask for (node-to-node targets are not served yet)",
                     Long.toHexString(m.id()));
-            drop(Drop.UNEXPECTED);
+            drops.count(Drop.UNEXPECTED);
             return;
         }
-        drop(Drop.UNEXPECTED);
+        drops.count(Drop.UNEXPECTED);
     }
 
     // ---- the TUN device (11.3) ---------------------------------------------------------------------------
@@ -621,24 +621,24 @@ final class NtmNode implements AutoCloseable {
                 }
                 buf.setIndex(0, n);
                 if (ip.parse(buf) != ParseStatus.OK || ip.version() != 6) {
-                    drop(Drop.MALFORMED);
+                    drops.count(Drop.MALFORMED);
                     continue;
                 }
                 if (!ip.sourceIs(self)) {
                     LanTranslator t = lan;
                     if (t == null || !t.fromLan(ip)) {
-                        drop(Drop.WRONG_SOURCE);
+                        drops.count(Drop.WRONG_SOURCE);
                         continue;
                     }
                     if (!t.outbound(ip, System.currentTimeMillis())) {
-                        drop(Drop.LAN_UNMAPPED);
+                        drops.count(Drop.LAN_UNMAPPED);
                         continue;
                     }
                 }
                 ip.copyDestinationAddress(dst, 0);
                 NodePath p = byPeer.get(probe.clear());
                 if (p == null) {
-                    drop(Drop.NO_PATH);
+                    drops.count(Drop.NO_PATH);
                     continue;
                 }
                 if (n > p.innerMtu) {
@@ -649,7 +649,7 @@ final class NtmNode implements AutoCloseable {
                     ptb.getBytes(0, b);
                     b.flip();
                     queue.write(b);
-                    drop(Drop.TOO_BIG);
+                    drops.count(Drop.TOO_BIG);
                     continue;
                 }
                 batch.added(p.cipher.seal(buf, batch.buffer(p.endpoint, n + PathCipher.OVERHEAD)));
@@ -669,10 +669,6 @@ final class NtmNode implements AutoCloseable {
     int lanMappings() {
         LanTranslator t = lan;
         return t == null ? -1 : t.mappings();
-    }
-
-    private void drop(Drop d) {
-        drops.count(d);
     }
 
     // ---- views ------------------------------------------------------------------------------------------

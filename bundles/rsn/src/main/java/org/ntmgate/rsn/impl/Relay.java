@@ -321,7 +321,7 @@ final class Relay implements AutoCloseable {
             try {
                 queue.flush(); // 15.7: the batch's segments, joined per flow
             } catch (TunException e) {
-                drop(Drop.TUN_WRITE);
+                drops.count(Drop.TUN_WRITE);
             }
             ctx.flush();
         }
@@ -347,7 +347,7 @@ final class Relay implements AutoCloseable {
             long id = PathCipher.peekPathId(in);
             RelayPath p = id == 0 ? null : byId.get(probe.set(0, id));
             if (p == null) {
-                drop(Drop.UNKNOWN_PATH);
+                drops.count(Drop.UNKNOWN_PATH);
                 return;
             }
             txBuf.clear();
@@ -360,21 +360,21 @@ final class Relay implements AutoCloseable {
                 storeSoon();
             }
             if (ip.parse(txBuf) != ParseStatus.OK) {
-                drop(Drop.MALFORMED);
+                drops.count(Drop.MALFORMED);
                 return;
             }
             if (ip.version() != 6) {
-                drop(Drop.NOT_IPV6);
+                drops.count(Drop.NOT_IPV6);
                 return;
             }
             if (!ip.sourceIs(p.nodeVirtual) || !ip.destinationIs(p.generalVirtual)) {
-                drop(Drop.WRONG_ADDRESS);
+                drops.count(Drop.WRONG_ADDRESS);
                 return;
             }
             int length = ip.length();
             RelayNode node = p.node;
             if (!node.packetsToReal.take(1, now) || !node.bytesToReal.take(length, now)) {
-                drop(Drop.RATE_LIMITED);
+                drops.count(Drop.RATE_LIMITED);
                 return;
             }
             ip.rewriteSource(node.egress);
@@ -383,7 +383,7 @@ final class Relay implements AutoCloseable {
             try {
                 queue.offer(tx);
             } catch (TunException e) {
-                drop(Drop.TUN_WRITE);
+                drops.count(Drop.TUN_WRITE);
                 return;
             }
             toReal.increment();
@@ -393,7 +393,7 @@ final class Relay implements AutoCloseable {
 
         private void signalling(ChannelHandlerContext ctx, ByteBuf in, InetSocketAddress from) throws WireDecodeException {
             if (in.readableBytes() < MessageCodec.MIN_LENGTH) {
-                drop(Drop.MALFORMED);
+                drops.count(Drop.MALFORMED);
                 return;
             }
             int type = in.getUnsignedByte(in.readerIndex() + 1);
@@ -403,7 +403,7 @@ final class Relay implements AutoCloseable {
                     || type == MessageType.TEARDOWN.code()) {
                 tunnel(ctx, in, from);
             } else {
-                drop(Drop.MALFORMED);
+                drops.count(Drop.MALFORMED);
             }
         }
 
@@ -506,7 +506,7 @@ final class Relay implements AutoCloseable {
             long id = in.getLong(in.readerIndex() + 16);
             RelayPath p = byId.get(probe.set(0, id));
             if (p == null) {
-                drop(Drop.UNKNOWN_PATH);
+                drops.count(Drop.UNKNOWN_PATH);
                 return;
             }
             Message m = codec.decode(in, (keyId, t, n) -> keyId == p.keyId && n == p.pathId ? p.signalling : null);
@@ -521,7 +521,7 @@ final class Relay implements AutoCloseable {
                 answer = Message.builder(MessageType.TEARDOWN).u8(TlvType.STATUS, 0);
             } else {
                 if (m.type() == MessageType.TUNNEL_REQUEST && m.u64(TlvType.NODE_ID) != p.nodeId) {
-                    drop(Drop.NOT_THE_NODE);
+                    drops.count(Drop.NOT_THE_NODE);
                     return;
                 }
                 if (!from.equals(p.endpoint)) {
@@ -544,7 +544,7 @@ final class Relay implements AutoCloseable {
         private void resendOrDrop(ChannelHandlerContext ctx, Message m, InetSocketAddress from, long now) {
             byte[] held = answers.find(from, m, now);
             if (held == null || held == AnswerCache.WORKING) {
-                drop(Drop.REPLAY);
+                drops.count(Drop.REPLAY);
                 return;
             }
             ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(held), from), ctx.voidPromise());
@@ -612,16 +612,16 @@ final class Relay implements AutoCloseable {
     /** 15.4: a packet routed to the egress prefix goes back into the tunnel of its path. */
     private void fromNetwork(ByteBuf buf, IpPacket ip, Key128 probe, DatagramBatch batch) throws TunException {
         if (ip.parse(buf) != ParseStatus.OK) {
-            drop(Drop.MALFORMED);
+            drops.count(Drop.MALFORMED);
             return;
         }
         if (ip.version() != 6) {
-            drop(Drop.NOT_IPV6);
+            drops.count(Drop.NOT_IPV6);
             return;
         }
         RelayNode node = byEgress.get(probe.set(buf, ip.destinationAddressOffset()));
         if (node == null) {
-            drop(Drop.NO_PATH);
+            drops.count(Drop.NO_PATH);
             return;
         }
         RelayPath p;
@@ -630,7 +630,7 @@ final class Relay implements AutoCloseable {
         if (error) {
             // the quoted packet is one this RS-N sent: egress -> real (15.4)
             if (ip.transportLength() < 8 + 40 || !IpPacket.bytesAt(buf, quoted + 8, node.egress)) {
-                drop(Drop.MALFORMED);
+                drops.count(Drop.MALFORMED);
                 return;
             }
             p = node.byReal.get(probe.set(buf, quoted + 24));
@@ -638,7 +638,7 @@ final class Relay implements AutoCloseable {
             p = node.byReal.get(probe.set(buf, ip.sourceAddressOffset()));
         }
         if (p == null || p.endpoint == null) {
-            drop(Drop.NO_PATH);
+            drops.count(Drop.NO_PATH);
             return;
         }
         int length = ip.length();
@@ -647,11 +647,11 @@ final class Relay implements AutoCloseable {
             if (!error) {
                 tooBig(ip, node);
             }
-            drop(Drop.TOO_BIG);
+            drops.count(Drop.TOO_BIG);
             return;
         }
         if (!node.packetsToNode.take(1, now) || !node.bytesToNode.take(length, now)) {
-            drop(Drop.RATE_LIMITED);
+            drops.count(Drop.RATE_LIMITED);
             return;
         }
         if (error) {
@@ -667,7 +667,7 @@ final class Relay implements AutoCloseable {
             ip.rewriteDestination(p.nodeVirtual);
         }
         if (p.cipher.sent() >= p.sendLimit) {
-            drop(Drop.COUNTER_RESERVATION); // 15.6: never seal beyond what is stored
+            drops.count(Drop.COUNTER_RESERVATION); // 15.6: never seal beyond what is stored
             storeSoon();
             return;
         }
@@ -696,19 +696,15 @@ final class Relay implements AutoCloseable {
         return q == null ? "not open" : q.offloadSummary();
     }
 
-    private void drop(Drop d) {
-        drops.count(d);
-    }
-
     private void count(WireDecodeException.Reason r) {
-        switch (r) {
-            case BAD_MAC -> drop(Drop.BAD_MAC);
-            case UNKNOWN_KEY -> drop(Drop.UNKNOWN_KEY);
-            case REPLAY -> drop(Drop.REPLAY);
-            case BAD_TAG -> drop(Drop.BAD_TAG);
-            case UNKNOWN_PATH -> drop(Drop.UNKNOWN_PATH);
-            default -> drop(Drop.MALFORMED);
-        }
+        drops.count(switch (r) {
+            case BAD_MAC -> Drop.BAD_MAC;
+            case UNKNOWN_KEY -> Drop.UNKNOWN_KEY;
+            case REPLAY -> Drop.REPLAY;
+            case BAD_TAG -> Drop.BAD_TAG;
+            case UNKNOWN_PATH -> Drop.UNKNOWN_PATH;
+            default -> Drop.MALFORMED;
+        });
     }
 
     Map<Drop, Long> drops() {

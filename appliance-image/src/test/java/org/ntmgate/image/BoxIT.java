@@ -16,7 +16,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -53,6 +55,8 @@ class BoxIT {
     private String ns;
     private Path root;
     private final List<Process> started = new ArrayList<>();
+    /** The output of the gateway the test booted last (an upgrade's gateway writes to data/log/ntmgate.log). */
+    private Path bootLog;
 
     @BeforeAll
     static void images() throws Exception {
@@ -172,14 +176,44 @@ class BoxIT {
         return out;
     }
 
-    /** Boots the box in its namespace, as systemd or init.d would. */
+    /** Boots the box in its namespace, as systemd or init.d would (nothing on its standard input). */
     private Process boot() throws IOException {
+        return boot(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    }
+
+    /** Boots the box with a technician at its serial console: Gogo reads what {@link #gogo} types. */
+    private Process bootWithConsole() throws IOException {
+        return boot(ProcessBuilder.Redirect.PIPE);
+    }
+
+    private Process boot(ProcessBuilder.Redirect input) throws IOException {
         Files.createDirectories(tmp.resolve("logs"));
+        bootLog = tmp.resolve("logs/boot-" + System.nanoTime() + ".log");
         Process p = new ProcessBuilder("ip", "netns", "exec", ns, root.resolve("bin/ntmgate-boot").toString()).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("logs/boot-" + System.nanoTime() + ".log").toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .start();
+                .redirectOutput(bootLog.toFile()).redirectInput(input).start();
         started.add(p);
         return p;
+    }
+
+    /**
+     * Types {@code command} at the console of a box booted by {@link #bootWithConsole} and returns the first line of
+     * output after it that {@code answered} accepts, within {@link #WAIT}.
+     */
+    private String gogo(Process box, String command, Predicate<String> answered) throws Exception {
+        long from = Files.size(bootLog);
+        box.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        box.getOutputStream().flush();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        do {
+            byte[] all = Files.readAllBytes(bootLog);
+            String after = new String(all, (int) from, all.length - (int) from, StandardCharsets.UTF_8);
+            Optional<String> line = after.lines().filter(answered).findFirst();
+            if (line.isPresent()) {
+                return line.get();
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("no answer to " + command + " within " + WAIT.toSeconds() + " s:\n" + Files.readString(bootLog));
     }
 
     /** The box's upgrade command, in its namespace; returns exit status and output. */
@@ -366,10 +400,22 @@ class BoxIT {
     @Test
     void anUpgradeKeepsEveryPieceOfStateAndABadImageRollsBackByItself() throws Exception {
         flash();
-        boot();
+        Process a = bootWithConsole();
         awaitHealthy("1.0.0");
         configureAs();
         awaitHealthy("1.0.0");
+        // state made at the console, one piece of each kind: an account, a lease, a translation entry
+        long asUp = System.nanoTime() + WAIT.toNanos();
+        while (!gogo(a, "as:status", l -> l.contains("serving on udp") || l.contains("not serving") || l.contains("ommand not found")).contains("serving on udp")) {
+            assertTrue(System.nanoTime() < asUp, "the AS configured through the deploy folder serves");
+            Thread.sleep(500);
+        }
+        String account = gogo(a, "as:add state.example.net correct-horse", l -> l.contains("added ") || l.contains("refused"));
+        assertTrue(account.contains("added state.example.net"), account);
+        String lease = gogo(a, "pool:reserve 6 node state.example.net", l -> l.contains("reserved ") || l.contains("refused"));
+        assertTrue(lease.contains("in pool node-v6"), lease);
+        String entry = gogo(a, "table:add 2001:db8:1::1 2001:db8:2::1", l -> l.contains("added ") || l.contains("refused: "));
+        assertTrue(entry.contains("added "), entry);
         String password = Files.readAllLines(root.resolve("data/console-password")).stream().filter(l -> l.startsWith("password="))
                 .map(l -> l.substring("password=".length())).findFirst().orElseThrow();
         assertEquals("200", exec("ip", "netns", "exec", ns, "curl", "-s", "-m", "3", "-o", "/dev/null", "-w", "%{http_code}", "-u",
@@ -392,6 +438,11 @@ class BoxIT {
         for (Path f : stateFiles) {
             assertTrue(Files.exists(f), "state kept: " + f);
         }
+        // and the new image's gateway read every piece back (its output is data/log/ntmgate.log; the first gateway's was not)
+        String b = log();
+        assertTrue(b.contains("Account Server: 1 accounts from "), "the account: " + b);
+        assertTrue(b.contains("Restored 1 leases from "), "the lease: " + b);
+        assertTrue(b.contains("Restored 1 translation entries from "), "the translation entry: " + b);
 
         Result rolled = upgrade("upgrade", bad.toString());
         assertEquals(2, rolled.status(), rolled.output());

@@ -235,6 +235,42 @@ class TranslationTableServiceTest {
         }
     }
 
+    /** A Teredo peer whose NAT moved it: one replace, posted as the old entry's removal and the new one's addition. */
+    @Test
+    void aMovedPeerIsReplacedPostedOnEventAdminAndKeptAcrossARestart() throws Exception {
+        Endpoint teredo = Endpoint.parse("2001:0:c000:201::5");
+        TranslationEntry old = table().insert(new EntrySpec(EntryKind.TEREDO_PEER, teredo, Endpoint.parse("203.0.113.9:40000"), EntryOwner.NONE,
+                Duration.ofSeconds(77)));
+        LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
+        ServiceRegistration<EventHandler> reg = listen(TableEvents.TOPIC_PREFIX + "*", events);
+        TranslationEntry moved;
+        try {
+            moved = table().replace(old.id(), new EntrySpec(EntryKind.TEREDO_PEER, teredo, Endpoint.parse("203.0.113.9:40001"), EntryOwner.NONE,
+                    Duration.ofSeconds(77)));
+            Event removed = events.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertNotNull(removed);
+            assertEquals(TableEvents.TOPIC_REMOVED, removed.getTopic());
+            assertEquals(old.id(), removed.getProperty(TableEvents.ENTRY_ID));
+            Event added = events.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertNotNull(added);
+            assertEquals(TableEvents.TOPIC_ADDED, added.getTopic());
+            assertEquals(moved.id(), added.getProperty(TableEvents.ENTRY_ID));
+            assertEquals("203.0.113.9:40001", added.getProperty(TableEvents.REAL));
+        } finally {
+            reg.unregister();
+        }
+        assertFalse(old.isLive());
+        assertTrue(table().lookupByReal(Endpoint.parse("203.0.113.9:40000")).isEmpty());
+        assertEquals(1, table().size());
+
+        Bundle tableBundle = tableBundle();
+        tableBundle.stop();
+        tableBundle.start();
+        TranslationEntry restored = awaitTable().lookupByVirtual(teredo).orElseThrow();
+        assertEquals(moved.id(), restored.id());
+        assertEquals(Endpoint.parse("203.0.113.9:40001"), restored.realSide());
+    }
+
     @Test
     void gogoCommandsAddListLookUpAndClearEntries(@InjectService CommandProcessor processor) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -25,6 +25,19 @@ public interface TranslationTable {
      */
     TranslationEntry insert(EntrySpec spec) throws TableFullException, EntryConflictException;
 
+    /**
+     * Puts an entry for {@code spec} in the place of the live entry {@code id}, whose virtual side it keeps: a lookup
+     * by that virtual side, at any moment, finds the old entry or the new one, never neither (a peer that moved to
+     * another real endpoint keeps its traffic while the move is recorded). The old entry leaves as
+     * {@link RemovalReason#REMOVED} and the new one is added, each with its event. When the entry {@code id} is no
+     * longer live, this is {@link #insert(EntrySpec)}.
+     *
+     * @throws IllegalArgumentException when {@code spec}'s virtual side is not the virtual side of the entry {@code id}
+     * @throws TableFullException as {@link #insert(EntrySpec)}, only when the entry {@code id} is no longer live
+     * @throws EntryConflictException when the new real side is another live entry's; the old entry then stays
+     */
+    TranslationEntry replace(long id, EntrySpec spec) throws TableFullException, EntryConflictException;
+
     /** The live entry whose virtual side is {@code virtualSide}. */
     Optional<TranslationEntry> lookupByVirtual(Endpoint virtualSide);
 

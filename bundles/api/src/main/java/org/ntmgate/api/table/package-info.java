@@ -10,7 +10,7 @@
  * <p>Changes are posted on EventAdmin under the topics in {@link org.ntmgate.api.table.TableEvents}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.ntmgate.api.table;
 
 import org.osgi.annotation.bundle.Export;

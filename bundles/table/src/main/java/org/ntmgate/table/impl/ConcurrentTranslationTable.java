@@ -26,7 +26,7 @@ import org.ntmgate.api.table.TranslationTable;
  * <p>Three concurrent hash maps index the same entries by virtual side, real side and id: lookups are single
  * lock-free reads. Insertion claims the virtual side, then the real side, with putIfAbsent and undoes the first
  * claim if the second fails, so both sides stay unique without a global lock. Removal happens exactly once per
- * entry ({@link Entry#kill()}), whichever of remove, clear and expiry gets there first.
+ * entry ({@link Entry#kill()}), whichever of remove, replace, clear and expiry gets there first.
  */
 public final class ConcurrentTranslationTable implements TranslationTable {
     private final ConcurrentHashMap<Endpoint, Entry> byVirtual = new ConcurrentHashMap<>();
@@ -66,10 +66,64 @@ public final class ConcurrentTranslationTable implements TranslationTable {
 
     @Override
     public TranslationEntry insert(EntrySpec spec) throws TableFullException, EntryConflictException {
+        return insert(newEntry(spec), true);
+    }
+
+    private Entry newEntry(EntrySpec spec) {
         long idle = spec.idleTimeout() != null ? spec.idleTimeout().toMillis() : defaultIdleTimeoutMillis;
         long now = clock.now();
-        return insert(new Entry(lastId.incrementAndGet(), spec.kind(), spec.virtualSide(), spec.realSide(), spec.owner(),
-                now, now, idle, clock), true);
+        return new Entry(lastId.incrementAndGet(), spec.kind(), spec.virtualSide(), spec.realSide(), spec.owner(), now, now, idle, clock);
+    }
+
+    /**
+     * The new entry claims its real side first (when it differs from the old one's), then takes the old one's slot in
+     * the virtual index in one atomic step: a reader by virtual side finds the old entry, live, or the new one, never
+     * neither and never the old one dead. Only then is the old one killed and its other slots freed. When a racing
+     * remove or expiry kills the old one first, that removal is counted there and the new entry counts as inserted.
+     */
+    @Override
+    public TranslationEntry replace(long id, EntrySpec spec) throws TableFullException, EntryConflictException {
+        Entry old = byId.get(id);
+        if (old == null || !old.isLive()) {
+            return insert(spec);
+        }
+        if (!old.virtualSide().equals(spec.virtualSide())) {
+            throw new IllegalArgumentException("replace keeps the virtual side: entry " + id + " has " + old.virtualSide() + ", not "
+                    + spec.virtualSide());
+        }
+        Entry e = newEntry(spec);
+        boolean sameReal = old.realSide().equals(e.realSide());
+        if (!sameReal) {
+            Entry holder = claim(byReal, e.realSide(), e);
+            if (holder != null) {
+                refusedConflict.increment();
+                throw new EntryConflictException("real", holder);
+            }
+        }
+        if (!byVirtual.replace(old.virtualSide(), old, e)) { // evicted meanwhile: nothing to take the place of
+            if (!sameReal) {
+                byReal.remove(e.realSide(), e);
+            }
+            return insert(e, true);
+        }
+        if (sameReal) {
+            byReal.replace(old.realSide(), old, e);
+        }
+        byId.put(e.id(), e);
+        if (old.kill()) {
+            if (!sameReal) {
+                byReal.remove(old.realSide(), old);
+            }
+            byId.remove(old.id(), old);
+            removed.increment();
+            listener.removed(old, RemovalReason.REMOVED);
+        } else {
+            size.incrementAndGet(); // a racing eviction of the old entry took its place in the count
+        }
+        inserted.increment();
+        membershipChanged = true;
+        listener.added(e);
+        return e;
     }
 
     /** Puts a prepared entry in (new, or restored from a snapshot); {@code enforceCapacity} is off for restores. */
@@ -80,13 +134,13 @@ public final class ConcurrentTranslationTable implements TranslationTable {
             refusedFull.increment();
             throw new TableFullException(cap);
         }
-        Entry holder = byVirtual.putIfAbsent(e.virtualSide(), e);
+        Entry holder = claim(byVirtual, e.virtualSide(), e);
         if (holder != null) {
             size.decrementAndGet();
             refusedConflict.increment();
             throw new EntryConflictException("virtual", holder);
         }
-        holder = byReal.putIfAbsent(e.realSide(), e);
+        holder = claim(byReal, e.realSide(), e);
         if (holder != null) {
             byVirtual.remove(e.virtualSide(), e);
             size.decrementAndGet();
@@ -99,6 +153,19 @@ public final class ConcurrentTranslationTable implements TranslationTable {
         membershipChanged = true;
         listener.added(e);
         return e;
+    }
+
+    /**
+     * Maps {@code key} to {@code e} unless a live entry holds it; returns that entry, or null when {@code e} got it. A
+     * dead holder is an eviction under way (killed, not yet out of the indexes): it is helped out of the way, so a
+     * side freed by a remove can be claimed at once, as the contract says (only live entries conflict).
+     */
+    private static Entry claim(ConcurrentHashMap<Endpoint, Entry> index, Endpoint key, Entry e) {
+        Entry holder;
+        while ((holder = index.putIfAbsent(key, e)) != null && !holder.isLive()) {
+            index.remove(key, holder);
+        }
+        return holder;
     }
 
     @Override

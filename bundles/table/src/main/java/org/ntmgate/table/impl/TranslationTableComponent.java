@@ -260,6 +260,11 @@ public class TranslationTableComponent implements TranslationTable {
     }
 
     @Override
+    public TranslationEntry replace(long id, EntrySpec spec) throws TableFullException, EntryConflictException {
+        return table.replace(id, spec);
+    }
+
+    @Override
     public Optional<TranslationEntry> lookupByVirtual(Endpoint virtualSide) {
         return table.lookupByVirtual(virtualSide);
     }

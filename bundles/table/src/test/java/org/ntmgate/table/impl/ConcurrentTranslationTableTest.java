@@ -277,4 +277,148 @@ class ConcurrentTranslationTableTest {
         assertEquals(20_000, events.size(), "one removal event per entry");
         assertEquals(0, t.size());
     }
+
+    private static EntrySpec moved(int virtual, int real) {
+        return EntrySpec.of(EntryKind.TEREDO_PEER, v6(virtual), real6(real), EntryOwner.NONE);
+    }
+
+    @Test
+    void aReplacedEntryKeepsItsVirtualSideAndMovesItsRealSide() throws Exception {
+        ConcurrentTranslationTable t = table(10);
+        TranslationEntry old = t.insert(spec(1));
+        TranslationEntry now = t.replace(old.id(), moved(1, 2));
+        assertSame(now, t.lookupByVirtual(v6(1)).orElseThrow());
+        assertSame(now, t.lookupByReal(real6(2)).orElseThrow());
+        assertSame(now, t.lookupById(now.id()).orElseThrow());
+        assertTrue(t.lookupByReal(real6(1)).isEmpty(), "the old real side is free");
+        assertTrue(t.lookupById(old.id()).isEmpty());
+        assertFalse(old.isLive(), "holders of the old entry see it gone");
+        assertEquals(EntryKind.TEREDO_PEER, now.kind());
+        assertEquals(1, t.size());
+        assertEquals(List.of("added " + old.id(), "REMOVED " + old.id(), "added " + now.id()), events);
+        assertEquals(2, t.statistics().inserted());
+        assertEquals(1, t.statistics().removed());
+        t.insert(moved(3, 1)); // the old real side can be claimed again
+
+        TranslationEntry same = t.replace(now.id(), EntrySpec.of(EntryKind.TEREDO_PEER, v6(1), real6(2), EntryOwner.of(9, 9)));
+        assertSame(same, t.lookupByReal(real6(2)).orElseThrow(), "the same real side: the real index follows too");
+        assertSame(same, t.lookupByVirtual(v6(1)).orElseThrow());
+        assertEquals(EntryOwner.of(9, 9), same.owner());
+        assertEquals(2, t.size());
+    }
+
+    @Test
+    void aReplaceOntoAnotherEntrysRealSideOrAnotherVirtualSideIsRefusedAndChangesNothing() throws Exception {
+        ConcurrentTranslationTable t = table(10);
+        TranslationEntry one = t.insert(spec(1));
+        TranslationEntry two = t.insert(spec(2));
+        events.clear();
+        EntryConflictException conflict = assertThrows(EntryConflictException.class, () -> t.replace(one.id(), moved(1, 2)));
+        assertSame(two, conflict.existing());
+        IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> t.replace(one.id(), moved(3, 3)));
+        assertTrue(other.getMessage().contains(v6(1).toString()) && other.getMessage().contains(v6(3).toString()), other.getMessage());
+        assertTrue(one.isLive());
+        assertSame(one, t.lookupByVirtual(v6(1)).orElseThrow());
+        assertSame(one, t.lookupByReal(real6(1)).orElseThrow());
+        assertSame(two, t.lookupByReal(real6(2)).orElseThrow());
+        assertTrue(t.lookupByReal(real6(3)).isEmpty());
+        assertEquals(2, t.size());
+        assertEquals(List.of(), events);
+        assertEquals(1, t.statistics().refusedConflict());
+    }
+
+    @Test
+    void replacingAnEntryThatIsGoneInsertsTheNewOne() throws Exception {
+        ConcurrentTranslationTable t = table(1);
+        TranslationEntry old = t.insert(spec(1));
+        assertTrue(t.remove(old.id()));
+        TranslationEntry now = t.replace(old.id(), moved(1, 2));
+        assertSame(now, t.lookupByVirtual(v6(1)).orElseThrow());
+        assertEquals(1, t.size());
+        assertThrows(TableFullException.class, () -> t.replace(old.id(), moved(5, 5)), "an insert obeys the capacity");
+    }
+
+    /** An entry killed by a remove that has not yet taken it out of the indexes holds neither side. */
+    @Test
+    void aSideHeldByAnEntryWhoseRemovalIsUnderWayCanBeClaimedAtOnce() throws Exception {
+        ConcurrentTranslationTable t = table(10);
+        Entry dying = (Entry) t.insert(spec(1));
+        assertTrue(dying.kill()); // what evict does first; its index removals have not happened yet
+        TranslationEntry now = t.insert(spec(1));
+        assertSame(now, t.lookupByVirtual(v6(1)).orElseThrow());
+        assertSame(now, t.lookupByReal(real6(1)).orElseThrow());
+        Entry alsoDying = (Entry) now;
+        assertTrue(alsoDying.kill());
+        TranslationEntry replaced = t.replace(now.id(), moved(1, 2));
+        assertSame(replaced, t.lookupByVirtual(v6(1)).orElseThrow(), "replacing a dead entry inserts past it");
+    }
+
+    /** What the Teredo relay needs when a peer's NAT moves it: a reader never finds the peer missing, nor dead. */
+    @Test
+    void aReaderByVirtualSideAlwaysFindsALiveEntryWhileItIsReplaced() throws Exception {
+        ConcurrentTranslationTable t = table(10);
+        TranslationEntry first = t.insert(spec(1));
+        AtomicInteger missing = new AtomicInteger();
+        AtomicLong reads = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Future<?>> readers = new ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+            readers.add(pool.submit(() -> {
+                while (done.getCount() > 0) {
+                    TranslationEntry e = t.findByVirtual(v6(1));
+                    if (e == null || !e.isLive() && t.findByVirtual(v6(1)) == e) {
+                        missing.incrementAndGet();
+                    }
+                    reads.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        long id = first.id();
+        for (int i = 0; i < 200_000; i++) {
+            id = t.replace(id, moved(1, 2 + (i & 1))).id();
+        }
+        done.countDown();
+        for (Future<?> f : readers) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertTrue(reads.get() > 0);
+        assertEquals(0, missing.get(), "lookups that found no live entry, of " + reads.get());
+        assertEquals(1, t.size());
+        assertEquals(1, t.entries(e -> true).size());
+    }
+
+    @Test
+    void aReplaceRacingARemovalOrExpiryLeavesTheIndexesConsistent() throws Exception {
+        ConcurrentTranslationTable t = table(10);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        for (int round = 0; round < 20_000; round++) {
+            TranslationEntry old = t.insert(spec(1));
+            CountDownLatch go = new CountDownLatch(1);
+            Future<TranslationEntry> replacer = pool.submit(() -> {
+                go.await();
+                return t.replace(old.id(), moved(1, 2));
+            });
+            Future<Boolean> remover = pool.submit(() -> {
+                go.await();
+                return t.remove(old.id());
+            });
+            go.countDown();
+            TranslationEntry now = replacer.get(10, TimeUnit.SECONDS);
+            remover.get(10, TimeUnit.SECONDS);
+            assertTrue(now.isLive(), "round " + round);
+            assertFalse(old.isLive(), "round " + round);
+            assertSame(now, t.lookupByVirtual(v6(1)).orElseThrow(), "round " + round);
+            assertSame(now, t.lookupByReal(real6(2)).orElseThrow(), "round " + round);
+            assertTrue(t.lookupByReal(real6(1)).isEmpty(), "round " + round);
+            assertEquals(1, t.size(), "round " + round);
+            assertEquals(List.of(now), t.entries(e -> true), "round " + round);
+            assertTrue(t.remove(now.id()));
+            assertEquals(0, t.size());
+        }
+        pool.shutdown();
+        assertEquals(t.statistics().inserted(), t.statistics().removed(), "every entry counted in and out once");
+    }
 }

@@ -443,16 +443,18 @@ final class TeredoRelay implements AutoCloseable {
         Endpoint real = Endpoint.of(mapped.getAddress(), mapped.getPort());
         try {
             if (e == null || !e.isLive() || !e.realSide().equals(real)) {
-                if (e != null) {
-                    table.remove(e.id());
-                }
                 // the mapping is this address's now: a client that qualified again behind it left its old address there
                 TranslationEntry before = table.lookupByReal(real).filter(x -> x.kind() == EntryKind.TEREDO_PEER).orElse(null);
                 if (before != null) {
                     table.remove(before.id());
                     heard.remove(before.virtualSide());
                 }
-                e = table.insert(new EntrySpec(EntryKind.TEREDO_PEER, teredoAddress, real, EntryOwner.NONE, idle));
+                EntrySpec spec = new EntrySpec(EntryKind.TEREDO_PEER, teredoAddress, real, EntryOwner.NONE, idle);
+                // a peer that moved: replaced in one step, so the TUN reader never finds it missing meanwhile, which
+                // would hold its packets and send bubbles through its server; on a NAT that just forgot the client,
+                // the server's bubble would take the client's port towards its server, and the client would see its
+                // mapping change at its next refresh (docs/teredo.md, "NAT changes")
+                e = e != null ? table.replace(e.id(), spec) : table.insert(spec);
                 LOG.info("Teredo relay: peer {} proved its mapping {}", InetAddress.getByAddress(teredoAddress.addressBytes()).getHostAddress(), mapped);
             } else {
                 e.recordToVirtual(0);

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -146,7 +147,44 @@ class GatewayProcessIT {
 
     @Test
     void aNewBuildOfARoleDroppedIntoDeployIsSwappedInWhileItServesAndABrokenBuildIsPutBackWithOneCommand(@TempDir Path home) throws Exception {
-        Path dcJar = Path.of(System.getProperty("dc.jar"));
+        swapInWhileServingThenPutBack(home, (gw, version, activator) -> {
+            writeBuild(dcJar(), home.resolve("deploy/org.ntmgate.dc.jar"), version, activator);
+            return gw.awaitLine("the outcome of the swap of " + version, swapOutcome(version), Duration.ofSeconds(60));
+        });
+    }
+
+    /** The same at the box's console (Gogo), with builds copied onto the box. */
+    @Test
+    void aNewBuildOfARoleSwappedInWithGogoWhileItServesKeepsItsStateAndABrokenBuildIsPutBack(@TempDir Path home) throws Exception {
+        Path builds = Files.createDirectories(home.resolve("builds"));
+        swapInWhileServingThenPutBack(home, (gw, version, activator) -> {
+            Path build = builds.resolve("org.ntmgate.dc-" + version + ".jar");
+            writeBuild(dcJar(), build, version, activator);
+            return gw.gogo("ntmgate:swap " + build, swapOutcome(version));
+        });
+    }
+
+    /** One way a field tech hands the gateway a build of the DC; returns the line that tells the outcome. */
+    @FunctionalInterface
+    private interface Door {
+        String swap(GatewayProcess gw, String version, String activator) throws Exception;
+    }
+
+    private static Path dcJar() {
+        return Path.of(System.getProperty("dc.jar"));
+    }
+
+    private static Predicate<String> swapOutcome(String version) {
+        return l -> l.contains("swapped org.ntmgate.dc ") && l.contains(" -> " + version + ";") || l.contains("org.ntmgate.dc " + version + " failed:")
+                || l.contains("refused: ");
+    }
+
+    /**
+     * While the DC serves a registered node and the table holds two entries: a new build through {@code door} is
+     * swapped in and keeps both; a broken build is reported with the command that puts the previous one back, and that
+     * command does, keeping both again.
+     */
+    private static void swapInWhileServingThenPutBack(Path home, Door door) throws Exception {
         try (GatewayProcess gw = new GatewayProcess(home, GatewayProcess.freePort())) {
             gw.awaitStarted();
             Files.writeString(home.resolve("deploy/org.ntmgate.dc.cfg"), "bindAddress=127.0.0.1\nport=0\nasDcKeyId=3\nasDcKey=" + K_AD + "\n");
@@ -156,32 +194,34 @@ class GatewayProcessIT {
             try (TestNode node = new TestNode("tech.swap.example.net", "127.0.0.1", dcAddress(status))) {
                 node.registered(node.local(), node.ticket(3, java.util.HexFormat.of().parseHex(K_AD), java.time.Instant.now().plusSeconds(3600)));
 
-                // A new build of the DC, dropped into the deploy folder while the node is registered with it.
-                writeBuild(dcJar, home.resolve("deploy/org.ntmgate.dc.jar"), "0.1.0.hotswap", null);
-                gw.awaitLine("the swap", l -> l.contains("swapped org.ntmgate.dc 0.1.0.SNAPSHOT -> 0.1.0.hotswap"), Duration.ofSeconds(60));
-                String after = gw.awaitGogo("dc:status", l -> l.contains("serving on udp"), Duration.ofSeconds(30));
-                node.retarget(dcAddress(after));
-                assertTrue(keptAlive(node), "the node registered before the swap is still known to the new build");
-                assertTrue(gw.gogo("table:list", l -> l.contains("entries")).contains("2 entries"), "the table kept its entries");
+                String swapped = door.swap(gw, "0.1.0.hotswap", null);
+                assertTrue(swapped.contains("swapped org.ntmgate.dc 0.1.0.SNAPSHOT -> 0.1.0.hotswap; the previous build is kept: ntmgate:revert"
+                        + " org.ntmgate.dc"), swapped);
+                assertTrue(gw.gogo("lb -s org.ntmgate.dc", l -> l.contains("org.ntmgate.dc (")).contains("org.ntmgate.dc (0.1.0.hotswap)"));
+                servesTheNodeAndKeepsTheEntries(gw, node, "the node registered before the swap is still known to the new build");
 
                 // A broken build: reported, with the command that puts the previous one back.
-                writeBuild(dcJar, home.resolve("deploy/org.ntmgate.dc.jar"), "0.1.0.broken", "org.ntmgate.dc.impl.NoSuchActivator");
-                String failed = gw.awaitLine("the failed swap", l -> l.contains("org.ntmgate.dc 0.1.0.broken failed:"), Duration.ofSeconds(60));
-                assertTrue(failed.contains("put the previous build (0.1.0.hotswap) back with: ntmgate:revert org.ntmgate.dc"), failed);
+                String failed = door.swap(gw, "0.1.0.broken", "org.ntmgate.dc.impl.NoSuchActivator");
+                assertTrue(failed.contains("org.ntmgate.dc 0.1.0.broken failed:")
+                        && failed.contains("put the previous build (0.1.0.hotswap) back with: ntmgate:revert org.ntmgate.dc"), failed);
                 // the answer of the command, not a log line that mentions the command
                 String reverted = gw.gogo("ntmgate:revert org.ntmgate.dc", l -> l.contains("reverted ") || l.contains("refused: ")
                         || l.contains("reverting org.ntmgate.dc failed"));
                 assertTrue(reverted.contains("reverted org.ntmgate.dc 0.1.0.broken -> 0.1.0.hotswap"), reverted);
-                node.retarget(dcAddress(gw.awaitGogo("dc:status", l -> l.contains("serving on udp"), Duration.ofSeconds(30))));
-                assertTrue(keptAlive(node), "back on the previous build, the node is still registered");
-                assertTrue(gw.gogo("table:list", l -> l.contains("entries")).contains("2 entries"));
+                servesTheNodeAndKeepsTheEntries(gw, node, "back on the previous build, the node is still registered");
             }
         }
     }
 
+    private static void servesTheNodeAndKeepsTheEntries(GatewayProcess gw, TestNode node, String what) throws Exception {
+        node.retarget(dcAddress(gw.awaitGogo("dc:status", l -> l.contains("serving on udp"), Duration.ofSeconds(30))));
+        assertTrue(keptAlive(node), what);
+        assertTrue(gw.gogo("table:list", l -> l.contains("entries")).contains("2 entries"), "the table kept its entries");
+    }
+
     @Test
     void aNewBuildOfARoleUploadedOnTheConsolesBundlesPageIsSwappedInKeptAndPutBack(@TempDir Path home) throws Exception {
-        Path dcJar = Path.of(System.getProperty("dc.jar"));
+        Path dcJar = dcJar();
         try (GatewayProcess gw = new GatewayProcess(home, GatewayProcess.freePort())) {
             gw.awaitStarted();
             String password = generatedPassword(home);

@@ -195,7 +195,9 @@ final class TeredoClient implements AutoCloseable {
         reader = new Thread(this::readTun, "ntmgate-teredo-client-tun");
         reader.setDaemon(true);
         reader.start();
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        // two threads: qualification and refresh wait for advertisements (seconds, when they are lost on a loaded or
+        // flooded socket), and the peers' once-a-second upkeep (retries, idle peers) must not wait behind them
+        timer = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "ntmgate-teredo-client");
             t.setDaemon(true);
             return t;

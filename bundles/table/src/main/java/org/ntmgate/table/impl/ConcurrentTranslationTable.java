@@ -106,8 +106,14 @@ public final class ConcurrentTranslationTable implements TranslationTable {
             }
             return insert(e, true);
         }
-        if (sameReal) {
-            byReal.replace(old.realSide(), old, e);
+        if (sameReal && !byReal.replace(old.realSide(), old, e)) {
+            // a racing eviction of the old entry freed the real side first: claim it as an insert would
+            Entry holder = claim(byReal, e.realSide(), e);
+            if (holder != null) {
+                byVirtual.remove(e.virtualSide(), e);
+                refusedConflict.increment();
+                throw new EntryConflictException("real", holder);
+            }
         }
         byId.put(e.id(), e);
         if (old.kill()) {

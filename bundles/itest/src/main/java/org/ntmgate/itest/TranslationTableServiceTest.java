@@ -220,19 +220,23 @@ class TranslationTableServiceTest {
         ServiceRegistration<EventHandler> reg = listen(TableEvents.TOPIC_PREFIX + "*", events);
         try {
             TranslationEntry e = table().insert(spec(7));
-            Event added = events.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertNotNull(added);
-            assertEquals(TableEvents.TOPIC_ADDED, added.getTopic());
+            Event added = next(events, TableEvents.TOPIC_ADDED);
             assertEquals(e.id(), added.getProperty(TableEvents.ENTRY_ID));
             assertEquals("2001:db8:aa::7", added.getProperty(TableEvents.VIRTUAL));
             assertTrue(table().remove(e.id()));
-            Event removed = events.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertNotNull(removed);
-            assertEquals(TableEvents.TOPIC_REMOVED, removed.getTopic());
+            Event removed = next(events, TableEvents.TOPIC_REMOVED);
             assertEquals("REMOVED", removed.getProperty(TableEvents.REASON));
         } finally {
             reg.unregister();
         }
+    }
+
+    /** The next table event, within the wait, which must be on {@code topic}. */
+    private static Event next(LinkedBlockingQueue<Event> events, String topic) throws InterruptedException {
+        Event e = events.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(e, "no event on " + topic);
+        assertEquals(topic, e.getTopic());
+        return e;
     }
 
     /** A Teredo peer whose NAT moved it: one replace, posted as the old entry's removal and the new one's addition. */
@@ -247,13 +251,8 @@ class TranslationTableServiceTest {
         try {
             moved = table().replace(old.id(), new EntrySpec(EntryKind.TEREDO_PEER, teredo, Endpoint.parse("203.0.113.9:40001"), EntryOwner.NONE,
                     Duration.ofSeconds(77)));
-            Event removed = events.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertNotNull(removed);
-            assertEquals(TableEvents.TOPIC_REMOVED, removed.getTopic());
-            assertEquals(old.id(), removed.getProperty(TableEvents.ENTRY_ID));
-            Event added = events.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertNotNull(added);
-            assertEquals(TableEvents.TOPIC_ADDED, added.getTopic());
+            assertEquals(old.id(), next(events, TableEvents.TOPIC_REMOVED).getProperty(TableEvents.ENTRY_ID));
+            Event added = next(events, TableEvents.TOPIC_ADDED);
             assertEquals(moved.id(), added.getProperty(TableEvents.ENTRY_ID));
             assertEquals("203.0.113.9:40001", added.getProperty(TableEvents.REAL));
         } finally {

@@ -78,8 +78,8 @@ public final class ConcurrentTranslationTable implements TranslationTable {
     /**
      * The new entry claims its real side first (when it differs from the old one's), then takes the old one's slot in
      * the virtual index in one atomic step: a reader by virtual side finds the old entry, live, or the new one, never
-     * neither and never the old one dead. Only then is the old one killed and its other slots freed. When a racing
-     * remove or expiry kills the old one first, that removal is counted there and the new entry counts as inserted.
+     * neither and never the old one dead. Only then is the old one evicted, as by remove (its conditional index
+     * removals leave the slots the new entry took). Whichever eviction gets there first counts it.
      */
     @Override
     public TranslationEntry replace(long id, EntrySpec spec) throws TableFullException, EntryConflictException {
@@ -116,16 +116,8 @@ public final class ConcurrentTranslationTable implements TranslationTable {
             }
         }
         byId.put(e.id(), e);
-        if (old.kill()) {
-            if (!sameReal) {
-                byReal.remove(old.realSide(), old);
-            }
-            byId.remove(old.id(), old);
-            removed.increment();
-            listener.removed(old, RemovalReason.REMOVED);
-        } else {
-            size.incrementAndGet(); // a racing eviction of the old entry took its place in the count
-        }
+        evict(old, RemovalReason.REMOVED); // its index slots are e's now, so only its own go; false: a racing eviction did it
+        size.incrementAndGet();
         inserted.increment();
         membershipChanged = true;
         listener.added(e);

@@ -3,7 +3,15 @@ package org.ntmgate.api.config;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.osgi.util.converter.Converters;
 
 /** Checks shared by the roles' configurations; each failure is an {@link InvalidConfigurationException} naming the field. */
 public final class ConfigChecks {
@@ -56,5 +64,83 @@ public final class ConfigChecks {
             throw new InvalidConfigurationException(pid, field, "must be " + min + ".." + max + ", not " + value);
         }
         return value;
+    }
+
+    /**
+     * The configuration type {@code type} (a Metatype annotation interface) over stored {@code properties}, every
+     * field read once so that a value of the wrong type ({@code capacity=banana}) is refused here, in one line
+     * naming the field, like a value out of range, rather than as a conversion failure when the component
+     * activates. Property names follow Declarative Services' mapping of method names ({@code _} is {@code .}).
+     */
+    public static <T> T typed(String pid, Map<String, ?> properties, Class<T> type) {
+        T config = Converters.standardConverter().convert(properties).to(type);
+        for (Method m : type.getDeclaredMethods()) {
+            if (m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers())) {
+                continue;
+            }
+            try {
+                m.setAccessible(true);
+                m.invoke(config);
+            } catch (InvocationTargetException e) {
+                String key = propertyName(m.getName());
+                throw new InvalidConfigurationException(pid, key, "must be " + describe(m.getReturnType()) + ", not " + show(properties.get(key)));
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException("cannot read " + type.getName() + "." + m.getName(), e);
+            }
+        }
+        return config;
+    }
+
+    /** Declarative Services' property name for an annotation method (OSGi Compendium 112.8.2.2). */
+    static String propertyName(String method) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < method.length(); i++) {
+            char c = method.charAt(i);
+            if (c == '$') {
+                if (method.startsWith("$_$", i)) {
+                    sb.append('-');
+                    i += 2;
+                } else if (i + 1 < method.length() && method.charAt(i + 1) == '$') {
+                    sb.append('$');
+                    i++;
+                }
+            } else if (c == '_') {
+                if (i + 1 < method.length() && method.charAt(i + 1) == '_') {
+                    sb.append('_');
+                    i++;
+                } else {
+                    sb.append('.');
+                }
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String describe(Class<?> t) {
+        if (t == long.class || t == int.class || t == short.class || t == byte.class) {
+            return "a whole number";
+        }
+        if (t == double.class || t == float.class) {
+            return "a number";
+        }
+        if (t == boolean.class) {
+            return "true or false";
+        }
+        if (t.isEnum()) {
+            return "one of " + Arrays.stream(t.getEnumConstants()).map(Object::toString).collect(Collectors.joining(", "));
+        }
+        if (t.isArray()) {
+            return "a list of " + describe(t.getComponentType()) + " values";
+        }
+        return "a " + t.getSimpleName();
+    }
+
+    private static String show(Object value) {
+        if (value instanceof Object[] a) {
+            return Arrays.stream(a).map(v -> "'" + v + "'").collect(Collectors.joining(", ", "[", "]"));
+        }
+        return value == null ? "nothing" : "'" + value + "'";
     }
 }

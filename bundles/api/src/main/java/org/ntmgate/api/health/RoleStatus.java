@@ -17,4 +17,9 @@ public interface RoleStatus {
 
     /** What it is doing, or why it is not serving, in one line. */
     String detail();
+
+    /** When it last started serving (its configuration applied and its sockets open), or null when it does not. */
+    default java.time.Instant since() {
+        return null;
+    }
 }

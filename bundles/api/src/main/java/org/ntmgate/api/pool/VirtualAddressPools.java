@@ -19,6 +19,14 @@ public interface VirtualAddressPools {
      */
     Lease allocate(AddressFamily family, PoolPurpose purpose, String owner) throws PoolException;
 
+    /**
+     * Leases an address from the pool named {@code pool} for {@code owner} (a reservation made by hand), or renews
+     * the owner's live lease there.
+     *
+     * @throws PoolException NO_POOL when no pool has that name, EXHAUSTED when it is full
+     */
+    Lease allocate(String pool, String owner) throws PoolException;
+
     /** Extends a live lease by its pool's lease time. @throws PoolException {@code NOT_LEASED} */
     Lease renew(InetAddress address, String owner) throws PoolException;
 

@@ -4,7 +4,7 @@
  * and an expiry and persist across restarts. Implemented by the {@code pool} bundle.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.ntmgate.api.pool;
 
 import org.osgi.annotation.bundle.Export;

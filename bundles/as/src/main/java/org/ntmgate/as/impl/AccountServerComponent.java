@@ -37,12 +37,13 @@ import org.slf4j.LoggerFactory;
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, property = { "osgi.command.scope=as",
                 "osgi.command.function=add", "osgi.command.function=passwd", "osgi.command.function=remove",
                 "osgi.command.function=enable", "osgi.command.function=disable", "osgi.command.function=list",
-                "osgi.command.function=status", "osgi.command.function=hash" })
+                "osgi.command.function=hash" })
 @Designate(ocd = AsConfig.class)
 public class AccountServerComponent implements ConfigurationListener, RoleStatus {
     static final String PID = "org.ntmgate.as";
     static final String ACCOUNT_PID = "org.ntmgate.as.account";
     private static final Logger LOG = LoggerFactory.getLogger(AccountServerComponent.class);
+    private volatile java.time.Instant since;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin eventAdmin;
@@ -89,6 +90,7 @@ public class AccountServerComponent implements ConfigurationListener, RoleStatus
             server = new LoginServer(accounts, next, System::currentTimeMillis);
             bound = server.start();
             settings = next;
+            since = java.time.Instant.now();
             LOG.info("Account Server serving logins on udp {}", bound);
         } catch (Exception e) {
             LOG.error("Account Server could not listen on udp {}: {}", next.bind(), e.toString());
@@ -128,21 +130,30 @@ public class AccountServerComponent implements ConfigurationListener, RoleStatus
     }
 
     /** Puts a configured account into the book; a bad one is refused naming the field (log and event). */
-    void defineConfiguredAccount(String configPid, AccountConfig c) {
+    /** An account configuration's FQDN and credential, or a refusal naming the field. */
+    record ConfiguredAccount(String fqdn, Passwords.Derived credential) {
+    }
+
+    static ConfiguredAccount account(String configPid, AccountConfig c) {
         String pid = ACCOUNT_PID + " '" + configPid + "'";
+        String fqdn;
         try {
-            String fqdn;
-            try {
-                fqdn = AccountBook.fqdn(c.fqdn());
-            } catch (IllegalArgumentException e) {
-                throw new InvalidConfigurationException(pid, "fqdn", e.getMessage());
-            }
-            Passwords.Derived d;
-            try {
-                d = Passwords.parseCredential(c.credential());
-            } catch (IllegalArgumentException e) {
-                throw new InvalidConfigurationException(pid, "credential", e.getMessage());
-            }
+            fqdn = AccountBook.fqdn(c.fqdn());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(pid, "fqdn", e.getMessage());
+        }
+        try {
+            return new ConfiguredAccount(fqdn, Passwords.parseCredential(c.credential()));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(pid, "credential", e.getMessage());
+        }
+    }
+
+    void defineConfiguredAccount(String configPid, AccountConfig c) {
+        try {
+            ConfiguredAccount a = account(configPid, c);
+            String fqdn = a.fqdn();
+            Passwords.Derived d = a.credential();
             String previous = configuredAccounts.put(configPid, fqdn);
             if (previous != null && !previous.equals(fqdn)) {
                 accounts.remove(previous);
@@ -262,5 +273,10 @@ public class AccountServerComponent implements ConfigurationListener, RoleStatus
         }
         return "serving on udp " + bound + "; logins " + server.logins() + ", failed " + server.failures() + ", rate-limited "
                 + server.rateLimited() + ", malformed or unauthentic datagrams " + server.counters().droppedTotal();
+    }
+
+    @Override
+    public java.time.Instant since() {
+        return serving() ? since : null;
     }
 }

@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = DcConfig.class)
 public class DirectionCoordinatorComponent implements NodeRegistry, RoleStatus {
     static final String PID = "org.ntmgate.dc";
+    private volatile java.time.Instant since;
     private static final Logger LOG = LoggerFactory.getLogger(DirectionCoordinatorComponent.class);
 
     @Reference
@@ -96,6 +97,7 @@ public class DirectionCoordinatorComponent implements NodeRegistry, RoleStatus {
         try {
             bound = next.start();
             coordinator = next;
+            since = java.time.Instant.now();
             LOG.info("Direction Coordinator serving on udp {} with {} registered nodes; zone {}{}, {} relay(s), {} peer DC(s), DNS resolver {}",
                     bound, carried.size(), settings.zone() == null ? "none" : settings.zone(),
                     settings.tsig() == null ? "" : " (updates to " + settings.dnsUpdateServer() + ")", settings.relays().size(),
@@ -250,5 +252,10 @@ public class DirectionCoordinatorComponent implements NodeRegistry, RoleStatus {
         Instant now = Instant.now();
         return c.directions().paths().stream().map(p -> String.format("%016x %s -> %s: %s, %d s ago", p.pathId(), p.from(), p.to(), p.how(),
                 (now.toEpochMilli() - p.createdMillis()) / 1000)).collect(Collectors.joining("\n", "", "\n" + c.directions().paths().size() + " paths"));
+    }
+
+    @Override
+    public java.time.Instant since() {
+        return serving() ? since : null;
     }
 }

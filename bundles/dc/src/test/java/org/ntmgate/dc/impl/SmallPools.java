@@ -45,6 +45,11 @@ final class SmallPools implements VirtualAddressPools {
     }
 
     @Override
+    public Lease allocate(String pool, String owner) throws PoolException {
+        return allocate(AddressFamily.valueOf(pool), PoolPurpose.NODE, owner);
+    }
+
+    @Override
     public synchronized Lease renew(InetAddress address, String owner) throws PoolException {
         Lease l = leases.get(address);
         if (l == null || !l.owner().equals(owner)) {

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * symbolic name is a bundle the runtime installed is swapped in, not installed beside it; removing that jar puts the
  * previous build back; {@link DeployFolderSwap}), and the Web Console's Bundles page (an uploaded build of an
  * installed bundle is swapped in; {@link ConsoleUploadSwap}). After a swap the bundle must be active and the health check must name no problem
- * of it within {@link #SETTLE}; otherwise the failure is logged with the revert command, and nothing else changes.
+ * of it within {@link #SETTLE}; otherwise the new build is rejected: the previous build is put back at once and the
+ * failure logged (the deploy folder also moves the rejected jar aside, {@link DeployFolderSwap}).
  */
 public final class BundleSwap {
     private static final Logger LOG = LoggerFactory.getLogger(BundleSwap.class);
@@ -67,7 +68,10 @@ public final class BundleSwap {
         }
     }
 
-    /** What a swap did: the new build runs, it was refused before anything changed, or it runs but failed. */
+    /**
+     * What a swap did: the new build runs, it was refused before anything changed, or it failed (did not resolve,
+     * start, or serve within {@link #SETTLE}) and the previous build was put back.
+     */
     enum Result {
         SWAPPED, REFUSED, FAILED
     }
@@ -106,7 +110,16 @@ public final class BundleSwap {
             LOG.info(msg);
             return new Outcome(Result.SWAPPED, msg);
         }
-        String msg = bsn + " " + b.get().getVersion() + " failed: " + result + "; put the previous build (" + old + ") back with: ntmgate:revert " + bsn;
+        String failed = b.get().getVersion().toString();
+        String back = replace(b.get(), previous);
+        String msg;
+        if (back == null) {
+            Files.delete(previous);
+            msg = bsn + " " + failed + " rejected: " + result + "; the previous build " + old + " was put back and serves";
+        } else {
+            msg = bsn + " " + failed + " rejected: " + result + "; putting the previous build " + old + " back failed as well: " + back
+                    + " (try again with: ntmgate:revert " + bsn + ")";
+        }
         LOG.error(msg);
         return new Outcome(Result.FAILED, msg);
     }

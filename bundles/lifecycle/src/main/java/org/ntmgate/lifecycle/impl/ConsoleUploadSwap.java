@@ -79,9 +79,20 @@ final class ConsoleUploadSwap implements Filter {
         List<Upload> builds = new ArrayList<>();
         try {
             List<Upload> others = new ArrayList<>();
+            List<Upload> notBundles = new ArrayList<>();
             for (Part part : files(req.getParts())) {
                 Upload u = Upload.save(part, uploads);
-                (u.installed(swap).isPresent() ? builds : others).add(u);
+                (u.bsn == null ? notBundles : u.installed(swap).isPresent() ? builds : others).add(u);
+            }
+            if (!notBundles.isEmpty()) {
+                // the console would answer 500 with a stack trace: say what is wrong instead, and install nothing
+                notBundles.forEach(Upload::delete);
+                others.forEach(Upload::delete);
+                List<String> said = notBundles.stream().map(u -> "refused: " + u.name
+                        + " is not an OSGi bundle (not a jar, or its manifest has no Bundle-SymbolicName); nothing was installed").toList();
+                said.forEach(l -> LOG.warn("Web Console upload by {}: {}", req.getRemoteUser(), l));
+                answer(req, (HttpServletResponse) response, 400, said);
+                return;
             }
             if (builds.isEmpty()) {
                 others.forEach(Upload::delete);
@@ -190,7 +201,7 @@ final class ConsoleUploadSwap implements Filter {
                 try {
                     bsn = BundleSwap.symbolicName(file);
                 } catch (IOException e) {
-                    bsn = null; // not a jar: the console answers for it as for any file that is not a bundle
+                    bsn = null; // not a jar: refused as a file that is not a bundle
                 }
                 String name = part.getSubmittedFileName().replaceFirst("^.*[/\\\\]", "");
                 return new Upload(name.isEmpty() ? "upload" : name, file, bsn);

@@ -23,6 +23,7 @@ public class GracefulShutdown implements BundleActivator {
     private static final Logger LOG = LoggerFactory.getLogger(GracefulShutdown.class);
 
     private Thread hook;
+    private LogBridge logBridge;
     private StartupReport startup;
     private ClassDataArchive archive;
     private org.osgi.framework.ServiceRegistration<?> health;
@@ -32,14 +33,20 @@ public class GracefulShutdown implements BundleActivator {
 
     @Override
     public void start(BundleContext context) {
+        try {
+            logBridge = new LogBridge(context);
+            logBridge.open();
+        } catch (NoClassDefFoundError e) {
+            LOG.info("No OSGi Log Service API in this framework: its entries are not copied to this log ({})", e.getMessage());
+        }
         Framework framework = (Framework) context.getBundle(Constants.SYSTEM_BUNDLE_ID);
         long timeoutMillis = seconds(TIMEOUT_PROPERTY, context.getProperty(TIMEOUT_PROPERTY), 30, 1) * 1000L;
         hook = new Thread(() -> stop(framework, timeoutMillis), "ntmgate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        startup = new StartupReport(context);
+        HealthChecks checks = new HealthChecks(context);
+        startup = new StartupReport(context, checks);
         startup.open();
         archive = ClassDataArchive.start(context);
-        HealthChecks checks = new HealthChecks(context);
         try {
             health = HealthServlet.register(context, checks);
         } catch (NoClassDefFoundError e) {
@@ -106,6 +113,9 @@ public class GracefulShutdown implements BundleActivator {
             if (r != null) {
                 r.unregister();
             }
+        }
+        if (logBridge != null) {
+            logBridge.close();
         }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);

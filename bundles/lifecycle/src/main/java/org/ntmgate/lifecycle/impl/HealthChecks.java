@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.ntmgate.api.health.HealthProblems;
 import org.ntmgate.api.health.RoleStatus;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -54,6 +55,16 @@ final class HealthChecks {
                     }
                 }
             }
+            for (ServiceReference<HealthProblems> r : context.getServiceReferences(HealthProblems.class, null)) {
+                HealthProblems source = context.getService(r);
+                if (source != null) {
+                    try {
+                        out.addAll(source.problems());
+                    } finally {
+                        context.ungetService(r);
+                    }
+                }
+            }
         } catch (org.osgi.framework.InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -72,7 +83,7 @@ final class HealthChecks {
                     if (c.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE && "require".equals(d.configurationPolicy)) {
                         out.add("component " + d.name + " lacks " + Arrays.toString(Arrays.stream(c.unsatisfiedReferences).map(r -> r.name).toArray()));
                     } else if (c.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
-                        out.add("component " + d.name + " failed to activate: " + c.failure);
+                        out.add("component " + d.name + " failed to activate: " + firstLine(c.failure));
                     }
                 }
             }
@@ -80,6 +91,21 @@ final class HealthChecks {
             context.ungetService(ref);
         }
         return out;
+    }
+
+    /** A failure's first line: the exception and its message, without the stack trace. */
+    static String firstLine(String failure) {
+        if (failure == null) {
+            return "unknown failure";
+        }
+        String line = failure.strip().lines().findFirst().orElse(failure).strip();
+        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+    }
+
+    /** The gateway's version: the image's when it runs from one, else this runtime's own (its lifecycle bundle's). */
+    String version() {
+        String image = context.getProperty("ntmgate.image.version");
+        return image != null ? image : context.getBundle().getVersion().toString();
     }
 
     private static String state(int s) {

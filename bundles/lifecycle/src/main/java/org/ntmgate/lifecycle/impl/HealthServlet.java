@@ -45,7 +45,7 @@ final class HealthServlet extends HttpServlet {
         resp.setCharacterEncoding("UTF-8");
         resp.setHeader("Cache-Control", "no-store");
         StringBuilder sb = new StringBuilder("{\"status\":\"").append(problems.isEmpty() ? "ok" : "failing").append("\",\"version\":\"")
-                .append(json(String.valueOf(context.getProperty("ntmgate.image.version")))).append("\",\"bundles\":")
+                .append(json(checks.version())).append("\",\"bundles\":")
                 .append(context.getBundles().length).append(",\"problems\":[");
         for (int i = 0; i < problems.size(); i++) {
             sb.append(i == 0 ? "" : ",").append('"').append(json(problems.get(i))).append('"');

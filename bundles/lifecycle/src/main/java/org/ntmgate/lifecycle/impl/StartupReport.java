@@ -14,19 +14,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs one line when every installed bundle is active: "ntmgate started: N bundles active, X ms after the JVM
- * started". Operators, tests and the start-up benchmark wait for that line; it comes after this bundle's shutdown
- * hook is in place, so a gateway that printed it always stops cleanly.
+ * Logs one line when every installed bundle is up: "ntmgate started: N bundles active, X ms after the JVM
+ * started" (N counts the bundles in state ACTIVE). Operators, tests and the start-up benchmark wait for that line; it
+ * comes after this bundle's shutdown hook is in place, so a gateway that printed it always stops cleanly. Five
+ * seconds later a second line gives the health check's verdict ("ntmgate health after start: ..."), naming every
+ * problem: a role refused or failed, a pool that hands out nothing.
  */
 final class StartupReport implements SynchronousBundleListener {
     static final String STARTED_PREFIX = "ntmgate started:";
+    static final String HEALTH_PREFIX = "ntmgate health after start:";
     private static final Logger LOG = LoggerFactory.getLogger(StartupReport.class);
 
+    /** How long after the start-up line the health is logged: configuration and roles settle after their bundles start. */
+    static final long SETTLE_MILLIS = 5000;
     private final BundleContext context;
+    private final HealthChecks health;
     private boolean reported;
+    private Thread settle;
 
-    StartupReport(BundleContext context) {
+    StartupReport(BundleContext context, HealthChecks health) {
         this.context = context;
+        this.health = health;
     }
 
     void open() {
@@ -34,14 +42,34 @@ final class StartupReport implements SynchronousBundleListener {
         check();
     }
 
-    void close() {
+    synchronized void close() {
         context.removeBundleListener(this);
+        if (settle != null) {
+            settle.interrupt();
+        }
     }
 
     @Override
     public void bundleChanged(BundleEvent event) {
         if (event.getType() == BundleEvent.STARTED) {
             check();
+        }
+    }
+
+    /** The health once the roles had time to take their configuration: the start-up line alone cannot say it. */
+    private void reportHealth() {
+        try {
+            Thread.sleep(SETTLE_MILLIS);
+            List<String> problems = health.problems();
+            if (problems.isEmpty()) {
+                LOG.info("{} healthy: every configured role serves", HEALTH_PREFIX);
+            } else {
+                LOG.warn("{} {} problem(s): {}", HEALTH_PREFIX, problems.size(), String.join("; ", problems));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("{} could not be checked: {}", HEALTH_PREFIX, e.toString());
         }
     }
 
@@ -54,8 +82,12 @@ final class StartupReport implements SynchronousBundleListener {
                 .collect(Collectors.toList());
         if (waiting.isEmpty()) {
             reported = true;
-            LOG.info("{} {} bundles active, {} ms after the JVM started", STARTED_PREFIX, context.getBundles().length,
+            LOG.info("{} {} bundles active, {} ms after the JVM started", STARTED_PREFIX,
+                    Arrays.stream(context.getBundles()).filter(b -> b.getState() == Bundle.ACTIVE).count(),
                     ManagementFactory.getRuntimeMXBean().getUptime());
+            settle = new Thread(this::reportHealth, "ntmgate-startup-health");
+            settle.setDaemon(true);
+            settle.start();
         } else if (waiting.stream().noneMatch(b -> b.getState() == Bundle.STARTING || b.getState() == Bundle.RESOLVED
                 || b.getState() == Bundle.INSTALLED)) {
             LOG.warn("Not every bundle is active: {}", waiting.stream().map(Bundle::getSymbolicName).collect(Collectors.joining(", ")));

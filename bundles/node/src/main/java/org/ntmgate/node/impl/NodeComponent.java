@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /** The NTM node role: present only when PID {@code org.ntmgate.node} is configured. */
 @Component(service = { NodeComponent.class, RoleStatus.class }, configurationPid = NodeSettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        immediate = true, property = { "osgi.command.scope=node", "osgi.command.function=status", "osgi.command.function=paths" })
+        immediate = true)
 @Designate(ocd = NodeConfig.class)
 public class NodeComponent implements RoleStatus {
     private static final Logger LOG = LoggerFactory.getLogger(NodeComponent.class);
@@ -36,6 +36,7 @@ public class NodeComponent implements RoleStatus {
     private NtmNode node;
     private DnsStub stub;
     private String problem = "not configured";
+    private volatile java.time.Instant since;
 
     /** 11.5: the Teredo client, when configured; any time, so that a fallback started after the node is used too. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -76,6 +77,7 @@ public class NodeComponent implements RoleStatus {
             stub = new DnsStub(node, next);
             node.start();
             problem = null;
+            since = java.time.Instant.now();
         } catch (Exception e) {
             problem = "could not start: " + e.getMessage();
             LOG.error("NTM node could not start (DNS stub on {}): {}", next.dnsListen(), e.toString());
@@ -130,5 +132,10 @@ public class NodeComponent implements RoleStatus {
         }
         return node.paths().stream().map(p -> String.format("path %016x %s = %s via %s (inner MTU %d)", p.pathId, p.name, p.peer().getHostAddress(),
                 p.endpoint, p.innerMtu)).collect(Collectors.joining("\n")) + "\n" + node.paths().size() + " path(s)";
+    }
+
+    @Override
+    public java.time.Instant since() {
+        return serving() ? since : null;
     }
 }

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * The {@link RelayPolicy} service from configuration {@code org.ntmgate.policy}. Decisions take no lock and do no
  * I/O (the DC asks on its signalling path); a change applies at once; a refused change keeps the previous policy.
  */
-@Component(service = RelayPolicy.class, configurationPid = PolicySettings.PID, immediate = true)
+@Component(service = { RelayPolicy.class, RelayPolicyComponent.class }, configurationPid = PolicySettings.PID, immediate = true)
 @Designate(ocd = PolicyConfig.class)
 public class RelayPolicyComponent implements RelayPolicy {
     private static final Logger LOG = LoggerFactory.getLogger(RelayPolicyComponent.class);
@@ -82,6 +82,11 @@ public class RelayPolicyComponent implements RelayPolicy {
         String name = r.destinationFqdn() == null ? "" : r.destinationFqdn();
         String addr = r.destination() == null ? "" : r.destination().getHostAddress();
         return name.isEmpty() ? addr : addr.isEmpty() ? name : name + " (" + addr + ")";
+    }
+
+    /** The settings in force (Gogo's policy:show). */
+    PolicySettings settings() {
+        return settings;
     }
 
     @Override

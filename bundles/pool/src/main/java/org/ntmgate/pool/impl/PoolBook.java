@@ -65,6 +65,13 @@ final class PoolBook {
 
     /** Adds or replaces a pool; refuses overlaps and prefixes that would strand live leases. */
     synchronized void define(PoolSettings s) {
+        check(s);
+        pools.put(s.name(), s);
+        byUse.clear();
+    }
+
+    /** Refuses what {@link #define} would refuse, changing nothing. */
+    synchronized void check(PoolSettings s) {
         for (PoolSettings other : pools.values()) {
             if (!other.name().equals(s.name()) && other.prefix().overlaps(s.prefix())) {
                 throw new InvalidConfigurationException(s.pid(), "prefix",
@@ -80,8 +87,6 @@ final class PoolBook {
                     + " live lease(s), for example " + stranded.get(0).address().getHostAddress() + " of "
                     + stranded.get(0).owner() + "; release them or wait for them to expire first");
         }
-        pools.put(s.name(), s);
-        byUse.clear();
     }
 
     /** Stops handing out addresses of a pool; its leases stay (they persist, and expire in their time). */
@@ -96,6 +101,19 @@ final class PoolBook {
         if (candidates.isEmpty()) {
             throw new PoolException(PoolException.Reason.NO_POOL, "no pool is configured for " + what);
         }
+        return allocateAmong(candidates, owner, what);
+    }
+
+    /** A lease from the pool named {@code pool} (a reservation by hand). */
+    synchronized Lease allocate(String pool, String owner) throws PoolException {
+        PoolSettings p = pools.get(pool);
+        if (p == null) {
+            throw new PoolException(PoolException.Reason.NO_POOL, "no pool is named '" + pool + "' (pools: " + String.join(", ", pools.keySet()) + ")");
+        }
+        return allocateAmong(List.of(p), owner, "pool '" + pool + "'");
+    }
+
+    private Lease allocateAmong(List<PoolSettings> candidates, String owner, String what) throws PoolException {
         Instant now = now();
         for (InetAddress a : byOwner.getOrDefault(owner, Set.of())) {
             Lease l = leases.get(a);

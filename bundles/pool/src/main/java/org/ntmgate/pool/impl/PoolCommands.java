@@ -32,7 +32,17 @@ public class PoolCommands {
                 .collect(Collectors.joining("\n", "", "\n" + pools.pools().size() + " pools"));
     }
 
-    @Descriptor("lease an address by hand (a reservation; renew it by reserving again): family 4 or 6, purpose node or general")
+    @Descriptor("lease an address from the named pool by hand (a reservation; renew it by reserving again)")
+    public String reserve(@Descriptor("the pool's name (pool:list)") String pool, @Descriptor("owner") String owner) {
+        try {
+            Lease l = pools.allocate(pool, owner);
+            return "reserved " + l.address().getHostAddress() + " in pool " + l.pool() + " for " + owner + " until " + l.expires();
+        } catch (PoolException e) {
+            return "refused: " + e.getMessage();
+        }
+    }
+
+    @Descriptor("lease an address by hand from the first pool that fits: family 4 or 6, purpose node or general")
     public String reserve(@Descriptor("4 or 6") int family, @Descriptor("node or general") String purpose, @Descriptor("owner") String owner) {
         AddressFamily f = family == 4 ? AddressFamily.IPV4 : family == 6 ? AddressFamily.IPV6 : null;
         PoolPurpose p = "node".equalsIgnoreCase(purpose) ? PoolPurpose.NODE : "general".equalsIgnoreCase(purpose) ? PoolPurpose.GENERAL_NODE : null;

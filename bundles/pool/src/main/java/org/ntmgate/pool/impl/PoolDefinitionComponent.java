@@ -18,21 +18,24 @@ import org.osgi.service.metatype.annotations.Designate;
 public class PoolDefinitionComponent {
     private final PoolRegistrar registrar;
     private String definedName;
+    private String attemptedName;
 
     @Activate
-    public PoolDefinitionComponent(@Reference PoolRegistrar registrar, PoolConfig config) {
+    public PoolDefinitionComponent(@Reference PoolRegistrar registrar, PoolConfig config, java.util.Map<String, Object> props) {
         this.registrar = registrar;
-        apply(config);
+        apply(config, props);
     }
 
     @Modified
-    void modified(PoolConfig config) {
-        apply(config);
+    void modified(PoolConfig config, java.util.Map<String, Object> props) {
+        apply(config, props);
     }
 
-    private void apply(PoolConfig config) {
+    private void apply(PoolConfig config, java.util.Map<String, Object> props) {
+        attemptedName = config.name() == null ? "" : config.name().trim();
         if (registrar.define(config)) {
             String name = config.name().trim();
+            registrar.defined(String.valueOf(props.get("service.pid")), name);
             if (definedName != null && !definedName.equals(name)) {
                 registrar.undefine(definedName); // renamed: the old name stops handing out addresses
             }
@@ -44,6 +47,9 @@ public class PoolDefinitionComponent {
     void deactivate() {
         if (definedName != null) {
             registrar.undefine(definedName);
+        }
+        if (attemptedName != null && !attemptedName.equals(definedName)) {
+            registrar.withdrawn(attemptedName); // a refused definition whose configuration is gone is no longer a problem
         }
     }
 }

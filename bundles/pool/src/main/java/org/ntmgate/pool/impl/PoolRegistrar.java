@@ -6,4 +6,10 @@ public interface PoolRegistrar {
     boolean define(PoolConfig config);
 
     void undefine(String name);
+
+    /** The configuration of a pool that was refused is gone. */
+    void withdrawn(String name);
+
+    /** The factory configuration {@code pid} defines the pool {@code name} (names must be unique). */
+    void defined(String pid, String name);
 }

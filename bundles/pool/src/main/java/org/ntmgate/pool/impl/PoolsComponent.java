@@ -12,8 +12,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.ntmgate.api.config.ConfigChecks;
 import org.ntmgate.api.config.ConfigurationEvents;
+import org.ntmgate.api.config.ConfigurationValidator;
 import org.ntmgate.api.config.InvalidConfigurationException;
+import org.ntmgate.api.health.HealthProblems;
 import org.ntmgate.api.net.AddressFamily;
 import org.ntmgate.api.pool.Lease;
 import org.ntmgate.api.pool.PoolException;
@@ -37,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * second; they are read back at start before any pool is defined, so a pool configured again after a restart finds
  * its leases.
  */
-@Component(service = { VirtualAddressPools.class, PoolRegistrar.class }, immediate = true)
-public class PoolsComponent implements VirtualAddressPools, PoolRegistrar {
+@Component(service = { VirtualAddressPools.class, PoolRegistrar.class, ConfigurationValidator.class, HealthProblems.class }, immediate = true,
+        property = ConfigurationValidator.PIDS + "=" + PoolSettings.FACTORY_PID)
+public class PoolsComponent implements VirtualAddressPools, PoolRegistrar, ConfigurationValidator, HealthProblems {
     private static final Logger LOG = LoggerFactory.getLogger(PoolsComponent.class);
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -47,6 +51,10 @@ public class PoolsComponent implements VirtualAddressPools, PoolRegistrar {
     private PoolBook book;
     private LeaseStore store;
     private ScheduledExecutorService sweeper;
+    /** Pool configurations (by name) whose definition was refused: configured, but handing out nothing. */
+    private final java.util.Map<String, String> refused = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Pool name -> the PID of the factory configuration that defines it. */
+    private final java.util.Map<String, String> pidsByName = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Activate
     void activate(BundleContext context) {
@@ -177,14 +185,48 @@ public class PoolsComponent implements VirtualAddressPools, PoolRegistrar {
         }
     }
 
+    /**
+     * A pool's factory configuration as it would be stored: its fields, its name unused by another configuration,
+     * no overlap with another pool, no live lease stranded.
+     */
+    @Override
+    public void validate(String pid, String factoryPid, java.util.Map<String, Object> properties) {
+        PoolSettings s = PoolSettings.from(ConfigChecks.typed(PoolSettings.FACTORY_PID, properties, PoolConfig.class));
+        String owner = pidsByName.get(s.name());
+        if (owner != null && pid != null && !owner.equals(pid)) {
+            throw new InvalidConfigurationException(s.pid(), "name", "is already the name of another pool configuration (" + owner + ")");
+        }
+        book.check(s);
+    }
+
+    /** Pools that are configured but not defined (their configuration was refused when it was applied). */
+    @Override
+    public List<String> problems() {
+        return refused.entrySet().stream().map(e -> "pool '" + e.getKey() + "' is configured but hands out no address: " + e.getValue())
+                .sorted().toList();
+    }
+
+    @Override
+    public void withdrawn(String name) {
+        refused.remove(name);
+    }
+
+    @Override
+    public void defined(String pid, String name) {
+        pidsByName.values().remove(pid);
+        pidsByName.put(name, pid);
+    }
+
     @Override
     public boolean define(PoolConfig config) {
         try {
             PoolSettings s = PoolSettings.from(config);
             book.define(s);
+            refused.remove(s.name());
             LOG.info("Pool '{}': {} for {} addresses, leases of {} s", s.name(), s.prefix(), s.purpose(), s.leaseTime().toSeconds());
             return true;
         } catch (InvalidConfigurationException e) {
+            refused.put(config.name() == null ? "" : config.name().trim(), e.getMessage());
             LOG.error("Configuration refused: {}", e.getMessage());
             ConfigurationEvents.post(eventAdmin, e);
             return false;
@@ -194,12 +236,19 @@ public class PoolsComponent implements VirtualAddressPools, PoolRegistrar {
     @Override
     public void undefine(String name) {
         book.undefine(name);
+        pidsByName.remove(name);
+        refused.remove(name);
         LOG.info("Pool '{}' no longer hands out addresses; its leases are kept until they expire", name);
     }
 
     @Override
     public Lease allocate(AddressFamily family, PoolPurpose purpose, String owner) throws PoolException {
         return book.allocate(family, purpose, owner);
+    }
+
+    @Override
+    public Lease allocate(String pool, String owner) throws PoolException {
+        return book.allocate(pool, owner);
     }
 
     @Override

@@ -31,8 +31,7 @@ import org.slf4j.LoggerFactory;
  * (protocol.md 15.6). A refused configuration keeps the previous one relaying.
  */
 @Component(service = { RelayServerComponent.class, RoleStatus.class }, configurationPid = RsnSettings.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
-        property = { "osgi.command.scope=rsn", "osgi.command.function=status", "osgi.command.function=paths" })
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = RsnConfig.class)
 public class RelayServerComponent implements RoleStatus {
     private static final Logger LOG = LoggerFactory.getLogger(RelayServerComponent.class);
@@ -46,6 +45,7 @@ public class RelayServerComponent implements RoleStatus {
     private Path stateFile;
     private Relay relay;
     private String problem;
+    private volatile java.time.Instant since;
 
     @Activate
     void activate(BundleContext context, RsnConfig config) {
@@ -73,6 +73,7 @@ public class RelayServerComponent implements RoleStatus {
             InetSocketAddress bound = r.start();
             relay = r;
             problem = null;
+            since = java.time.Instant.now();
             LOG.info("RS-N relaying on udp {}, egress {} on {}", bound, next.egressPrefix(), next.tunName());
         } catch (Exception e) {
             r.close();
@@ -127,5 +128,10 @@ public class RelayServerComponent implements RoleStatus {
         }
         List<RelayPath> ps = relay.paths();
         return ps.isEmpty() ? "no paths" : ps.stream().map(p -> p + " endpoint " + p.endpoint).collect(Collectors.joining("\n")) + "\n" + ps.size() + " path(s)";
+    }
+
+    @Override
+    public java.time.Instant since() {
+        return serving() ? since : null;
     }
 }

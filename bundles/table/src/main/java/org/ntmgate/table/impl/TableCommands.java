@@ -50,7 +50,7 @@ public class TableCommands {
         return format(table.entries(e -> e.kind() == k));
     }
 
-    @Descriptor("find the entry whose virtual or real side is an endpoint (address, address:port or [v6]:port)")
+    @Descriptor("find the entry whose virtual or real side is an endpoint: address, address:port, or an IPv6 address and port in quotes ('[2001:db8::9]:80': Gogo reads [..] unquoted as a list)")
     public String lookup(@Descriptor("endpoint") String endpoint) {
         Endpoint ep;
         try {
@@ -97,7 +97,7 @@ public class TableCommands {
     }
 
     @Descriptor("add a static entry (diagnosis, fixed mappings) with the table's idle timeout")
-    public String add(@Descriptor("virtual side") String virtualSide, @Descriptor("real side") String realSide) {
+    public String add(@Descriptor("virtual side (quote '[v6]:port')") String virtualSide, @Descriptor("real side (quote '[v6]:port')") String realSide) {
         return add(virtualSide, realSide, 0);
     }
 

@@ -26,8 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /** The Teredo client role (RFC 4380 5.2): present only when PID {@code org.ntmgate.teredo.client} is configured. */
 @Component(service = { TeredoClientComponent.class, RoleStatus.class, Ipv6Fallback.class }, configurationPid = TeredoClientComponent.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, property = { "osgi.command.scope=teredo", "osgi.command.function=client",
-                "osgi.command.function=peers" })
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = TeredoClientConfig.class)
 public class TeredoClientComponent implements RoleStatus, Ipv6Fallback {
     static final String PID = "org.ntmgate.teredo.client";
@@ -38,11 +37,10 @@ public class TeredoClientComponent implements RoleStatus, Ipv6Fallback {
 
     private TeredoClient client;
     private String problem = "not configured";
+    private volatile java.time.Instant since;
 
-    @Activate
-    @Modified
-    synchronized void configure(TeredoClientConfig c) {
-        TeredoClient next;
+    /** A client built from a validated configuration (not started), or a refusal naming the field. */
+    static TeredoClient validate(TeredoClientConfig c) {
         try {
             Inet4Address primary = global(c.serverAddress(), "serverAddress");
             Inet4Address secondary = c.secondaryAddress() == null || c.secondaryAddress().isBlank()
@@ -62,9 +60,20 @@ public class TeredoClientComponent implements RoleStatus, Ipv6Fallback {
                 throw new InvalidConfigurationException(PID, "routeMetric", "must not be negative");
             }
             String tun = ConfigChecks.interfaceName(PID, "tunName", c.tunName());
-            next = new TeredoClient(new InetSocketAddress(primary, TeredoServer.PORT), new InetSocketAddress(secondary, TeredoServer.PORT),
+            return new TeredoClient(new InetSocketAddress(primary, TeredoServer.PORT), new InetSocketAddress(secondary, TeredoServer.PORT),
                     new InetSocketAddress(bind, c.port()), tun, Duration.ofSeconds(c.refreshSeconds()), c.routeMetric(),
                     c.refuseSymmetricNat(), c.hairpinning());
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Activate
+    @Modified
+    synchronized void configure(TeredoClientConfig c) {
+        TeredoClient next;
+        try {
+            next = validate(c);
         } catch (InvalidConfigurationException e) {
             LOG.error("Configuration refused: {}.{}", e.getMessage(), client == null ? " The Teredo client is not running." : " The previous configuration keeps running.");
             ConfigurationEvents.post(eventAdmin, e);
@@ -72,14 +81,13 @@ public class TeredoClientComponent implements RoleStatus, Ipv6Fallback {
                 problem = "configuration refused: " + e.getMessage();
             }
             return;
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);
         }
         stop();
         try {
             next.start();
             client = next;
             problem = null;
+            since = java.time.Instant.now();
             LOG.info("Teredo client started: {}", next.status());
         } catch (Exception e) {
             next.close();
@@ -160,5 +168,10 @@ public class TeredoClientComponent implements RoleStatus, Ipv6Fallback {
     /** teredo:peers: each peer, where it is reached, when last heard. */
     public synchronized String peers() {
         return client == null ? "Teredo client not running: " + problem : client.peers();
+    }
+
+    @Override
+    public java.time.Instant since() {
+        return serving() ? since : null;
     }
 }

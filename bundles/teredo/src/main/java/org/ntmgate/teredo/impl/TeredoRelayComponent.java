@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /** The Teredo relay role (RFC 4380 5.4): present only when PID {@code org.ntmgate.teredo.relay} is configured. */
 @Component(service = { TeredoRelayComponent.class, RoleStatus.class }, configurationPid = TeredoRelayComponent.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, property = { "osgi.command.scope=teredo", "osgi.command.function=relay" })
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = TeredoRelayConfig.class)
 public class TeredoRelayComponent implements RoleStatus {
     static final String PID = "org.ntmgate.teredo.relay";
@@ -39,30 +39,38 @@ public class TeredoRelayComponent implements RoleStatus {
 
     private TeredoRelay relay;
     private String problem = "not configured";
+    private volatile java.time.Instant since;
+
+    /** A validated relay configuration. */
+    record Settings(InetSocketAddress bind, String tunName, Duration peerIdle) {
+    }
+
+    static Settings validate(TeredoRelayConfig c) {
+        InetAddress a;
+        try {
+            a = InetAddress.getByName(c.bindAddress() == null || c.bindAddress().isBlank() ? "-" : c.bindAddress().trim());
+        } catch (java.net.UnknownHostException e) {
+            throw new InvalidConfigurationException(PID, "bindAddress", "'" + c.bindAddress() + "' is not an IPv4 address");
+        }
+        if (!(a instanceof Inet4Address) || !TeredoServer.globalUnicast(TeredoServer.v4((Inet4Address) a))) {
+            throw new InvalidConfigurationException(PID, "bindAddress", "must be a global unicast IPv4 address (clients answer to it), not " + c.bindAddress());
+        }
+        if (c.port() < 0 || c.port() > 65535) {
+            throw new InvalidConfigurationException(PID, "port", "must be 0..65535");
+        }
+        String tun = org.ntmgate.api.config.ConfigChecks.interfaceName(PID, "tunName", c.tunName());
+        if (c.peerIdleSeconds() < 30) {
+            throw new InvalidConfigurationException(PID, "peerIdleSeconds", "must be at least 30");
+        }
+        return new Settings(new InetSocketAddress(a, c.port()), tun, Duration.ofSeconds(c.peerIdleSeconds()));
+    }
 
     @Activate
     @Modified
     synchronized void configure(TeredoRelayConfig c) {
-        InetSocketAddress bind;
-        String tun;
+        Settings s;
         try {
-            InetAddress a;
-            try {
-                a = InetAddress.getByName(c.bindAddress() == null || c.bindAddress().isBlank() ? "-" : c.bindAddress().trim());
-            } catch (java.net.UnknownHostException e) {
-                throw new InvalidConfigurationException(PID, "bindAddress", "'" + c.bindAddress() + "' is not an IPv4 address");
-            }
-            if (!(a instanceof Inet4Address) || !TeredoServer.globalUnicast(TeredoServer.v4((Inet4Address) a))) {
-                throw new InvalidConfigurationException(PID, "bindAddress", "must be a global unicast IPv4 address (clients answer to it), not " + c.bindAddress());
-            }
-            if (c.port() < 0 || c.port() > 65535) {
-                throw new InvalidConfigurationException(PID, "port", "must be 0..65535");
-            }
-            tun = org.ntmgate.api.config.ConfigChecks.interfaceName(PID, "tunName", c.tunName());
-            if (c.peerIdleSeconds() < 30) {
-                throw new InvalidConfigurationException(PID, "peerIdleSeconds", "must be at least 30");
-            }
-            bind = new InetSocketAddress(a, c.port());
+            s = validate(c);
         } catch (InvalidConfigurationException e) {
             LOG.error("Configuration refused: {}.{}", e.getMessage(), relay == null ? " The Teredo relay is not relaying." : " The previous configuration keeps relaying.");
             ConfigurationEvents.post(eventAdmin, e);
@@ -71,12 +79,15 @@ public class TeredoRelayComponent implements RoleStatus {
             }
             return;
         }
+        InetSocketAddress bind = s.bind();
+        String tun = s.tunName();
         stop();
-        TeredoRelay next = new TeredoRelay(bind, tun, Duration.ofSeconds(c.peerIdleSeconds()), table);
+        TeredoRelay next = new TeredoRelay(bind, tun, s.peerIdle(), table);
         try {
             InetSocketAddress bound = next.start();
             relay = next;
             problem = null;
+            since = java.time.Instant.now();
             LOG.info("Teredo relay on udp {} routing 2001::/32 from {}", bound, tun);
         } catch (Exception e) {
             next.close();
@@ -118,5 +129,10 @@ public class TeredoRelayComponent implements RoleStatus {
             return "Teredo relay not relaying: " + problem;
         }
         return "Teredo relay " + relay.status() + "; dropped: " + DropCounters.describe(relay.drops());
+    }
+
+    @Override
+    public java.time.Instant since() {
+        return serving() ? since : null;
     }
 }

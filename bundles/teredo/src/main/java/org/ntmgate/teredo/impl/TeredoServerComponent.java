@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * for both, so a datagram is answered from the socket the core picks. A refused configuration keeps the previous one.
  */
 @Component(service = { TeredoServerComponent.class, RoleStatus.class }, configurationPid = TeredoServerComponent.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, property = { "osgi.command.scope=teredo", "osgi.command.function=server" })
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = TeredoServerConfig.class)
 public class TeredoServerComponent implements RoleStatus {
     static final String PID = "org.ntmgate.teredo.server";
@@ -46,6 +46,7 @@ public class TeredoServerComponent implements RoleStatus {
     private org.ntmgate.tun.TunDevice tun;
     private org.ntmgate.tun.TunQueue tunQueue;
     private String problem = "not configured";
+    private volatile java.time.Instant since;
 
     record Settings(Inet4Address primary, Inet4Address secondary, int perSecond, int burst, String tunName) {
     }
@@ -107,6 +108,7 @@ public class TeredoServerComponent implements RoleStatus {
             secondary = UdpServer.bind(new InetSocketAddress(s.secondary(), TeredoServer.PORT), new Handler(next, true));
             core = next;
             problem = null;
+            since = java.time.Instant.now();
             LOG.info("Teredo server on udp {}:{} and {}:{} (prefix 2001:0:{}::/64)", s.primary().getHostAddress(), TeredoServer.PORT,
                     s.secondary().getHostAddress(), TeredoServer.PORT, prefixText(s.primary()));
         } catch (Exception e) {
@@ -203,5 +205,10 @@ public class TeredoServerComponent implements RoleStatus {
         }
         return "Teredo server on " + primary.localAddress() + " and " + secondary.localAddress() + ": " + core.advertisements()
                 + " router advertisements, " + core.relayed() + " relayed, " + core.toIpv6() + " echo requests to IPv6; dropped: " + DropCounters.describe(core.drops());
+    }
+
+    @Override
+    public java.time.Instant since() {
+        return serving() ? since : null;
     }
 }

@@ -122,6 +122,31 @@ final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends one Gogo command and returns its whole answer: every line it printed up to and with the first that
+     * matches {@code last}, without the log lines printed meanwhile and without the shell's prompt.
+     */
+    String gogoAnswer(String command, Predicate<String> last) throws InterruptedException {
+        int mark;
+        synchronized (output) {
+            mark = output.size();
+        }
+        String end = gogo(command, last.and(l -> !l.replaceFirst("^(g! )+", "").matches("^\\d{4}-\\d\\d-\\d\\dT.*")));
+        synchronized (output) {
+            List<String> lines = new java.util.ArrayList<>();
+            for (int i = mark; i < output.size(); i++) {
+                String l = output.get(i).replaceFirst("^(g! )+", ""); // the shell's prompt shares a line with what follows it
+                if (!l.matches("^\\d{4}-\\d\\d-\\d\\dT.*")) {
+                    lines.add(l);
+                }
+                if (output.get(i).equals(end)) {
+                    break;
+                }
+            }
+            return String.join("\n", lines);
+        }
+    }
+
     /** Repeats a Gogo command until a line of its answer matches, bounded: for effects that take a moment. */
     String awaitGogo(String command, Predicate<String> answer, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -152,9 +177,19 @@ final class GatewayProcess implements AutoCloseable {
 
     /** POST of an HTML form (name=value&amp;..., already encoded), as the console's pages send it; returns the status. */
     int httpPostForm(String path, String user, String password, String form) throws IOException, InterruptedException {
+        return httpPost(path, user, password, form).statusCode();
+    }
+
+    /** The same, with the answer's body. */
+    HttpResponse<String> httpPost(String path, String user, String password, String form) throws IOException, InterruptedException {
         HttpRequest r = request(path, user, password).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-        return HttpClient.newHttpClient().send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HttpClient.newHttpClient().send(r, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A GET with its body. */
+    HttpResponse<String> httpGet(String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(request(path, null, null).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /**

@@ -104,29 +104,125 @@ class GatewayProcessIT {
         }
     }
 
+    private static final String AS_CFG = "bindAddress=127.0.0.1\nport=0\nasDcKeyId=3\n"
+            + "asDcKey=a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf\niterations=100000\n";
+
+    /** What an administrator compares before and after: pools, policy, table settings, the AS's state. */
+    private static String state(GatewayProcess gw) throws Exception {
+        String pools = gw.gogoAnswer("pool:list", l -> l.matches("(g! )*\\d+ pools"));
+        String policy = gw.gogoAnswer("policy:show", l -> l.contains("node limits: "));
+        String table = gw.gogoAnswer("table:stats", l -> l.contains("refused: full"));
+        String as = gw.gogo("as:status", l -> l.contains("Account Server "));
+        return String.join("\n", pools, policy, table.replaceFirst("entries \\d+", "entries"), as.replaceFirst(" since .*", "").replaceFirst("^(g! )+", ""));
+    }
+
     /**
-     * A .cfg a technician dropped is only ever read: a change made in the console applies, and the file keeps its
-     * bytes (FileInstall's write-back once emptied such a file when the gateway stopped at the wrong moment).
+     * Every kind of refusal through every entry point (the stock Configuration page's form posts, files in the
+     * deploy folder, a file that is not a bundle), and a restart on the same home: what runs afterwards is what ran
+     * before. A refused file is named in one log line and in the health check until it is fixed; a configuration
+     * that came from a file is managed by it (the console refuses to edit it, the file is never rewritten); editing
+     * the file is what changes it, across a restart too.
      */
     @Test
-    void aConfigurationFileInDeployIsReadButNeverRewritten(@TempDir Path home) throws Exception {
-        try (GatewayProcess gw = new GatewayProcess(home, GatewayProcess.freePort())) {
+    void refusalsThroughEveryEntryPointChangeNothingAndARestartRunsWhatRanBefore(@TempDir Path home) throws Exception {
+        int port = GatewayProcess.freePort();
+        Path asFile = home.resolve("deploy/org.ntmgate.as.cfg");
+        Path tableFile = home.resolve("deploy/org.ntmgate.table.cfg");
+        Path labPool = home.resolve("deploy/org.ntmgate.pool-lab.cfg");
+        String before;
+        try (GatewayProcess gw = new GatewayProcess(home, port)) {
             gw.awaitStarted();
-            String cfg = "bindAddress=127.0.0.1\nport=0\nasDcKeyId=3\n"
-                    + "asDcKey=a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf\niterations=100000\n";
-            Path file = home.resolve("deploy/org.ntmgate.as.cfg");
-            Files.writeString(file, cfg);
+            String password = generatedPassword(home);
+            Files.writeString(asFile, AS_CFG);
             gw.awaitGogo("as:status", l -> l.contains("serving on udp"), Duration.ofSeconds(30));
             gw.awaitConsole();
-            int asPort = GatewayProcess.freePort();
-            int status = gw.httpPostForm("/system/console/configMgr/org.ntmgate.as", ADMIN, generatedPassword(home),
-                    "apply=true&action=ajaxConfigManager&propertylist=bindAddress,port,asDcKeyId,asDcKey,iterations&bindAddress=127.0.0.1"
-                            + "&port=" + asPort + "&asDcKeyId=4&asDcKey=a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf&iterations=100000");
-            assertEquals(302, status, "the console took the change");
-            gw.awaitGogo("as:status", l -> l.contains("serving on udp /127.0.0.1:" + asPort), Duration.ofSeconds(30));
-            Thread.sleep(3000); // more than two FileInstall polls: a write-back would have happened by now
-            assertEquals(cfg, Files.readString(file), "the technician's file is unchanged");
+            before = state(gw);
+            assertTrue(before.contains("node-v4") && before.contains("node-v6") && before.contains("4 pools"), before);
+
+            // the stock Configuration page: refused before anything is stored, the reason naming the field
+            HttpResponse<String> pool = gw.httpPost("/system/console/configMgr/" + poolPid("node-v4"), ADMIN, password,
+                    "apply=true&action=ajaxConfigManager&propertylist=name,prefix,purpose,leaseTimeSeconds&name=node-v4"
+                            + "&prefix=10.0.0.0%2F33&purpose=NODE&leaseTimeSeconds=3600");
+            assertEquals(400, pool.statusCode());
+            assertTrue(text(pool).contains("'prefix' is not a prefix: '10.0.0.0/33'"), pool.body());
+            HttpResponse<String> policy = gw.httpPost("/system/console/configMgr/org.ntmgate.policy", ADMIN, password,
+                    "apply=true&action=ajaxConfigManager&propertylist=maxSessionsPerNode&maxSessionsPerNode=abc");
+            assertEquals(400, policy.statusCode());
+            assertTrue(text(policy).contains("'maxSessionsPerNode' must be a whole number, not 'abc'"), policy.body());
+            // a configuration from a file is the file's: the console says so and changes nothing
+            HttpResponse<String> managed = gw.httpPost("/system/console/configMgr/org.ntmgate.as", ADMIN, password,
+                    "apply=true&action=ajaxConfigManager&propertylist=port&port=4999");
+            assertEquals(400, managed.statusCode());
+            assertTrue(text(managed).contains("is managed by the file deploy/org.ntmgate.as.cfg: edit or remove that file"), managed.body());
+            assertEquals(AS_CFG, Files.readString(asFile), "the technician's file is never rewritten");
+
+            // files: a type error and an overlapping new pool, each refused in one line naming the file
+            Files.writeString(tableFile, "capacity=banana\n");
+            gw.awaitLine("the table file's refusal", l -> l.contains("Configuration refused (deploy/org.ntmgate.table.cfg): org.ntmgate.table:"
+                    + " 'capacity' must be a whole number, not 'banana'; the last accepted configuration of org.ntmgate.table is stored again"),
+                    Duration.ofSeconds(20));
+            Files.writeString(labPool, "name=lab\nprefix=10.201.0.0/24\npurpose=NODE\n");
+            gw.awaitLine("the pool file's refusal", l -> l.contains("Configuration refused (deploy/org.ntmgate.pool-lab.cfg): org.ntmgate.pool 'lab':"
+                    + " 'prefix' 10.201.0.0/24 overlaps pool 'node-v4'"), Duration.ofSeconds(20));
+            // a file that is not a bundle is moved aside, with a line that says why
+            Files.writeString(home.resolve("deploy/garbage.jar"), "not a jar at all");
+            gw.awaitLine("garbage.jar moved aside", l -> l.contains("deploy/garbage.jar rejected: not a jar"), Duration.ofSeconds(20));
+            assertTrue(Files.exists(home.resolve("deploy/rejected/garbage.jar")) && Files.exists(home.resolve("deploy/rejected/garbage.jar.reason")));
+
+            HttpResponse<String> health = gw.httpGet("/ntmgate/health");
+            assertEquals(503, health.statusCode(), health.body());
+            assertTrue(health.body().contains("configuration org.ntmgate.table from deploy/org.ntmgate.table.cfg refused at ")
+                    && health.body().contains("configuration org.ntmgate.pool~lab from deploy/org.ntmgate.pool-lab.cfg refused at "), health.body());
+            assertTrue(health.body().contains("\"version\":\"0.1.0.SNAPSHOT\""), "the version outside the image too: " + health.body());
+            assertFalse(health.body().contains("\tat ") || health.body().contains("Exception"), "short reasons, no stack traces: " + health.body());
+            assertEquals(before, state(gw), "nothing refused runs");
+            assertTrue(gw.printed().contains("INFO osgi.org.apache.felix.fileinstall - Updating configuration {org.ntmgate.table}"),
+                    "FileInstall's own lines are in the one log");
+            assertFalse(gw.printed().contains("NumberFormatException"), "an expected refusal is one line, no stack trace");
+            assertEquals(143, gw.terminate());
         }
+        try (GatewayProcess gw = new GatewayProcess(home, port)) {
+            gw.awaitStarted();
+            gw.awaitGogo("as:status", l -> l.contains("serving on udp"), Duration.ofSeconds(30));
+            // FileInstall offers both bad files again at start: refused again, nothing of them runs
+            gw.awaitLine("the table file refused again", l -> l.contains("Configuration refused (deploy/org.ntmgate.table.cfg)"), Duration.ofSeconds(20));
+            assertEquals(before, state(gw), "after the restart the gateway runs what it ran before");
+            gw.awaitLine("the health after start names the refused files", l -> l.contains("ntmgate health after start:")
+                    && l.contains("deploy/org.ntmgate.table.cfg"), Duration.ofSeconds(20));
+
+            // fixing a file fixes its problem; removing the other one removes its problem
+            Files.writeString(tableFile, "capacity=70000\n");
+            gw.awaitGogo("table:stats", l -> l.contains("capacity 70000"), Duration.ofSeconds(20));
+            Files.delete(labPool);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            HttpResponse<String> health = gw.httpGet("/ntmgate/health");
+            while (health.statusCode() != 200 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                health = gw.httpGet("/ntmgate/health");
+            }
+            assertEquals(200, health.statusCode(), health.body());
+
+            // the file is what changes a file's configuration, and that survives a restart
+            Files.writeString(asFile, AS_CFG.replace("port=0", "port=" + GatewayProcess.freePort()));
+            gw.awaitGogo("as:status", l -> l.matches(".*serving on udp /127\\.0\\.0\\.1:[1-9][0-9]*.*") && !l.contains(":0;"), Duration.ofSeconds(30));
+            assertEquals(143, gw.terminate());
+        }
+        String asPort = Files.readString(asFile).replaceAll("(?s).*port=(\\d+).*", "$1");
+        try (GatewayProcess gw = new GatewayProcess(home, port)) {
+            gw.awaitStarted();
+            gw.awaitGogo("as:status", l -> l.contains("serving on udp /127.0.0.1:" + asPort), Duration.ofSeconds(30));
+            assertTrue(gw.gogo("table:stats", l -> l.startsWith("entries ")).contains("capacity 70000"));
+        }
+    }
+
+    /** An error page's text as a person reads it (Jetty escapes the message). */
+    private static String text(HttpResponse<String> r) {
+        return r.body().replace("&apos;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+    }
+
+    /** The PID of a shipped pool's factory configuration: the Configurator names them {@code <factory PID>~<name>}. */
+    private static String poolPid(String name) {
+        return "org.ntmgate.pool~" + name;
     }
 
     @Test
@@ -146,16 +242,33 @@ class GatewayProcessIT {
     }
 
     @Test
-    void aNewBuildOfARoleDroppedIntoDeployIsSwappedInWhileItServesAndABrokenBuildIsPutBackWithOneCommand(@TempDir Path home) throws Exception {
-        swapInWhileServingThenPutBack(home, (gw, version, activator) -> {
-            writeBuild(dcJar(), home.resolve("deploy/org.ntmgate.dc.jar"), version, activator);
-            return gw.awaitLine("the outcome of the swap of " + version, swapOutcome(version), Duration.ofSeconds(60));
+    void aNewBuildOfARoleDroppedIntoDeployIsSwappedInWhileItServesAndABrokenBuildIsRejectedAndNeverAppliedAgain(@TempDir Path home) throws Exception {
+        swapInWhileServingThenPutBack(home, new Door() {
+            @Override
+            public String swap(GatewayProcess gw, String version, String activator) throws Exception {
+                writeBuild(dcJar(), home.resolve("deploy/org.ntmgate.dc.jar"), version, activator);
+                return gw.awaitLine("the outcome of the swap of " + version, swapOutcome(version), Duration.ofSeconds(60));
+            }
+
+            @Override
+            public void rejected(Path home, String version) throws Exception {
+                Path jar = home.resolve("deploy/rejected/org.ntmgate.dc.jar");
+                Path reason = home.resolve("deploy/rejected/org.ntmgate.dc.jar.reason");
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (!Files.exists(reason) && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertFalse(Files.exists(home.resolve("deploy/org.ntmgate.dc.jar")), "the rejected build left the deploy folder");
+                assertTrue(Files.exists(jar), "and waits in deploy/rejected/");
+                String why = Files.readString(reason);
+                assertTrue(why.contains("org.ntmgate.dc " + version + " rejected:"), why);
+            }
         });
     }
 
     /** The same at the box's console (Gogo), with builds copied onto the box. */
     @Test
-    void aNewBuildOfARoleSwappedInWithGogoWhileItServesKeepsItsStateAndABrokenBuildIsPutBack(@TempDir Path home) throws Exception {
+    void aNewBuildOfARoleSwappedInWithGogoWhileItServesKeepsItsStateAndABrokenBuildIsRejected(@TempDir Path home) throws Exception {
         Path builds = Files.createDirectories(home.resolve("builds"));
         swapInWhileServingThenPutBack(home, (gw, version, activator) -> {
             Path build = builds.resolve("org.ntmgate.dc-" + version + ".jar");
@@ -168,6 +281,10 @@ class GatewayProcessIT {
     @FunctionalInterface
     private interface Door {
         String swap(GatewayProcess gw, String version, String activator) throws Exception;
+
+        /** What this door leaves of a rejected build (the deploy folder moves it aside). */
+        default void rejected(Path home, String version) throws Exception {
+        }
     }
 
     private static Path dcJar() {
@@ -175,14 +292,15 @@ class GatewayProcessIT {
     }
 
     private static Predicate<String> swapOutcome(String version) {
-        return l -> l.contains("swapped org.ntmgate.dc ") && l.contains(" -> " + version + ";") || l.contains("org.ntmgate.dc " + version + " failed:")
+        return l -> l.contains("swapped org.ntmgate.dc ") && l.contains(" -> " + version + ";") || l.contains("org.ntmgate.dc " + version + " rejected:")
                 || l.contains("refused: ");
     }
 
     /**
      * While the DC serves a registered node and the table holds two entries: a new build through {@code door} is
-     * swapped in and keeps both; a broken build is reported with the command that puts the previous one back, and that
-     * command does, keeping both again.
+     * swapped in and keeps both; a build that does not start, and one that does not resolve, are rejected and the
+     * previous build is back by itself, keeping both again; the build kept from the first swap is still what
+     * {@code ntmgate:revert} goes back to; after a restart no rejected build runs.
      */
     private static void swapInWhileServingThenPutBack(Path home, Door door) throws Exception {
         try (GatewayProcess gw = new GatewayProcess(home, GatewayProcess.freePort())) {
@@ -200,16 +318,30 @@ class GatewayProcessIT {
                 assertTrue(gw.gogo("lb -s org.ntmgate.dc", l -> l.contains("org.ntmgate.dc (")).contains("org.ntmgate.dc (0.1.0.hotswap)"));
                 servesTheNodeAndKeepsTheEntries(gw, node, "the node registered before the swap is still known to the new build");
 
-                // A broken build: reported, with the command that puts the previous one back.
-                String failed = door.swap(gw, "0.1.0.broken", "org.ntmgate.dc.impl.NoSuchActivator");
-                assertTrue(failed.contains("org.ntmgate.dc 0.1.0.broken failed:")
-                        && failed.contains("put the previous build (0.1.0.hotswap) back with: ntmgate:revert org.ntmgate.dc"), failed);
-                // the answer of the command, not a log line that mentions the command
+                // Broken builds (an activator that is not there; an import nothing exports): rejected, and the previous
+                // build is put back by itself, still serving the node
+                for (String broken : List.of("org.ntmgate.dc.impl.NoSuchActivator", "import:org.ntmgate.nosuchpackage")) {
+                    String version = broken.startsWith("import:") ? "0.1.0.unresolved" : "0.1.0.broken";
+                    String failed = door.swap(gw, version, broken);
+                    assertTrue(failed.contains("org.ntmgate.dc " + version + " rejected:")
+                            && failed.contains("the previous build 0.1.0.hotswap was put back and serves"), failed);
+                    assertTrue(gw.gogo("lb -s org.ntmgate.dc", l -> l.contains("org.ntmgate.dc (")).contains("org.ntmgate.dc (0.1.0.hotswap)"));
+                    servesTheNodeAndKeepsTheEntries(gw, node, "back on the previous build by itself, the node is still registered");
+                    door.rejected(home, version);
+                }
+                // the build kept from the first swap is still the one to go back to
                 String reverted = gw.gogo("ntmgate:revert org.ntmgate.dc", l -> l.contains("reverted ") || l.contains("refused: ")
                         || l.contains("reverting org.ntmgate.dc failed"));
-                assertTrue(reverted.contains("reverted org.ntmgate.dc 0.1.0.broken -> 0.1.0.hotswap"), reverted);
-                servesTheNodeAndKeepsTheEntries(gw, node, "back on the previous build, the node is still registered");
+                assertTrue(reverted.contains("reverted org.ntmgate.dc 0.1.0.hotswap -> 0.1.0.SNAPSHOT"), reverted);
+                servesTheNodeAndKeepsTheEntries(gw, node, "back on the shipped build, the node is still registered");
             }
+        }
+        // what the deploy folder rejected is never applied again: a restart runs the build that was running
+        try (GatewayProcess gw = new GatewayProcess(home, GatewayProcess.freePort())) {
+            gw.awaitStarted();
+            String lb = gw.gogo("lb -s org.ntmgate.dc", l -> l.contains("org.ntmgate.dc ("));
+            assertFalse(lb.contains("broken") || lb.contains("unresolved"), lb);
+            gw.awaitGogo("dc:status", l -> l.contains("serving on udp"), Duration.ofSeconds(30));
         }
     }
 
@@ -258,12 +390,17 @@ class GatewayProcessIT {
             Map<String, String> update = Map.of("action", "install", "uploadid", id);
             HttpResponse<String> failed = gw.httpPostMultipart("/system/console/bundles", ADMIN, password, update, List.of(broken));
             assertEquals(500, failed.statusCode(), failed.body());
-            assertTrue(failed.body().contains("org.ntmgate.dc 0.1.0.broken failed:")
-                    && failed.body().contains("put the previous build (0.1.0.console) back with: ntmgate:revert org.ntmgate.dc"), failed.body());
-            String reverted = gw.gogo("ntmgate:revert org.ntmgate.dc", l -> l.contains("reverted ") || l.contains("refused: ")
-                    || l.contains("reverting org.ntmgate.dc failed"));
-            assertTrue(reverted.contains("reverted org.ntmgate.dc 0.1.0.broken -> 0.1.0.console"), reverted);
+            assertTrue(failed.body().contains("org.ntmgate.dc 0.1.0.broken rejected:")
+                    && failed.body().contains("the previous build 0.1.0.console was put back and serves"), failed.body());
+            assertTrue(gw.gogo("lb -s org.ntmgate.dc", l -> l.contains("org.ntmgate.dc (")).contains("org.ntmgate.dc (0.1.0.console)"));
             gw.awaitGogo("dc:status", l -> l.contains("serving on udp"), Duration.ofSeconds(30));
+
+            // A file that is not a bundle: a clear answer, not the console's HTTP 500 and stack trace
+            Path garbage = builds.resolve("garbage.jar");
+            Files.writeString(garbage, "this is not a jar");
+            HttpResponse<String> notBundle = gw.httpPostMultipart("/system/console/bundles", ADMIN, password, form, List.of(garbage));
+            assertEquals(400, notBundle.statusCode(), notBundle.body());
+            assertTrue(notBundle.body().contains("refused: garbage.jar is not an OSGi bundle"), notBundle.body());
 
             // The Update dialog of another bundle with the DC's build: refused, nothing changes.
             String tableId = gw.gogo("lb -s org.ntmgate.table", l -> l.contains("org.ntmgate.table (")).trim().split("\\|")[0].trim();
@@ -294,13 +431,20 @@ class GatewayProcessIT {
 
     private static final String K_AD = "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf";
 
-    /** A copy of a bundle jar as another build: a new Bundle-Version, and optionally a Bundle-Activator that is not there. */
+    /**
+     * A copy of a bundle jar as another build: a new Bundle-Version, and optionally a Bundle-Activator that is not
+     * there, or ({@code import:<package>}) an import of a package nothing exports.
+     */
     private static void writeBuild(Path from, Path to, String version, String activator) throws Exception {
         Path tmp = to.resolveSibling(to.getFileName() + ".part");
         try (java.util.jar.JarFile in = new java.util.jar.JarFile(from.toFile())) {
             java.util.jar.Manifest mf = new java.util.jar.Manifest(in.getManifest());
             mf.getMainAttributes().putValue("Bundle-Version", version);
-            if (activator != null) {
+            if (activator != null && activator.startsWith("import:")) {
+                String imports = mf.getMainAttributes().getValue("Import-Package");
+                String missing = activator.substring("import:".length()) + ";version=\"[9,10)\"";
+                mf.getMainAttributes().putValue("Import-Package", imports == null ? missing : imports + "," + missing);
+            } else if (activator != null) {
                 mf.getMainAttributes().putValue("Bundle-Activator", activator);
             }
             try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(tmp), mf)) {

@@ -52,9 +52,11 @@ class AccountServerTest extends RoleTest {
 
     @Test
     void configuredTheAsServesLoginsAndKeepsAccounts() throws Exception {
-        assertTrue(run("as:status").startsWith("failed"), "unconfigured, the role is off: no such command");
+        String off = run("as:status");
+        assertTrue(off.startsWith("Account Server not configured (no configuration of PID org.ntmgate.as"),
+                "unconfigured, the role is off, and its status command says so: " + off);
         configure(K_AD);
-        Await.until("the AS serving", WAIT, () -> run("as:status").startsWith("serving on udp"));
+        Await.until("the AS serving", WAIT, () -> run("as:status").matches("(?s)Account Server serving since \\d{4}-.*\nserving on udp.*"));
         assertTrue(run("as:add mn.example.net 'correct horse'").startsWith("added mn.example.net"));
         assertTrue(run("as:list").contains("mn.example.net"));
         Matcher m = Pattern.compile(":(\\d+);").matcher(run("as:status"));
@@ -83,7 +85,7 @@ class AccountServerTest extends RoleTest {
     @Test
     void accountsComeAndGoWithTheirConfigurations() throws Exception {
         configure(K_AD);
-        Await.until("the AS serving", WAIT, () -> run("as:status").startsWith("serving on udp"));
+        Await.until("the AS serving", WAIT, () -> run("as:status").matches("(?s)Account Server serving since \\d{4}-.*\nserving on udp.*"));
         String credential = run("as:hash 'correct horse'");
         assertTrue(credential.startsWith("{pbkdf2-sha256}"), credential);
         Configuration account = cm.getFactoryConfiguration("org.ntmgate.as.account", "itest", "?");
@@ -94,6 +96,12 @@ class AccountServerTest extends RoleTest {
         Await.until("the configured account", WAIT, () -> run("as:list").contains("configured.example.net"));
         account.delete();
         Await.until("the account removed with its configuration", WAIT, () -> !run("as:list").contains("configured.example.net"));
+    }
+
+    private HttpResponse<String> health() throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest
+                .newBuilder(URI.create("http://127.0.0.1:" + context.getProperty("org.osgi.service.http.port") + "/ntmgate/health"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -108,14 +116,20 @@ class AccountServerTest extends RoleTest {
             assertNotNull(e);
             assertEquals("org.ntmgate.as", e.getProperty(ConfigurationEvents.PID));
             assertEquals("asDcKey", e.getProperty(ConfigurationEvents.FIELD));
-            Await.until("the status says why", WAIT, () -> run("as:status").startsWith("not serving"));
-            // and the gateway's health check (what an upgrade waits for, docs/image.md step 6) names the role
-            Await.probe("the health check reports the configured role that does not serve", WAIT, () -> {
-                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest
-                        .newBuilder(URI.create("http://127.0.0.1:" + context.getProperty("org.osgi.service.http.port") + "/ntmgate/health"))
-                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-                return r.statusCode() == 503 && r.body().contains("role as is configured but not serving");
+            // nothing was accepted before, so the refused configuration is not kept: the role stays off and says why
+            Await.until("the status says why", WAIT, () -> run("as:status").startsWith(
+                    "Account Server not configured: its configuration was refused: from ConfigAdmin at ")
+                    && run("as:status").contains("org.ntmgate.as: 'asDcKey' must be 64 hexadecimal digits (32 bytes)"));
+            assertEquals(null, cm.getConfiguration(pid(), "?").getProperties(), "the refused configuration is not left stored");
+            // and the gateway's health check (what an upgrade waits for, docs/image.md step 6) names the refusal
+            Await.probe("the health check reports the refused configuration", WAIT, () -> {
+                HttpResponse<String> r = health();
+                return r.statusCode() == 503 && r.body().contains("configuration org.ntmgate.as from ConfigAdmin refused at ")
+                        && r.body().contains("'asDcKey' must be 64 hexadecimal digits");
             });
+            // a good configuration fixes it
+            configure(K_AD);
+            Await.probe("the health check no longer names it", WAIT, () -> !health().body().contains("org.ntmgate.as"));
         } finally {
             reg.unregister();
         }

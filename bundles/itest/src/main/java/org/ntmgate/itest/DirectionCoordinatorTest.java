@@ -34,7 +34,7 @@ class DirectionCoordinatorTest extends RoleTest {
     }
 
     private int port() throws Exception {
-        Await.until("the DC serving", WAIT, () -> run("dc:status").startsWith("serving on udp"));
+        Await.until("the DC serving", WAIT, () -> run("dc:status").contains("\nserving on udp"));
         Matcher m = Pattern.compile(":(\\d+) \\((epoll|NIO)\\);").matcher(run("dc:status"));
         assertTrue(m.find());
         return Integer.parseInt(m.group(1));

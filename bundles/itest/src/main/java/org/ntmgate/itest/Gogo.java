@@ -12,6 +12,16 @@ final class Gogo {
     private Gogo() {
     }
 
+    /** The command run with the framework's command processor. */
+    static String run(org.osgi.framework.BundleContext context, String command) {
+        org.osgi.framework.ServiceReference<CommandProcessor> ref = context.getServiceReference(CommandProcessor.class);
+        try {
+            return run(context.getService(ref), command);
+        } finally {
+            context.ungetService(ref);
+        }
+    }
+
     /** The command's result as text; "failed: ..." when the command does not exist or throws. */
     static String run(CommandProcessor processor, String command) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

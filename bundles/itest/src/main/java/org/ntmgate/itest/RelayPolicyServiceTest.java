@@ -88,6 +88,10 @@ class RelayPolicyServiceTest {
             assertEquals("denyDestinations", refused.getProperty(ConfigurationEvents.FIELD));
             assertTrue(policy.decide(TO_SECRET).allowed(), "nothing of the refused change applies, not even its good entry");
             assertFalse(String.valueOf(refused.getProperty(ConfigurationEvents.MESSAGE)).isEmpty());
+            // the configuration gate stores the accepted policy again: what ConfigAdmin holds is what runs
+            Await.until("the refused list no longer stored", WAIT,
+                    () -> !(c.getProperties().get("denyDestinations") instanceof String[] d && java.util.Arrays.asList(d).contains("2001:db8::1/32")));
+            assertTrue(Gogo.run(context, "config:forget org.ntmgate.policy").startsWith("forgot: "));
         } finally {
             reg.unregister();
         }

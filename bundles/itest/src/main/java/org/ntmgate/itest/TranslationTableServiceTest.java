@@ -139,6 +139,8 @@ class TranslationTableServiceTest {
             assertEquals("capacity", refused.getProperty(ConfigurationEvents.FIELD));
             assertTrue(((String) refused.getProperty(ConfigurationEvents.MESSAGE)).contains("'capacity' must be between 1 and"));
             assertEquals(65_536, table().statistics().capacity());
+            Await.until("the accepted capacity stored again", WAIT, () -> !Integer.valueOf(0).equals(c.getProperties().get("capacity")));
+            assertTrue(Gogo.run(context, "config:forget org.ntmgate.table").startsWith("forgot: "));
             table().insert(spec(1));
         } finally {
             reg.unregister();

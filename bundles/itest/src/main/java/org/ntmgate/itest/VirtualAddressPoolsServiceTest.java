@@ -2,6 +2,7 @@ package org.ntmgate.itest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,13 +49,19 @@ class VirtualAddressPoolsServiceTest {
     BundleContext context;
     @InjectService
     ConfigurationAdmin cm;
+    @InjectService
+    org.apache.felix.service.command.CommandProcessor gogo;
 
     private final List<Configuration> created = new ArrayList<>();
 
     @AfterEach
     void deleteTestPools() throws Exception {
         for (Configuration c : created) {
-            c.delete();
+            try {
+                c.delete();
+            } catch (IllegalStateException alreadyGone) {
+                // a refused new configuration: the configuration gate deleted it
+            }
         }
         Await.until("test pools withdrawn", WAIT, () -> pools().pools().stream().noneMatch(p -> p.name().startsWith("itest-")));
     }
@@ -112,12 +119,23 @@ class VirtualAddressPoolsServiceTest {
         try {
             Configuration gn = pool("itest-gn", "2001:db8:77::/126", PoolPurpose.GENERAL_NODE);
             awaitPool("itest-gn", "2001:db8:77::/126");
-            pool("itest-clash", "2001:db8:77::/125", PoolPurpose.GENERAL_NODE);
+            Configuration clash = pool("itest-clash", "2001:db8:77::/125", PoolPurpose.GENERAL_NODE);
             Event overlap = refusals.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertNotNull(overlap, "a refusal for the overlapping pool");
             assertEquals("prefix", overlap.getProperty(ConfigurationEvents.FIELD));
             assertTrue(String.valueOf(overlap.getProperty(ConfigurationEvents.MESSAGE)).contains("'itest-clash'"));
             assertTrue(String.valueOf(overlap.getProperty(ConfigurationEvents.MESSAGE)).contains("overlaps pool 'itest-gn'"));
+            // never accepted, so not kept: no configuration is left that would define the pool after a restart
+            String clashPid = clash.getPid();
+            Await.until("the refused new pool configuration removed", WAIT, () -> {
+                try {
+                    return cm.listConfigurations("(service.pid=" + clashPid + ")") == null;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertTrue(Gogo.run(gogo, "config:refusals").contains("configuration " + clashPid + " from ConfigAdmin refused"));
+            assertTrue(Gogo.run(gogo, "config:forget " + clashPid).startsWith("forgot: "));
 
             withShippedPoolSetAside("general-v6", "fd4e:746d:0:2::/64", () -> {
                 Lease l = pools().allocate(AddressFamily.IPV6, PoolPurpose.GENERAL_NODE, "itest>gn.example.org");
@@ -129,6 +147,9 @@ class VirtualAddressPoolsServiceTest {
                 assertTrue(String.valueOf(stranded.getProperty(ConfigurationEvents.MESSAGE)).contains("strand 1 live lease"));
                 assertEquals("2001:db8:77::/126", awaitPool("itest-gn", "2001:db8:77::/126").prefix().toString(),
                         "the previous definition stays in force");
+                Await.until("the accepted prefix stored again", WAIT, () -> "2001:db8:77::/126".equals(gn.getProperties().get("prefix")));
+                assertNull(refusals.poll(1, TimeUnit.SECONDS), "one refusal event per refused write");
+                assertTrue(Gogo.run(gogo, "config:forget " + gn.getPid()).startsWith("forgot: "));
                 assertTrue(pools().release(l.address(), "itest>gn.example.org"));
             });
         } finally {

@@ -1,6 +1,6 @@
 package org.ntmgate.api.health;
 
-import org.ntmgate.api.config.ConfigurationRefusals;
+import org.ntmgate.api.config.ConfigurationRecords;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
@@ -20,7 +20,7 @@ public final class RoleStates {
      * @param cm to see whether a configuration is stored
      * @param refusals the gate's refusals, or null when it is not running
      */
-    public static String describe(String title, String pid, RoleStatus role, String details, ConfigurationAdmin cm, ConfigurationRefusals refusals) {
+    public static String describe(String title, String pid, RoleStatus role, String details, ConfigurationAdmin cm, ConfigurationRecords refusals) {
         String refused = refusals == null ? null : refusals.refusal(pid);
         String tail = refused == null ? "" : "\nlast write refused: " + refused;
         if (role != null && role.serving()) {

@@ -10,7 +10,6 @@ import java.util.stream.Collectors;
 
 import org.apache.felix.service.command.Descriptor;
 import org.ntmgate.api.config.ConfigChecks;
-import org.ntmgate.api.config.ConfigurationEvents;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationEvent;
@@ -21,10 +20,6 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,8 +40,6 @@ public class AccountServerComponent implements ConfigurationListener, RoleStatus
     private static final Logger LOG = LoggerFactory.getLogger(AccountServerComponent.class);
     private volatile java.time.Instant since;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventAdmin eventAdmin;
 
     private AccountBook accounts;
     private LoginServer server;
@@ -82,7 +75,6 @@ public class AccountServerComponent implements ConfigurationListener, RoleStatus
             next = validate(config);
         } catch (InvalidConfigurationException e) {
             LOG.error("Configuration refused: {}.{}", e.getMessage(), server == null ? " The Account Server is not serving." : " The previous configuration keeps serving.");
-            ConfigurationEvents.post(eventAdmin, e);
             return;
         }
         stopServer();
@@ -162,7 +154,6 @@ public class AccountServerComponent implements ConfigurationListener, RoleStatus
             LOG.info("Account {} from configuration {} ({})", fqdn, configPid, c.enabled() ? "enabled" : "disabled");
         } catch (InvalidConfigurationException e) {
             LOG.error("Configuration refused: {}", e.getMessage());
-            ConfigurationEvents.post(eventAdmin, e);
         } catch (IOException e) {
             LOG.error("Account from configuration {} not stored: {}", configPid, e.toString());
         }

@@ -50,6 +50,20 @@ final class AcceptedConfigurations {
         }
     }
 
+    /**
+     * A factory configuration's PID is {@code <factory PID>~<name>} (ConfigAdmin 1.6 named configurations: the
+     * Configurator, FileInstall) or {@code <factory PID>.<generated>} (older clients such as the Web Console).
+     */
+    Map<String, Map<String, Object>> ofFactory(String factoryPid) {
+        Map<String, Map<String, Object>> out = new java.util.TreeMap<>();
+        byPid.forEach((pid, props) -> {
+            if (pid.startsWith(factoryPid + "~") || pid.startsWith(factoryPid + ".")) {
+                out.put(pid, java.util.Collections.unmodifiableMap(props));
+            }
+        });
+        return out;
+    }
+
     Map<String, Object> get(String pid) {
         return byPid.get(pid);
     }

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.ntmgate.api.config.ConfigurationEvents;
-import org.ntmgate.api.config.ConfigurationRefusals;
+import org.ntmgate.api.config.ConfigurationRecords;
 import org.ntmgate.api.config.ConfigurationValidator;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.health.HealthProblems;
@@ -42,16 +42,17 @@ import org.slf4j.LoggerFactory;
  * Web Console's Configuration page), otherwise as soon as ConfigAdmin reports it. A refused write is undone: the
  * last accepted configuration of the PID is stored again (or the new configuration deleted when none was ever
  * accepted), the refusal is logged in one line naming the PID, the field and where the write came from, posted on
- * EventAdmin, and kept as a health problem until the PID is accepted again or deleted. When a validator appears (its
+ * EventAdmin, and kept as a health problem until the PID is accepted again or deleted, its file removed, or an
+ * administrator forgets it ({@code config:forget <pid>}). When a validator appears (its
  * bundle started or was updated), every stored configuration of its PIDs is checked: a value stored while nobody
  * checked it (a file edited while the gateway was down) gets the same treatment.
  *
  * <p>All work runs on one thread, in the order ConfigAdmin reported it.
  */
-@Component(service = { ConfigurationGate.class, ConfigurationListener.class, ConfigurationPlugin.class, HealthProblems.class, ConfigurationRefusals.class },
+@Component(service = { ConfigurationGate.class, ConfigurationListener.class, ConfigurationPlugin.class, HealthProblems.class, ConfigurationRecords.class },
         immediate = true,
-        property = { "osgi.command.scope=config", "osgi.command.function=refusals" })
-public class ConfigurationGate implements ConfigurationListener, ConfigurationPlugin, HealthProblems, ConfigurationRefusals {
+        property = { "osgi.command.scope=config", "osgi.command.function=refusals", "osgi.command.function=forget" })
+public class ConfigurationGate implements ConfigurationListener, ConfigurationPlugin, HealthProblems, ConfigurationRecords {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigurationGate.class);
 
     private final Map<String, ConfigurationValidator> validators = new ConcurrentHashMap<>();
@@ -320,9 +321,24 @@ public class ConfigurationGate implements ConfigurationListener, ConfigurationPl
     }
 
     @Override
+    public Map<String, Map<String, Object>> accepted(String factoryPid) {
+        return accepted.ofFactory(factoryPid);
+    }
+
+    @Override
     public String refusal(String pid) {
         Refusal r = refusals.get(pid);
         return r == null ? null : "from " + r.source() + " at " + r.at() + ": " + r.message();
+    }
+
+    /** config:forget PID: an administrator has read the refusal of PID's write; it is no longer a health problem. */
+    public String forget(String pid) {
+        Refusal r = refusals.clear(pid);
+        if (r == null) {
+            return "no refusal of " + pid + " is kept (config:refusals lists them)";
+        }
+        LOG.info("Refusal of configuration {} forgotten at an administrator's request: {}", pid, r.message());
+        return "forgot: " + r.line();
     }
 
     /** config:refusals: every refusal not yet fixed. */

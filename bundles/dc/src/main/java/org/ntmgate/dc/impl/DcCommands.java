@@ -1,7 +1,7 @@
 package org.ntmgate.dc.impl;
 
 import org.apache.felix.service.command.Descriptor;
-import org.ntmgate.api.config.ConfigurationRefusals;
+import org.ntmgate.api.config.ConfigurationRecords;
 import org.ntmgate.api.health.RoleStates;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Component;
@@ -20,7 +20,7 @@ public class DcCommands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile DirectionCoordinatorComponent dc;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile ConfigurationRefusals refusals;
+    private volatile ConfigurationRecords refusals;
     @Reference
     private ConfigurationAdmin cm;
 

@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.ntmgate.api.config.ConfigChecks;
-import org.ntmgate.api.config.ConfigurationEvents;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.health.RoleStatus;
 import org.ntmgate.api.policy.RelayPolicy;
@@ -31,7 +30,6 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +49,6 @@ public class DirectionCoordinatorComponent implements NodeRegistry, RoleStatus {
 
     @Reference
     private VirtualAddressPools pools;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventAdmin eventAdmin;
     /** Consulted on every relay pick; while absent, relaying is refused (a safe default). */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile RelayPolicy relayPolicy;
@@ -87,7 +83,6 @@ public class DirectionCoordinatorComponent implements NodeRegistry, RoleStatus {
         } catch (InvalidConfigurationException e) {
             LOG.error("Configuration refused: {}.{}", e.getMessage(),
                     coordinator == null ? " The DC is not serving." : " The previous configuration keeps serving.");
-            ConfigurationEvents.post(eventAdmin, e);
             return;
         }
         List<Registration> carried = coordinator != null ? coordinator.registrations() : restore();

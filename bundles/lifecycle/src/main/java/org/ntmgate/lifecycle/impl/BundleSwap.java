@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
@@ -40,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class BundleSwap {
     private static final Logger LOG = LoggerFactory.getLogger(BundleSwap.class);
     static final long SETTLE = 20;
+    /** Where the running build waits while a new one is tried. */
+    private static final String RUNNING = "running";
 
     private final BundleContext context;
     private final Path kept;
@@ -101,22 +104,26 @@ public final class BundleSwap {
                     + " is installed; install new bundles through the deploy folder or 'install'");
         }
         Path previous = kept.resolve(bsn + ".jar");
-        Files.createDirectories(kept);
+        // The running build, kept aside until the new one has shown it serves: it becomes the build to revert to,
+        // or, if the new one fails, goes back in at once (the build kept from an earlier swap stays as it was).
+        Path running = Files.createDirectories(kept.resolve(RUNNING)).resolve(bsn + ".jar");
         String old = b.get().getVersion().toString();
-        writeJar(b.get(), previous);
+        writeJar(b.get(), running);
         String result = replace(b.get(), jar);
         if (result == null) {
+            Files.move(running, previous, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             String msg = "swapped " + bsn + " " + old + " -> " + b.get().getVersion() + "; the previous build is kept: ntmgate:revert " + bsn;
             LOG.info(msg);
             return new Outcome(Result.SWAPPED, msg);
         }
         String failed = b.get().getVersion().toString();
-        String back = replace(b.get(), previous);
+        String back = replace(b.get(), running);
         String msg;
         if (back == null) {
-            Files.delete(previous);
+            Files.delete(running);
             msg = bsn + " " + failed + " rejected: " + result + "; the previous build " + old + " was put back and serves";
         } else {
+            Files.move(running, previous, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             msg = bsn + " " + failed + " rejected: " + result + "; putting the previous build " + old + " back failed as well: " + back
                     + " (try again with: ntmgate:revert " + bsn + ")";
         }
@@ -149,7 +156,7 @@ public final class BundleSwap {
             return "no previous builds kept";
         }
         try (var s = Files.list(kept)) {
-            List<String> names = s.map(p -> p.getFileName().toString().replaceFirst("\\.jar$", "")).sorted().collect(Collectors.toList());
+            List<String> names = s.filter(Files::isRegularFile).map(p -> p.getFileName().toString().replaceFirst("\\.jar$", "")).sorted().collect(Collectors.toList());
             return names.isEmpty() ? "no previous builds kept" : names.stream().map(n -> n + ": previous build kept (ntmgate:revert " + n + ")")
                     .collect(Collectors.joining("\n"));
         }

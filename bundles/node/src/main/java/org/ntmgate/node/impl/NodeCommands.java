@@ -1,6 +1,6 @@
 package org.ntmgate.node.impl;
 
-import org.ntmgate.api.config.ConfigurationRefusals;
+import org.ntmgate.api.config.ConfigurationRecords;
 import org.ntmgate.api.health.RoleStates;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Component;
@@ -18,7 +18,7 @@ public class NodeCommands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile NodeComponent role;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile ConfigurationRefusals refusals;
+    private volatile ConfigurationRecords refusals;
     @Reference
     private ConfigurationAdmin cm;
 

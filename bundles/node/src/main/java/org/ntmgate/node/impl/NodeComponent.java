@@ -2,7 +2,6 @@ package org.ntmgate.node.impl;
 
 import java.util.stream.Collectors;
 
-import org.ntmgate.api.config.ConfigurationEvents;
 import org.ntmgate.api.fallback.Ipv6Fallback;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.health.RoleStatus;
@@ -16,7 +15,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +26,6 @@ import org.slf4j.LoggerFactory;
 public class NodeComponent implements RoleStatus {
     private static final Logger LOG = LoggerFactory.getLogger(NodeComponent.class);
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventAdmin eventAdmin;
 
     private volatile Ipv6Fallback fallback;
 
@@ -64,7 +60,6 @@ public class NodeComponent implements RoleStatus {
             next = NodeSettings.of(config);
         } catch (InvalidConfigurationException e) {
             LOG.error("Configuration refused: {}.{}", e.getMessage(), node == null ? " The NTM node is not running." : " The previous configuration keeps running.");
-            ConfigurationEvents.post(eventAdmin, e);
             if (node == null) {
                 problem = "configuration refused: " + e.getMessage();
             }

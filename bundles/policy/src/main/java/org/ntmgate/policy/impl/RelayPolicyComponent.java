@@ -1,7 +1,6 @@
 package org.ntmgate.policy.impl;
 
 
-import org.ntmgate.api.config.ConfigurationEvents;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.policy.RelayDecision;
 import org.ntmgate.api.policy.RelayLimits;
@@ -10,10 +9,6 @@ import org.ntmgate.api.policy.RelayRequest;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +22,6 @@ import org.slf4j.LoggerFactory;
 public class RelayPolicyComponent implements RelayPolicy {
     private static final Logger LOG = LoggerFactory.getLogger(RelayPolicyComponent.class);
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventAdmin eventAdmin;
 
     private volatile PolicySettings settings = PolicySettings.OPEN;
 
@@ -43,7 +36,6 @@ public class RelayPolicyComponent implements RelayPolicy {
                     settings.nodeLimits().size());
         } catch (InvalidConfigurationException e) {
             LOG.error("Configuration refused: {}. The previous relay policy stays in force", e.getMessage());
-            ConfigurationEvents.post(eventAdmin, e);
         }
     }
 

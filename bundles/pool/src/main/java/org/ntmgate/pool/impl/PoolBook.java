@@ -72,12 +72,22 @@ final class PoolBook {
 
     /** Refuses what {@link #define} would refuse, changing nothing. */
     synchronized void check(PoolSettings s) {
+        checkOverlaps(s);
+        checkLeases(s);
+    }
+
+    /** Refuses a prefix that overlaps another defined pool. */
+    synchronized void checkOverlaps(PoolSettings s) {
         for (PoolSettings other : pools.values()) {
             if (!other.name().equals(s.name()) && other.prefix().overlaps(s.prefix())) {
                 throw new InvalidConfigurationException(s.pid(), "prefix",
                         s.prefix() + " overlaps pool '" + other.name() + "' (" + other.prefix() + ")");
             }
         }
+    }
+
+    /** Refuses a prefix that would leave live leases of the pool outside it. */
+    synchronized void checkLeases(PoolSettings s) {
         Instant now = now();
         List<Lease> stranded = leases.values().stream()
                 .filter(l -> l.pool().equals(s.name()) && l.expires().isAfter(now) && !s.prefix().contains(l.address()))

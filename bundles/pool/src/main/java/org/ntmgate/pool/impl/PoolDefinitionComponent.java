@@ -17,39 +17,22 @@ import org.osgi.service.metatype.annotations.Designate;
 @Designate(ocd = PoolConfig.class, factory = true)
 public class PoolDefinitionComponent {
     private final PoolRegistrar registrar;
-    private String definedName;
-    private String attemptedName;
+    private final String pid;
 
     @Activate
     public PoolDefinitionComponent(@Reference PoolRegistrar registrar, PoolConfig config, java.util.Map<String, Object> props) {
         this.registrar = registrar;
-        apply(config, props);
+        this.pid = String.valueOf(props.get("service.pid"));
+        registrar.define(pid, config);
     }
 
     @Modified
-    void modified(PoolConfig config, java.util.Map<String, Object> props) {
-        apply(config, props);
-    }
-
-    private void apply(PoolConfig config, java.util.Map<String, Object> props) {
-        attemptedName = config.name() == null ? "" : config.name().trim();
-        if (registrar.define(config)) {
-            String name = config.name().trim();
-            registrar.defined(String.valueOf(props.get("service.pid")), name);
-            if (definedName != null && !definedName.equals(name)) {
-                registrar.undefine(definedName); // renamed: the old name stops handing out addresses
-            }
-            definedName = name;
-        }
+    void modified(PoolConfig config) {
+        registrar.define(pid, config);
     }
 
     @Deactivate
     void deactivate() {
-        if (definedName != null) {
-            registrar.undefine(definedName);
-        }
-        if (attemptedName != null && !attemptedName.equals(definedName)) {
-            registrar.withdrawn(attemptedName); // a refused definition whose configuration is gone is no longer a problem
-        }
+        registrar.withdraw(pid);
     }
 }

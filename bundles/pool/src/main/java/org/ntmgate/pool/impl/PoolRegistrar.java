@@ -2,14 +2,12 @@ package org.ntmgate.pool.impl;
 
 /** How pool definitions (one component per factory configuration) reach the pool service. Internal. */
 public interface PoolRegistrar {
-    /** Validates and (re)defines a pool; false, logged and posted as a refusal, when refused. */
-    boolean define(PoolConfig config);
+    /**
+     * The factory configuration {@code pid} defines or redefines its pool; a refusal is logged, reported as a health
+     * problem, and tried again whenever another pool goes (the one it overlapped may be gone).
+     */
+    void define(String pid, PoolConfig config);
 
-    void undefine(String name);
-
-    /** The configuration of a pool that was refused is gone. */
-    void withdrawn(String name);
-
-    /** The factory configuration {@code pid} defines the pool {@code name} (names must be unique). */
-    void defined(String pid, String name);
+    /** The configuration {@code pid} is gone: the pool it defined stops handing out addresses (its leases stay). */
+    void withdraw(String pid);
 }

@@ -6,14 +6,16 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.ntmgate.api.config.ConfigChecks;
-import org.ntmgate.api.config.ConfigurationEvents;
+import org.ntmgate.api.config.ConfigurationRecords;
 import org.ntmgate.api.config.ConfigurationValidator;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.health.HealthProblems;
@@ -30,7 +32,6 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.event.EventAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,16 +46,17 @@ import org.slf4j.LoggerFactory;
 public class PoolsComponent implements VirtualAddressPools, PoolRegistrar, ConfigurationValidator, HealthProblems {
     private static final Logger LOG = LoggerFactory.getLogger(PoolsComponent.class);
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventAdmin eventAdmin;
 
     private PoolBook book;
     private LeaseStore store;
     private ScheduledExecutorService sweeper;
-    /** Pool configurations (by name) whose definition was refused: configured, but handing out nothing. */
-    private final java.util.Map<String, String> refused = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Pool name -> the PID of the factory configuration that defines it. */
-    private final java.util.Map<String, String> pidsByName = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Configuration PID -> the name of the pool it defines. */
+    private final Map<String, String> definedBy = new HashMap<>();
+    /** Configuration PID -> its refused definition: configured, but handing out nothing. */
+    private final Map<String, Refused> refusedBy = new HashMap<>();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ConfigurationRecords records;
 
     @Activate
     void activate(BundleContext context) {
@@ -187,58 +189,103 @@ public class PoolsComponent implements VirtualAddressPools, PoolRegistrar, Confi
 
     /**
      * A pool's factory configuration as it would be stored: its fields, its name unused by another configuration,
-     * no overlap with another pool, no live lease stranded.
+     * no overlap with another pool that is accepted (an accepted configuration has the right of way: at a restart a
+     * refused file applied first must not push out the pool it overlaps), no live lease stranded.
      */
     @Override
-    public void validate(String pid, String factoryPid, java.util.Map<String, Object> properties) {
+    public void validate(String pid, String factoryPid, Map<String, Object> properties) {
         PoolSettings s = PoolSettings.from(ConfigChecks.typed(PoolSettings.FACTORY_PID, properties, PoolConfig.class));
-        String owner = pidsByName.get(s.name());
-        if (owner != null && pid != null && !owner.equals(pid)) {
-            throw new InvalidConfigurationException(s.pid(), "name", "is already the name of another pool configuration (" + owner + ")");
+        synchronized (this) {
+            checkAgainstOthers(pid, s);
         }
-        book.check(s);
+        book.checkLeases(s);
+    }
+
+    /** Refuses a name or prefix that another configuration holds: accepted ones, or (no gate) the pools defined. */
+    private void checkAgainstOthers(String pid, PoolSettings s) {
+        definedBy.forEach((otherPid, name) -> {
+            if (name.equals(s.name()) && !otherPid.equals(pid)) {
+                throw new InvalidConfigurationException(s.pid(), "name", "is already the name of another pool configuration (" + otherPid + ")");
+            }
+        });
+        ConfigurationRecords r = records;
+        if (r == null) {
+            book.checkOverlaps(s);
+            return;
+        }
+        for (Map.Entry<String, Map<String, Object>> e : r.accepted(PoolSettings.FACTORY_PID).entrySet()) {
+            if (e.getKey().equals(pid)) {
+                continue;
+            }
+            PoolSettings other;
+            try {
+                other = PoolSettings.from(ConfigChecks.typed(PoolSettings.FACTORY_PID, e.getValue(), PoolConfig.class));
+            } catch (InvalidConfigurationException bad) {
+                continue;
+            }
+            if (other.name().equals(s.name())) {
+                throw new InvalidConfigurationException(s.pid(), "name", "is already the name of another pool configuration (" + e.getKey() + ")");
+            }
+            if (other.prefix().overlaps(s.prefix())) {
+                throw new InvalidConfigurationException(s.pid(), "prefix", s.prefix() + " overlaps pool '" + other.name() + "' (" + other.prefix() + ")");
+            }
+        }
     }
 
     /** Pools that are configured but not defined (their configuration was refused when it was applied). */
     @Override
-    public List<String> problems() {
-        return refused.entrySet().stream().map(e -> "pool '" + e.getKey() + "' is configured but hands out no address: " + e.getValue())
-                .sorted().toList();
+    public synchronized List<String> problems() {
+        return refusedBy.entrySet().stream()
+                .map(e -> "pool configuration " + e.getKey() + " hands out no address: " + e.getValue().message()).sorted().toList();
     }
 
     @Override
-    public void withdrawn(String name) {
-        refused.remove(name);
-    }
-
-    @Override
-    public void defined(String pid, String name) {
-        pidsByName.values().remove(pid);
-        pidsByName.put(name, pid);
-    }
-
-    @Override
-    public boolean define(PoolConfig config) {
+    public synchronized void define(String pid, PoolConfig config) {
         try {
             PoolSettings s = PoolSettings.from(config);
+            checkAgainstOthers(pid, s);
             book.define(s);
-            refused.remove(s.name());
+            String previous = definedBy.put(pid, s.name());
+            refusedBy.remove(pid);
             LOG.info("Pool '{}': {} for {} addresses, leases of {} s", s.name(), s.prefix(), s.purpose(), s.leaseTime().toSeconds());
-            return true;
+            if (previous != null && !previous.equals(s.name())) {
+                undefine(previous); // renamed: the old name stops handing out addresses
+            }
         } catch (InvalidConfigurationException e) {
-            refused.put(config.name() == null ? "" : config.name().trim(), e.getMessage());
+            refusedBy.put(pid, new Refused(config, e.getMessage()));
             LOG.error("Configuration refused: {}", e.getMessage());
-            ConfigurationEvents.post(eventAdmin, e);
-            return false;
         }
     }
 
     @Override
-    public void undefine(String name) {
+    public synchronized void withdraw(String pid) {
+        refusedBy.remove(pid);
+        String name = definedBy.remove(pid);
+        if (name != null) {
+            undefine(name);
+        }
+    }
+
+    private void undefine(String name) {
         book.undefine(name);
-        pidsByName.remove(name);
-        refused.remove(name);
         LOG.info("Pool '{}' no longer hands out addresses; its leases are kept until they expire", name);
+        // a pool refused because it overlapped this one may fit now
+        for (Map.Entry<String, Refused> e : new java.util.ArrayList<>(refusedBy.entrySet())) {
+            try {
+                PoolSettings s = PoolSettings.from(e.getValue().config());
+                checkAgainstOthers(e.getKey(), s);
+                book.define(s);
+                definedBy.put(e.getKey(), s.name());
+                refusedBy.remove(e.getKey());
+                LOG.info("Pool '{}': {} for {} addresses, defined now that pool '{}' is gone", s.name(), s.prefix(), s.purpose(), name);
+            } catch (InvalidConfigurationException still) {
+                // still refused, for the reason already logged
+            }
+        }
+    }
+
+    /** A pool configuration whose definition was refused: kept, to be tried again when another pool goes. */
+    private record Refused(PoolConfig config, String message) {
     }
 
     @Override

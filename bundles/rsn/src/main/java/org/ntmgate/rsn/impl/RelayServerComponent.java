@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import org.ntmgate.api.config.ConfigurationEvents;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.health.RoleStatus;
 import org.ntmgate.api.table.TranslationTable;
@@ -18,9 +17,6 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +35,6 @@ public class RelayServerComponent implements RoleStatus {
     @Reference
     private TranslationTable table;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventAdmin eventAdmin;
 
     private Path stateFile;
     private Relay relay;
@@ -61,7 +55,6 @@ public class RelayServerComponent implements RoleStatus {
             next = RsnSettings.of(config);
         } catch (InvalidConfigurationException e) {
             LOG.error("Configuration refused: {}.{}", e.getMessage(), relay == null ? " The RS-N is not relaying." : " The previous configuration keeps relaying.");
-            ConfigurationEvents.post(eventAdmin, e);
             if (relay == null) {
                 problem = "configuration refused: " + e.getMessage();
             }

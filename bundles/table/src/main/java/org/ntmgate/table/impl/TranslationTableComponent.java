@@ -13,7 +13,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-import org.ntmgate.api.config.ConfigurationEvents;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.net.Endpoint;
 import org.ntmgate.api.table.EntryConflictException;
@@ -131,7 +130,6 @@ public class TranslationTableComponent implements TranslationTable {
             LOG.error("Configuration refused: {}. Keeping capacity={}, idleTimeoutSeconds={}, sweepIntervalSeconds={},"
                     + " snapshotIntervalSeconds={}", e.getMessage(), previous.capacity(), previous.idleTimeoutSeconds(),
                     previous.sweepIntervalSeconds(), previous.snapshotIntervalSeconds());
-            ConfigurationEvents.post(eventAdmin, e);
             return previous;
         }
     }

@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 
 import org.ntmgate.api.config.ConfigChecks;
-import org.ntmgate.api.config.ConfigurationEvents;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.fallback.Ipv6Fallback;
 import org.ntmgate.api.net.AddressFormat;
@@ -16,10 +15,6 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +27,6 @@ public class TeredoClientComponent implements RoleStatus, Ipv6Fallback {
     static final String PID = "org.ntmgate.teredo.client";
     private static final Logger LOG = LoggerFactory.getLogger(TeredoClientComponent.class);
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventAdmin eventAdmin;
 
     private TeredoClient client;
     private String problem = "not configured";
@@ -76,7 +69,6 @@ public class TeredoClientComponent implements RoleStatus, Ipv6Fallback {
             next = validate(c);
         } catch (InvalidConfigurationException e) {
             LOG.error("Configuration refused: {}.{}", e.getMessage(), client == null ? " The Teredo client is not running." : " The previous configuration keeps running.");
-            ConfigurationEvents.post(eventAdmin, e);
             if (client == null) {
                 problem = "configuration refused: " + e.getMessage();
             }

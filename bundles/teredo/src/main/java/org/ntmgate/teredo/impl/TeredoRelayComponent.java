@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
-import org.ntmgate.api.config.ConfigurationEvents;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.health.RoleStatus;
 import org.ntmgate.api.table.TranslationTable;
@@ -16,9 +15,6 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +30,6 @@ public class TeredoRelayComponent implements RoleStatus {
     @Reference
     private TranslationTable table;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventAdmin eventAdmin;
 
     private TeredoRelay relay;
     private String problem = "not configured";
@@ -73,7 +67,6 @@ public class TeredoRelayComponent implements RoleStatus {
             s = validate(c);
         } catch (InvalidConfigurationException e) {
             LOG.error("Configuration refused: {}.{}", e.getMessage(), relay == null ? " The Teredo relay is not relaying." : " The previous configuration keeps relaying.");
-            ConfigurationEvents.post(eventAdmin, e);
             if (relay == null) {
                 problem = "configuration refused: " + e.getMessage();
             }

@@ -8,7 +8,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
-import org.ntmgate.api.config.ConfigurationEvents;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.health.RoleStatus;
 import org.ntmgate.wire.DropCounters;
@@ -18,10 +17,6 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +32,6 @@ public class TeredoServerComponent implements RoleStatus {
     static final String PID = "org.ntmgate.teredo.server";
     private static final Logger LOG = LoggerFactory.getLogger(TeredoServerComponent.class);
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile EventAdmin eventAdmin;
 
     private TeredoServer core;
     private UdpServer primary;
@@ -90,7 +83,6 @@ public class TeredoServerComponent implements RoleStatus {
             s = validate(config);
         } catch (InvalidConfigurationException e) {
             LOG.error("Configuration refused: {}.{}", e.getMessage(), core == null ? " The Teredo server is not serving." : " The previous configuration keeps serving.");
-            ConfigurationEvents.post(eventAdmin, e);
             if (core == null) {
                 problem = "configuration refused: " + e.getMessage();
             }

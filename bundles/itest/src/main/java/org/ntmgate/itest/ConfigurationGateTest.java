@@ -185,6 +185,18 @@ class ConfigurationGateTest {
     }
 
     @Test
+    void theConfigurationPageListsPoolsByTheirNames() throws Exception {
+        String auth = Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest
+                .newBuilder(URI.create("http://127.0.0.1:" + context.getProperty("org.osgi.service.http.port") + "/system/console/configMgr"))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", "Basic " + auth).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+        for (String pool : new String[] { "node-v4", "node-v6", "general-v4", "general-v6" }) {
+            assertTrue(page.body().contains("\"nameHint\":\"" + pool + "\""), "the page's list names pool " + pool);
+        }
+    }
+
+    @Test
     void aWriteThatBypassesThePageIsUndoneAndReportedUntilFixed() throws Exception {
         Configuration table = cm.getConfiguration("org.ntmgate.table", "?");
         Dictionary<String, Object> before = table.getProperties();
@@ -237,6 +249,10 @@ class ConfigurationGateTest {
         assertTrue(reserved.startsWith("reserved 10.201.") && reserved.contains(" in pool node-v4 for gate-test-owner"), reserved);
         String address = reserved.split(" ")[1];
         assertTrue(pools.release(InetAddress.getByName(address), "gate-test-owner"), "the reserved address is leased: " + reserved);
+        // an IPv6 endpoint with a port, quoted as the command's help says (Gogo reads [..] unquoted as a list)
+        String added = Gogo.run(gogo, "table:add 2001:db8:1::9 '[2001:db8::9]:80'");
+        assertTrue(added.startsWith("added "), added);
+        assertTrue(Gogo.run(gogo, "table:remove " + added.split("\\s+")[1]).startsWith("removed entry"));
         assertTrue(Gogo.run(gogo, "pool:reserve no-such-pool x").startsWith("refused: no pool is named 'no-such-pool'"),
                 Gogo.run(gogo, "pool:reserve no-such-pool x"));
         assertEquals(AddressFamily.IPV4, pools.pools().stream().filter(x -> x.name().equals("node-v4")).findFirst().orElseThrow().prefix().family());

@@ -20,4 +20,8 @@ public @interface AccountConfig {
 
     @AttributeDefinition(name = "Enabled")
     boolean enabled() default true;
+
+    /** How the Web Console's Configuration page lists this configuration: by the node's FQDN, not its PID. */
+    @AttributeDefinition(name = "Listed as", description = "How the Configuration page lists this account; {fqdn} is the node's FQDN.")
+    String webconsole_configurationFactory_nameHint() default "{fqdn}";
 }

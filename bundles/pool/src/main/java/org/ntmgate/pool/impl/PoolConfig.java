@@ -24,4 +24,8 @@ public @interface PoolConfig {
     @AttributeDefinition(name = "Lease time (seconds)", min = "60", max = "2592000",
             description = "How long a lease lasts unless renewed (registrations renew theirs with every keep-alive).")
     long leaseTimeSeconds() default 3600;
+
+    /** How the Web Console's Configuration page lists this configuration: by the pool's name, not its PID. */
+    @AttributeDefinition(name = "Listed as", description = "How the Configuration page lists this pool; {name} is the pool's name.")
+    String webconsole_configurationFactory_nameHint() default "{name}";
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.annotation.Annotation;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,33 +43,15 @@ class PoolBookTest {
         }
     });
 
+    /** A pool configuration as ConfigAdmin would hold it, typed the way Declarative Services types it. */
     static PoolConfig config(String name, String prefix, PoolPurpose purpose, long leaseSeconds) {
-        return new PoolConfig() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return PoolConfig.class;
-            }
-
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String prefix() {
-                return prefix;
-            }
-
-            @Override
-            public PoolPurpose purpose() {
-                return purpose;
-            }
-
-            @Override
-            public long leaseTimeSeconds() {
-                return leaseSeconds;
-            }
-        };
+        java.util.Map<String, Object> p = new java.util.HashMap<>();
+        p.put("name", name);
+        p.put("prefix", prefix);
+        p.put("purpose", purpose == null ? null : purpose.name());
+        p.put("leaseTimeSeconds", leaseSeconds);
+        p.values().removeIf(java.util.Objects::isNull);
+        return org.ntmgate.api.config.ConfigChecks.typed(PoolSettings.FACTORY_PID, p, PoolConfig.class);
     }
 
     private void define(String name, String prefix, PoolPurpose purpose) {

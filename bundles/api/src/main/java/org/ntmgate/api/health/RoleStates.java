@@ -16,7 +16,7 @@ public final class RoleStates {
      * @param title the role's name for people ("RS-N")
      * @param pid its configuration PID
      * @param role its status, or null when the role's component is not there
-     * @param details what the running role adds (counters, paths); used only while it serves
+     * @param details what the role's component adds (counters, paths), on lines of their own; null when it is not there
      * @param cm to see whether a configuration is stored
      * @param refusals the gate's refusals, or null when it is not running
      */
@@ -27,7 +27,7 @@ public final class RoleStates {
             return title + " serving since " + role.since() + "\n" + (details == null ? role.detail() : details) + tail;
         }
         if (role != null) {
-            return title + " configured but not serving: " + role.detail() + tail;
+            return title + " configured but not serving: " + role.detail() + (details == null ? "" : "\n" + details) + tail;
         }
         if (stored(cm, pid)) {
             return title + " configured (PID " + pid + ") but not active: see /ntmgate/health and the log" + tail;

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * One log: every entry of the OSGi Log Service (what SCR, ConfigAdmin, FileInstall, the Configurator and the
  * framework's own bundles write there) goes to slf4j, so it appears in the gateway's one stream (the start script's
  * output, the image's log file) with its level and its source ({@code osgi.<bundle>}), beside ntmgate's own
- * lines. The Log Service's records of bundle and service events are left out below WARN. An entry's exception is one line (its class and message, and its cause's): a stack trace belongs in a
+ * lines. The Log Service's records of bundle and service events are left out below WARN. An entry's exception is one line (its root cause): a stack trace belongs in a
  * debugger, not in an appliance's log.
  */
 final class LogBridge extends ServiceTracker<LogReaderService, LogReaderService> implements LogListener {
@@ -61,12 +61,15 @@ final class LogBridge extends ServiceTracker<LogReaderService, LogReaderService>
         }
     }
 
-    /** An exception and its causes in one line. */
+    /**
+     * An exception in one line: its root cause (the Log Service wraps every logged exception in its own, and the
+     * frameworks wrap theirs again; the root says what went wrong).
+     */
     static String oneLine(Throwable t) {
-        StringBuilder sb = new StringBuilder(t.toString());
-        for (Throwable c = t.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-            sb.append("; caused by ").append(c);
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
         }
-        return sb.toString().replace('\n', ' ');
+        return root.toString().replace('\n', ' ');
     }
 }

@@ -406,7 +406,10 @@ class BoxIT {
         awaitHealthy("1.0.0");
         // state made at the console, one piece of each kind: an account, a lease, a translation entry
         long asUp = System.nanoTime() + WAIT.toNanos();
-        while (!gogo(a, "as:status", l -> l.contains("serving on udp") || l.contains("not serving") || l.contains("ommand not found")).contains("serving on udp")) {
+        // as:status answers whether or not the AS runs yet: "serving on udp" on its own line once it serves, else one
+        // line saying why it is off ("not configured", "configured but not serving")
+        while (!gogo(a, "as:status", l -> l.contains("serving on udp") || l.contains("Account Server not configured")
+                || l.contains("Account Server configured")).contains("serving on udp")) {
             assertTrue(System.nanoTime() < asUp, "the AS configured through the deploy folder serves");
             Thread.sleep(500);
         }

@@ -182,9 +182,16 @@ final class GatewayProcess implements AutoCloseable {
 
     /** The same, with the answer's body. */
     HttpResponse<String> httpPost(String path, String user, String password, String form) throws IOException, InterruptedException {
-        HttpRequest r = request(path, user, password).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-        return HttpClient.newHttpClient().send(r, HttpResponse.BodyHandlers.ofString());
+        return httpPost(path, user, password, form, Map.of());
+    }
+
+    /** The same with headers a browser adds ({@code Origin}, {@code Sec-Fetch-Site}). */
+    HttpResponse<String> httpPost(String path, String user, String password, String form, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = request(path, user, password).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form));
+        headers.forEach(b::header);
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** A GET with its body. */

@@ -149,6 +149,12 @@ class GatewayProcessIT {
                     "apply=true&action=ajaxConfigManager&propertylist=maxSessionsPerNode&maxSessionsPerNode=abc");
             assertEquals(400, policy.statusCode());
             assertTrue(text(policy).contains("'maxSessionsPerNode' must be a whole number, not 'abc'"), policy.body());
+            // a good value, but posted by another site's page in the admin's browser (which resends the login): refused
+            String good = "apply=true&action=ajaxConfigManager&propertylist=maxSessionsPerNode&maxSessionsPerNode=32";
+            HttpResponse<String> forged = gw.httpPost("/system/console/configMgr/org.ntmgate.policy", ADMIN, password, good,
+                    Map.of("Origin", "http://evil.example", "Sec-Fetch-Site", "cross-site"));
+            assertEquals(403, forged.statusCode(), forged.body());
+            assertTrue(forged.body().contains("refused: a change to the console must come from the console's own pages"), forged.body());
             // a configuration from a file is the file's: the console says so and changes nothing
             HttpResponse<String> managed = gw.httpPost("/system/console/configMgr/org.ntmgate.as", ADMIN, password,
                     "apply=true&action=ajaxConfigManager&propertylist=port&port=4999");
@@ -176,6 +182,15 @@ class GatewayProcessIT {
             assertTrue(health.body().contains("\"version\":\"0.1.0.SNAPSHOT\""), "the version outside the image too: " + health.body());
             assertFalse(health.body().contains("\tat ") || health.body().contains("Exception"), "short reasons, no stack traces: " + health.body());
             assertEquals(before, state(gw), "nothing refused runs");
+            // the same write from the console's own page goes through
+            HttpResponse<String> own = gw.httpPost("/system/console/configMgr/org.ntmgate.policy", ADMIN, password, good,
+                    Map.of("Origin", "http://127.0.0.1:" + port, "Sec-Fetch-Site", "same-origin"));
+            assertEquals(302, own.statusCode(), own.body());
+            gw.awaitGogo("policy:show", l -> l.contains("maxSessions=32"), Duration.ofSeconds(20));
+            HttpResponse<String> back = gw.httpPost("/system/console/configMgr/org.ntmgate.policy", ADMIN, password,
+                    good.replace("=32", "=64"));
+            assertEquals(302, back.statusCode(), back.body());
+            gw.awaitGogo("policy:show", l -> l.contains("maxSessions=64"), Duration.ofSeconds(20));
             assertTrue(gw.printed().contains("INFO osgi.org.apache.felix.fileinstall - Updating configuration {org.ntmgate.table}"),
                     "FileInstall's own lines are in the one log");
             assertFalse(gw.printed().contains("NumberFormatException"), "an expected refusal is one line, no stack trace");

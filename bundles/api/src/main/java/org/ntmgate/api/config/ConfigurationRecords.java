@@ -14,6 +14,9 @@ public interface ConfigurationRecords {
     /** The refusal of {@code pid}'s last write not yet fixed (one line: where it came from, field, reason), or null. */
     String refusal(String pid);
 
+    /** Whether a configuration of {@code pid} is stored now. */
+    boolean stored(String pid);
+
     /** The last accepted properties of every configuration of {@code factoryPid}, by PID. */
     Map<String, Map<String, Object>> accepted(String factoryPid);
 }

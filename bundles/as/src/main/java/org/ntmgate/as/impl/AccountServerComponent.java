@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -38,8 +39,7 @@ public class AccountServerComponent implements ConfigurationListener, RoleStatus
     static final String PID = "org.ntmgate.as";
     static final String ACCOUNT_PID = "org.ntmgate.as.account";
     private static final Logger LOG = LoggerFactory.getLogger(AccountServerComponent.class);
-    private volatile java.time.Instant since;
-
+    private volatile Instant since;
 
     private AccountBook accounts;
     private LoginServer server;
@@ -82,7 +82,7 @@ public class AccountServerComponent implements ConfigurationListener, RoleStatus
             server = new LoginServer(accounts, next, System::currentTimeMillis);
             bound = server.start();
             settings = next;
-            since = java.time.Instant.now();
+            since = Instant.now();
             LOG.info("Account Server serving logins on udp {}", bound);
         } catch (Exception e) {
             LOG.error("Account Server could not listen on udp {}: {}", next.bind(), e.toString());
@@ -267,7 +267,7 @@ public class AccountServerComponent implements ConfigurationListener, RoleStatus
     }
 
     @Override
-    public java.time.Instant since() {
+    public Instant since() {
         return serving() ? since : null;
     }
 }

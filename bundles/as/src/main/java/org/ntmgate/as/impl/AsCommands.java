@@ -2,7 +2,6 @@ package org.ntmgate.as.impl;
 
 import org.ntmgate.api.config.ConfigurationRecords;
 import org.ntmgate.api.health.RoleStates;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -18,13 +17,11 @@ public class AsCommands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile AccountServerComponent role;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile ConfigurationRecords refusals;
-    @Reference
-    private ConfigurationAdmin cm;
+    private volatile ConfigurationRecords records;
 
     /** as:status: where the AS listens and its counters; or why it is off. */
     public String status() {
         AccountServerComponent a = role;
-        return RoleStates.describe("Account Server", AccountServerComponent.PID, a, a == null ? null : a.status(), cm, refusals);
+        return RoleStates.describe("Account Server", AccountServerComponent.PID, a, a == null ? null : a.status(), records);
     }
 }

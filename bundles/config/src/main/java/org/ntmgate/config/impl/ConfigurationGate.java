@@ -145,7 +145,7 @@ public class ConfigurationGate implements ConfigurationListener, ConfigurationPl
 
     /** Checks a deletion before it is done: a file's configuration goes with its file. */
     public void checkDelete(String pid) {
-        Map<String, Object> stored = pid == null ? null : stored(pid);
+        Map<String, Object> stored = pid == null ? null : storedProperties(pid);
         String file = stored == null ? null : Properties.file(stored);
         if (file != null) {
             throw new InvalidConfigurationException(pid, Properties.FILE, "is managed by the file " + file + ": remove that file instead");
@@ -222,7 +222,7 @@ public class ConfigurationGate implements ConfigurationListener, ConfigurationPl
         }
     }
 
-    private Map<String, Object> stored(String pid) {
+    private Map<String, Object> storedProperties(String pid) {
         Configuration c = find(pid);
         return c == null || c.getProperties() == null ? null : Properties.of(c.getProperties());
     }
@@ -318,6 +318,11 @@ public class ConfigurationGate implements ConfigurationListener, ConfigurationPl
             }
         }
         return book.all().stream().map(Refusal::line).collect(Collectors.toList());
+    }
+
+    @Override
+    public boolean stored(String pid) {
+        return find(pid) != null;
     }
 
     @Override

@@ -54,6 +54,7 @@ public final class ConsoleSecurity implements BundleActivator {
     /** Set by the trackers before they call {@link #begin}. */
     private volatile ConfigurationAdmin ca;
     private volatile boolean consoleReady;
+    private ServiceRegistration<?> originCheck;
 
     @Override
     public void start(BundleContext context) throws InvalidSyntaxException {
@@ -65,6 +66,7 @@ public final class ConsoleSecurity implements BundleActivator {
                 + ConsoleCredentials.WEBCONSOLE_PID + "))", s -> consoleReady = true);
         configAdmin.open();
         consoleConfig.open();
+        originCheck = ConsoleOriginCheck.register(context);
     }
 
     /** A tracker that notes each service it gets, then tries {@link #begin} (a tracker's new service is not yet tracked). */
@@ -133,7 +135,7 @@ public final class ConsoleSecurity implements BundleActivator {
         configAdmin.close();
         consoleConfig.close();
         synchronized (this) {
-            for (ServiceRegistration<?> r : new ServiceRegistration<?>[] { listener, provider, managed }) {
+            for (ServiceRegistration<?> r : new ServiceRegistration<?>[] { listener, provider, managed, originCheck }) {
                 if (r != null) {
                     r.unregister();
                 }

@@ -3,7 +3,6 @@ package org.ntmgate.dc.impl;
 import org.apache.felix.service.command.Descriptor;
 import org.ntmgate.api.config.ConfigurationRecords;
 import org.ntmgate.api.health.RoleStates;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -20,9 +19,7 @@ public class DcCommands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile DirectionCoordinatorComponent dc;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile ConfigurationRecords refusals;
-    @Reference
-    private ConfigurationAdmin cm;
+    private volatile ConfigurationRecords records;
 
     @Descriptor("list the registered nodes")
     public String nodes() {
@@ -39,6 +36,6 @@ public class DcCommands {
     @Descriptor("where the DC listens, and its counters; or why it is off")
     public String status() {
         DirectionCoordinatorComponent d = dc;
-        return RoleStates.describe("Direction Coordinator", DirectionCoordinatorComponent.PID, d, d == null ? null : d.status(), cm, refusals);
+        return RoleStates.describe("Direction Coordinator", DirectionCoordinatorComponent.PID, d, d == null ? null : d.status(), records);
     }
 }

@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = DcConfig.class)
 public class DirectionCoordinatorComponent implements NodeRegistry, RoleStatus {
     static final String PID = "org.ntmgate.dc";
-    private volatile java.time.Instant since;
+    private volatile Instant since;
     private static final Logger LOG = LoggerFactory.getLogger(DirectionCoordinatorComponent.class);
 
     @Reference
@@ -92,7 +92,7 @@ public class DirectionCoordinatorComponent implements NodeRegistry, RoleStatus {
         try {
             bound = next.start();
             coordinator = next;
-            since = java.time.Instant.now();
+            since = Instant.now();
             LOG.info("Direction Coordinator serving on udp {} with {} registered nodes; zone {}{}, {} relay(s), {} peer DC(s), DNS resolver {}",
                     bound, carried.size(), settings.zone() == null ? "none" : settings.zone(),
                     settings.tsig() == null ? "" : " (updates to " + settings.dnsUpdateServer() + ")", settings.relays().size(),
@@ -250,7 +250,7 @@ public class DirectionCoordinatorComponent implements NodeRegistry, RoleStatus {
     }
 
     @Override
-    public java.time.Instant since() {
+    public Instant since() {
         return serving() ? since : null;
     }
 }

@@ -2,7 +2,6 @@ package org.ntmgate.node.impl;
 
 import org.ntmgate.api.config.ConfigurationRecords;
 import org.ntmgate.api.health.RoleStates;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -18,14 +17,12 @@ public class NodeCommands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile NodeComponent role;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile ConfigurationRecords refusals;
-    @Reference
-    private ConfigurationAdmin cm;
+    private volatile ConfigurationRecords records;
 
     /** node:status: registration, tunnels, counters; or why the node is off. */
     public String status() {
         NodeComponent n = role;
-        return RoleStates.describe("NTM node", NodeSettings.PID, n, n == null ? null : n.status(), cm, refusals);
+        return RoleStates.describe("NTM node", NodeSettings.PID, n, n == null ? null : n.status(), records);
     }
 
     /** node:paths: the paths this node holds. */

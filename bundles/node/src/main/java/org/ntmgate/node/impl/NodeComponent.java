@@ -1,5 +1,6 @@
 package org.ntmgate.node.impl;
 
+import java.time.Instant;
 import java.util.stream.Collectors;
 
 import org.ntmgate.api.fallback.Ipv6Fallback;
@@ -26,13 +27,12 @@ import org.slf4j.LoggerFactory;
 public class NodeComponent implements RoleStatus {
     private static final Logger LOG = LoggerFactory.getLogger(NodeComponent.class);
 
-
     private volatile Ipv6Fallback fallback;
 
     private NtmNode node;
     private DnsStub stub;
     private String problem = "not configured";
-    private volatile java.time.Instant since;
+    private volatile Instant since;
 
     /** 11.5: the Teredo client, when configured; any time, so that a fallback started after the node is used too. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -72,7 +72,7 @@ public class NodeComponent implements RoleStatus {
             stub = new DnsStub(node, next);
             node.start();
             problem = null;
-            since = java.time.Instant.now();
+            since = Instant.now();
         } catch (Exception e) {
             problem = "could not start: " + e.getMessage();
             LOG.error("NTM node could not start (DNS stub on {}): {}", next.dnsListen(), e.toString());
@@ -130,7 +130,7 @@ public class NodeComponent implements RoleStatus {
     }
 
     @Override
-    public java.time.Instant since() {
+    public Instant since() {
         return serving() ? since : null;
     }
 }

@@ -1,6 +1,5 @@
 package org.ntmgate.policy.impl;
 
-
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.policy.RelayDecision;
 import org.ntmgate.api.policy.RelayLimits;
@@ -21,7 +20,6 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = PolicyConfig.class)
 public class RelayPolicyComponent implements RelayPolicy {
     private static final Logger LOG = LoggerFactory.getLogger(RelayPolicyComponent.class);
-
 
     private volatile PolicySettings settings = PolicySettings.OPEN;
 
@@ -72,7 +70,7 @@ public class RelayPolicyComponent implements RelayPolicy {
 
     private static String describe(RelayRequest r) {
         String name = r.destinationFqdn() == null ? "" : r.destinationFqdn();
-        String addr = r.destination() == null ? "" : r.destination().getHostAddress();
+        String addr = r.destination() == null ? "" : org.ntmgate.api.net.AddressFormat.format(r.destination().getAddress());
         return name.isEmpty() ? addr : addr.isEmpty() ? name : name + " (" + addr + ")";
     }
 

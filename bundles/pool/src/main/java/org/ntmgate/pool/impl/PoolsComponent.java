@@ -46,7 +46,6 @@ import org.slf4j.LoggerFactory;
 public class PoolsComponent implements VirtualAddressPools, PoolRegistrar, ConfigurationValidator, HealthProblems {
     private static final Logger LOG = LoggerFactory.getLogger(PoolsComponent.class);
 
-
     private PoolBook book;
     private LeaseStore store;
     private ScheduledExecutorService sweeper;

@@ -3,6 +3,7 @@ package org.ntmgate.rsn.impl;
 import java.io.File;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -35,11 +36,10 @@ public class RelayServerComponent implements RoleStatus {
     @Reference
     private TranslationTable table;
 
-
     private Path stateFile;
     private Relay relay;
     private String problem;
-    private volatile java.time.Instant since;
+    private volatile Instant since;
 
     @Activate
     void activate(BundleContext context, RsnConfig config) {
@@ -66,7 +66,7 @@ public class RelayServerComponent implements RoleStatus {
             InetSocketAddress bound = r.start();
             relay = r;
             problem = null;
-            since = java.time.Instant.now();
+            since = Instant.now();
             LOG.info("RS-N relaying on udp {}, egress {} on {}", bound, next.egressPrefix(), next.tunName());
         } catch (Exception e) {
             r.close();
@@ -124,7 +124,7 @@ public class RelayServerComponent implements RoleStatus {
     }
 
     @Override
-    public java.time.Instant since() {
+    public Instant since() {
         return serving() ? since : null;
     }
 }

@@ -2,7 +2,6 @@ package org.ntmgate.rsn.impl;
 
 import org.ntmgate.api.config.ConfigurationRecords;
 import org.ntmgate.api.health.RoleStates;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -18,14 +17,12 @@ public class RsnCommands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile RelayServerComponent role;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile ConfigurationRecords refusals;
-    @Reference
-    private ConfigurationAdmin cm;
+    private volatile ConfigurationRecords records;
 
     /** rsn:status: socket, paths, packets each way, drops by reason; or why the RS-N is off. */
     public String status() {
         RelayServerComponent r = role;
-        return RoleStates.describe("RS-N", RsnSettings.PID, r, r == null ? null : r.status(), cm, refusals);
+        return RoleStates.describe("RS-N", RsnSettings.PID, r, r == null ? null : r.status(), records);
     }
 
     /** rsn:paths: every path with its addresses and endpoint. */

@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 
 import org.ntmgate.api.config.ConfigChecks;
 import org.ntmgate.api.config.InvalidConfigurationException;
@@ -27,10 +28,9 @@ public class TeredoClientComponent implements RoleStatus, Ipv6Fallback {
     static final String PID = "org.ntmgate.teredo.client";
     private static final Logger LOG = LoggerFactory.getLogger(TeredoClientComponent.class);
 
-
     private TeredoClient client;
     private String problem = "not configured";
-    private volatile java.time.Instant since;
+    private volatile Instant since;
 
     /** A client built from a validated configuration (not started), or a refusal naming the field. */
     static TeredoClient validate(TeredoClientConfig c) {
@@ -79,7 +79,7 @@ public class TeredoClientComponent implements RoleStatus, Ipv6Fallback {
             next.start();
             client = next;
             problem = null;
-            since = java.time.Instant.now();
+            since = Instant.now();
             LOG.info("Teredo client started: {}", next.status());
         } catch (Exception e) {
             next.close();
@@ -163,7 +163,7 @@ public class TeredoClientComponent implements RoleStatus, Ipv6Fallback {
     }
 
     @Override
-    public java.time.Instant since() {
+    public Instant since() {
         return serving() ? since : null;
     }
 }

@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.health.RoleStatus;
@@ -30,10 +31,9 @@ public class TeredoRelayComponent implements RoleStatus {
     @Reference
     private TranslationTable table;
 
-
     private TeredoRelay relay;
     private String problem = "not configured";
-    private volatile java.time.Instant since;
+    private volatile Instant since;
 
     /** A validated relay configuration. */
     record Settings(InetSocketAddress bind, String tunName, Duration peerIdle) {
@@ -80,7 +80,7 @@ public class TeredoRelayComponent implements RoleStatus {
             InetSocketAddress bound = next.start();
             relay = next;
             problem = null;
-            since = java.time.Instant.now();
+            since = Instant.now();
             LOG.info("Teredo relay on udp {} routing 2001::/32 from {}", bound, tun);
         } catch (Exception e) {
             next.close();
@@ -125,7 +125,7 @@ public class TeredoRelayComponent implements RoleStatus {
     }
 
     @Override
-    public java.time.Instant since() {
+    public Instant since() {
         return serving() ? since : null;
     }
 }

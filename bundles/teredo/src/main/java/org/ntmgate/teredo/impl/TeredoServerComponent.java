@@ -3,6 +3,7 @@ package org.ntmgate.teredo.impl;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Instant;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -32,14 +33,13 @@ public class TeredoServerComponent implements RoleStatus {
     static final String PID = "org.ntmgate.teredo.server";
     private static final Logger LOG = LoggerFactory.getLogger(TeredoServerComponent.class);
 
-
     private TeredoServer core;
     private UdpServer primary;
     private UdpServer secondary;
     private org.ntmgate.tun.TunDevice tun;
     private org.ntmgate.tun.TunQueue tunQueue;
     private String problem = "not configured";
-    private volatile java.time.Instant since;
+    private volatile Instant since;
 
     record Settings(Inet4Address primary, Inet4Address secondary, int perSecond, int burst, String tunName) {
     }
@@ -100,7 +100,7 @@ public class TeredoServerComponent implements RoleStatus {
             secondary = UdpServer.bind(new InetSocketAddress(s.secondary(), TeredoServer.PORT), new Handler(next, true));
             core = next;
             problem = null;
-            since = java.time.Instant.now();
+            since = Instant.now();
             LOG.info("Teredo server on udp {}:{} and {}:{} (prefix 2001:0:{}::/64)", s.primary().getHostAddress(), TeredoServer.PORT,
                     s.secondary().getHostAddress(), TeredoServer.PORT, prefixText(s.primary()));
         } catch (Exception e) {
@@ -200,7 +200,7 @@ public class TeredoServerComponent implements RoleStatus {
     }
 
     @Override
-    public java.time.Instant since() {
+    public Instant since() {
         return serving() ? since : null;
     }
 }

@@ -67,8 +67,8 @@ public class ConfigurationGate implements ConfigurationListener, ConfigurationPl
     private volatile EventAdmin eventAdmin;
 
     private volatile ExecutorService worker;
-    private AcceptedConfigurations accepted;
-    private RefusalBook refusals;
+    private volatile AcceptedConfigurations accepted;
+    private volatile RefusalBook refusals;
 
     @Activate
     void activate(BundleContext context) throws IOException {

@@ -313,7 +313,8 @@ class GatewayProcessIT {
 
     /**
      * While the DC serves a registered node and the table holds two entries: a new build through {@code door} is
-     * swapped in and keeps both; a build that does not start, and one that does not resolve, are rejected and the
+     * swapped in and keeps both; builds that do not start (an activator missing, one that throws) and one that does
+     * not resolve are rejected and the
      * previous build is back by itself, keeping both again; the build kept from the first swap is still what
      * {@code ntmgate:revert} goes back to; after a restart no rejected build runs.
      */
@@ -335,8 +336,10 @@ class GatewayProcessIT {
 
                 // Broken builds (an activator that is not there; an import nothing exports): rejected, and the previous
                 // build is put back by itself, still serving the node
-                for (String broken : List.of("org.ntmgate.dc.impl.NoSuchActivator", "import:org.ntmgate.nosuchpackage")) {
-                    String version = broken.startsWith("import:") ? "0.1.0.unresolved" : "0.1.0.broken";
+                for (String broken : List.of("org.ntmgate.dc.impl.NoSuchActivator", ThrowingActivator.class.getName(),
+                        "import:org.ntmgate.nosuchpackage")) {
+                    String version = broken.startsWith("import:") ? "0.1.0.unresolved"
+                            : broken.equals(ThrowingActivator.class.getName()) ? "0.1.0.throwing" : "0.1.0.broken";
                     String failed = door.swap(gw, version, broken);
                     assertTrue(failed.contains("org.ntmgate.dc " + version + " rejected:")
                             && failed.contains("the previous build 0.1.0.hotswap was put back and serves"), failed);
@@ -355,7 +358,7 @@ class GatewayProcessIT {
         try (GatewayProcess gw = new GatewayProcess(home, GatewayProcess.freePort())) {
             gw.awaitStarted();
             String lb = gw.gogo("lb -s org.ntmgate.dc", l -> l.contains("org.ntmgate.dc ("));
-            assertFalse(lb.contains("broken") || lb.contains("unresolved"), lb);
+            assertFalse(lb.contains("broken") || lb.contains("unresolved") || lb.contains("throwing"), lb);
             gw.awaitGogo("dc:status", l -> l.contains("serving on udp"), Duration.ofSeconds(30));
         }
     }
@@ -448,7 +451,8 @@ class GatewayProcessIT {
 
     /**
      * A copy of a bundle jar as another build: a new Bundle-Version, and optionally a Bundle-Activator that is not
-     * there, or ({@code import:<package>}) an import of a package nothing exports.
+     * there, {@link ThrowingActivator} (put into the jar: it loads, then throws), or ({@code import:<package>}) an
+     * import of a package nothing exports.
      */
     private static void writeBuild(Path from, Path to, String version, String activator) throws Exception {
         Path tmp = to.resolveSibling(to.getFileName() + ".part");
@@ -462,6 +466,7 @@ class GatewayProcessIT {
             } else if (activator != null) {
                 mf.getMainAttributes().putValue("Bundle-Activator", activator);
             }
+            boolean throwing = ThrowingActivator.class.getName().equals(activator);
             try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(tmp), mf)) {
                 for (var e : java.util.Collections.list(in.entries())) {
                     if (e.getName().equalsIgnoreCase("META-INF/MANIFEST.MF")) {
@@ -469,6 +474,14 @@ class GatewayProcessIT {
                     }
                     out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
                     in.getInputStream(e).transferTo(out);
+                    out.closeEntry();
+                }
+                if (throwing) { // the activator's class itself, so that it loads and then throws
+                    String name = ThrowingActivator.class.getName().replace('.', '/') + ".class";
+                    out.putNextEntry(new java.util.zip.ZipEntry(name));
+                    try (var c = ThrowingActivator.class.getClassLoader().getResourceAsStream(name)) {
+                        c.transferTo(out);
+                    }
                     out.closeEntry();
                 }
             }

@@ -170,6 +170,11 @@ class GatewayProcessIT {
             Files.writeString(labPool, "name=lab\nprefix=10.201.0.0/24\npurpose=NODE\n");
             gw.awaitLine("the pool file's refusal", l -> l.contains("Configuration refused (deploy/org.ntmgate.pool-lab.cfg): org.ntmgate.pool 'lab':"
                     + " 'prefix' 10.201.0.0/24 overlaps pool 'node-v4'"), Duration.ofSeconds(20));
+            // a file FileInstall cannot even read: a line naming it, and a health problem until it changes
+            Path unreadable = home.resolve("deploy/org.ntmgate.node.cfg");
+            Files.writeString(unreadable, "=broken\n");
+            gw.awaitLine("the unreadable file named", l -> l.contains("Failed to install artifact: " + unreadable)
+                    && l.contains("Key [] must not be an empty string"), Duration.ofSeconds(20));
             // a file that is not a bundle is moved aside, with a line that says why
             Files.writeString(home.resolve("deploy/garbage.jar"), "not a jar at all");
             gw.awaitLine("garbage.jar moved aside", l -> l.contains("deploy/garbage.jar rejected: not a jar"), Duration.ofSeconds(20));
@@ -178,7 +183,8 @@ class GatewayProcessIT {
             HttpResponse<String> health = gw.httpGet("/ntmgate/health");
             assertEquals(503, health.statusCode(), health.body());
             assertTrue(health.body().contains("configuration org.ntmgate.table from deploy/org.ntmgate.table.cfg refused at ")
-                    && health.body().contains("configuration org.ntmgate.pool~lab from deploy/org.ntmgate.pool-lab.cfg refused at "), health.body());
+                    && health.body().contains("configuration org.ntmgate.pool~lab from deploy/org.ntmgate.pool-lab.cfg refused at ")
+                    && health.body().contains("deploy/org.ntmgate.node.cfg could not be applied: Key [] must not be an empty string"), health.body());
             assertTrue(health.body().contains("\"version\":\"0.1.0.SNAPSHOT\""), "the version outside the image too: " + health.body());
             assertFalse(health.body().contains("\tat ") || health.body().contains("Exception"), "short reasons, no stack traces: " + health.body());
             assertEquals(before, state(gw), "nothing refused runs");
@@ -209,6 +215,7 @@ class GatewayProcessIT {
             Files.writeString(tableFile, "capacity=70000\n");
             gw.awaitGogo("table:stats", l -> l.contains("capacity 70000"), Duration.ofSeconds(20));
             Files.delete(labPool);
+            Files.delete(home.resolve("deploy/org.ntmgate.node.cfg"));
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             HttpResponse<String> health = gw.httpGet("/ntmgate/health");
             while (health.statusCode() != 200 && System.nanoTime() < deadline) {

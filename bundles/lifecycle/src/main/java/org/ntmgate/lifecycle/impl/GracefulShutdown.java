@@ -24,6 +24,7 @@ public class GracefulShutdown implements BundleActivator {
 
     private Thread hook;
     private LogBridge logBridge;
+    private org.osgi.framework.ServiceRegistration<?> deployFiles;
     private StartupReport startup;
     private ClassDataArchive archive;
     private org.osgi.framework.ServiceRegistration<?> health;
@@ -33,8 +34,10 @@ public class GracefulShutdown implements BundleActivator {
 
     @Override
     public void start(BundleContext context) {
+        DeployFileProblems deployProblems = new DeployFileProblems();
+        deployFiles = context.registerService(org.ntmgate.api.health.HealthProblems.class, deployProblems, null);
         try {
-            logBridge = new LogBridge(context);
+            logBridge = new LogBridge(context, deployProblems);
             logBridge.open();
         } catch (NoClassDefFoundError e) {
             LOG.info("No OSGi Log Service API in this framework: its entries are not copied to this log ({})", e.getMessage());
@@ -109,7 +112,7 @@ public class GracefulShutdown implements BundleActivator {
         if (archive != null) {
             archive.stop(); // level 1 stops after the roles (level 2): every class they loaded is in it
         }
-        for (org.osgi.framework.ServiceRegistration<?> r : new org.osgi.framework.ServiceRegistration<?>[] { health, commands, deploySwap, consoleSwap }) {
+        for (org.osgi.framework.ServiceRegistration<?> r : new org.osgi.framework.ServiceRegistration<?>[] { health, commands, deploySwap, consoleSwap, deployFiles }) {
             if (r != null) {
                 r.unregister();
             }

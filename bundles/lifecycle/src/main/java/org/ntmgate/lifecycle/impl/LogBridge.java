@@ -7,6 +7,7 @@ import java.util.List;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogLevel;
 import org.osgi.service.log.LogListener;
 import org.osgi.service.log.LogReaderService;
 import org.osgi.util.tracker.ServiceTracker;
@@ -17,15 +18,18 @@ import org.slf4j.LoggerFactory;
  * One log: every entry of the OSGi Log Service (what SCR, ConfigAdmin, FileInstall, the Configurator and the
  * framework's own bundles write there) goes to slf4j, so it appears in the gateway's one stream (the start script's
  * output, the image's log file) with its level and its source ({@code osgi.<bundle>}), beside ntmgate's own
- * lines. The Log Service's records of bundle and service events are left out below WARN. An entry's exception is one line (its root cause): a stack trace belongs in a
+ * lines. FileInstall's word that it could not apply a file is also kept as a health problem ({@link DeployFileProblems}).
+ * The Log Service's records of bundle and service events are left out below WARN. An entry's exception is one line (its root cause): a stack trace belongs in a
  * debugger, not in an appliance's log.
  */
 final class LogBridge extends ServiceTracker<LogReaderService, LogReaderService> implements LogListener {
     private final BundleContext context;
+    private final DeployFileProblems deployProblems;
 
-    LogBridge(BundleContext context) {
+    LogBridge(BundleContext context, DeployFileProblems deployProblems) {
         super(context, LogReaderService.class, null);
         this.context = context;
+        this.deployProblems = deployProblems;
     }
 
     @Override
@@ -47,12 +51,15 @@ final class LogBridge extends ServiceTracker<LogReaderService, LogReaderService>
 
     @Override
     public void logged(LogEntry e) {
-        if (e.getLoggerName() != null && e.getLoggerName().startsWith("Events.") && e.getLogLevel().implies(org.osgi.service.log.LogLevel.INFO)) {
+        if (e.getLoggerName() != null && e.getLoggerName().startsWith("Events.") && e.getLogLevel().implies(LogLevel.INFO)) {
             return; // the Log Service's own record of every bundle and service event (OSGi Compendium 101.6.2): noise, not news
         }
         String source = e.getBundle() == null ? "osgi" : "osgi." + e.getBundle().getSymbolicName();
         Logger log = LoggerFactory.getLogger(source);
         String message = e.getException() == null ? e.getMessage() : e.getMessage() + ": " + oneLine(e.getException());
+        if (e.getBundle() != null && "org.apache.felix.fileinstall".equals(e.getBundle().getSymbolicName()) && e.getLogLevel() == LogLevel.ERROR) {
+            deployProblems.failed(e.getMessage(), e.getException() == null ? "see the log" : reason(e.getException()));
+        }
         switch (e.getLogLevel()) {
         case AUDIT, ERROR -> log.error(message);
         case WARN -> log.warn(message);
@@ -66,10 +73,20 @@ final class LogBridge extends ServiceTracker<LogReaderService, LogReaderService>
      * frameworks wrap theirs again; the root says what went wrong).
      */
     static String oneLine(Throwable t) {
+        return root(t).toString().replace('\n', ' ');
+    }
+
+    /** What went wrong as a person reads it: the root cause's message (its class only when it has none). */
+    static String reason(Throwable t) {
+        Throwable r = root(t);
+        return (r.getMessage() == null ? r.getClass().getSimpleName() : r.getMessage()).replace('\n', ' ');
+    }
+
+    private static Throwable root(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.toString().replace('\n', ' ');
+        return root;
     }
 }

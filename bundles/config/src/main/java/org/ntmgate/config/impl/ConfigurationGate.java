@@ -58,8 +58,12 @@ public class ConfigurationGate implements ConfigurationListener, ConfigurationPl
     private final Map<String, ConfigurationValidator> validators = new ConcurrentHashMap<>();
     /** PIDs this gate deleted itself (a refused first configuration): their deletion keeps the refusal. */
     private final Set<String> ownDeletes = ConcurrentHashMap.newKeySet();
-    /** PIDs this gate stored again itself (a refused write undone): that update fixes nothing. */
-    private final Set<String> ownReverts = ConcurrentHashMap.newKeySet();
+    /**
+     * PID -> ConfigAdmin's change count right after this gate stored the accepted configuration again (a refused
+     * write undone): only a later write can fix the refusal. (A count, not a flag per event: a check at start may
+     * undo a write before that write's own event is handled, so events cannot be matched to writes.)
+     */
+    private final Map<String, Long> revertedAt = new ConcurrentHashMap<>();
 
     @Reference
     private ConfigurationAdmin cm;
@@ -238,8 +242,8 @@ public class ConfigurationGate implements ConfigurationListener, ConfigurationPl
 
     /**
      * Checks {@code pid}'s stored configuration. A write ({@code written}: ConfigAdmin reported it) that is
-     * accepted fixes the PID's refusal, unless it is this gate's own undoing of that refusal; a check at start or
-     * when a validator appears ({@code written} false) fixes nothing.
+     * accepted fixes the PID's refusal, unless what is stored is still this gate's own undoing of it; a check at
+     * start or when a validator appears ({@code written} false) fixes nothing.
      */
     private void updated(String pid, boolean written) {
         try {
@@ -262,7 +266,9 @@ public class ConfigurationGate implements ConfigurationListener, ConfigurationPl
             if (!Properties.same(previous, props)) {
                 accepted.put(pid, props);
             }
-            if (written && !ownReverts.remove(pid)) {
+            Long reverted = revertedAt.get(pid);
+            if (written && (reverted == null || c.getChangeCount() > reverted)) {
+                revertedAt.remove(pid);
                 Refusal fixed = refusals.clear(pid);
                 if (fixed != null) {
                     LOG.info("Configuration {} accepted; its refusal ({}) is fixed", pid, fixed.message());
@@ -288,8 +294,8 @@ public class ConfigurationGate implements ConfigurationListener, ConfigurationPl
         if (previous != null) {
             LOG.error("Configuration refused ({}): {}; the last accepted configuration of {} is stored again and keeps running", source,
                     e.getMessage(), pid);
-            ownReverts.add(pid);
             c.update(Properties.dictionary(previous));
+            revertedAt.put(pid, c.getChangeCount());
         } else {
             LOG.error("Configuration refused ({}): {}; {} had no accepted configuration, so it is removed", source, e.getMessage(), pid);
             ownDeletes.add(pid);

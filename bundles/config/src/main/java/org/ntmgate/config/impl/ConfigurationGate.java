@@ -129,6 +129,7 @@ public class ConfigurationGate implements ConfigurationListener, ConfigurationPl
     /**
      * Checks a write before it is stored: the owner's validator, and that the configuration is not managed by a
      * file in the deploy folder (the file is the truth: the console never writes files). Throws naming the field.
+     * {@code properties} are as {@link Properties#of} gives them (without ConfigAdmin's own keys).
      */
     public void check(String pid, String factoryPid, Map<String, Object> properties) {
         Configuration existing = pid == null ? null : find(pid);
@@ -143,7 +144,7 @@ public class ConfigurationGate implements ConfigurationListener, ConfigurationPl
         }
         ConfigurationValidator v = validator(pid, factoryPid);
         if (v != null) {
-            v.validate(pid, factoryPid, Properties.of(Properties.dictionary(properties)));
+            v.validate(pid, factoryPid, properties);
         }
     }
 

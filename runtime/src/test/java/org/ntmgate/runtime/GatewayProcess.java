@@ -38,6 +38,11 @@ final class GatewayProcess implements AutoCloseable {
     private final Thread reader;
 
     GatewayProcess(Path home, int port) throws IOException {
+        this(home, port, List.of());
+    }
+
+    /** With extra JVM options ({@code -Dname=value} framework properties). */
+    GatewayProcess(Path home, int port, List<String> jvmOptions) throws IOException {
         this.home = home;
         this.port = port;
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
@@ -45,8 +50,10 @@ final class GatewayProcess implements AutoCloseable {
         Files.createDirectories(home.resolve("deploy"));
         // the launcher unpacks its jars into java.io.tmpdir: the home's, so a killed gateway leaves nothing in /tmp
         Path tmp = Files.createDirectories(home.resolve("tmp"));
-        process = new ProcessBuilder(java, "-Djava.io.tmpdir=" + tmp, "-Dorg.osgi.service.http.port=" + port, "-jar",
-                Paths.get(jar).toAbsolutePath().toString())
+        List<String> command = new ArrayList<>(List.of(java, "-Djava.io.tmpdir=" + tmp, "-Dorg.osgi.service.http.port=" + port));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", Paths.get(jar).toAbsolutePath().toString()));
+        process = new ProcessBuilder(command)
                 .directory(home.toFile()).redirectErrorStream(true).start();
         shell = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
         reader = new Thread(() -> {
@@ -195,6 +202,11 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     /** A GET with its body. */
+    /** GET with the console's login; the answer with its body. */
+    HttpResponse<String> httpGet(String path, String user, String password) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(request(path, user, password).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     HttpResponse<String> httpGet(String path) throws IOException, InterruptedException {
         return HttpClient.newHttpClient().send(request(path, null, null).build(), HttpResponse.BodyHandlers.ofString());
     }

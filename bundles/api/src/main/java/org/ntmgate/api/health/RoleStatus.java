@@ -22,4 +22,9 @@ public interface RoleStatus {
     default java.time.Instant since() {
         return null;
     }
+
+    /** What the role moved and dropped since it started serving; {@link RoleCounters#NONE} when it counts nothing. */
+    default RoleCounters counters() {
+        return RoleCounters.NONE;
+    }
 }

@@ -44,6 +44,16 @@ public final class Prefix {
         return of(address.getAddress(), length, AddressFormat.format(address.getAddress()) + "/" + length);
     }
 
+    /** The prefix of {@code length} (at most this one's) that contains this one: 10.1.2.0/24 widened to 16 is 10.1.0.0/16. */
+    public Prefix widenedTo(int length) {
+        byte[] a = network().getAddress();
+        if (length < 0 || length > this.length()) {
+            throw new IllegalArgumentException("a prefix widens to a length from 0 to " + this.length() + ", not " + length);
+        }
+        byte[] m = mask(a, length);
+        return new Prefix(m, length);
+    }
+
     private static Prefix of(byte[] addr, int len, String text) {
         if (len < 0 || len > addr.length * 8) {
             throw new IllegalArgumentException("'" + text + "': prefix length must be 0.." + addr.length * 8);

@@ -3,7 +3,7 @@
  * optional port) and {@link org.ntmgate.api.net.Prefix} (a CIDR prefix). Immutable and strictly parsed.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.ntmgate.api.net;
 
 import org.osgi.annotation.bundle.Export;

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.ntmgate.api.config.ConfigurationEvents;
+import org.ntmgate.api.config.ConfigurationCheck;
 import org.ntmgate.api.config.ConfigurationRecords;
 import org.ntmgate.api.config.ConfigurationValidator;
 import org.ntmgate.api.config.InvalidConfigurationException;
@@ -49,10 +50,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All work runs on one thread, in the order ConfigAdmin reported it.
  */
-@Component(service = { ConfigurationGate.class, ConfigurationListener.class, ConfigurationPlugin.class, HealthProblems.class, ConfigurationRecords.class },
+@Component(service = { ConfigurationGate.class, ConfigurationListener.class, ConfigurationPlugin.class, HealthProblems.class, ConfigurationRecords.class,
+        ConfigurationCheck.class },
         immediate = true,
         property = { "osgi.command.scope=config", "osgi.command.function=refusals", "osgi.command.function=forget" })
-public class ConfigurationGate implements ConfigurationListener, ConfigurationPlugin, HealthProblems, ConfigurationRecords {
+public class ConfigurationGate implements ConfigurationListener, ConfigurationPlugin, HealthProblems, ConfigurationRecords, ConfigurationCheck {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigurationGate.class);
 
     private final Map<String, ConfigurationValidator> validators = new ConcurrentHashMap<>();
@@ -131,6 +133,7 @@ public class ConfigurationGate implements ConfigurationListener, ConfigurationPl
      * file in the deploy folder (the file is the truth: the console never writes files). Throws naming the field.
      * {@code properties} are as {@link Properties#of} gives them (without ConfigAdmin's own keys).
      */
+    @Override
     public void check(String pid, String factoryPid, Map<String, Object> properties) {
         Configuration existing = pid == null ? null : find(pid);
         Map<String, Object> stored = existing == null || existing.getProperties() == null ? null : Properties.of(existing.getProperties());
@@ -149,6 +152,7 @@ public class ConfigurationGate implements ConfigurationListener, ConfigurationPl
     }
 
     /** Checks a deletion before it is done: a file's configuration goes with its file. */
+    @Override
     public void checkDelete(String pid) {
         Map<String, Object> stored = pid == null ? null : storedProperties(pid);
         String file = stored == null ? null : Properties.file(stored);

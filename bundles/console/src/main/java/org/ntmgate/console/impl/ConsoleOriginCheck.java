@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The Web Console has no protection against cross-site request forgery, and a browser resends the console's Basic
  * credentials with a request another site's page makes it send. This whiteboard filter, in front of every console
- * servlet (stock pages and ntmgate's alike), refuses a write (any method but GET, HEAD, OPTIONS) that a browser says
+ * servlet (stock pages and ntmgate's alike) and every servlet of the default context (the JSON API), refuses a write (any method but GET, HEAD, OPTIONS) that a browser says
  * comes from another site: {@code Sec-Fetch-Site} other than {@code same-origin} or {@code none}, or an
  * {@code Origin} whose host and port are not the request's own {@code Host}. Clients that are not browsers send
  * neither header and are not affected (they hold the credentials themselves).
@@ -37,7 +37,8 @@ final class ConsoleOriginCheck implements Filter {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.http.whiteboard.filter.name", "ntmgate-console-origin-check");
         props.put("osgi.http.whiteboard.filter.pattern", "/*");
-        props.put("osgi.http.whiteboard.context.select", "(osgi.http.whiteboard.context.name=" + CONSOLE_CONTEXT + ")");
+        // the console and the default context: the JSON API (/ntmgate/api/v1) and /metrics share the console's login
+        props.put("osgi.http.whiteboard.context.select", "(|(osgi.http.whiteboard.context.name=" + CONSOLE_CONTEXT + ")(osgi.http.whiteboard.context.name=default))");
         props.put(Constants.SERVICE_RANKING, 1000); // before every other console filter (the upload swap)
         return context.registerService(Filter.class, new ConsoleOriginCheck(), props);
     }

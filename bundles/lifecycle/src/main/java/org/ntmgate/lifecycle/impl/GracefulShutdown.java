@@ -28,6 +28,7 @@ public class GracefulShutdown implements BundleActivator {
     private StartupReport startup;
     private ClassDataArchive archive;
     private org.osgi.framework.ServiceRegistration<?> health;
+    private org.osgi.framework.ServiceRegistration<?> healthService;
     private org.osgi.framework.ServiceRegistration<?> commands;
     private org.osgi.framework.ServiceRegistration<?> deploySwap;
     private org.osgi.framework.ServiceRegistration<?> consoleSwap;
@@ -47,6 +48,7 @@ public class GracefulShutdown implements BundleActivator {
         hook = new Thread(() -> stop(framework, timeoutMillis), "ntmgate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         HealthChecks checks = new HealthChecks(context);
+        healthService = context.registerService(org.ntmgate.api.health.GatewayHealth.class, checks, null);
         startup = new StartupReport(context, checks);
         startup.open();
         archive = ClassDataArchive.start(context);
@@ -112,7 +114,7 @@ public class GracefulShutdown implements BundleActivator {
         if (archive != null) {
             archive.stop(); // level 1 stops after the roles (level 2): every class they loaded is in it
         }
-        for (org.osgi.framework.ServiceRegistration<?> r : new org.osgi.framework.ServiceRegistration<?>[] { health, commands, deploySwap, consoleSwap, deployFiles }) {
+        for (org.osgi.framework.ServiceRegistration<?> r : new org.osgi.framework.ServiceRegistration<?>[] { health, healthService, commands, deploySwap, consoleSwap, deployFiles }) {
             if (r != null) {
                 r.unregister();
             }

@@ -1,5 +1,6 @@
 package org.ntmgate.lifecycle.impl;
 
+import org.ntmgate.api.health.GatewayHealth;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
  * roles whose {@link RoleStatus} says they are not serving, configured roles (required configuration present) that
  * are unsatisfied, ntmgate components that failed to activate. Read by the health endpoint and by module hot-swap.
  */
-final class HealthChecks {
+final class HealthChecks implements GatewayHealth {
     private final BundleContext context;
 
     HealthChecks(BundleContext context) {
@@ -35,7 +36,8 @@ final class HealthChecks {
                 || b.getState() == Bundle.STARTING && Constants.ACTIVATION_LAZY.equals(b.getHeaders("").get(Constants.BUNDLE_ACTIVATIONPOLICY));
     }
 
-    List<String> problems() {
+    @Override
+    public List<String> problems() {
         List<String> out = new ArrayList<>();
         for (Bundle b : context.getBundles()) {
             if (!up(b)) {
@@ -103,7 +105,8 @@ final class HealthChecks {
     }
 
     /** The gateway's version: the image's when it runs from one, else this runtime's own (its lifecycle bundle's). */
-    String version() {
+    @Override
+    public String version() {
         String image = context.getProperty("ntmgate.image.version");
         return image != null ? image : context.getBundle().getVersion().toString();
     }

@@ -7,6 +7,7 @@ import org.ntmgate.api.fallback.Ipv6Fallback;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.health.RoleStatus;
 import org.ntmgate.wire.DropCounters;
+import org.ntmgate.api.health.RoleCounters;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -127,6 +128,11 @@ public class NodeComponent implements RoleStatus {
         }
         return node.paths().stream().map(p -> String.format("path %016x %s = %s via %s (inner MTU %d)", p.pathId, p.name, p.peer().getHostAddress(),
                 p.endpoint, p.innerMtu)).collect(Collectors.joining("\n")) + "\n" + node.paths().size() + " path(s)";
+    }
+
+    @Override
+    public synchronized RoleCounters counters() {
+        return node == null ? RoleCounters.NONE : node.counters();
     }
 
     @Override

@@ -17,7 +17,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -34,6 +33,8 @@ import org.ntmgate.tun.TunException;
 import org.ntmgate.tun.TunQueue;
 import org.ntmgate.wire.DatagramBatch;
 import org.ntmgate.wire.DropCounters;
+import org.ntmgate.wire.TrafficCounters;
+import org.ntmgate.api.health.RoleCounters;
 import org.ntmgate.wire.ErrorCode;
 import org.ntmgate.wire.KeySealer;
 import org.ntmgate.wire.MacKey;
@@ -116,8 +117,8 @@ final class NtmNode implements AutoCloseable {
     private final Map<ByteBuffer, NodePath> byPeer = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<NodePath>> resolving = new ConcurrentHashMap<>();
     private final DropCounters<Drop> drops = new DropCounters<>(Drop.class);
-    private final LongAdder sent = new LongAdder();
-    private final LongAdder received = new LongAdder();
+    /** Packets and bytes through the tunnels: 0 sent from this host and its LAN, 1 received for them (README, "Counters"). */
+    private final TrafficCounters traffic = new TrafficCounters("sent", "received");
     private final ScheduledExecutorService timer;
     /** The node's one UDP socket (1.4): received on its event loop, DATA sent in GSO batches (15.7). */
     private final UdpServer udp;
@@ -529,7 +530,7 @@ final class NtmNode implements AutoCloseable {
         tx.clear().limit(inner.writerIndex());
         try {
             q.offer(tx);
-            received.increment();
+            traffic.count(1, inner.writerIndex());
         } catch (TunException e) {
             drops.count(Drop.TUN_WRITE);
         }
@@ -653,7 +654,7 @@ final class NtmNode implements AutoCloseable {
                     continue;
                 }
                 batch.added(p.cipher.seal(buf, batch.buffer(p.endpoint, n + PathCipher.OVERHEAD)));
-                sent.increment();
+                traffic.count(0, n);
             } catch (TunException e) {
                 if (running) {
                     LOG.error("NTM node: reading {} failed: {}", settings.tunName(), e.getMessage());
@@ -694,12 +695,16 @@ final class NtmNode implements AutoCloseable {
         return q == null ? "not open" : q.offloadSummary();
     }
 
+    RoleCounters counters() {
+        return traffic.with(drops.snapshot());
+    }
+
     long packetsSent() {
-        return sent.sum();
+        return traffic.packets(0);
     }
 
     long packetsReceived() {
-        return received.sum();
+        return traffic.packets(1);
     }
 
     NodeSettings settings() {

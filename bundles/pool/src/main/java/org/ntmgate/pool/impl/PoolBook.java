@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
 
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.net.AddressFamily;
+import org.ntmgate.api.net.AddressFormat;
+import org.ntmgate.api.net.Prefix;
 import org.ntmgate.api.pool.Lease;
 import org.ntmgate.api.pool.PoolException;
 import org.ntmgate.api.pool.PoolInfo;
@@ -93,10 +95,23 @@ final class PoolBook {
                 .filter(l -> l.pool().equals(s.name()) && l.expires().isAfter(now) && !s.prefix().contains(l.address()))
                 .collect(Collectors.toList());
         if (!stranded.isEmpty()) {
+            Prefix keeps = smallestKeeping(s.prefix(), stranded);
             throw new InvalidConfigurationException(s.pid(), "prefix", s.prefix() + " would strand " + stranded.size()
                     + " live lease(s), for example " + stranded.get(0).address().getHostAddress() + " of "
-                    + stranded.get(0).owner() + "; release them or wait for them to expire first");
+                    + stranded.get(0).owner() + (keeps == null ? "" : "; the smallest prefix from " + AddressFormat.format(s.prefix().network().getAddress())
+                            + " that keeps them is " + keeps) + "; or release them, or wait for them to expire");
         }
+    }
+
+    /** The longest widening of {@code prefix} that contains every lease's address, or null when none does. */
+    static Prefix smallestKeeping(Prefix prefix, List<Lease> leases) {
+        for (int len = prefix.length(); len >= 0; len--) {
+            Prefix p = prefix.widenedTo(len);
+            if (leases.stream().allMatch(l -> p.contains(l.address()))) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** Stops handing out addresses of a pool; its leases stay (they persist, and expire in their time). */

@@ -198,6 +198,12 @@ public class PoolsComponent implements VirtualAddressPools, PoolRegistrar, Confi
             checkAgainstOthers(pid, s);
         }
         book.checkLeases(s);
+        for (LocalNetworks.Network n : LocalNetworks.now(a -> book.leaseOf(a).isPresent())) {
+            if (n.prefix().overlaps(s.prefix())) {
+                throw new InvalidConfigurationException(s.pid(), "prefix", s.prefix() + " overlaps " + n
+                        + ", a network this gateway is on: its addresses would collide with hosts there");
+            }
+        }
     }
 
     /** Refuses a name or prefix that another configuration holds: accepted ones, or (no gate) the pools defined. */

@@ -46,6 +46,8 @@ import org.ntmgate.tun.TunQueue;
 import org.ntmgate.wire.AnswerCache;
 import org.ntmgate.wire.DatagramBatch;
 import org.ntmgate.wire.DropCounters;
+import org.ntmgate.wire.TrafficCounters;
+import org.ntmgate.api.health.RoleCounters;
 import org.ntmgate.wire.ErrorCode;
 import org.ntmgate.wire.KeySealer;
 import org.ntmgate.wire.MacKey;
@@ -92,8 +94,10 @@ final class Relay implements AutoCloseable {
     private final ConcurrentHashMap<Key128, RelayNode> byEgress = new ConcurrentHashMap<>();
     private final Map<Integer, ReplayWindow> dcWindows = new ConcurrentHashMap<>();
     private final DropCounters<Drop> drops = new DropCounters<>(Drop.class);
-    private final LongAdder toReal = new LongAdder();
-    private final LongAdder toNode = new LongAdder();
+    /** Packets and bytes relayed: 0 from nodes to the IPv6 side, 1 back to the nodes (README, "Counters"). */
+    private final TrafficCounters traffic = new TrafficCounters("to_real", "to_node");
+    private static final int TO_REAL = 0;
+    private static final int TO_NODE = 1;
     private final LongAdder directions = new LongAdder();
     private final AtomicBoolean storeScheduled = new AtomicBoolean();
     private final ScheduledExecutorService timer;
@@ -386,7 +390,8 @@ final class Relay implements AutoCloseable {
                 drops.count(Drop.TUN_WRITE);
                 return;
             }
-            toReal.increment();
+            traffic.count(TO_REAL, length);
+            p.toReal.count(length);
             p.nodeEntry.recordToReal(length);
             p.generalEntry.recordToReal(length);
         }
@@ -674,7 +679,8 @@ final class Relay implements AutoCloseable {
         buf.setIndex(ip.start(), ip.start() + length);
         batch.added(p.cipher.seal(buf, batch.buffer(p.endpoint, length + PathCipher.OVERHEAD)));
         p.lastData = now;
-        toNode.increment();
+        traffic.count(TO_NODE, length);
+        p.toNode.count(length);
         p.nodeEntry.recordToVirtual(length);
         p.generalEntry.recordToVirtual(length);
     }
@@ -712,11 +718,25 @@ final class Relay implements AutoCloseable {
     }
 
     long relayedToReal() {
-        return toReal.sum();
+        return traffic.packets(TO_REAL);
     }
 
     long relayedToNode() {
-        return toNode.sum();
+        return traffic.packets(TO_NODE);
+    }
+
+    RoleCounters counters() {
+        return traffic.with(drops.snapshot());
+    }
+
+    /** Closes one path at once (an administrator's disconnect): false when there is no such path. */
+    boolean disconnect(long pathId) {
+        RelayPath p = byId.get(Key128.path(pathId));
+        if (p == null) {
+            return false;
+        }
+        detach(p, "disconnected by an administrator");
+        return true;
     }
 
     long directions() {

@@ -3,6 +3,7 @@ package org.ntmgate.rsn.impl;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.ntmgate.api.policy.RelayLimits;
 import org.ntmgate.api.table.TranslationEntry;
@@ -33,6 +34,10 @@ final class RelayPath {
     final ReplayWindow signallingWindow = new ReplayWindow(ReplayWindow.SIGNALLING);
     /** The node this path belongs to: its egress address and limits are per node (15.1, 15.5). */
     RelayNode node;
+    final long created;
+    /** This path's own share of the relay's counters (the console's tunnel list). */
+    final Flow toReal = new Flow();
+    final Flow toNode = new Flow();
     volatile InetSocketAddress endpoint;
     volatile long lastData;
     /** The send counter may go up to this before a new reservation is stored (15.6). */
@@ -56,6 +61,26 @@ final class RelayPath {
         this.cipher = new PathCipher(key, pathId, false, 0);
         this.signalling = PathCipher.signallingKey(key, pathId, keyId);
         this.lastData = nowMillis;
+        this.created = nowMillis;
+    }
+
+    /** Packets and bytes one way. */
+    static final class Flow {
+        private final LongAdder packets = new LongAdder();
+        private final LongAdder bytes = new LongAdder();
+
+        void count(int length) {
+            packets.increment();
+            bytes.add(length);
+        }
+
+        long packets() {
+            return packets.sum();
+        }
+
+        long bytes() {
+            return bytes.sum();
+        }
     }
 
     static String text(byte[] a) {

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import org.ntmgate.api.config.InvalidConfigurationException;
+import org.ntmgate.api.health.RoleCounters;
 import org.ntmgate.api.health.RoleStatus;
+import org.ntmgate.api.relay.RelayTunnels;
+import org.ntmgate.api.relay.Tunnel;
 import org.ntmgate.api.table.TranslationTable;
 import org.ntmgate.wire.DropCounters;
 import org.osgi.framework.BundleContext;
@@ -27,10 +30,10 @@ import org.slf4j.LoggerFactory;
  * shared table service, its path keys in its data area: a new build of this bundle takes both up and carries on
  * (protocol.md 15.6). A refused configuration keeps the previous one relaying.
  */
-@Component(service = { RelayServerComponent.class, RoleStatus.class }, configurationPid = RsnSettings.PID,
+@Component(service = { RelayServerComponent.class, RoleStatus.class, RelayTunnels.class }, configurationPid = RsnSettings.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = RsnConfig.class)
-public class RelayServerComponent implements RoleStatus {
+public class RelayServerComponent implements RoleStatus, RelayTunnels {
     private static final Logger LOG = LoggerFactory.getLogger(RelayServerComponent.class);
 
     @Reference
@@ -121,6 +124,36 @@ public class RelayServerComponent implements RoleStatus {
         }
         List<RelayPath> ps = relay.paths();
         return ps.isEmpty() ? "no paths" : ps.stream().map(p -> p + " endpoint " + p.endpoint).collect(Collectors.joining("\n")) + "\n" + ps.size() + " path(s)";
+    }
+
+    @Override
+    public synchronized RoleCounters counters() {
+        return relay == null ? RoleCounters.NONE : relay.counters();
+    }
+
+    @Override
+    public List<Tunnel> tunnels() {
+        Relay r;
+        synchronized (this) {
+            r = relay;
+        }
+        return r == null ? List.of() : r.paths().stream().map(RelayServerComponent::tunnel).toList();
+    }
+
+    private static Tunnel tunnel(RelayPath p) {
+        InetSocketAddress e = p.endpoint;
+        return new Tunnel(p.pathId, p.fqdn, RelayPath.text(p.nodeVirtual), RelayPath.text(p.generalVirtual), RelayPath.text(p.egress), RelayPath.text(p.real),
+                e == null ? null : e.getAddress().getHostAddress() + ":" + e.getPort(), p.toReal.packets(), p.toReal.bytes(), p.toNode.packets(),
+                p.toNode.bytes(), Instant.ofEpochMilli(p.created), Instant.ofEpochMilli(p.lastData));
+    }
+
+    @Override
+    public boolean disconnect(long pathId) {
+        Relay r;
+        synchronized (this) {
+            r = relay;
+        }
+        return r != null && r.disconnect(pathId);
     }
 
     @Override

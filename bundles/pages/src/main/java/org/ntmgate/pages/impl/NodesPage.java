@@ -1,0 +1,108 @@
+package org.ntmgate.pages.impl;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import org.ntmgate.api.registry.NodeRecord;
+import org.ntmgate.api.registry.NodeRegistry;
+import org.ntmgate.api.relay.RelayTunnels;
+import org.ntmgate.api.relay.Tunnel;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/**
+ * Nodes and tunnels: the DC's registered nodes (FQDN, virtual addresses, the real address and port the DC saw and
+ * the one the node reported, whether a NAT sits between, the path in use, last contact) and the RS-N's live
+ * tunnels (node, peer, packets and bytes each way, age, idle time), each with a disconnect action
+ * ({@code disconnect} with {@code path}, hex).
+ */
+@Component(service = Page.class)
+public class NodesPage implements Page {
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile NodeRegistry registry;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile RelayTunnels relay;
+
+    @Override
+    public String name() {
+        return "nodes";
+    }
+
+    @Override
+    public String title() {
+        return "Nodes and tunnels";
+    }
+
+    @Override
+    public JsonObject read(Query q) {
+        String text = q.get("q", "").toLowerCase(Locale.ROOT);
+        int offset = q.number("offset", 0, 0, Integer.MAX_VALUE);
+        int limit = q.number("limit", 100, 1, 1000);
+        RelayTunnels rt = relay;
+        List<Tunnel> tunnels = rt == null ? List.of() : rt.tunnels();
+        Map<String, Integer> relayedByNode = new HashMap<>();
+        tunnels.forEach(t -> relayedByNode.merge(key(t.node()), 1, Integer::sum));
+        Instant now = Instant.now();
+        NodeRegistry r = registry;
+        List<NodeRecord> nodes = r == null ? List.of()
+                : r.nodes().stream().filter(n -> text.isEmpty() || n.fqdn().toLowerCase(Locale.ROOT).contains(text) || String.valueOf(n.virtualV4()).contains(text)
+                        || String.valueOf(n.virtualV6()).contains(text)).sorted(Comparator.comparing(NodeRecord::fqdn)).toList();
+        JsonArrayBuilder ns = Json.array();
+        nodes.stream().skip(offset).limit(limit).forEach(n -> {
+            int relayed = relayedByNode.getOrDefault(key(n.fqdn()), 0);
+            ns.add(Json.of("id", Long.toHexString(n.nodeId()), "fqdn", n.fqdn(), "virtualV4", text(n.virtualV4()), "virtualV6", text(n.virtualV6()), "realSeen",
+                    String.valueOf(n.realSeen()), "realReported", String.valueOf(n.realReported()), "nat", n.behindNat() ? "behind a NAT" : "no NAT seen",
+                    "path", relayed > 0 ? "relayed (" + relayed + " tunnel" + (relayed == 1 ? "" : "s") + ")" : "no relayed path",
+                    "registered", n.registeredAt(), "lastSeen", n.lastContact(), "lastSeenSecondsAgo", Duration.between(n.lastContact(), now).toSeconds()));
+        });
+        JsonArrayBuilder ts = Json.array();
+        tunnels.stream().filter(t -> text.isEmpty() || key(t.node()).contains(text) || t.real().contains(text) || t.peer().contains(text))
+                .sorted(Comparator.comparing((Tunnel t) -> key(t.node())).thenComparing(Tunnel::pathId)).limit(1000)
+                .forEach(t -> ts.add(Json.of("path", Long.toHexString(t.pathId()), "node", t.node(), "nodeVirtual", t.nodeVirtual(), "peer", t.peer(), "real",
+                        t.real(), "egress", t.egress(), "endpoint", t.endpoint(), "packetsToReal", t.packetsToReal(), "bytesToReal", t.bytesToReal(),
+                        "packetsToNode", t.packetsToNode(), "bytesToNode", t.bytesToNode(), "ageSeconds", Duration.between(t.created(), now).toSeconds(),
+                        "idleSeconds", Duration.between(t.lastData(), now).toSeconds())));
+        return Json.of("dcRunning", r != null, "rsnRunning", rt != null, "nodesMatching", nodes.size(), "offset", offset, "limit", limit, "nodes", ns,
+                "tunnels", ts, "tunnelCount", tunnels.size(), "now", now).build();
+    }
+
+    @Override
+    public JsonObject act(String action, Query q) {
+        if (!action.equals("disconnect")) {
+            return Page.super.act(action, q);
+        }
+        String path = q.required("path");
+        long id;
+        try {
+            id = Long.parseUnsignedLong(path, 16);
+        } catch (NumberFormatException e) {
+            throw PageException.badRequest("path", "is a path id in hex, not '" + path + "'");
+        }
+        RelayTunnels rt = relay;
+        if (rt == null) {
+            throw new PageException(409, null, "no RS-N runs on this gateway");
+        }
+        if (!rt.disconnect(id)) {
+            throw new PageException(404, "path", "no live tunnel " + path);
+        }
+        return Json.of("done", "tunnel " + path + " disconnected").build();
+    }
+
+    private static String key(String fqdn) {
+        return fqdn == null ? "" : fqdn.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
+    }
+
+    private static String text(java.net.InetAddress a) {
+        return a == null ? null : a.getHostAddress();
+    }
+}

@@ -1,0 +1,60 @@
+package org.ntmgate.pages.impl;
+
+import java.util.Map;
+
+/**
+ * A request's parameters (a query string, a form, or a JSON object's members), read by name. Numbers that do not
+ * parse are refused naming the parameter.
+ */
+final class Query {
+    private final Map<String, String> values;
+
+    Query(Map<String, String> values) {
+        this.values = Map.copyOf(values);
+    }
+
+    static Query of(Map<String, String> values) {
+        return new Query(values);
+    }
+
+    /** The parameter, trimmed; null when absent. */
+    String get(String name) {
+        String v = values.get(name);
+        return v == null ? null : v.trim();
+    }
+
+    /** The parameter, refused when absent or empty. */
+    String required(String name) {
+        String v = get(name);
+        if (v == null || v.isEmpty()) {
+            throw PageException.badRequest(name, "is required");
+        }
+        return v;
+    }
+
+    String get(String name, String fallback) {
+        String v = get(name);
+        return v == null || v.isEmpty() ? fallback : v;
+    }
+
+    int number(String name, int fallback, int least, int most) {
+        String v = get(name);
+        if (v == null || v.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= least && n <= most) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw PageException.badRequest(name, "must be a whole number from " + least + " to " + most + ", not '" + v + "'");
+    }
+
+    boolean has(String name) {
+        String v = get(name);
+        return v != null && !v.isEmpty();
+    }
+}

@@ -1,0 +1,91 @@
+package org.ntmgate.pages.impl;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
+
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import org.ntmgate.api.registry.NodeRecord;
+import org.ntmgate.api.registry.NodeRegistry;
+import org.ntmgate.api.table.EntryKind;
+import org.ntmgate.api.table.TableStatistics;
+import org.ntmgate.api.table.TranslationEntry;
+import org.ntmgate.api.table.TranslationTable;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/**
+ * Translation table: the shared table's live entries (virtual side, real side, kind, owning node, age, packets and
+ * bytes each way), filtered by text and kind, a page at a time ({@code offset}, {@code limit}), with the table's
+ * counters. One pass over the table's snapshot per read: no copy of the entries is kept.
+ */
+@Component(service = Page.class)
+public class TablePage implements Page {
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile TranslationTable table;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile NodeRegistry registry;
+
+    @Override
+    public String name() {
+        return "table";
+    }
+
+    @Override
+    public String title() {
+        return "Translation table";
+    }
+
+    @Override
+    public JsonObject read(Query q) {
+        TranslationTable t = table;
+        if (t == null) {
+            return Json.of("running", false, "entries", Json.array(), "matching", 0).build();
+        }
+        String text = q.get("q", "").toLowerCase(Locale.ROOT);
+        String kind = q.get("kind", "");
+        int offset = q.number("offset", 0, 0, Integer.MAX_VALUE);
+        int limit = q.number("limit", 50, 1, 1000);
+        EntryKind k = null;
+        if (!kind.isEmpty()) {
+            try {
+                k = EntryKind.valueOf(kind.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw PageException.badRequest("kind", "is one of " + java.util.Arrays.toString(EntryKind.values()) + ", not '" + kind + "'");
+            }
+        }
+        EntryKind wanted = k;
+        Predicate<TranslationEntry> filter = e -> wanted == null || e.kind() == wanted;
+        if (!text.isEmpty()) {
+            filter = filter.and(e -> e.virtualSide().toString().contains(text) || e.realSide().toString().contains(text) || node(e).contains(text));
+        }
+        List<TranslationEntry> matching = t.entries(filter);
+        Instant now = Instant.now();
+        JsonArrayBuilder list = Json.array();
+        matching.stream().skip(offset).limit(limit).forEach(e -> list.add(Json.of("id", e.id(), "kind", e.kind().name(), "virtual", e.virtualSide().toString(),
+                "real", e.realSide().toString(), "node", node(e), "ageSeconds", Duration.between(e.createdAt(), now).toSeconds(), "idleSeconds",
+                Duration.between(e.lastUsedAt(), now).toSeconds(), "packetsToReal", e.packetsToReal(), "bytesToReal", e.bytesToReal(), "packetsToVirtual",
+                e.packetsToVirtual(), "bytesToVirtual", e.bytesToVirtual(), "hits", e.packetsToReal() + e.packetsToVirtual())));
+        TableStatistics s = t.statistics();
+        return Json.of("running", true, "size", s.size(), "capacity", s.capacity(), "inserted", s.inserted(), "removed", s.removed(), "expired", s.expired(),
+                "refusedFull", s.refusedFull(), "refusedConflict", s.refusedConflict(), "matching", matching.size(), "offset", offset, "limit", limit,
+                "entries", list).build();
+    }
+
+    /** The owning node's FQDN when this gateway's DC knows it, else its id in hex; empty for none. */
+    private String node(TranslationEntry e) {
+        long id = e.owner().nodeId();
+        if (id == 0) {
+            return "";
+        }
+        NodeRegistry r = registry;
+        String fqdn = r == null ? null : r.byId(id).map(NodeRecord::fqdn).orElse(null);
+        return fqdn != null ? fqdn.toLowerCase(Locale.ROOT) : Long.toHexString(id);
+    }
+}

@@ -1,0 +1,269 @@
+package org.ntmgate.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * ntmgate's console pages in a real browser (Debian's headless Chromium through its chromedriver, nothing
+ * downloaded), against the exported gateway jar: one gateway and one browser for every case, in order. What is
+ * asserted is what a person sees on the page; the data behind it is the gateway's own (its default pools, a static
+ * table entry and a lease made through its Gogo shell, pools added through the page), and each write is checked in
+ * ConfigAdmin through the stock Configuration page's JSON. Screenshots of every page go to
+ * target/console-screenshots (with -Dntmgate.screenshots=DIR also there: docs/console is refreshed that way).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsolePagesBrowserIT {
+    private static final String ADMIN = "admin";
+    private static final String XSS = "<img src=x onerror=alert(1)>.example";
+    private static final List<String> PAGES = List.of("overview", "pools", "policy", "nodes", "table");
+    private Path home;
+    private GatewayProcess gw;
+    private String password;
+    private WebDriver browser;
+    private final Path shots = Path.of("target", "console-screenshots");
+
+    @BeforeAll
+    void start() throws Exception {
+        home = Files.createTempDirectory("ntmgate-console-");
+        gw = new GatewayProcess(home, GatewayProcess.freePort(), List.of("-Dntmgate.console.confirm.seconds=6"));
+        gw.awaitStarted();
+        gw.awaitConsole();
+        Properties p = new Properties();
+        try (var in = Files.newBufferedReader(home.resolve("console-password"))) {
+            p.load(in);
+        }
+        password = p.getProperty("password");
+        ChromeOptions o = new ChromeOptions();
+        o.setBinary("/usr/bin/chromium");
+        o.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1000");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, o);
+        Files.createDirectories(shots);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try {
+            if (browser != null) {
+                browser.quit();
+            }
+        } finally {
+            if (gw != null) {
+                gw.close();
+            }
+        }
+    }
+
+    private void open(String page) {
+        browser.get("http://" + ADMIN + ":" + password + "@127.0.0.1:" + gw.port + "/system/console/ntmgate-" + page);
+        await("the " + page + " page's first read", () -> text("ntm-status").startsWith("Updated"));
+    }
+
+    private void await(String what, java.util.function.BooleanSupplier condition) {
+        new WebDriverWait(browser, Duration.ofSeconds(20)).withMessage(() -> what + "; the page showed: " + text("ntm")).until(d -> condition.getAsBoolean());
+    }
+
+    /** The text a person sees in the element {@code id} (read at once in the page: the pages replace their sections as they refresh), whitespace runs as one space. */
+    private String text(String id) {
+        Object t = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                "var e = document.getElementById(arguments[0]); return e ? e.innerText : '';", id);
+        return String.valueOf(t).replaceAll("\\s+", " ").trim();
+    }
+
+    private void shoot(String name) throws IOException {
+        Path to = shots.resolve(name + ".png");
+        Files.copy(((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), to, StandardCopyOption.REPLACE_EXISTING);
+        String docs = System.getProperty("ntmgate.screenshots");
+        if (docs != null) {
+            Files.createDirectories(Path.of(docs));
+            Files.copy(to, Path.of(docs, name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private void fill(String form, String field, String value) {
+        WebElement e = browser.findElement(By.id(form + "-" + field));
+        e.clear();
+        e.sendKeys(value);
+    }
+
+    private String stored(String pid) throws Exception {
+        return gw.httpGet("/system/console/configMgr/" + pid + ".json", ADMIN, password).body().replace("\\/", "/");
+    }
+
+    private void noAlert() {
+        assertThrows(NoAlertPresentException.class, () -> browser.switchTo().alert(), "no script of a name ran");
+    }
+
+    @Test
+    @Order(1)
+    void nothingIsServedWithoutTheLogin() throws Exception {
+        for (String page : PAGES) {
+            assertEquals(401, gw.httpStatus("/system/console/ntmgate-" + page, null, null), page);
+            assertEquals(401, gw.httpStatus("/system/console/ntmgate-" + page + ".json", null, null), page + ".json");
+            assertEquals(401, gw.httpStatus("/ntmgate/api/v1/" + page, null, null), "API " + page);
+            assertEquals(401, gw.httpStatus("/ntmgate/api/v1/" + page, ADMIN, "admin"), "API " + page + " with admin/admin");
+        }
+        assertEquals(401, gw.httpStatus("/ntmgate/api/v1", null, null));
+        assertEquals(401, gw.httpPostForm("/ntmgate/api/v1/pools/save", null, null, "name=x&prefix=10.209.0.0/24"));
+        assertEquals(401, gw.httpPostForm("/system/console/ntmgate-pools", null, null, "action=save&name=x&prefix=10.209.0.0/24"));
+        assertEquals("[]", stored("org.ntmgate.pool~x").trim(), "nothing was stored");
+    }
+
+    @Test
+    @Order(2)
+    void everyPageShowsTheGatewaysData() throws Exception {
+        assertTrue(gw.gogo("table:add 10.202.0.9:0 '[2001:db8:80::80]:0'", l -> l.contains("added") || l.contains("refused")).contains("added"));
+        open("overview");
+        await("the roles", () -> browser.findElements(By.cssSelector("#ntm-roles tbody tr")).size() == 7);
+        assertTrue(text("ntm-roles").contains("Account Server not configured"), text("ntm-roles"));
+        assertTrue(text("ntm-gateway").contains("1 of 65536 entries"), text("ntm-gateway"));
+        assertTrue(text("ntm-health").startsWith("healthy") || text("ntm-health").startsWith("degraded"), text("ntm-health"));
+        shoot("overview");
+
+        open("pools");
+        await("the default pools", () -> text("ntm-pools").contains("node-v4 10.201.0.0/16 NODE 65534 0 65534"));
+        assertTrue(text("ntm-pools").contains("general-v6 fd4e:746d:0:2::/64 GENERAL_NODE 18446744073709551615"), text("ntm-pools"));
+
+        open("policy");
+        assertTrue(text("ntm-rules-section").contains("Limits per node: 64 sessions, 0 bytes/s, 0 packets/s"), text("ntm-rules-section"));
+
+        open("nodes");
+        assertTrue(text("ntm-nodes-section").contains("Registered nodes (0): no Direction Coordinator runs here"), text("ntm-nodes-section"));
+        assertTrue(text("ntm-tunnels-section").contains("Live tunnels (0): no RS-N runs here"), text("ntm-tunnels-section"));
+        shoot("nodes");
+
+        open("table");
+        await("the entry", () -> text("ntm-entries").contains("STATIC 10.202.0.9") && text("ntm-entries").contains("2001:db8:80::80"));
+        assertTrue(text("ntm-table-stats").contains("1 of 65536"), text("ntm-table-stats"));
+        shoot("table");
+        noAlert();
+    }
+
+    @Test
+    @Order(3)
+    void aPoolAddedOnThePageIsShownAndStoredInConfigAdmin() throws Exception {
+        open("pools");
+        fill("ntm-pool-form", "name", "subscribers-v4");
+        fill("ntm-pool-form", "prefix", "10.203.0.0/24");
+        browser.findElement(By.id("ntm-pool-form-submit")).click();
+        await("the saved pool", () -> text("ntm-pools").contains("subscribers-v4 10.203.0.0/24 NODE 254 0 254"));
+        assertTrue(text("ntm-pool-form-result").contains("pool 'subscribers-v4' saved"), text("ntm-pool-form-result"));
+        assertTrue(stored("org.ntmgate.pool~subscribers-v4").contains("\"value\":\"10.203.0.0/24\""), stored("org.ntmgate.pool~subscribers-v4"));
+    }
+
+    @Test
+    @Order(4)
+    void anInvalidPrefixIsShownNextToItsFieldAndChangesNothing() throws Exception {
+        open("pools");
+        for (String[] bad : new String[][] { { "10.0.0.0/33", "prefix length must be 0..32" }, { "2001:db8::/129", "prefix length must be 0..128" },
+                { "garbage", "is not a prefix" }, { "10.201.128.0/24", "overlaps pool 'node-v4' (10.201.0.0/16)" } }) {
+            fill("ntm-pool-form", "name", "bad-pool");
+            fill("ntm-pool-form", "prefix", bad[0]);
+            browser.findElement(By.id("ntm-pool-form-submit")).click();
+            await("the error next to the prefix for " + bad[0], () -> text("ntm-pool-form-prefix-error").contains(bad[1]));
+            assertTrue(browser.findElement(By.id("ntm-pool-form-prefix")).getAttribute("class").contains("ntm-invalid"), "the field is marked");
+            assertEquals("", text("ntm-pool-form-name-error"), "only the prefix is at fault");
+            assertEquals("[]", stored("org.ntmgate.pool~bad-pool").trim(), bad[0] + " stored nothing");
+        }
+        shoot("pools-refused");
+        assertFalse(text("ntm-pools").contains("bad-pool"));
+    }
+
+    @Test
+    @Order(5)
+    void shrinkingBelowALiveLeaseIsRefusedWithWhatIsPossibleAndANamesMarkupIsShownAsText() throws Exception {
+        String reserved = gw.gogo("pool:reserve subscribers-v4 '" + XSS + "'", l -> l.contains("10.203.0."));
+        assertTrue(reserved.contains("10.203.0.1"), reserved);
+        open("pools");
+        browser.findElement(By.id("ntm-lease-search")).sendKeys(".example");
+        await("the lease", () -> text("ntm-leases").contains(XSS));
+        assertTrue(browser.findElements(By.cssSelector("#ntm-leases img")).isEmpty(), "the name is text, not an image element");
+        noAlert();
+
+        WebElement row = browser.findElements(By.cssSelector("#ntm-pools tbody tr")).stream().filter(r -> r.getText().startsWith("subscribers-v4")).findFirst()
+                .orElseThrow();
+        row.findElement(By.className("ntm-edit")).click();
+        assertEquals("10.203.0.0/24", browser.findElement(By.id("ntm-pool-form-prefix")).getAttribute("value"));
+        fill("ntm-pool-form", "prefix", "10.203.0.128/25");
+        browser.findElement(By.id("ntm-pool-form-submit")).click();
+        await("the refusal", () -> text("ntm-pool-form-prefix-error").contains("would strand 1 live lease(s)"));
+        assertTrue(text("ntm-pool-form-prefix-error").contains("the smallest prefix from 10.203.0.128 that keeps them is 10.203.0.0/24"),
+                text("ntm-pool-form-prefix-error"));
+        assertTrue(stored("org.ntmgate.pool~subscribers-v4").contains("\"value\":\"10.203.0.0/24\""), "unchanged");
+        shoot("pools");
+    }
+
+    @Test
+    @Order(6)
+    void aPolicyChangeRunsAtOnceAndGoesBackUnlessConfirmed() throws Exception {
+        open("policy");
+        fill("ntm-policy-form", "denyDestinations", "2001:db8:bad::/48");
+        browser.findElement(By.id("ntm-policy-form-submit")).click();
+        await("the countdown", () -> text("ntm-countdown").contains("will be put back in"));
+        await("the rule", () -> text("ntm-rules").contains("deny destination 2001:db8:bad::/48"));
+        fill("ntm-check-form", "node", "home-1.example.net");
+        fill("ntm-check-form", "destination", "2001:db8:bad::80");
+        browser.findElement(By.id("ntm-check-form-submit")).click();
+        await("the answer", () -> text("ntm-check-form-result").startsWith("refused:"));
+        assertTrue(text("ntm-check-form-result").contains("matches denyDestinations entry '2001:db8:bad::/48'"), text("ntm-check-form-result"));
+        shoot("policy");
+        browser.findElement(By.id("ntm-confirm")).click();
+        await("the countdown gone", () -> text("ntm-countdown").isEmpty());
+        assertTrue(stored("org.ntmgate.policy").contains("2001:db8:bad::/48"));
+
+        // a second change, not confirmed: put back by itself (6 s in this test, 60 s by default)
+        open("policy");
+        fill("ntm-policy-form", "denyNodes", "lost.example.net");
+        browser.findElement(By.id("ntm-policy-form-submit")).click();
+        await("the second rule", () -> text("ntm-rules").contains("deny node lost.example.net"));
+        new WebDriverWait(browser, Duration.ofSeconds(30)).withMessage("the unconfirmed change to go back")
+                .until(d -> !text("ntm-rules").contains("lost.example.net") && text("ntm-countdown").isEmpty());
+        String policy = stored("org.ntmgate.policy");
+        assertFalse(policy.contains("lost.example.net"), policy);
+        assertTrue(policy.contains("2001:db8:bad::/48"), "the confirmed change stays");
+    }
+
+    @Test
+    @Order(7)
+    void aCrossSiteWriteIsRefused() throws Exception {
+        Map<String, String> evil = Map.of("Origin", "http://evil.example", "Sec-Fetch-Site", "cross-site");
+        HttpResponse<String> api = gw.httpPost("/ntmgate/api/v1/pools/save", ADMIN, password, "name=evil&prefix=10.209.0.0/24", evil);
+        assertEquals(403, api.statusCode(), api.body());
+        HttpResponse<String> page = gw.httpPost("/system/console/ntmgate-pools", ADMIN, password, "action=save&name=evil&prefix=10.209.0.0/24", evil);
+        assertEquals(403, page.statusCode(), page.body());
+        assertEquals("[]", stored("org.ntmgate.pool~evil").trim());
+        open("overview");
+        await("the graphs", () -> text("ntm-traffic-section").contains("No RS-N and no node"));
+    }
+}

@@ -46,7 +46,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class ConsolePagesBrowserIT {
     private static final String ADMIN = "admin";
     private static final String XSS = "<img src=x onerror=alert(1)>.example";
-    private static final List<String> PAGES = List.of("overview", "pools", "policy", "nodes", "table");
+    private static final List<String> PAGES = List.of("overview", "pools", "policy", "nodes", "table", "teredo");
     private Path home;
     private GatewayProcess gw;
     private String password;
@@ -132,9 +132,10 @@ class ConsolePagesBrowserIT {
             assertEquals(401, gw.httpStatus("/system/console/ntmgate-" + page, null, null), page);
             assertEquals(401, gw.httpStatus("/system/console/ntmgate-" + page + ".json", null, null), page + ".json");
             assertEquals(401, gw.httpStatus("/ntmgate/api/v1/" + page, null, null), "API " + page);
-            assertEquals(401, gw.httpStatus("/ntmgate/api/v1/" + page, ADMIN, "admin"), "API " + page + " with admin/admin");
         }
+        assertEquals(401, gw.httpStatus("/ntmgate/api/v1/pools", ADMIN, "admin"), "admin/admin");
         assertEquals(401, gw.httpStatus("/ntmgate/api/v1", null, null));
+        assertEquals(401, gw.httpStatus("/metrics", null, null));
         assertEquals(401, gw.httpPostForm("/ntmgate/api/v1/pools/save", null, null, "name=x&prefix=10.209.0.0/24"));
         assertEquals(401, gw.httpPostForm("/system/console/ntmgate-pools", null, null, "action=save&name=x&prefix=10.209.0.0/24"));
         assertEquals("[]", stored("org.ntmgate.pool~x").trim(), "nothing was stored");
@@ -167,6 +168,11 @@ class ConsolePagesBrowserIT {
         await("the entry", () -> text("ntm-entries").contains("STATIC 10.202.0.9") && text("ntm-entries").contains("2001:db8:80::80"));
         assertTrue(text("ntm-table-stats").contains("1 of 65536"), text("ntm-table-stats"));
         shoot("table");
+
+        open("teredo");
+        for (String role : new String[] { "server", "relay", "client" }) {
+            assertTrue(text("ntm-teredo-" + role).contains("not configured on this gateway"), text("ntm-teredo-" + role));
+        }
         noAlert();
     }
 
@@ -222,6 +228,10 @@ class ConsolePagesBrowserIT {
                 text("ntm-pool-form-prefix-error"));
         assertTrue(stored("org.ntmgate.pool~subscribers-v4").contains("\"value\":\"10.203.0.0/24\""), "unchanged");
         shoot("pools");
+
+        String metrics = gw.httpGet("/metrics", ADMIN, password).body();
+        assertTrue(metrics.contains("ntmgate_pool_leased{pool=\"subscribers-v4\",prefix=\"10.203.0.0/24\",purpose=\"node\"} 1.0"), metrics);
+        assertTrue(metrics.contains("ntmgate_table_entries 1.0"), metrics);
     }
 
     @Test
@@ -252,6 +262,23 @@ class ConsolePagesBrowserIT {
         String policy = stored("org.ntmgate.policy");
         assertFalse(policy.contains("lost.example.net"), policy);
         assertTrue(policy.contains("2001:db8:bad::/48"), "the confirmed change stays");
+    }
+
+    @Test
+    @Order(8)
+    void repeatedWrongPasswordsAreSlowedDown() throws Exception {
+        browser.get("about:blank"); // the pages' own reads would share the wait with the guesses below
+        for (int i = 1; i <= 5; i++) {
+            assertEquals(401, gw.httpStatus("/ntmgate/api/v1/overview", ADMIN, "guess-" + i), "guess " + i);
+        }
+        HttpResponse<String> slowed = gw.httpGet("/ntmgate/api/v1/overview", ADMIN, "guess-6");
+        assertEquals(429, slowed.statusCode());
+        assertEquals("1", slowed.headers().firstValue("Retry-After").orElse(""));
+        assertEquals(429, gw.httpStatus("/ntmgate/api/v1/overview", ADMIN, password), "within the wait not even the right password is checked");
+        Thread.sleep(1100);
+        assertEquals(200, gw.httpStatus("/ntmgate/api/v1/overview", ADMIN, password), "after the wait the right password passes");
+        assertEquals(401, gw.httpStatus("/ntmgate/api/v1/overview", ADMIN, "guess-7"), "and the count starts again");
+        assertTrue(gw.printed().contains("5 wrong logins in a row from 127.0.0.1"), "the log says so");
     }
 
     @Test

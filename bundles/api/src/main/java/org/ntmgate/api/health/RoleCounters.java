@@ -10,8 +10,9 @@ import java.util.Map;
  * @param packets packets forwarded, by direction
  * @param bytes bytes of those packets (IP packets as they crossed the role), by direction
  * @param drops packets or datagrams dropped, by reason
+ * @param latencies how long answers took, by what was answered ({@code dns_answer})
  */
-public record RoleCounters(Map<String, Long> packets, Map<String, Long> bytes, Map<String, Long> drops) {
+public record RoleCounters(Map<String, Long> packets, Map<String, Long> bytes, Map<String, Long> drops, Map<String, LatencyHistogram> latencies) {
     /** A role that counts nothing (yet). */
     public static final RoleCounters NONE = new RoleCounters(Map.of(), Map.of(), Map.of());
 
@@ -19,6 +20,19 @@ public record RoleCounters(Map<String, Long> packets, Map<String, Long> bytes, M
         packets = Map.copyOf(packets);
         bytes = Map.copyOf(bytes);
         drops = Map.copyOf(drops);
+        latencies = Map.copyOf(latencies);
+    }
+
+    /** Counts without latencies. */
+    public RoleCounters(Map<String, Long> packets, Map<String, Long> bytes, Map<String, Long> drops) {
+        this(packets, bytes, drops, Map.of());
+    }
+
+    /** These counts with one more latency histogram. */
+    public RoleCounters withLatency(String name, LatencyHistogram histogram) {
+        Map<String, LatencyHistogram> m = new java.util.TreeMap<>(latencies);
+        m.put(name, histogram);
+        return new RoleCounters(packets, bytes, drops, m);
     }
 
     /** Drops keyed by an enum's names in lower case, as {@code DropCounters.snapshot()} gives them. */

@@ -161,6 +161,7 @@ public final class ConsoleSecurity implements BundleActivator {
         /** The login whose credentials last passed, with their keyed digest; null until one did. */
         private volatile Verified verified;
         private final byte[] key = new byte[32];
+        final LoginThrottle throttle = new LoginThrottle(System::currentTimeMillis);
         /** Full checks against the stored hash so far (tests). */
         final AtomicInteger fullChecks = new AtomicInteger();
 
@@ -198,23 +199,47 @@ public final class ConsoleSecurity implements BundleActivator {
             }
         }
 
+        /**
+         * The login, slowed down after repeated wrong passwords from one address ({@link LoginThrottle}): a try
+         * within the wait is answered 429 with {@code Retry-After} and not checked.
+         */
         @Override
         public Object authenticate(HttpServletRequest request, HttpServletResponse response) {
-            String user = check(request.getHeader("Authorization"));
+            String header = request.getHeader("Authorization");
+            String client = request.getRemoteAddr();
+            long wait = header == null ? 0 : throttle.waitMillis(client);
+            if (wait > 0) {
+                response.setHeader("Retry-After", Long.toString((wait + 999) / 1000));
+                answer(response, 429);
+                return null;
+            }
+            String user = check(header);
             if (user != null) {
+                throttle.passed(client);
                 request.setAttribute("org.osgi.service.http.authentication.type", "BASIC");
                 request.setAttribute("org.osgi.service.http.authentication.remote.user", user);
                 return user;
             }
+            if (header != null) {
+                int n = throttle.failed(client);
+                if (n == LoginThrottle.FREE_FAILURES || n % 20 == 0) {
+                    LOG.warn("Web Console: {} wrong logins in a row from {}; each further try from there waits longer (up to {} s)", n, client,
+                            LoginThrottle.MAX_WAIT_SECONDS);
+                }
+            }
             response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\"");
-            response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+            answer(response, HttpServletResponse.SC_UNAUTHORIZED);
+            return null;
+        }
+
+        private static void answer(HttpServletResponse response, int status) {
+            response.setStatus(status);
             response.setContentLength(0);
             try {
                 response.flushBuffer();
             } catch (java.io.IOException e) {
                 // the client went away
             }
-            return null;
         }
 
         /** The user an {@code Authorization: Basic} header proves to be, or null. */

@@ -46,6 +46,8 @@ final class DnsStub implements AutoCloseable {
     private final LongAdder forwarded = new LongAdder();
     private final LongAdder viaFallback = new LongAdder();
     private final LongAdder failed = new LongAdder();
+    /** From a query's arrival to its answer's sending, whatever answered it (the node, the upstream, the fallback). */
+    private final org.ntmgate.wire.LatencyRecorder latency = new org.ntmgate.wire.LatencyRecorder();
     private final Thread reader;
     private volatile boolean running = true;
 
@@ -74,7 +76,11 @@ final class DnsStub implements AutoCloseable {
             byte[] query = Arrays.copyOf(p.getData(), p.getLength());
             InetSocketAddress from = (InetSocketAddress) p.getSocketAddress();
             try {
-                workers.execute(() -> answer(query, from));
+                long received = System.nanoTime();
+                workers.execute(() -> {
+                    answer(query, from);
+                    latency.record(System.nanoTime() - received); // every path answers before answer() returns
+                });
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 reply(servfail(query), from);
             }
@@ -183,6 +189,10 @@ final class DnsStub implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("DNS stub: answer to {} not sent: {}", to, e.toString());
         }
+    }
+
+    org.ntmgate.api.health.LatencyHistogram latency() {
+        return latency.snapshot();
     }
 
     String status() {

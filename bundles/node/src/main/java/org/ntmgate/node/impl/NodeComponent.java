@@ -132,7 +132,7 @@ public class NodeComponent implements RoleStatus {
 
     @Override
     public synchronized RoleCounters counters() {
-        return node == null ? RoleCounters.NONE : node.counters();
+        return node == null ? RoleCounters.NONE : node.counters().withLatency("dns_answer", stub.latency());
     }
 
     @Override

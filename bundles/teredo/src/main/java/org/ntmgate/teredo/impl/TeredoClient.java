@@ -906,6 +906,34 @@ final class TeredoClient implements AutoCloseable {
                 + drops + "; TUN " + (queue == null ? "not open" : queue.offloadSummary());
     }
 
+    /** The state for the console: qualification, NAT as a NAT check reports it, peers. */
+    org.ntmgate.api.teredo.TeredoClientState view() {
+        Qualification q = qualification;
+        java.util.List<org.ntmgate.api.teredo.TeredoClientState.Peer> ps = new java.util.ArrayList<>();
+        int byLocal = 0;
+        for (Peer p : peers.values()) {
+            InetSocketAddress m = p.mapping;
+            ps.add(new org.ntmgate.api.teredo.TeredoClientState.Peer(AddressFormat.format(p.address), p.teredo, m == null ? null : hostPort(m),
+                    p.lastHeard == 0 ? null : java.time.Instant.ofEpochMilli(p.lastHeard), p.out.size()));
+            if (p.lastHairpin > 0) {
+                byLocal++;
+            }
+        }
+        Boolean varies = switch (q.nat()) {
+            case SYMMETRIC -> Boolean.TRUE;
+            case NONE, CONE, RESTRICTED -> Boolean.FALSE;
+            default -> null;
+        };
+        return new org.ntmgate.api.teredo.TeredoClientState(q.state().name().toLowerCase(), q.nat().name().toLowerCase(), varies, hairpinning, byLocal,
+                q.address() == null ? null : AddressFormat.format(q.address().toBytes()), q.mapped() == null ? null : hostPort(q.mapped()),
+                hostPort(server) + " / " + secondary.getAddress().getHostAddress(), q.why(), ps);
+    }
+
+    org.ntmgate.api.health.RoleCounters counters() {
+        return new org.ntmgate.api.health.RoleCounters(java.util.Map.of("to_peers", toPeers.sum(), "from_peers", fromPeers.sum()), java.util.Map.of(),
+                org.ntmgate.api.health.RoleCounters.byName(drops.snapshot()));
+    }
+
     /** One line per peer: its address, where it is reached (its mapping, or the relay for a native host), when last heard. */
     String peers() {
         long now = System.currentTimeMillis();

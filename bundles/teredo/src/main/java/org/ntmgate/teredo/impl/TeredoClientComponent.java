@@ -10,7 +10,10 @@ import org.ntmgate.api.config.ConfigChecks;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.fallback.Ipv6Fallback;
 import org.ntmgate.api.net.AddressFormat;
+import org.ntmgate.api.health.RoleCounters;
 import org.ntmgate.api.health.RoleStatus;
+import org.ntmgate.api.teredo.TeredoClientState;
+import org.ntmgate.api.teredo.TeredoClientView;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -21,10 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The Teredo client role (RFC 4380 5.2): present only when PID {@code org.ntmgate.teredo.client} is configured. */
-@Component(service = { TeredoClientComponent.class, RoleStatus.class, Ipv6Fallback.class }, configurationPid = TeredoClientComponent.PID,
+@Component(service = { TeredoClientComponent.class, RoleStatus.class, Ipv6Fallback.class, TeredoClientView.class }, configurationPid = TeredoClientComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = TeredoClientConfig.class)
-public class TeredoClientComponent implements RoleStatus, Ipv6Fallback {
+public class TeredoClientComponent implements RoleStatus, Ipv6Fallback, TeredoClientView {
     static final String PID = "org.ntmgate.teredo.client";
     private static final Logger LOG = LoggerFactory.getLogger(TeredoClientComponent.class);
 
@@ -160,6 +163,16 @@ public class TeredoClientComponent implements RoleStatus, Ipv6Fallback {
     /** teredo:peers: each peer, where it is reached, when last heard. */
     public synchronized String peers() {
         return client == null ? "Teredo client not running: " + problem : client.peers();
+    }
+
+    @Override
+    public synchronized TeredoClientState state() {
+        return client == null ? null : client.view();
+    }
+
+    @Override
+    public synchronized RoleCounters counters() {
+        return client == null ? RoleCounters.NONE : client.counters();
     }
 
     @Override

@@ -482,6 +482,11 @@ final class TeredoRelay implements AutoCloseable {
         }
     }
 
+    org.ntmgate.api.health.RoleCounters counters() {
+        return new org.ntmgate.api.health.RoleCounters(Map.of("to_clients", toClients.sum(), "to_ipv6", toIpv6.sum()), Map.of(),
+                org.ntmgate.api.health.RoleCounters.byName(drops.snapshot()));
+    }
+
     Map<Drop, Long> drops() {
         return drops.snapshot();
     }

@@ -125,6 +125,11 @@ public class TeredoRelayComponent implements RoleStatus {
     }
 
     @Override
+    public synchronized org.ntmgate.api.health.RoleCounters counters() {
+        return relay == null ? org.ntmgate.api.health.RoleCounters.NONE : relay.counters();
+    }
+
+    @Override
     public Instant since() {
         return serving() ? since : null;
     }

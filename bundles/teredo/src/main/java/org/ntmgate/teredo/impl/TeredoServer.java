@@ -235,6 +235,11 @@ final class TeredoServer {
         return out;
     }
 
+    org.ntmgate.api.health.RoleCounters counters() {
+        return new org.ntmgate.api.health.RoleCounters(java.util.Map.of("advertisements", advertisements.sum(), "relayed", relayed.sum(), "to_ipv6", toIpv6.sum()),
+                java.util.Map.of(), org.ntmgate.api.health.RoleCounters.byName(drops.snapshot()));
+    }
+
     Map<Drop, Long> drops() {
         return drops.snapshot();
     }

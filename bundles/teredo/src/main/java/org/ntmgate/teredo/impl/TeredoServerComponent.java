@@ -200,6 +200,11 @@ public class TeredoServerComponent implements RoleStatus {
     }
 
     @Override
+    public synchronized org.ntmgate.api.health.RoleCounters counters() {
+        return core == null ? org.ntmgate.api.health.RoleCounters.NONE : core.counters();
+    }
+
+    @Override
     public Instant since() {
         return serving() ? since : null;
     }

@@ -11,7 +11,7 @@
   ntm.root.appendChild(el('div', { id: 'ntm-tunnels-section' }));
 
   function disconnect(t) {
-    if (!window.confirm('Disconnect tunnel ' + t.path + ' of ' + (t.node || t.nodeVirtual) + '?')) { return; }
+    if (!window.confirm('Disconnect tunnel ' + t.path + ' of ' + t.node + '?')) { return; }
     ntm.act('disconnect', { path: t.path }).then(function (j) { result.textContent = j.done; result.className = 'ntm-result ntm-good'; poller.now(); })
       .catch(function (e) { result.textContent = e.error || String(e); result.className = 'ntm-result ntm-bad'; });
   }
@@ -36,8 +36,8 @@
     d.tunnels.forEach(function (t) { before[t.path] = { t: now, bytes: t.bytesToReal + t.bytesToNode }; });
     ntm.replace('ntm-tunnels-section', ntm.section('Live tunnels (' + d.tunnelCount + ')' + (d.rsnRunning ? '' : ': no RS-N runs here'), [ntm.table([
       { title: 'Path', value: function (t) { return t.path; } },
-      { title: 'Node', value: function (t) { return t.node || t.nodeVirtual; } },
-      { title: 'Peer', value: function (t) { return t.real + ' (as ' + t.peer + ')'; } },
+      { title: 'Node', value: function (t) { return t.node; } },
+      { title: 'Peer', value: function (t) { return (t.destination ? t.destination + ' ' : '') + t.real + ' (as ' + t.peer + ')'; } },
       { title: 'Node endpoint', value: function (t) { return t.endpoint; } },
       { title: 'To peer', value: function (t) { return t.packetsToReal + ' packets, ' + ntm.bytes(t.bytesToReal); }, cls: 'ntm-to-real' },
       { title: 'To node', value: function (t) { return t.packetsToNode + ' packets, ' + ntm.bytes(t.bytesToNode); }, cls: 'ntm-to-node' },

@@ -143,7 +143,7 @@ var ntm = (function () {
     var u = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
     var i = 0;
     while (n >= 1024 && i < u.length - 1) { n /= 1024; i++; }
-    return (i === 0 ? n : n.toFixed(1)) + ' ' + u[i];
+    return (i === 0 ? Math.round(n) : n.toFixed(1)) + ' ' + u[i];
   }
 
   function duration(s) {

@@ -27,6 +27,7 @@
   var countdown = el('div', { id: 'ntm-countdown' });
   ntm.root.appendChild(countdown);
   ntm.root.appendChild(el('div', { id: 'ntm-rules-section' }));
+  ntm.root.appendChild(el('div', { id: 'ntm-refusals-section' }));
   ntm.root.appendChild(el('div', { 'class': 'ntm-section' }, [el('h2', { text: 'Would this be allowed?' }), checker]));
   ntm.root.appendChild(el('div', { 'class': 'ntm-section' }, [el('h2', { text: 'Edit the policy' }), editor]));
 
@@ -55,6 +56,13 @@
       { title: 'Applies to', value: function (r) { return r.subject; } },
       { title: 'Entry', value: function (r) { return r.entry; } }
     ], d.rules, 'ntm-rules'), el('p', { text: 'Limits per node: ' + ntm.text(d.fields.maxSessionsPerNode) + ' sessions, ' + ntm.text(d.fields.maxBytesPerSecondPerNode) + ' bytes/s, ' + ntm.text(d.fields.maxPacketsPerSecondPerNode) + ' packets/s (0: unlimited).' + (d.file ? ' Managed by the file ' + d.file + '.' : '') })]));
+    ntm.replace('ntm-refusals-section', ntm.section('Recent refusals (newest first)', [ntm.table([
+      { title: 'When', value: function (r) { return ntm.when(r.at); } },
+      { title: 'Node', value: function (r) { return r.node; } },
+      { title: 'Destination', value: function (r) { return r.destination + (r.address && r.address !== r.destination ? ' (' + r.address + ')' : ''); } },
+      { title: 'Relay', value: function (r) { return r.relay || '\u2013'; } },
+      { title: 'Refused by', value: function (r) { return r.reason; } }
+    ], d.refusals, 'ntm-refusals')]));
   });
   editor.addEventListener('input', function () { editor.dataset.dirty = 'yes'; });
   editor.addEventListener('submit', function () { editor.dataset.dirty = ''; });

@@ -345,6 +345,14 @@ final class Lab implements AutoCloseable {
 
     /** The gateway: the exported runtime jar with AS, DC and RS-N switched on by .config files in its deploy folder. */
     void gateway(Path runtimeJar) throws Exception {
+        gateway(runtimeJar, true);
+    }
+
+    /**
+     * The gateway; with {@code policyFile} false its relay policy is not a file in the deploy folder but the shipped
+     * default, which the console's pages may edit (they refuse to edit what a file owns).
+     */
+    void gateway(Path runtimeJar, boolean policyFile) throws Exception {
         Path home = Files.createDirectories(dir.resolve("gateway/deploy")).getParent();
         byte[] salt = new byte[16];
         new SecureRandom().nextBytes(salt);
@@ -354,7 +362,9 @@ final class Lab implements AutoCloseable {
         config(home, "org.ntmgate.as.account-laptop.config", "fqdn=\"" + NODE_NAME + "\"\ncredential=\"" + credential + "\"\n");
         config(home, "org.ntmgate.as.account-blocked.config", "fqdn=\"" + DENIED_NAME + "\"\ncredential=\"" + credential + "\"\n");
         // the relay policy refuses one node: its directions must fail without touching anyone else's
-        config(home, "org.ntmgate.policy.config", "denyNodes=[\"" + DENIED_NAME + "\"]\nmaxSessionsPerNode=I\"1000\"\n");
+        if (policyFile) {
+            config(home, "org.ntmgate.policy.config", "denyNodes=[\"" + DENIED_NAME + "\"]\nmaxSessionsPerNode=I\"1000\"\n");
+        }
         config(home, "org.ntmgate.dc.config", "asDcKeyId=I\"3\"\nasDcKey=\"" + K_AD + "\"\ndnsResolver=\"127.0.0.1:53\"\n"
                 + "relays=[\"rsn1 198.51.100.1:4712 7 " + K_DR + "\"]\n");
         config(home, "org.ntmgate.rsn.config", "dcKeys=[\"7 " + K_DR + "\"]\negressPrefix=\"2001:db8:e::/64\"\n");
@@ -515,6 +525,69 @@ final class Lab implements AutoCloseable {
 
     String curlOutput() throws IOException {
         return Files.readString(dir.resolve("curl.log"));
+    }
+
+    /**
+     * The gateway's console (http://127.0.0.1:8080 inside its namespace) on a loopback port of the test's own
+     * namespace, so a browser there reaches it: a forwarder (python3) listens here, then enters the gateway's
+     * namespace (setns) and connects there for each connection. No address is added anywhere. Returns the port.
+     */
+    int console() throws Exception {
+        Path script = dir.resolve("console-forward.py");
+        Files.writeString(script, String.join("\n",
+                "import ctypes, os, socket, sys, threading",
+                "srv = socket.socket()",
+                "srv.bind(('127.0.0.1', 0))",
+                "srv.listen(32)",
+                "libc = ctypes.CDLL(None, use_errno=True)",
+                "if libc.setns(os.open('/run/netns/' + sys.argv[1], os.O_RDONLY), 0x40000000) != 0:",
+                "    raise OSError(ctypes.get_errno(), 'setns')",
+                "print(srv.getsockname()[1], flush=True)",
+                "def pump(a, b):",
+                "    try:",
+                "        while True:",
+                "            d = a.recv(65536)",
+                "            if not d:",
+                "                break",
+                "            b.sendall(d)",
+                "    except OSError:",
+                "        pass",
+                "    finally:",
+                "        try:",
+                "            b.shutdown(socket.SHUT_WR)",
+                "        except OSError:",
+                "            pass",
+                "def serve(c):",
+                "    try:",
+                "        u = socket.create_connection(('127.0.0.1', 8080), timeout=10)",
+                "    except OSError:",
+                "        c.close()",
+                "        return",
+                "    u.settimeout(None)",
+                "    t = threading.Thread(target=pump, args=(c, u), daemon=True)",
+                "    t.start()",
+                "    pump(u, c)",
+                "    t.join()",
+                "    c.close()",
+                "    u.close()",
+                "while True:",
+                "    c, _ = srv.accept()",
+                "    threading.Thread(target=serve, args=(c,), daemon=True).start()",
+                ""));
+        Path log = dir.resolve("console-forward.log");
+        Process p = new ProcessBuilder("python3", script.toString(), gateway).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        processes.add(p);
+        await(log, l -> l.matches("\\d+"), "the console forwarder listens");
+        return Integer.parseInt(Files.readAllLines(log).stream().filter(l -> l.matches("\\d+")).findFirst().orElseThrow());
+    }
+
+    /** The console's password, as the gateway generated it at its first start. */
+    String consolePassword() throws IOException {
+        java.util.Properties p = new java.util.Properties();
+        try (var in = Files.newBufferedReader(dir.resolve("gateway/console-password"))) {
+            p.load(in);
+        }
+        return p.getProperty("password");
     }
 
     /** The NAT forgets every mapping (conntrack flush): the next packet out gets a new one. */

@@ -2,15 +2,12 @@ package org.ntmgate.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,23 +20,17 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.ntmgate.pages.ConsoleBrowser;
 import org.openqa.selenium.By;
-import org.openqa.selenium.NoAlertPresentException;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * ntmgate's console pages in a real browser (Debian's headless Chromium through its chromedriver, nothing
  * downloaded), against the exported gateway jar: one gateway and one browser for every case, in order. What is
  * asserted is what a person sees on the page; the data behind it is the gateway's own (its default pools, a static
  * table entry and a lease made through its Gogo shell, pools added through the page), and each write is checked in
- * ConfigAdmin through the stock Configuration page's JSON. Screenshots of every page go to
- * target/console-screenshots (with -Dntmgate.screenshots=DIR also there: docs/console is refreshed that way).
+ * ConfigAdmin through the stock Configuration page's JSON. Screenshots of the pages go to target/console-screenshots
+ * ({@link ConsoleBrowser}; with -Dntmgate.screenshots=DIR also there: docs/console is refreshed that way).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -50,8 +41,7 @@ class ConsolePagesBrowserIT {
     private Path home;
     private GatewayProcess gw;
     private String password;
-    private WebDriver browser;
-    private final Path shots = Path.of("target", "console-screenshots");
+    private ConsoleBrowser browser;
 
     @BeforeAll
     void start() throws Exception {
@@ -64,19 +54,14 @@ class ConsolePagesBrowserIT {
             p.load(in);
         }
         password = p.getProperty("password");
-        ChromeOptions o = new ChromeOptions();
-        o.setBinary("/usr/bin/chromium");
-        o.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1000");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, o);
-        Files.createDirectories(shots);
+        browser = new ConsoleBrowser("http://127.0.0.1:" + gw.port, ADMIN, password, Path.of("target", "console-screenshots"));
     }
 
     @AfterAll
     void stop() throws Exception {
         try {
             if (browser != null) {
-                browser.quit();
+                browser.close();
             }
         } finally {
             if (gw != null) {
@@ -86,43 +71,27 @@ class ConsolePagesBrowserIT {
     }
 
     private void open(String page) {
-        browser.get("http://" + ADMIN + ":" + password + "@127.0.0.1:" + gw.port + "/system/console/ntmgate-" + page);
-        await("the " + page + " page's first read", () -> text("ntm-status").startsWith("Updated"));
+        browser.open(page);
     }
 
     private void await(String what, java.util.function.BooleanSupplier condition) {
-        new WebDriverWait(browser, Duration.ofSeconds(20)).withMessage(() -> what + "; the page showed: " + text("ntm")).until(d -> condition.getAsBoolean());
+        browser.await(what, condition);
     }
 
-    /** The text a person sees in the element {@code id} (read at once in the page: the pages replace their sections as they refresh), whitespace runs as one space. */
     private String text(String id) {
-        Object t = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
-                "var e = document.getElementById(arguments[0]); return e ? e.innerText : '';", id);
-        return String.valueOf(t).replaceAll("\\s+", " ").trim();
+        return browser.text(id);
     }
 
     private void shoot(String name) throws IOException {
-        Path to = shots.resolve(name + ".png");
-        Files.copy(((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), to, StandardCopyOption.REPLACE_EXISTING);
-        String docs = System.getProperty("ntmgate.screenshots");
-        if (docs != null) {
-            Files.createDirectories(Path.of(docs));
-            Files.copy(to, Path.of(docs, name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-        }
+        browser.shoot(name);
     }
 
     private void fill(String form, String field, String value) {
-        WebElement e = browser.findElement(By.id(form + "-" + field));
-        e.clear();
-        e.sendKeys(value);
+        browser.fill(form, field, value);
     }
 
     private String stored(String pid) throws Exception {
         return gw.httpGet("/system/console/configMgr/" + pid + ".json", ADMIN, password).body().replace("\\/", "/");
-    }
-
-    private void noAlert() {
-        assertThrows(NoAlertPresentException.class, () -> browser.switchTo().alert(), "no script of a name ran");
     }
 
     @Test
@@ -146,7 +115,7 @@ class ConsolePagesBrowserIT {
     void everyPageShowsTheGatewaysData() throws Exception {
         assertTrue(gw.gogo("table:add 10.202.0.9:0 '[2001:db8:80::80]:0'", l -> l.contains("added") || l.contains("refused")).contains("added"));
         open("overview");
-        await("the roles", () -> browser.findElements(By.cssSelector("#ntm-roles tbody tr")).size() == 7);
+        await("the roles", () -> browser.driver().findElements(By.cssSelector("#ntm-roles tbody tr")).size() == 7);
         assertTrue(text("ntm-roles").contains("Account Server not configured"), text("ntm-roles"));
         assertTrue(text("ntm-gateway").contains("1 of 65536 entries"), text("ntm-gateway"));
         assertTrue(text("ntm-health").startsWith("healthy") || text("ntm-health").startsWith("degraded"), text("ntm-health"));
@@ -173,7 +142,7 @@ class ConsolePagesBrowserIT {
         for (String role : new String[] { "server", "relay", "client" }) {
             assertTrue(text("ntm-teredo-" + role).contains("not configured on this gateway"), text("ntm-teredo-" + role));
         }
-        noAlert();
+        browser.noAlert();
     }
 
     @Test
@@ -182,7 +151,7 @@ class ConsolePagesBrowserIT {
         open("pools");
         fill("ntm-pool-form", "name", "subscribers-v4");
         fill("ntm-pool-form", "prefix", "10.203.0.0/24");
-        browser.findElement(By.id("ntm-pool-form-submit")).click();
+        browser.driver().findElement(By.id("ntm-pool-form-submit")).click();
         await("the saved pool", () -> text("ntm-pools").contains("subscribers-v4 10.203.0.0/24 NODE 254 0 254"));
         assertTrue(text("ntm-pool-form-result").contains("pool 'subscribers-v4' saved"), text("ntm-pool-form-result"));
         assertTrue(stored("org.ntmgate.pool~subscribers-v4").contains("\"value\":\"10.203.0.0/24\""), stored("org.ntmgate.pool~subscribers-v4"));
@@ -196,9 +165,9 @@ class ConsolePagesBrowserIT {
                 { "garbage", "is not a prefix" }, { "10.201.128.0/24", "overlaps pool 'node-v4' (10.201.0.0/16)" } }) {
             fill("ntm-pool-form", "name", "bad-pool");
             fill("ntm-pool-form", "prefix", bad[0]);
-            browser.findElement(By.id("ntm-pool-form-submit")).click();
+            browser.driver().findElement(By.id("ntm-pool-form-submit")).click();
             await("the error next to the prefix for " + bad[0], () -> text("ntm-pool-form-prefix-error").contains(bad[1]));
-            assertTrue(browser.findElement(By.id("ntm-pool-form-prefix")).getAttribute("class").contains("ntm-invalid"), "the field is marked");
+            assertTrue(browser.driver().findElement(By.id("ntm-pool-form-prefix")).getAttribute("class").contains("ntm-invalid"), "the field is marked");
             assertEquals("", text("ntm-pool-form-name-error"), "only the prefix is at fault");
             assertEquals("[]", stored("org.ntmgate.pool~bad-pool").trim(), bad[0] + " stored nothing");
         }
@@ -212,17 +181,17 @@ class ConsolePagesBrowserIT {
         String reserved = gw.gogo("pool:reserve subscribers-v4 '" + XSS + "'", l -> l.contains("10.203.0."));
         assertTrue(reserved.contains("10.203.0.1"), reserved);
         open("pools");
-        browser.findElement(By.id("ntm-lease-search")).sendKeys(".example");
+        browser.driver().findElement(By.id("ntm-lease-search")).sendKeys(".example");
         await("the lease", () -> text("ntm-leases").contains(XSS));
-        assertTrue(browser.findElements(By.cssSelector("#ntm-leases img")).isEmpty(), "the name is text, not an image element");
-        noAlert();
+        assertTrue(browser.driver().findElements(By.cssSelector("#ntm-leases img")).isEmpty(), "the name is text, not an image element");
+        browser.noAlert();
 
-        WebElement row = browser.findElements(By.cssSelector("#ntm-pools tbody tr")).stream().filter(r -> r.getText().startsWith("subscribers-v4")).findFirst()
+        WebElement row = browser.driver().findElements(By.cssSelector("#ntm-pools tbody tr")).stream().filter(r -> r.getText().startsWith("subscribers-v4")).findFirst()
                 .orElseThrow();
         row.findElement(By.className("ntm-edit")).click();
-        assertEquals("10.203.0.0/24", browser.findElement(By.id("ntm-pool-form-prefix")).getAttribute("value"));
+        assertEquals("10.203.0.0/24", browser.driver().findElement(By.id("ntm-pool-form-prefix")).getAttribute("value"));
         fill("ntm-pool-form", "prefix", "10.203.0.128/25");
-        browser.findElement(By.id("ntm-pool-form-submit")).click();
+        browser.driver().findElement(By.id("ntm-pool-form-submit")).click();
         await("the refusal", () -> text("ntm-pool-form-prefix-error").contains("would strand 1 live lease(s)"));
         assertTrue(text("ntm-pool-form-prefix-error").contains("the smallest prefix from 10.203.0.128 that keeps them is 10.203.0.0/24"),
                 text("ntm-pool-form-prefix-error"));
@@ -239,26 +208,26 @@ class ConsolePagesBrowserIT {
     void aPolicyChangeRunsAtOnceAndGoesBackUnlessConfirmed() throws Exception {
         open("policy");
         fill("ntm-policy-form", "denyDestinations", "2001:db8:bad::/48");
-        browser.findElement(By.id("ntm-policy-form-submit")).click();
+        browser.driver().findElement(By.id("ntm-policy-form-submit")).click();
         await("the countdown", () -> text("ntm-countdown").contains("will be put back in"));
         await("the rule", () -> text("ntm-rules").contains("deny destination 2001:db8:bad::/48"));
         fill("ntm-check-form", "node", "home-1.example.net");
         fill("ntm-check-form", "destination", "2001:db8:bad::80");
-        browser.findElement(By.id("ntm-check-form-submit")).click();
+        browser.driver().findElement(By.id("ntm-check-form-submit")).click();
         await("the answer", () -> text("ntm-check-form-result").startsWith("refused:"));
         assertTrue(text("ntm-check-form-result").contains("matches denyDestinations entry '2001:db8:bad::/48'"), text("ntm-check-form-result"));
         shoot("policy");
-        browser.findElement(By.id("ntm-confirm")).click();
+        browser.driver().findElement(By.id("ntm-confirm")).click();
         await("the countdown gone", () -> text("ntm-countdown").isEmpty());
         assertTrue(stored("org.ntmgate.policy").contains("2001:db8:bad::/48"));
 
         // a second change, not confirmed: put back by itself (6 s in this test, 60 s by default)
         open("policy");
         fill("ntm-policy-form", "denyNodes", "lost.example.net");
-        browser.findElement(By.id("ntm-policy-form-submit")).click();
+        browser.driver().findElement(By.id("ntm-policy-form-submit")).click();
         await("the second rule", () -> text("ntm-rules").contains("deny node lost.example.net"));
-        new WebDriverWait(browser, Duration.ofSeconds(30)).withMessage("the unconfirmed change to go back")
-                .until(d -> !text("ntm-rules").contains("lost.example.net") && text("ntm-countdown").isEmpty());
+        browser.await("the unconfirmed change to go back", Duration.ofSeconds(30),
+                () -> !text("ntm-rules").contains("lost.example.net") && text("ntm-countdown").isEmpty());
         String policy = stored("org.ntmgate.policy");
         assertFalse(policy.contains("lost.example.net"), policy);
         assertTrue(policy.contains("2001:db8:bad::/48"), "the confirmed change stays");
@@ -267,7 +236,7 @@ class ConsolePagesBrowserIT {
     @Test
     @Order(8)
     void repeatedWrongPasswordsAreSlowedDown() throws Exception {
-        browser.get("about:blank"); // the pages' own reads would share the wait with the guesses below
+        browser.blank(); // the pages' own reads would share the wait with the guesses below
         for (int i = 1; i <= 5; i++) {
             assertEquals(401, gw.httpStatus("/ntmgate/api/v1/overview", ADMIN, "guess-" + i), "guess " + i);
         }

@@ -152,7 +152,7 @@ class ConfigurationGateTest {
             HttpResponse<String> strands = save(nodeV4, pool);
             assertEquals(400, strands.statusCode(), strands.body());
             assertTrue(text(strands).contains("'prefix' 10.203.0.0/16 would strand 1 live lease(s), for example "
-                    + lease.address().getHostAddress() + " of gate-test.example.net; release them or wait for them to expire first"), strands.body());
+                    + lease.address().getHostAddress() + " of gate-test.example.net; or release them, or wait for them to expire"), strands.body());
             assertEquals("10.201.0.0/16", stored(nodeV4, "prefix"));
         } finally {
             pools.release(lease.address(), "gate-test.example.net");

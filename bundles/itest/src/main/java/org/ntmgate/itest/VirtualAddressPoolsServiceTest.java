@@ -102,14 +102,14 @@ class VirtualAddressPoolsServiceTest {
 
     @Test
     void aPoolCreatedAndChangedThroughConfigAdminTakesEffectAtOnce() throws Exception {
-        Configuration c = pool("itest-a", "192.0.2.0/29", PoolPurpose.NODE);
-        PoolInfo info = awaitPool("itest-a", "192.0.2.0/29");
+        Configuration c = pool("itest-a", "203.0.113.0/29", PoolPurpose.NODE);
+        PoolInfo info = awaitPool("itest-a", "203.0.113.0/29");
         assertEquals(PoolPurpose.NODE, info.purpose());
         Lease l = pools().allocate(AddressFamily.IPV4, PoolPurpose.NODE, "itest-a.example.net");
-        assertTrue(l.address().getHostAddress().startsWith("192.0.2.") || l.pool().equals("node-v4"), l.toString());
+        assertTrue(l.address().getHostAddress().startsWith("203.0.113.") || l.pool().equals("node-v4"), l.toString());
 
-        c.update(props("itest-a", "192.0.2.0/28", PoolPurpose.NODE));
-        awaitPool("itest-a", "192.0.2.0/28");
+        c.update(props("itest-a", "203.0.113.0/28", PoolPurpose.NODE));
+        awaitPool("itest-a", "203.0.113.0/28");
     }
 
     @Test

@@ -4,7 +4,7 @@
  * bundle from configuration.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.ntmgate.api.policy;
 
 import org.osgi.annotation.bundle.Export;

@@ -6,7 +6,8 @@ import java.time.Instant;
  * One live relayed path of an RS-N, as an administrator sees it.
  *
  * @param pathId the path's id (hex in every view, as in the RS-N's log)
- * @param node the node's FQDN, or null when the DC did not name it
+ * @param nodeId the node's id (the DC's NodeRegistry knows its name)
+ * @param destination the name the node asked for, or null when the DC did not say it
  * @param nodeVirtual the node's virtual IPv6 address
  * @param peer the general node's virtual address
  * @param egress the node's egress address towards the peer
@@ -19,6 +20,6 @@ import java.time.Instant;
  * @param created when the path was set up
  * @param lastData when a DATA packet last crossed it
  */
-public record Tunnel(long pathId, String node, String nodeVirtual, String peer, String egress, String real, String endpoint, long packetsToReal,
+public record Tunnel(long pathId, long nodeId, String destination, String nodeVirtual, String peer, String egress, String real, String endpoint, long packetsToReal,
         long bytesToReal, long packetsToNode, long bytesToNode, Instant created, Instant lastData) {
 }

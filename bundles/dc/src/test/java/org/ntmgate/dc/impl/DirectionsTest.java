@@ -91,6 +91,16 @@ class DirectionsTest {
         public RelayLimits limitsFor(String nodeFqdn) {
             return new RelayLimits(4, 1_000_000, 1000);
         }
+
+        @Override
+        public RelayDecision check(RelayRequest r) {
+            return decide(r);
+        }
+
+        @Override
+        public java.util.List<org.ntmgate.api.policy.RelayRefusal> recentRefusals() {
+            return java.util.List.of();
+        }
     }
 
     @BeforeAll

@@ -573,7 +573,36 @@ final class NtmNode implements AutoCloseable {
             drops.count(Drop.UNEXPECTED);
             return;
         }
+        if (in.getUnsignedByte(in.readerIndex() + 1) == MessageType.TEARDOWN.code()) {
+            tornDown(in, from);
+            return;
+        }
         drops.count(Drop.UNEXPECTED);
+    }
+
+    /**
+     * protocol.md 7.10.1: the tunnel end closed a path (the RS-N's policy no longer allows it, or its administrator
+     * disconnected it). The path goes, so the next query for its name asks the DC again; answered TEARDOWN (STATUS OK).
+     */
+    private void tornDown(ByteBuf in, InetSocketAddress from) throws WireDecodeException, IOException {
+        NodePath p = byId.get(in.getLong(in.readerIndex() + 16));
+        if (p == null) {
+            drops.count(Drop.UNKNOWN_PATH);
+            return;
+        }
+        Message m = codec.decode(in, (id, t, n) -> n == p.pathId && id == p.signalling.id() ? p.signalling : null);
+        if (!windows.computeIfAbsent(p.signalling.id(), k -> new ReplayWindow(ReplayWindow.SIGNALLING)).accept(m.sequence())) {
+            drops.count(Drop.REPLAY);
+            return;
+        }
+        int status = m.tlv(TlvType.STATUS).isPresent() ? m.u8(TlvType.STATUS) : 0;
+        if (byId.remove(p.pathId, p)) {
+            byName.remove(p.name, p);
+            byPeer.remove(ByteBuffer.wrap(p.peerVirtual), p);
+            LOG.warn("NTM node: path {} to {} ({}) was closed by {}: {}; the next query for the name asks the DC again", Long.toHexString(p.pathId), p.name,
+                    p.peer().getHostAddress(), from, ErrorCode.name(status));
+        }
+        send(Message.builder(MessageType.TEARDOWN).transactionId(m.transactionId()).id(p.pathId).u8(TlvType.STATUS, 0), p.signalling, from);
     }
 
     // ---- the TUN device (11.3) ---------------------------------------------------------------------------

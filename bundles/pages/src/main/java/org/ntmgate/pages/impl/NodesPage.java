@@ -50,8 +50,8 @@ public class NodesPage implements Page {
         int limit = q.number("limit", 100, 1, 1000);
         RelayTunnels rt = relay;
         List<Tunnel> tunnels = rt == null ? List.of() : rt.tunnels();
-        Map<String, Integer> relayedByNode = new HashMap<>();
-        tunnels.forEach(t -> relayedByNode.merge(key(t.node()), 1, Integer::sum));
+        Map<Long, Integer> relayedByNode = new HashMap<>();
+        tunnels.forEach(t -> relayedByNode.merge(t.nodeId(), 1, Integer::sum));
         Instant now = Instant.now();
         NodeRegistry r = registry;
         List<NodeRecord> nodes = r == null ? List.of()
@@ -59,16 +59,18 @@ public class NodesPage implements Page {
                         || String.valueOf(n.virtualV6()).contains(text)).sorted(Comparator.comparing(NodeRecord::fqdn)).toList();
         JsonArrayBuilder ns = Json.array();
         nodes.stream().skip(offset).limit(limit).forEach(n -> {
-            int relayed = relayedByNode.getOrDefault(key(n.fqdn()), 0);
+            int relayed = relayedByNode.getOrDefault(n.nodeId(), 0);
             ns.add(Json.of("id", Long.toHexString(n.nodeId()), "fqdn", n.fqdn(), "virtualV4", text(n.virtualV4()), "virtualV6", text(n.virtualV6()), "realSeen",
                     String.valueOf(n.realSeen()), "realReported", String.valueOf(n.realReported()), "nat", n.behindNat() ? "behind a NAT" : "no NAT seen",
                     "path", relayed > 0 ? "relayed (" + relayed + " tunnel" + (relayed == 1 ? "" : "s") + ")" : "no relayed path",
                     "registered", n.registeredAt(), "lastSeen", n.lastContact(), "lastSeenSecondsAgo", Duration.between(n.lastContact(), now).toSeconds()));
         });
         JsonArrayBuilder ts = Json.array();
-        tunnels.stream().filter(t -> text.isEmpty() || key(t.node()).contains(text) || t.real().contains(text) || t.peer().contains(text))
-                .sorted(Comparator.comparing((Tunnel t) -> key(t.node())).thenComparing(Tunnel::pathId)).limit(1000)
-                .forEach(t -> ts.add(Json.of("path", Long.toHexString(t.pathId()), "node", t.node(), "nodeVirtual", t.nodeVirtual(), "peer", t.peer(), "real",
+        tunnels.stream().filter(t -> text.isEmpty() || node(r, t).contains(text) || t.real().contains(text) || t.peer().contains(text)
+                || key(t.destination()).contains(text))
+                .sorted(Comparator.comparing((Tunnel t) -> node(r, t)).thenComparing(Tunnel::pathId)).limit(1000)
+                .forEach(t -> ts.add(Json.of("path", Long.toHexString(t.pathId()), "node", node(r, t), "destination", t.destination(), "nodeVirtual",
+                        t.nodeVirtual(), "peer", t.peer(), "real",
                         t.real(), "egress", t.egress(), "endpoint", t.endpoint(), "packetsToReal", t.packetsToReal(), "bytesToReal", t.bytesToReal(),
                         "packetsToNode", t.packetsToNode(), "bytesToNode", t.bytesToNode(), "ageSeconds", Duration.between(t.created(), now).toSeconds(),
                         "idleSeconds", Duration.between(t.lastData(), now).toSeconds())));
@@ -98,11 +100,17 @@ public class NodesPage implements Page {
         return Json.of("done", "tunnel " + path + " disconnected").build();
     }
 
+    /** The tunnel's node by name when this gateway's DC knows it, else by id. */
+    private static String node(NodeRegistry r, Tunnel t) {
+        String fqdn = r == null ? null : r.byId(t.nodeId()).map(NodeRecord::fqdn).orElse(null);
+        return fqdn != null ? key(fqdn) : "node " + Long.toHexString(t.nodeId());
+    }
+
     private static String key(String fqdn) {
         return fqdn == null ? "" : fqdn.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
     }
 
     private static String text(java.net.InetAddress a) {
-        return a == null ? null : a.getHostAddress();
+        return a == null ? null : org.ntmgate.api.net.AddressFormat.format(a.getAddress());
     }
 }

@@ -16,6 +16,7 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import org.ntmgate.api.config.ConfigurationCheck;
 import org.ntmgate.api.config.ConfigurationRecords;
+import org.ntmgate.api.net.AddressFormat;
 import org.ntmgate.api.policy.RelayDecision;
 import org.ntmgate.api.policy.RelayPolicy;
 import org.ntmgate.api.policy.RelayRequest;
@@ -114,7 +115,17 @@ public class PolicyPage implements Page {
         LISTS.forEach(f -> Json.put(fields, f, String.join("\n", list(props.get(f)))));
         NUMBERS.keySet().forEach(f -> Json.put(fields, f, props.get(f) == null ? null : String.valueOf(props.get(f))));
         Pending p = pending;
-        return Json.of("configured", c != null, "fields", fields, "rules", rules, "file", props.get("felix.fileinstall.filename"), "refusal",
+        RelayPolicy rp = policy;
+        JsonArrayBuilder refused = Json.array();
+        if (rp != null) {
+            rp.recentRefusals().stream().limit(20).forEach(r -> {
+                String address = r.request().destination() == null ? null : AddressFormat.format(r.request().destination().getAddress());
+                refused.add(Json.of("at", r.at(), "node", r.request().nodeFqdn(), "destination",
+                        r.request().destinationFqdn() != null ? r.request().destinationFqdn() : address, "address", address, "relay",
+                        r.request().relayId() != null ? r.request().relayId() : "RS-N re-check of a live path", "reason", r.reason()));
+            });
+        }
+        return Json.of("refusals", refused, "configured", c != null, "fields", fields, "rules", rules, "file", props.get("felix.fileinstall.filename"), "refusal",
                 records == null ? null : records.refusal(PID), "pending", p == null ? null
                         : Json.of("deadline", p.deadline(), "secondsLeft", Math.max(0, Duration.between(Instant.now(), p.deadline()).toSeconds())),
                 "policyRunning", policy != null).build();
@@ -237,7 +248,7 @@ public class PolicyPage implements Page {
                 throw PageException.badRequest("destination", "'" + destination + "' is neither a name nor an address");
             }
         }
-        RelayDecision d = p.decide(new RelayRequest(node, fqdn, address, q.get("relay", "")));
+        RelayDecision d = p.check(new RelayRequest(node, fqdn, address, q.has("relay") ? q.get("relay") : null));
         return Json.of("done", (d.allowed() ? "allowed: " : "refused: ") + d.reason(), "allowed", d.allowed(), "reason", d.reason(), "limits",
                 Json.of("maxSessions", d.limits().maxSessions(), "maxBytesPerSecond", d.limits().maxBytesPerSecond(), "maxPacketsPerSecond",
                         d.limits().maxPacketsPerSecond())).build();

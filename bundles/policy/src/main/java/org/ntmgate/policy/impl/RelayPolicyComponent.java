@@ -4,7 +4,12 @@ import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.policy.RelayDecision;
 import org.ntmgate.api.policy.RelayLimits;
 import org.ntmgate.api.policy.RelayPolicy;
+import org.ntmgate.api.policy.RelayRefusal;
 import org.ntmgate.api.policy.RelayRequest;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
@@ -22,6 +27,9 @@ public class RelayPolicyComponent implements RelayPolicy {
     private static final Logger LOG = LoggerFactory.getLogger(RelayPolicyComponent.class);
 
     private volatile PolicySettings settings = PolicySettings.OPEN;
+    /** How many refusals {@link #recentRefusals()} keeps: the newest. */
+    static final int KEPT_REFUSALS = 100;
+    private final Deque<RelayRefusal> refusals = new ArrayDeque<>();
 
     @Activate
     @Modified
@@ -39,11 +47,32 @@ public class RelayPolicyComponent implements RelayPolicy {
 
     @Override
     public RelayDecision decide(RelayRequest r) {
+        RelayDecision d = decide(settings, r);
+        if (!d.allowed()) {
+            synchronized (refusals) {
+                if (refusals.size() == KEPT_REFUSALS) {
+                    refusals.removeLast();
+                }
+                refusals.addFirst(new RelayRefusal(Instant.now(), r, d.reason()));
+            }
+        }
+        return d;
+    }
+
+    @Override
+    public RelayDecision check(RelayRequest r) {
         return decide(settings, r);
     }
 
+    @Override
+    public List<RelayRefusal> recentRefusals() {
+        synchronized (refusals) {
+            return List.copyOf(refusals);
+        }
+    }
+
     static RelayDecision decide(PolicySettings s, RelayRequest r) {
-        if (!s.allowedRelays().isEmpty() && !s.allowedRelays().contains(r.relayId())) {
+        if (!s.allowedRelays().isEmpty() && r.relayId() != null && !s.allowedRelays().contains(r.relayId())) {
             return RelayDecision.deny("relay '" + r.relayId() + "' is not in allowedRelays");
         }
         for (Rule rule : s.denyNodes()) {

@@ -95,7 +95,10 @@ final class PoolBook {
                 .filter(l -> l.pool().equals(s.name()) && l.expires().isAfter(now) && !s.prefix().contains(l.address()))
                 .collect(Collectors.toList());
         if (!stranded.isEmpty()) {
-            Prefix keeps = smallestKeeping(s.prefix(), stranded);
+            // shrunk within its own prefix: the smallest widening of the new prefix that keeps them (never wider than the pool is now)
+            PoolSettings now0 = pools.get(s.name());
+            Prefix keeps = now0 != null && now0.prefix().contains(s.prefix().network()) && now0.prefix().length() <= s.prefix().length()
+                    ? smallestKeeping(s.prefix(), stranded) : null;
             throw new InvalidConfigurationException(s.pid(), "prefix", s.prefix() + " would strand " + stranded.size()
                     + " live lease(s), for example " + stranded.get(0).address().getHostAddress() + " of "
                     + stranded.get(0).owner() + (keeps == null ? "" : "; the smallest prefix from " + AddressFormat.format(s.prefix().network().getAddress())

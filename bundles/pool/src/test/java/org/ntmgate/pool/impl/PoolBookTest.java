@@ -123,6 +123,23 @@ class PoolBookTest {
     }
 
     @Test
+    void shrinkingBelowALiveLeaseSaysWhichSmallerPrefixKeepsItAndMovingSaysNothingOfTheKind() throws Exception {
+        define("v4", "10.9.0.0/24", PoolPurpose.NODE);
+        Lease first = book.allocate(AddressFamily.IPV4, PoolPurpose.NODE, "a"); // 10.9.0.1
+        for (int i = 0; i < 40; i++) {
+            book.allocate(AddressFamily.IPV4, PoolPurpose.NODE, "n" + i); // up to 10.9.0.41
+        }
+        InvalidConfigurationException shrink = assertThrows(InvalidConfigurationException.class, () -> define("v4", "10.9.0.128/25", PoolPurpose.NODE));
+        assertTrue(shrink.getMessage().contains("would strand 41 live lease(s), for example " + first.address().getHostAddress()), shrink.getMessage());
+        assertTrue(shrink.getMessage().contains("the smallest prefix from 10.9.0.128 that keeps them is 10.9.0.0/24"), shrink.getMessage());
+        InvalidConfigurationException half = assertThrows(InvalidConfigurationException.class, () -> define("v4", "10.9.0.0/28", PoolPurpose.NODE));
+        assertTrue(half.getMessage().contains("the smallest prefix from 10.9.0.0 that keeps them is 10.9.0.0/26"), half.getMessage());
+        InvalidConfigurationException moved = assertThrows(InvalidConfigurationException.class, () -> define("v4", "10.10.0.0/24", PoolPurpose.NODE));
+        assertFalse(moved.getMessage().contains("smallest prefix"), "a pool moved elsewhere has no smaller prefix to offer: " + moved.getMessage());
+        define("v4", "10.9.0.0/26", PoolPurpose.NODE); // the one offered: accepted
+    }
+
+    @Test
     void badDefinitionsNameTheirField() {
         assertEquals("name", assertThrows(InvalidConfigurationException.class,
                 () -> PoolSettings.from(config("Bad Name", "2001:db8::/64", PoolPurpose.NODE, 600))).field());

@@ -28,7 +28,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import org.ntmgate.api.net.Endpoint;
+import org.ntmgate.api.policy.RelayDecision;
 import org.ntmgate.api.policy.RelayLimits;
+import org.ntmgate.api.policy.RelayPolicy;
+import org.ntmgate.api.policy.RelayRequest;
 import org.ntmgate.api.table.EntryConflictException;
 import org.ntmgate.api.table.EntryKind;
 import org.ntmgate.api.table.EntryOwner;
@@ -729,14 +732,52 @@ final class Relay implements AutoCloseable {
         return traffic.with(drops.snapshot());
     }
 
-    /** Closes one path at once (an administrator's disconnect): false when there is no such path. */
+    /** Closes one path at once (an administrator's disconnect, protocol.md 7.10.1): false when there is no such path. */
     boolean disconnect(long pathId) {
         RelayPath p = byId.get(Key128.path(pathId));
         if (p == null) {
             return false;
         }
-        detach(p, "disconnected by an administrator");
+        tearDown(p, "disconnected by an administrator");
         return true;
+    }
+
+    /**
+     * protocol.md 7.10.1: asks {@code policy} again about every live path (the name the node asked for and the peer's
+     * real address; the node's name and this relay's id are the DC's to check) and closes those it refuses, each refusal then among the policy's recent
+     * ones with the rule that decided. Paths it allows carry on untouched. Runs on the relay's timer thread.
+     */
+    void recheck(RelayPolicy policy) {
+        timer.execute(() -> recheckNow(policy));
+    }
+
+    private void recheckNow(RelayPolicy policy) {
+        for (RelayPath p : byId.values()) {
+            RelayDecision d = policy.decide(new RelayRequest(null, p.fqdn, address(p.real), null));
+            if (!d.allowed()) {
+                tearDown(p, "the relay policy no longer allows it: " + d.reason());
+            }
+        }
+    }
+
+    /** 7.10.1: removes the path, then tells the node once (TEARDOWN, STATUS NOT_ALLOWED, MACed with the path's signalling key). */
+    private void tearDown(RelayPath p, String why) {
+        InetSocketAddress to = p.endpoint;
+        detach(p, why);
+        UdpServer u = udp;
+        if (to != null && u != null) {
+            Message.Builder b = Message.builder(MessageType.TEARDOWN).transactionId(java.util.concurrent.ThreadLocalRandom.current().nextInt())
+                    .id(p.pathId).u8(TlvType.STATUS, ErrorCode.NOT_ALLOWED);
+            u.send(Unpooled.wrappedBuffer(encode(b, p.signalling)), to, true);
+        }
+    }
+
+    private static InetAddress address(byte[] a) {
+        try {
+            return InetAddress.getByAddress(a);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     long directions() {

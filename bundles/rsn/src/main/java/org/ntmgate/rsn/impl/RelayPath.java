@@ -1,8 +1,6 @@
 package org.ntmgate.rsn.impl;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.ntmgate.api.policy.RelayLimits;
@@ -27,6 +25,7 @@ final class RelayPath {
     final byte[] generalVirtual;
     final byte[] egress;
     final byte[] real;
+    /** The name the node asked for (the general node's), or null. */
     final String fqdn;
     final RelayLimits limits;
     final PathCipher cipher;
@@ -84,11 +83,7 @@ final class RelayPath {
     }
 
     static String text(byte[] a) {
-        try {
-            return InetAddress.getByAddress(a).getHostAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(e);
-        }
+        return org.ntmgate.api.net.AddressFormat.format(a);
     }
 
     @Override

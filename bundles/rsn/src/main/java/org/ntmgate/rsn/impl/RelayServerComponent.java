@@ -9,7 +9,12 @@ import java.util.stream.Collectors;
 
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.health.RoleCounters;
+import org.ntmgate.api.net.AddressFormat;
 import org.ntmgate.api.health.RoleStatus;
+import org.ntmgate.api.policy.RelayPolicy;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.ntmgate.api.relay.RelayTunnels;
 import org.ntmgate.api.relay.Tunnel;
 import org.ntmgate.api.table.TranslationTable;
@@ -38,6 +43,27 @@ public class RelayServerComponent implements RoleStatus, RelayTunnels {
 
     @Reference
     private TranslationTable table;
+    private volatile RelayPolicy policy;
+
+    /** protocol.md 7.10.1: the relay policy, asked again about every live path when it appears or its configuration changes. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            updated = "policyChanged", unbind = "unbindPolicy")
+    void bindPolicy(RelayPolicy p) {
+        policy = p;
+        policyChanged(p);
+    }
+
+    synchronized void policyChanged(RelayPolicy p) {
+        if (relay != null && p == policy) {
+            relay.recheck(p);
+        }
+    }
+
+    void unbindPolicy(RelayPolicy p) {
+        if (policy == p) {
+            policy = null;
+        }
+    }
 
     private Path stateFile;
     private Relay relay;
@@ -69,6 +95,10 @@ public class RelayServerComponent implements RoleStatus, RelayTunnels {
             InetSocketAddress bound = r.start();
             relay = r;
             problem = null;
+            RelayPolicy p = policy;
+            if (p != null) {
+                r.recheck(p); // paths restored from the last run meet today's policy
+            }
             since = Instant.now();
             LOG.info("RS-N relaying on udp {}, egress {} on {}", bound, next.egressPrefix(), next.tunName());
         } catch (Exception e) {
@@ -142,8 +172,8 @@ public class RelayServerComponent implements RoleStatus, RelayTunnels {
 
     private static Tunnel tunnel(RelayPath p) {
         InetSocketAddress e = p.endpoint;
-        return new Tunnel(p.pathId, p.fqdn, RelayPath.text(p.nodeVirtual), RelayPath.text(p.generalVirtual), RelayPath.text(p.egress), RelayPath.text(p.real),
-                e == null ? null : e.getAddress().getHostAddress() + ":" + e.getPort(), p.toReal.packets(), p.toReal.bytes(), p.toNode.packets(),
+        return new Tunnel(p.pathId, p.nodeId, p.fqdn, RelayPath.text(p.nodeVirtual), RelayPath.text(p.generalVirtual), RelayPath.text(p.egress),
+                RelayPath.text(p.real), e == null ? null : AddressFormat.format(e.getAddress().getAddress()) + ":" + e.getPort(), p.toReal.packets(), p.toReal.bytes(), p.toNode.packets(),
                 p.toNode.bytes(), Instant.ofEpochMilli(p.created), Instant.ofEpochMilli(p.lastData));
     }
 

@@ -1,0 +1,108 @@
+package org.ntmgate.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.ntmgate.pages.ConsoleBrowser;
+
+/**
+ * The console's pages with real traffic: while the node behind the NAT downloads from the IPv6-only server, the
+ * Nodes and tunnels page shows the node, its path and byte counters that grow between two reads, the Translation
+ * table page shows the server's entry; a rule denying the server's prefix, saved on the Relay policy page, closes
+ * the tunnel and makes the next connection fail, the page naming the rule; removing the rule lets the next one
+ * through. The browser (headless Chromium) runs in the test's namespace and reaches the gateway's console through
+ * {@link Lab#console()}.
+ */
+class ConsoleLabIT {
+    private static final Path JAR = Path.of(System.getProperty("runtime.jar", "../runtime/target/ntmgate.jar"));
+    private static final Pattern PACKETS = Pattern.compile("(\\d+) packets");
+
+    @Test
+    void thePagesShowTheTrafficAndAPolicyRuleSavedOnThePageStopsAndReleasesIt() throws Exception {
+        byte[] file = Lab.randomFile(24 << 20);
+        try (Lab lab = new Lab()) {
+            lab.network(Lab.Nat.MASQUERADE);
+            lab.dns();
+            lab.web(file, "big.bin");
+            lab.gateway(JAR, false);
+            lab.client(JAR);
+            int port = lab.console();
+            try (ConsoleBrowser b = new ConsoleBrowser("http://127.0.0.1:" + port, "admin", lab.consolePassword(), Path.of("target", "console-screenshots"))) {
+                Path out = lab.dir.resolve("slow.bin");
+                Process download = lab.spawn(lab.client, lab.dir.resolve("slow-curl.log"), "curl", "-sS", "--limit-rate", "1M", "-m", "120", "-o",
+                        out.toString(), "http://" + Lab.SERVER_NAME + "/big.bin");
+
+                b.open("overview");
+                b.await("the RS-N's rate", () -> b.text("ntm-traffic-section").matches(".*RS-N: [0-9.]+ (KiB|MiB)/s.*"));
+                Thread.sleep(6000); // a few points on the graphs
+                b.shoot("overview");
+
+                b.open("nodes");
+                b.await("the node and its tunnel", () -> b.text("ntm-nodes").contains(Lab.NODE_NAME) && b.text("ntm-tunnels").contains(Lab.NODE_NAME));
+                assertTrue(b.text("ntm-nodes").contains("behind a NAT"), b.text("ntm-nodes"));
+                assertTrue(b.text("ntm-nodes").contains("relayed (1 tunnel)"), b.text("ntm-nodes"));
+                assertTrue(b.text("ntm-tunnels").contains("2001:db8:1::80"), "the peer's real address: " + b.text("ntm-tunnels"));
+                long first = packetsToNode(b);
+                b.await("the tunnel's counters to grow", Duration.ofSeconds(20), () -> packetsToNode(b) > first);
+                assertTrue(download.isAlive(), "read while the download runs");
+                b.await("a rate", () -> b.text("ntm-tunnels").matches(".*[0-9.]+ (KiB|MiB)/s.*"));
+                b.shoot("nodes");
+
+                b.open("table");
+                b.driver().findElement(org.openqa.selenium.By.id("ntm-table-search")).sendKeys("2001:db8:1::80");
+                b.await("the server's entry", () -> b.text("ntm-entries").contains("NTM_GENERAL_NODE") && b.text("ntm-entries").contains("2001:db8:1::80"));
+                b.shoot("table");
+
+                assertTrue(download.waitFor(90, TimeUnit.SECONDS), "the download ends");
+                assertEquals(0, download.exitValue(), Files.readString(lab.dir.resolve("slow-curl.log")));
+                assertEquals(Lab.sha256(file), Lab.sha256(out));
+
+                b.open("policy");
+                b.fill("ntm-policy-form", "denyDestinations", "2001:db8:1::/64");
+                b.click("ntm-policy-form-submit");
+                b.await("the countdown", () -> b.text("ntm-countdown").contains("will be put back in"));
+                b.click("ntm-confirm");
+                b.await("the refusal of the tunnel", () -> b.text("ntm-refusals").contains("matches denyDestinations entry '2001:db8:1::/64'"));
+                lab.await(lab.clientLog(), l -> l.contains("was closed by") && l.contains("NOT_ALLOWED"), "the node hears its tunnel closed");
+                Lab.Result refused = lab.exec(lab.client, "curl", "-sS", "-m", "20", "-o", "/dev/null", "http://" + Lab.SERVER_NAME + "/big.bin");
+                assertNotEquals(0, refused.status(), "the next connection fails: " + refused.output());
+                b.open("policy");
+                b.await("the direction's refusal", () -> b.text("ntm-refusals").contains(Lab.NODE_NAME)
+                        && b.text("ntm-refusals").contains(Lab.SERVER_NAME) && b.text("ntm-refusals").contains("denyDestinations entry '2001:db8:1::/64'"));
+                b.shoot("policy");
+
+                b.fill("ntm-policy-form", "denyDestinations", "");
+                b.click("ntm-policy-form-submit");
+                b.await("the countdown", () -> b.text("ntm-countdown").contains("will be put back in"));
+                b.click("ntm-confirm");
+                b.await("no rule", () -> !b.text("ntm-rules").contains("2001:db8:1::/64"));
+                Lab.Result again = lab.exec(lab.client, "curl", "-sS", "-m", "60", "-o", "/dev/null", "-w", "%{http_code}", "http://" + Lab.SERVER_NAME + "/big.bin");
+                assertEquals("200", again.output(), "through again: " + again.output() + "\n" + Files.readString(lab.clientLog()));
+                b.noAlert();
+            }
+        }
+    }
+
+    /** The live tunnel's packets towards the node, as its row on the page says them. */
+    private static long packetsToNode(ConsoleBrowser b) {
+        var cells = b.driver().findElements(org.openqa.selenium.By.cssSelector("#ntm-tunnels td.ntm-to-node"));
+        if (cells.isEmpty()) {
+            return -1;
+        }
+        try {
+            Matcher m = PACKETS.matcher(cells.get(0).getText());
+            return m.find() ? Long.parseLong(m.group(1)) : -1;
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return -1; // the page replaced its table meanwhile: read again
+        }
+    }
+}

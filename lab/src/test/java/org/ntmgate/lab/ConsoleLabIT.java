@@ -28,7 +28,7 @@ class ConsoleLabIT {
 
     @Test
     void thePagesShowTheTrafficAndAPolicyRuleSavedOnThePageStopsAndReleasesIt() throws Exception {
-        byte[] file = Lab.randomFile(24 << 20);
+        byte[] file = Lab.randomFile(64 << 20); // at 1 MB/s, longer than the reads below take
         try (Lab lab = new Lab()) {
             lab.network(Lab.Nat.MASQUERADE);
             lab.dns();
@@ -61,10 +61,11 @@ class ConsoleLabIT {
                 b.driver().findElement(org.openqa.selenium.By.id("ntm-table-search")).sendKeys("2001:db8:1::80");
                 b.await("the server's entry", () -> b.text("ntm-entries").contains("NTM_GENERAL_NODE") && b.text("ntm-entries").contains("2001:db8:1::80"));
                 b.shoot("table");
+                assertTrue(download.isAlive(), "read while the download runs");
 
-                assertTrue(download.waitFor(90, TimeUnit.SECONDS), "the download ends");
-                assertEquals(0, download.exitValue(), Files.readString(lab.dir.resolve("slow-curl.log")));
-                assertEquals(Lab.sha256(file), Lab.sha256(out));
+                assertTrue(download.isAlive(), "every read was made while the download ran: " + Files.readString(lab.dir.resolve("slow-curl.log")));
+                download.destroy(); // by its PID: this test started it
+                assertTrue(download.waitFor(10, TimeUnit.SECONDS));
 
                 b.open("policy");
                 b.fill("ntm-policy-form", "denyDestinations", "2001:db8:1::/64");

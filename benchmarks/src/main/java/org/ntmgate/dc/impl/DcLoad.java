@@ -79,6 +79,16 @@ public final class DcLoad {
                 public RelayLimits limitsFor(String nodeFqdn) {
                     return new RelayLimits(64, 0, 0);
                 }
+
+                @Override
+                public RelayDecision check(RelayRequest r) {
+                    return decide(r);
+                }
+
+                @Override
+                public List<org.ntmgate.api.policy.RelayRefusal> recentRefusals() {
+                    return List.of();
+                }
             };
             DcSettings s = DcSettings.basic(new InetSocketAddress("127.0.0.1", 0), id -> id == 3 ? K_AD : null, Duration.ofSeconds(3600),
                     knot.address).withZone(null, null, List.of(new DcSettings.Relay("rsn-1", rsn.address(), 11, K_DR)), List.of());

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -45,7 +44,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 @Component(service = Servlet.class, property = { "osgi.http.whiteboard.servlet.pattern=/metrics", "osgi.http.whiteboard.servlet.name=ntmgate-metrics" })
 public class MetricsServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
-    private final transient Map<String, RoleStatus> roles = new ConcurrentHashMap<>();
+    @Reference
+    private transient Roles roles;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
             target = "(" + SecurityProvider.PROPERTY_ID + "=ntmgate)")
     private transient volatile SecurityProvider login;
@@ -59,14 +59,6 @@ public class MetricsServlet extends HttpServlet {
     private transient volatile RelayTunnels relay;
     private final transient PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void addRole(RoleStatus role) {
-        roles.put(role.role(), role);
-    }
-
-    void removeRole(RoleStatus role) {
-        roles.remove(role.role(), role);
-    }
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -82,12 +74,13 @@ public class MetricsServlet extends HttpServlet {
     MetricSnapshots snapshots() {
         List<MetricSnapshot> out = new ArrayList<>();
         Map<String, RoleCounters> counters = new java.util.TreeMap<>();
-        roles.forEach((name, r) -> counters.put(name, r.counters()));
+        Map<String, RoleStatus> all = roles.all();
+        all.forEach((name, r) -> counters.put(name, r.counters()));
         out.add(counter("ntmgate_packets", "Packets a role forwarded, by direction.", counters, RoleCounters::packets, "direction"));
         out.add(counter("ntmgate_bytes", "Bytes of the packets a role forwarded, by direction.", counters, RoleCounters::bytes, "direction"));
         out.add(counter("ntmgate_drops", "Packets or datagrams a role dropped, by reason.", counters, RoleCounters::drops, "reason"));
         GaugeSnapshot.Builder serving = GaugeSnapshot.builder().name("ntmgate_role_serving").help("1 when a configured role serves, 0 when it does not.");
-        new java.util.TreeMap<>(roles).forEach((name, r) -> serving.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(Labels.of("role", name))
+        all.forEach((name, r) -> serving.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(Labels.of("role", name))
                 .value(r.serving() ? 1 : 0).build()));
         out.add(serving.build());
         RelayTunnels rt = relay;

@@ -4,7 +4,6 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -43,7 +42,8 @@ public class OverviewPage implements Page {
             new Role("teredo-relay", "Teredo relay", "org.ntmgate.teredo.relay", "org.ntmgate.teredo"),
             new Role("teredo-client", "Teredo client", "org.ntmgate.teredo.client", "org.ntmgate.teredo"));
 
-    private final Map<String, RoleStatus> roles = new ConcurrentHashMap<>();
+    @Reference
+    private Roles roles;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile TranslationTable table;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -57,14 +57,6 @@ public class OverviewPage implements Page {
         this.context = context;
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void addRole(RoleStatus role) {
-        roles.put(role.role(), role);
-    }
-
-    void removeRole(RoleStatus role) {
-        roles.remove(role.role(), role);
-    }
 
     @Override
     public String name() {

@@ -3,8 +3,6 @@ package org.ntmgate.pages.impl;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -30,20 +28,13 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  */
 @Component(service = Page.class)
 public class TeredoPage implements Page {
-    private final Map<String, RoleStatus> roles = new ConcurrentHashMap<>();
+    @Reference
+    private Roles roles;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile TeredoClientView client;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile TranslationTable table;
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    void addRole(RoleStatus role) {
-        roles.put(role.role(), role);
-    }
-
-    void removeRole(RoleStatus role) {
-        roles.remove(role.role(), role);
-    }
 
     @Override
     public String name() {

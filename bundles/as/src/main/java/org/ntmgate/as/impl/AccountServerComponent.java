@@ -5,11 +5,21 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import org.apache.felix.service.command.Descriptor;
+import org.ntmgate.api.account.AccountEvents;
+import org.ntmgate.api.account.NodeAccount;
+import org.ntmgate.api.account.NodeAccounts;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 import org.ntmgate.api.config.ConfigChecks;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.osgi.framework.BundleContext;
@@ -29,29 +39,31 @@ import org.slf4j.LoggerFactory;
  * The Account Server role: present only when PID {@code org.ntmgate.as} is configured. Serves logins on UDP and
  * offers the account commands (scope {@code as}). A refused configuration keeps the previous one serving.
  */
-@Component(service = { AccountServerComponent.class, ConfigurationListener.class, RoleStatus.class }, configurationPid = AccountServerComponent.PID,
+@Component(service = { AccountServerComponent.class, ConfigurationListener.class, RoleStatus.class, NodeAccounts.class }, configurationPid = AccountServerComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, property = { "osgi.command.scope=as",
                 "osgi.command.function=add", "osgi.command.function=passwd", "osgi.command.function=remove",
                 "osgi.command.function=enable", "osgi.command.function=disable", "osgi.command.function=list",
                 "osgi.command.function=hash" })
 @Designate(ocd = AsConfig.class)
-public class AccountServerComponent implements ConfigurationListener, RoleStatus {
+public class AccountServerComponent implements ConfigurationListener, RoleStatus, NodeAccounts {
     static final String PID = "org.ntmgate.as";
-    static final String ACCOUNT_PID = "org.ntmgate.as.account";
+    static final String ACCOUNT_PID = NodeAccounts.ACCOUNT_FACTORY_PID;
     private static final Logger LOG = LoggerFactory.getLogger(AccountServerComponent.class);
     private volatile Instant since;
 
     private AccountBook accounts;
     private LoginServer server;
-    private LoginServer.Settings settings;
+    private volatile LoginServer.Settings settings;
     private InetSocketAddress bound;
     /** Accounts that came from configurations, by configuration PID: removed when their configuration is deleted. */
     private final Map<String, String> configuredAccounts = new ConcurrentHashMap<>();
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventAdmin events;
 
     @Activate
     void activate(BundleContext context, AsConfig config) {
         File f = context.getDataFile("accounts.txt");
-        accounts = new AccountBook(f == null ? null : f.toPath().toAbsolutePath());
+        accounts = new AccountBook(f == null ? null : f.toPath().toAbsolutePath(), this::revoked, System::currentTimeMillis);
         try {
             accounts.load();
             LOG.info("Account Server: {} accounts from {}", accounts.list().size(), accounts.file());
@@ -107,6 +119,52 @@ public class AccountServerComponent implements ConfigurationListener, RoleStatus
     @Deactivate
     synchronized void deactivate() {
         stopServer();
+        accounts.flush();
+    }
+
+    /**
+     * protocol.md 4.7: tells the DC and RS-N of this gateway that {@code a} lost its grant: they end its registration
+     * and paths and refuse the tickets it was given, which expire at the latest one ticket lifetime from now.
+     */
+    private void revoked(Account a) {
+        long until = System.currentTimeMillis() + ticketLifetime().toMillis();
+        EventAdmin ea = events;
+        LOG.info("Account {} (node {}) revoked: {}", a.fqdn(), Long.toHexString(a.nodeId()),
+                ea == null ? "no event service, so a DC here ends its registration only when its ticket expires"
+                        : "its registration and paths on this gateway end now; its tickets are refused until they expire");
+        if (ea != null) {
+            ea.postEvent(new Event(AccountEvents.REVOKED, Map.of(AccountEvents.FQDN, a.fqdn(), AccountEvents.NODE_ID, a.nodeId(), AccountEvents.UNTIL, until)));
+        }
+    }
+
+    private Duration ticketLifetime() {
+        LoginServer.Settings s = settings;
+        return s != null ? s.ticketLifetime() : Duration.ofSeconds(86_400); // the longest a ticket can be given for
+    }
+
+    @Override
+    public List<NodeAccount> accounts() {
+        Map<String, String> pidByFqdn = new java.util.HashMap<>();
+        configuredAccounts.forEach((pid, fqdn) -> pidByFqdn.put(fqdn, pid));
+        return accounts.list().stream().map(a -> new NodeAccount(a.fqdn(), a.nodeId(), a.created() == 0 ? null : Instant.ofEpochSecond(a.created()),
+                a.lastLogin() == 0 ? null : Instant.ofEpochSecond(a.lastLogin()), a.enabled(), pidByFqdn.get(a.fqdn()))).toList();
+    }
+
+    @Override
+    public String credential(String password) {
+        if (password == null || password.length() < 8) {
+            throw new IllegalArgumentException("a password has at least 8 characters");
+        }
+        return Passwords.credential(password, iterations());
+    }
+
+    @Override
+    public boolean delete(String fqdn) throws IOException {
+        String n = AccountBook.fqdn(fqdn);
+        if (configuredAccounts.containsValue(n)) {
+            throw new IllegalArgumentException("account " + n + " is defined by a configuration of " + ACCOUNT_PID + ": delete that configuration");
+        }
+        return accounts.remove(n);
     }
 
     private void stopServer() {
@@ -212,7 +270,7 @@ public class AccountServerComponent implements ConfigurationListener, RoleStatus
     @Descriptor("remove an account")
     public String remove(@Descriptor("node FQDN") String fqdn) {
         try {
-            return accounts.remove(fqdn) ? "removed " + fqdn : "no account " + fqdn;
+            return delete(fqdn) ? "removed " + fqdn : "no account " + fqdn;
         } catch (IllegalArgumentException | IOException e) {
             return "refused: " + e.getMessage();
         }

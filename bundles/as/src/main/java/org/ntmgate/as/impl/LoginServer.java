@@ -223,6 +223,7 @@ final class LoginServer implements AutoCloseable {
                     .id(a.nodeId()).keyId(loginKeyId).u64(TlvType.NODE_ID, a.nodeId())
                     .tlv(TlvType.SEALED_KEY, KeySealer.seal(a.key(), MessageType.LOGIN_RESPONSE, tx, a.nodeId(), sessionKeyId, lifetime, sessionKey))
                     .tlv(TlvType.TICKET, ticket).u32(TlvType.LIFETIME, lifetime).build();
+            accounts.loggedIn(a.fqdn());
             logins.incrementAndGet(); // counted before the answer leaves: whoever sees the answer sees the count
             answers.hold(from, header(in), send(ctx, response, key, from), now);
             LOG.info("Login of {} (node {}) from {}", a.fqdn(), Long.toHexString(a.nodeId()), from);

@@ -82,8 +82,17 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
     private Directions directions;
     private ZoneUpdater zone;
 
+    /** protocol.md 4.7: revoked node ids, to until when (epoch ms) their tickets that expire no later are refused. */
+    private final Map<Long, Long> revoked;
+
     Coordinator(VirtualAddressPools pools, DcSettings settings, LongSupplier clock, Runnable changed,
             Supplier<RelayPolicy> policy, byte[] pathSecret) {
+        this(pools, settings, clock, changed, policy, pathSecret, new ConcurrentHashMap<>());
+    }
+
+    Coordinator(VirtualAddressPools pools, DcSettings settings, LongSupplier clock, Runnable changed,
+            Supplier<RelayPolicy> policy, byte[] pathSecret, Map<Long, Long> revoked) {
+        this.revoked = revoked;
         this.pools = pools;
         this.settings = settings;
         this.clock = clock;
@@ -185,27 +194,56 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
         return new ArrayList<>(byNode.values());
     }
 
+    /**
+     * Ends a registration: its addresses go back to the pools, its DNS record is withdrawn, and its key is kept
+     * until its ticket expires so that a late request is told why (7.2, 4.7). False when it was gone already.
+     */
+    private boolean drop(Registration r) {
+        if (!byNode.remove(r.record().nodeId(), r)) {
+            return false;
+        }
+        byKey.remove(r.keyId(), r);
+        byName.remove(r.record().fqdn(), r);
+        if (zone != null) {
+            zone.withdraw(r.record().fqdn());
+        }
+        lapsed.put(r.keyId(), r);
+        pools.release(r.record().virtualV4(), r.record().fqdn());
+        pools.release(r.record().virtualV6(), r.record().fqdn());
+        return true;
+    }
+
+    /** protocol.md 4.7: the node's account was revoked (the caller recorded it in {@code revoked}): its registration ends now. */
+    void revoke(long nodeId, String fqdn) {
+        Registration r = byNode.get(nodeId);
+        if (r != null && drop(r)) {
+            LOG.info("Node {} ({}): account revoked; registration ended, its addresses returned", r.record().fqdn(), Long.toHexString(nodeId));
+            changed.run();
+        } else {
+            LOG.info("Node {} ({}): account revoked; it was not registered here", fqdn, Long.toHexString(nodeId));
+        }
+    }
+
+    /** True when {@code t} was issued before its account was revoked (4.7). */
+    private boolean revokedTicket(Ticket t) {
+        Long until = revoked.get(t.nodeId());
+        return until != null && t.expiry().toEpochMilli() <= until;
+    }
+
     /** Drops nodes silent past their lifetime (7.2); returns how many. */
     int expire() {
         long now = clock.getAsLong();
         Instant at = Instant.ofEpochMilli(now);
         int n = 0;
         for (Registration r : byNode.values()) {
-            if (r.record().expiredAt(at) && byNode.remove(r.record().nodeId(), r)) {
-                byKey.remove(r.keyId(), r);
-                byName.remove(r.record().fqdn(), r);
-                if (zone != null) {
-                    zone.withdraw(r.record().fqdn());
-                }
-                lapsed.put(r.keyId(), r);
-                pools.release(r.record().virtualV4(), r.record().fqdn());
-                pools.release(r.record().virtualV6(), r.record().fqdn());
+            if (r.record().expiredAt(at) && drop(r)) {
                 LOG.info("Node {} ({}) silent for {} s: registration dropped, its addresses returned", r.record().fqdn(),
                         Long.toHexString(r.record().nodeId()), r.record().lifetime().toSeconds());
                 n++;
             }
         }
         lapsed.values().removeIf(r -> r.ticketExpiryMillis() < now);
+        revoked.values().removeIf(until -> until < now);
         if (directions != null) {
             directions.expirePaths(now);
         }
@@ -257,6 +295,10 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
             MacKey key = new MacKey(ticket.sessionKeyId(), ticket.sessionKey());
             if (m.keyId() != ticket.sessionKeyId() || !codec.verifies(in, key)) {
                 counters.drop(WireDecodeException.Reason.BAD_MAC);
+                return;
+            }
+            if (revokedTicket(ticket)) {
+                error(m.transactionId(), ErrorCode.TICKET_INVALID, "the account was revoked: log in again", key, ticket.nodeId(), from);
                 return;
             }
             if (!ticket.fqdn().equals(m.fqdn().toLowerCase(Locale.ROOT))) {
@@ -345,8 +387,11 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
                 return;
             }
             if (late != null) {
-                error(m.transactionId(), ErrorCode.NOT_REGISTERED, "registration expired: register again", key,
-                        late.record().nodeId(), from);
+                if (revoked.containsKey(late.record().nodeId())) {
+                    error(m.transactionId(), ErrorCode.TICKET_INVALID, "the account was revoked: log in again", key, late.record().nodeId(), from);
+                } else {
+                    error(m.transactionId(), ErrorCode.NOT_REGISTERED, "registration expired: register again", key, late.record().nodeId(), from);
+                }
                 return;
             }
             switch (m.type()) {

@@ -21,7 +21,11 @@ import org.ntmgate.api.policy.RelayPolicy;
 import org.ntmgate.api.pool.VirtualAddressPools;
 import org.ntmgate.api.registry.NodeRecord;
 import org.ntmgate.api.registry.NodeRegistry;
+import org.ntmgate.api.account.AccountEvents;
 import org.osgi.framework.BundleContext;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -39,10 +43,11 @@ import org.slf4j.LoggerFactory;
  * UDP, keeps the {@link NodeRegistry}, and keeps registrations (with their session keys) in
  * {@code registrations.bin} in its data area, so an update of this bundle loses none. Gogo: {@link DcCommands}.
  */
-@Component(service = { NodeRegistry.class, DirectionCoordinatorComponent.class, RoleStatus.class }, configurationPid = DirectionCoordinatorComponent.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
+@Component(service = { NodeRegistry.class, DirectionCoordinatorComponent.class, RoleStatus.class, EventHandler.class },
+        configurationPid = DirectionCoordinatorComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+        property = EventConstants.EVENT_TOPIC + "=" + AccountEvents.REVOKED)
 @Designate(ocd = DcConfig.class)
-public class DirectionCoordinatorComponent implements NodeRegistry, RoleStatus {
+public class DirectionCoordinatorComponent implements NodeRegistry, RoleStatus, EventHandler {
     static final String PID = "org.ntmgate.dc";
     private volatile Instant since;
     private static final Logger LOG = LoggerFactory.getLogger(DirectionCoordinatorComponent.class);
@@ -58,6 +63,8 @@ public class DirectionCoordinatorComponent implements NodeRegistry, RoleStatus {
     private volatile Coordinator coordinator;
     private InetSocketAddress bound;
     private ScheduledExecutorService timer;
+    /** protocol.md 4.7: revoked node ids and until when their older tickets are refused; kept across reconfigurations. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, Long> revoked = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Activate
     void activate(BundleContext context, DcConfig config) {
@@ -87,7 +94,7 @@ public class DirectionCoordinatorComponent implements NodeRegistry, RoleStatus {
         }
         List<Registration> carried = coordinator != null ? coordinator.registrations() : restore();
         stop();
-        Coordinator next = new Coordinator(pools, settings, System::currentTimeMillis, () -> changed.set(true), () -> relayPolicy, pathSecret);
+        Coordinator next = new Coordinator(pools, settings, System::currentTimeMillis, () -> changed.set(true), () -> relayPolicy, pathSecret, revoked);
         next.restore(carried);
         try {
             bound = next.start();
@@ -100,6 +107,20 @@ public class DirectionCoordinatorComponent implements NodeRegistry, RoleStatus {
         } catch (Exception e) {
             LOG.error("Direction Coordinator could not listen on udp {}: {}", settings.bind(), e.toString());
             next.close();
+        }
+    }
+
+    /** protocol.md 4.7: the Account Server of this gateway revoked an account. */
+    @Override
+    public void handleEvent(Event event) {
+        Object id = event.getProperty(AccountEvents.NODE_ID);
+        Object until = event.getProperty(AccountEvents.UNTIL);
+        if (id instanceof Long nodeId && until instanceof Long u) {
+            revoked.merge(nodeId, u, Math::max);
+            Coordinator c = coordinator;
+            if (c != null) {
+                c.revoke(nodeId, String.valueOf(event.getProperty(AccountEvents.FQDN)));
+            }
         }
     }
 

@@ -44,12 +44,13 @@ class CoordinatorTest {
     private final SecureRandom random = new SecureRandom();
     private final MessageCodec codec = new MessageCodec();
     private List<Registration> persisted = List.of();
+    private final java.util.Map<Long, Long> revoked = new java.util.concurrent.ConcurrentHashMap<>();
     private Coordinator dc;
     private InetSocketAddress address;
 
     @BeforeEach
     void start() throws Exception {
-        dc = new Coordinator(pools, settings(), clock::get, () -> persisted = dc.registrations(), () -> null, new byte[32]);
+        dc = new Coordinator(pools, settings(), clock::get, () -> persisted = dc.registrations(), () -> null, new byte[32], revoked);
         address = dc.start();
     }
 
@@ -113,6 +114,35 @@ class CoordinatorTest {
             assertEquals(ErrorCode.NOT_REGISTERED, late.u16(TlvType.ERROR_CODE));
             n.register(n.local(), n.ticket(3, K_AD, later()));
             assertEquals(MessageType.REGISTER_RESPONSE, n.receive().type(), "it registers again");
+        }
+    }
+
+    @Test
+    void aRevokedAccountsRegistrationEndsAndItsOlderTicketsAreRefusedUntilTheyExpire() throws Exception {
+        try (TestNode n = node("a.example.net", "127.0.0.1"); TestNode other = node("b.example.net", "127.0.0.1")) {
+            byte[] old = n.ticket(3, K_AD, later());
+            Message r = n.registered(n.local(), old);
+            other.registered(other.local(), other.ticket(3, K_AD, later()));
+            long until = later().toEpochMilli(); // the AS: now plus its ticket lifetime (4.7)
+            revoked.put(n.nodeId, until);
+            dc.revoke(n.nodeId, "a.example.net");
+            assertTrue(dc.byId(n.nodeId).isEmpty(), "registration ended");
+            assertTrue(pools.released.contains(r.address(TlvType.VIRTUAL_V4)) && pools.released.contains(r.address(TlvType.VIRTUAL_V6)));
+            assertTrue(dc.byFqdn("b.example.net").isPresent(), "another node stays");
+            n.keepalive();
+            Message k = n.receive();
+            assertEquals(ErrorCode.TICKET_INVALID, k.u16(TlvType.ERROR_CODE), "told to log in again, not to register again");
+            n.register(n.local(), old);
+            Message again = n.receive();
+            assertEquals(MessageType.ERROR, again.type());
+            assertEquals(ErrorCode.TICKET_INVALID, again.u16(TlvType.ERROR_CODE), "the old ticket is refused");
+            assertTrue(dc.byId(n.nodeId).isEmpty());
+            clock.addAndGet(1000);
+            n.registered(n.local(), n.ticket(3, K_AD, Instant.ofEpochMilli(until).plusSeconds(1)));
+            assertTrue(dc.byId(n.nodeId).isPresent(), "a ticket issued after the revocation (the account given back) registers");
+            clock.set(until + 1);
+            dc.expire();
+            assertTrue(revoked.isEmpty(), "forgotten once every older ticket has expired");
         }
     }
 

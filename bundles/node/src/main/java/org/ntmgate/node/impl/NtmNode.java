@@ -250,7 +250,7 @@ final class NtmNode implements AutoCloseable {
                 null, settings.as(), null);
         Message challenge = first.message();
         if (challenge.type() == MessageType.ERROR) {
-            throw new IOException("login refused by the AS: " + errorText(challenge));
+            throw new LoginRefused("login refused by the AS: " + errorText(challenge));
         }
         ByteBuffer kdf = ByteBuffer.wrap(challenge.bytes(TlvType.KDF_PARAMS));
         int iterations = kdf.getInt();
@@ -259,12 +259,12 @@ final class NtmNode implements AutoCloseable {
         byte[] kNode = org.ntmgate.wire.NodeKey.derive(settings.password(), salt, iterations);
         MacKey key = new MacKey(challenge.keyId(), kNode);
         if (!codec.verifies(Unpooled.wrappedBuffer(first.raw()), key)) {
-            throw new IOException("the AS's challenge does not verify with this password: wrong password, or not our AS");
+            throw new LoginRefused("the AS's challenge does not verify with this password: wrong password, unknown or revoked account, or not our AS");
         }
         Message response = request(Message.builder(MessageType.LOGIN_PROOF).transactionId(tx).tlv(TlvType.NONCE, challenge.bytes(TlvType.NONCE)), key,
                 settings.as(), key);
         if (response.type() == MessageType.ERROR) {
-            throw new IOException("login refused by the AS: " + errorText(response));
+            throw new LoginRefused("login refused by the AS: " + errorText(response));
         }
         KeySealer.SealedKey kNd = KeySealer.open(kNode, response);
         long lifetime = response.u32(TlvType.LIFETIME);
@@ -277,7 +277,7 @@ final class NtmNode implements AutoCloseable {
         Message r = request(Message.builder(MessageType.REGISTER_REQUEST).transactionId(RANDOM.nextInt()).tlv(TlvType.TICKET, s.ticket())
                 .fqdn(settings.fqdn()).endpoint(TlvType.ENDPOINT, localAddressTowards(settings.dc()), local.getPort()), s.kNd(), settings.dc(), s.kNd());
         if (r.type() == MessageType.ERROR) {
-            throw new IOException("registration refused by the DC: " + errorText(r));
+            throw new LoginRefused("registration refused by the DC: " + errorText(r));
         }
         return new Session(r.u64(TlvType.NODE_ID), s.kNd(), s.kNdBytes(), s.ticket(), s.renewAt(), r.address(TlvType.VIRTUAL_V6),
                 r.address(TlvType.VIRTUAL_V4), r.endpoint(TlvType.OBSERVED_ENDPOINT));
@@ -307,8 +307,9 @@ final class NtmNode implements AutoCloseable {
             }
             Message ack = request(Message.builder(MessageType.KEEPALIVE).transactionId(RANDOM.nextInt()).id(s.nodeId()), s.kNd(), settings.dc(), s.kNd());
             if (ack.type() == MessageType.ERROR) {
-                LOG.warn("NTM node: keep-alive refused ({}); registering again", errorText(ack));
-                session = register(s);
+                LOG.warn("NTM node: keep-alive refused ({}); {}", errorText(ack), ack.u16(TlvType.ERROR_CODE) == ErrorCode.TICKET_INVALID
+                        ? "logging in again (4.7)" : "registering again");
+                session = ack.u16(TlvType.ERROR_CODE) == ErrorCode.TICKET_INVALID ? register(login()) : register(s);
                 retunnel("registered again");
                 return;
             }
@@ -318,8 +319,22 @@ final class NtmNode implements AutoCloseable {
                 session = register(s);
                 retunnel("the NAT mapping changed");
             }
+        } catch (LoginRefused e) {
+            session = null; // protocol.md 4.7: the account was revoked (or its password changed): no longer registered
+            state = "not registered: " + e.getMessage();
+            LOG.warn("NTM node {}; retrying with backoff", state);
+            timer.schedule(() -> connect(1), 2, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("NTM node: keep-alive failed: {}", e.getMessage());
+        }
+    }
+
+    /** The AS or the DC refused this node (not a lost datagram): retrying the same request would not help. */
+    static final class LoginRefused extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        LoginRefused(String message) {
+            super(message);
         }
     }
 

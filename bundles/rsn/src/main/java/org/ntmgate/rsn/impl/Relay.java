@@ -742,6 +742,17 @@ final class Relay implements AutoCloseable {
         return true;
     }
 
+    /** protocol.md 4.7: closes every path of a node whose account was revoked (7.10.1's TEARDOWN); Runs on the relay's timer thread. */
+    void revoke(long nodeId) {
+        timer.execute(() -> {
+            for (RelayPath p : byId.values()) {
+                if (p.nodeId == nodeId) {
+                    tearDown(p, "the node's account was revoked");
+                }
+            }
+        });
+    }
+
     /**
      * protocol.md 7.10.1: asks {@code policy} again about every live path (the name the node asked for and the peer's
      * real address; the node's name and this relay's id are the DC's to check) and closes those it refuses, each refusal then among the policy's recent

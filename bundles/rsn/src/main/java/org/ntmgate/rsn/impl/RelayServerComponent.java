@@ -19,7 +19,11 @@ import org.ntmgate.api.relay.RelayTunnels;
 import org.ntmgate.api.relay.Tunnel;
 import org.ntmgate.api.table.TranslationTable;
 import org.ntmgate.wire.DropCounters;
+import org.ntmgate.api.account.AccountEvents;
 import org.osgi.framework.BundleContext;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -35,10 +39,10 @@ import org.slf4j.LoggerFactory;
  * shared table service, its path keys in its data area: a new build of this bundle takes both up and carries on
  * (protocol.md 15.6). A refused configuration keeps the previous one relaying.
  */
-@Component(service = { RelayServerComponent.class, RoleStatus.class, RelayTunnels.class }, configurationPid = RsnSettings.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
+@Component(service = { RelayServerComponent.class, RoleStatus.class, RelayTunnels.class, EventHandler.class }, configurationPid = RsnSettings.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, property = EventConstants.EVENT_TOPIC + "=" + AccountEvents.REVOKED)
 @Designate(ocd = RsnConfig.class)
-public class RelayServerComponent implements RoleStatus, RelayTunnels {
+public class RelayServerComponent implements RoleStatus, RelayTunnels, EventHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RelayServerComponent.class);
 
     @Reference
@@ -175,6 +179,18 @@ public class RelayServerComponent implements RoleStatus, RelayTunnels {
         return new Tunnel(p.pathId, p.nodeId, p.fqdn, RelayPath.text(p.nodeVirtual), RelayPath.text(p.generalVirtual), RelayPath.text(p.egress),
                 RelayPath.text(p.real), e == null ? null : AddressFormat.format(e.getAddress().getAddress()) + ":" + e.getPort(), p.toReal.packets(), p.toReal.bytes(), p.toNode.packets(),
                 p.toNode.bytes(), Instant.ofEpochMilli(p.created), Instant.ofEpochMilli(p.lastData));
+    }
+
+    /** protocol.md 4.7: the Account Server of this gateway revoked a node's account: its paths close. */
+    @Override
+    public void handleEvent(Event event) {
+        Relay r;
+        synchronized (this) {
+            r = relay;
+        }
+        if (r != null && event.getProperty(AccountEvents.NODE_ID) instanceof Long nodeId) {
+            r.revoke(nodeId);
+        }
     }
 
     @Override

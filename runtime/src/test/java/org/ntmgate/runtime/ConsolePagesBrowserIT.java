@@ -37,7 +37,7 @@ import org.openqa.selenium.WebElement;
 class ConsolePagesBrowserIT {
     private static final String ADMIN = "admin";
     private static final String XSS = "<img src=x onerror=alert(1)>.example";
-    private static final List<String> PAGES = List.of("overview", "pools", "policy", "nodes", "table", "teredo");
+    private static final List<String> PAGES = List.of("overview", "pools", "policy", "nodes", "table", "teredo", "accounts");
     private Path home;
     private GatewayProcess gw;
     private String password;
@@ -234,7 +234,7 @@ class ConsolePagesBrowserIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void repeatedWrongPasswordsAreSlowedDown() throws Exception {
         browser.blank(); // the pages' own reads would share the wait with the guesses below
         for (int i = 1; i <= 5; i++) {
@@ -252,6 +252,64 @@ class ConsolePagesBrowserIT {
 
     @Test
     @Order(7)
+    void anAccountIsAddedWithAPasswordShownOnceResetAndRevoked() throws Exception {
+        open("accounts");
+        await("no AS yet", () -> text("ntm-accounts-section").contains("Node accounts (0): no Account Server runs here"));
+        // an edge gateway's Account Server, from a file in the deploy folder as an admin would add it
+        Path tmp = home.resolve("deploy/.as.part");
+        Files.writeString(tmp, "bindAddress=\"127.0.0.1\"\nport=I\"" + GatewayProcess.freePort() + "\"\nasDcKeyId=I\"3\"\nasDcKey=\"" + "ab".repeat(32) + "\"\n");
+        Files.move(tmp, home.resolve("deploy/org.ntmgate.as.config"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        await("the AS", () -> text("ntm-accounts-section").startsWith("Node accounts (0)") && !text("ntm-accounts-section").contains("no Account Server"));
+
+        fill("ntm-account-form", "fqdn", XSS);
+        browser.click("ntm-account-form-submit");
+        await("the refusal next to the name", () -> text("ntm-account-form-fqdn-error").contains("is not a fully qualified domain name"));
+        assertTrue(text("ntm-account-form-fqdn-error").contains(XSS), "the name is shown as the admin typed it, as text");
+        browser.noAlert();
+
+        fill("ntm-account-form", "fqdn", "Home-1234.Subscribers.example.net.");
+        browser.click("ntm-account-form-submit");
+        await("the password", () -> !text("ntm-password").isEmpty());
+        String first = text("ntm-password-value");
+        assertTrue(first.matches("[a-zA-Z2-9]{20}"), first);
+        assertTrue(text("ntm-password").contains("Shown this once"), text("ntm-password"));
+        await("the account", () -> text("ntm-accounts").contains("home-1234.subscribers.example.net"));
+        String row = text("ntm-accounts");
+        assertTrue(row.contains("never") && row.contains("no DC runs here") && row.contains("configuration"), row);
+        String pid = "org.ntmgate.as.account~home-1234.subscribers.example.net";
+        String stored = stored(pid);
+        assertTrue(stored.contains("\"value\":\"home-1234.subscribers.example.net\""), stored);
+        assertFalse(stored.contains(first), "the password is not stored");
+        assertFalse(gw.printed().contains(first), "nor logged");
+        shoot("accounts");
+        open("accounts");
+        await("the list", () -> text("ntm-accounts").contains("home-1234"));
+        assertTrue(text("ntm-password").isEmpty(), "a reload does not show the password again");
+
+        fill("ntm-account-form", "fqdn", "home-1234.subscribers.example.net");
+        browser.click("ntm-account-form-submit");
+        await("the duplicate refused", () -> text("ntm-account-form-fqdn-error").contains("exists: reset its password"));
+
+        browser.driver().findElement(By.cssSelector("#ntm-accounts .ntm-reset")).click();
+        browser.driver().switchTo().alert().accept();
+        await("a new password", () -> !text("ntm-password").isEmpty());
+        String second = text("ntm-password-value");
+        assertFalse(second.equals(first));
+        assertTrue(text("ntm-account-form-result").contains("new password for home-1234.subscribers.example.net"), text("ntm-account-form-result"));
+        gw.awaitLine("the old credential revoked", l -> l.contains("Account home-1234.subscribers.example.net (node") && l.contains("revoked"), Duration.ofSeconds(10));
+        assertTrue(gw.gogoAnswer("as:list", l -> l.matches(".*\\d+ accounts$")).contains("home-1234.subscribers.example.net"), "the AS has it");
+
+        browser.driver().findElement(By.cssSelector("#ntm-accounts .ntm-revoke")).click();
+        browser.driver().switchTo().alert().accept();
+        await("the account gone", () -> text("ntm-accounts-section").startsWith("Node accounts (0)"));
+        assertTrue(text("ntm-account-form-result").contains("revoked"), text("ntm-account-form-result"));
+        assertEquals("[]", stored(pid).trim(), "its configuration is deleted");
+        assertTrue(gw.gogoAnswer("as:list", l -> l.matches(".*\\d+ accounts$")).contains("0 accounts"));
+        assertTrue(gw.printed().contains("Account home-1234.subscribers.example.net (node"), "the log says it was revoked");
+    }
+
+    @Test
+    @Order(8)
     void aCrossSiteWriteIsRefused() throws Exception {
         Map<String, String> evil = Map.of("Origin", "http://evil.example", "Sec-Fetch-Site", "cross-site");
         HttpResponse<String> api = gw.httpPost("/ntmgate/api/v1/pools/save", ADMIN, password, "name=evil&prefix=10.209.0.0/24", evil);

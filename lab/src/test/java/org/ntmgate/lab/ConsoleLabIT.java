@@ -1,6 +1,7 @@
 package org.ntmgate.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,12 +20,14 @@ import org.ntmgate.pages.ConsoleBrowser;
  * Nodes and tunnels page shows the node, its path and byte counters that grow between two reads, the Translation
  * table page shows the server's entry; a rule denying the server's prefix, saved on the Relay policy page, closes
  * the tunnel and makes the next connection fail, the page naming the rule; removing the rule lets the next one
- * through. The browser (headless Chromium) runs in the test's namespace and reaches the gateway's console through
+ * through. An account added on the Accounts page logs a new node in with the password shown; revoking it closes that
+ * node's tunnel and ends its registration while the other node carries on. The browser (headless Chromium) runs in the test's namespace and reaches the gateway's console through
  * {@link Lab#console()}.
  */
 class ConsoleLabIT {
     private static final Path JAR = Path.of(System.getProperty("runtime.jar", "../runtime/target/ntmgate.jar"));
     private static final Pattern PACKETS = Pattern.compile("(\\d+) packets");
+    private static final String SUBSCRIBER = "home-7.ntm.example.net";
 
     @Test
     void thePagesShowTheTrafficAndAPolicyRuleSavedOnThePageStopsAndReleasesIt() throws Exception {
@@ -89,8 +92,43 @@ class ConsoleLabIT {
                 Lab.Result again = lab.exec(lab.client, "curl", "-sS", "-m", "60", "-o", "/dev/null", "-w", "%{http_code}", "http://" + Lab.SERVER_NAME + "/big.bin");
                 assertEquals("200", again.output(), "through again: " + again.output() + "\n" + Files.readString(lab.clientLog()));
                 b.noAlert();
+
+                // an ISP provisions a subscriber's gateway on the Accounts page, and later revokes it (protocol.md 4.7)
+                b.open("accounts");
+                b.fill("ntm-account-form", "fqdn", SUBSCRIBER);
+                b.click("ntm-account-form-submit");
+                b.await("the password", () -> !b.text("ntm-password").isEmpty());
+                String password = b.text("ntm-password-value");
+                Process subscriber = lab.nodeWithPassword(lab.nat, "subscriber", SUBSCRIBER, password, "ntm1", JAR);
+                b.await("registered, with its login", () -> accountRow(b).contains("registered, seen"));
+                assertFalse(accountRow(b).contains("never"), "its last login is shown: " + accountRow(b));
+                assertEquals("0 1", lab.dnsQuery(lab.nat, Lab.SERVER_NAME, 28), "the subscriber's node gets the server's address through a relayed path");
+                b.open("nodes");
+                b.await("its tunnel", () -> b.text("ntm-tunnels").contains(SUBSCRIBER));
+                b.open("accounts");
+                b.await("the account", () -> b.text("ntm-accounts").contains(SUBSCRIBER));
+                b.shoot("accounts");
+                b.driver().findElements(org.openqa.selenium.By.cssSelector("#ntm-accounts tbody tr")).stream().filter(r -> r.getText().startsWith(SUBSCRIBER))
+                        .findFirst().orElseThrow().findElement(org.openqa.selenium.By.className("ntm-revoke")).click();
+                b.driver().switchTo().alert().accept();
+                b.await("the account gone", () -> !b.text("ntm-accounts").contains(SUBSCRIBER));
+                Path subscriberLog = lab.dir.resolve("subscriber/subscriber.log");
+                lab.await(subscriberLog, l -> l.contains("was closed by") && l.contains("NOT_ALLOWED"), "the subscriber hears its tunnel closed");
+                lab.await(subscriberLog, l -> l.contains("not registered") && l.contains("does not verify with this password"),
+                        "the subscriber is told to log in again, and its login fails");
+                b.open("nodes");
+                b.await("no longer registered", () -> !b.text("ntm-nodes").contains(SUBSCRIBER) && !b.text("ntm-tunnels").contains(SUBSCRIBER));
+                assertTrue(b.text("ntm-nodes").contains(Lab.NODE_NAME), "the other node carries on");
+                subscriber.destroy(); // by its PID: this test started it
+                assertTrue(subscriber.waitFor(20, TimeUnit.SECONDS));
+                b.noAlert();
             }
         }
+    }
+
+    private static String accountRow(ConsoleBrowser b) {
+        return b.driver().findElements(org.openqa.selenium.By.cssSelector("#ntm-accounts tbody tr")).stream().map(org.openqa.selenium.WebElement::getText)
+                .filter(t -> t.startsWith(SUBSCRIBER)).findFirst().orElse("");
     }
 
     /** The live tunnel's packets towards the node, as its row on the page says them. */

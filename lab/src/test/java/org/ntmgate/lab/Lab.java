@@ -474,9 +474,18 @@ final class Lab implements AutoCloseable {
         return node(ns, folder, fqdn, tun, runtimeJar, "");
     }
 
+    /** Another node, in namespace {@code ns}, named {@code fqdn}, logging in with {@code password} (an account made on the console). */
+    Process nodeWithPassword(String ns, String folder, String fqdn, String password, String tun, Path runtimeJar) throws Exception {
+        return node(ns, folder, fqdn, password, tun, runtimeJar, "");
+    }
+
     private Process node(String ns, String folder, String fqdn, String tun, Path runtimeJar, String more) throws Exception {
+        return node(ns, folder, fqdn, PASSWORD, tun, runtimeJar, more);
+    }
+
+    private Process node(String ns, String folder, String fqdn, String password, String tun, Path runtimeJar, String more) throws Exception {
         Path home = Files.createDirectories(dir.resolve(folder + "/deploy")).getParent();
-        config(home, "org.ntmgate.node.config", "fqdn=\"" + fqdn + "\"\npassword=\"" + PASSWORD + "\"\naccountServer=\"198.51.100.1:4710\"\n"
+        config(home, "org.ntmgate.node.config", "fqdn=\"" + fqdn + "\"\npassword=\"" + password + "\"\naccountServer=\"198.51.100.1:4710\"\n"
                 + "directionCoordinator=\"198.51.100.1:4711\"\nupstreamDns=\"198.51.100.1:53\"\ntunName=\"" + tun + "\"\n" + more);
         Path log = home.resolve(folder + ".log");
         Process p = start(ns, home, log, java(home, runtimeJar));

@@ -41,6 +41,10 @@ class ApiDocIT {
         String doc = Files.readString(Path.of(System.getProperty("ntmgate.docs", "../docs"), "api.md"));
         List<Example> examples = examples(doc);
         assertTrue(examples.size() >= 15, "the document's examples were found: " + examples.size());
+        Files.createDirectories(home.resolve("deploy"));
+        // the Accounts section's Account Server (its file as the document shows it, on a free port of loopback)
+        Files.writeString(home.resolve("deploy/org.ntmgate.as.config"), "bindAddress=\"127.0.0.1\"\nport=I\"" + GatewayProcess.freePort()
+                + "\"\nasDcKeyId=I\"3\"\nasDcKey=\"" + "ab".repeat(32) + "\"\n");
         try (GatewayProcess gw = new GatewayProcess(home, GatewayProcess.freePort())) {
             gw.awaitStarted();
             gw.awaitConsole();

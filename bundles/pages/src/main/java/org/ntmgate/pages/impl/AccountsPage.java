@@ -87,7 +87,7 @@ public class AccountsPage implements Page {
                     reg.map(n -> Duration.between(n.lastContact(), now).toSeconds()).orElse(null), "virtualV6",
                     reg.map(n -> n.virtualV6() == null ? null : n.virtualV6().getHostAddress()).orElse(null), "pid", a.configurationPid(), "file",
                     file == null ? null : String.valueOf(file), "source", a.configurationPid() == null ? "account file (as:add)"
-                            : file != null ? "file " + file : "configuration",
+                            : file != null ? "file " + String.valueOf(file).replaceFirst(".*/", "") : "configuration",
                     "refusal", a.configurationPid() == null || records == null ? null : records.refusal(a.configurationPid())));
         });
         JsonArrayBuilder refused = Json.array();

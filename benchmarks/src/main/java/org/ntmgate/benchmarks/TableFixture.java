@@ -8,7 +8,7 @@ import org.ntmgate.api.table.TranslationTableException;
 import org.ntmgate.table.impl.ConcurrentTranslationTable;
 
 /** Tables of N IPv6 general-node entries, as the RS-N will hold them. */
-final class TableFixture {
+public final class TableFixture {
     private TableFixture() {
     }
 
@@ -32,7 +32,7 @@ final class TableFixture {
         return a;
     }
 
-    static ConcurrentTranslationTable filled(int n, int capacity) {
+    public static ConcurrentTranslationTable filled(int n, int capacity) {
         ConcurrentTranslationTable t = ConcurrentTranslationTable.standalone(capacity, 3600);
         try {
             for (int i = 0; i < n; i++) {

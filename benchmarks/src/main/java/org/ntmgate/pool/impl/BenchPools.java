@@ -9,7 +9,8 @@ import org.ntmgate.api.pool.VirtualAddressPools;
 
 /**
  * The pool bundle's own component outside a framework, for the DC load benchmark: the same book, lease journal and
- * once-a-second group commit as in the gateway, with the shipped default pools.
+ * once-a-second group commit as in the gateway, with the shipped default pools; and the same, filled, for the
+ * console's pages benchmark.
  */
 public final class BenchPools {
     private BenchPools() {
@@ -23,6 +24,17 @@ public final class BenchPools {
         define(pools, "node-v6", "fd4e:746d:0:1::/64", PoolPurpose.NODE);
         define(pools, "general-v4", "10.202.0.0/16", PoolPurpose.GENERAL_NODE);
         define(pools, "general-v6", "fd4e:746d:0:2::/64", PoolPurpose.GENERAL_NODE);
+        return pools;
+    }
+
+    /** The same pools without a journal, with an IPv4 and an IPv6 lease for each of {@code nodes} nodes (the console benchmark). */
+    public static VirtualAddressPools withNodes(int nodes) throws org.ntmgate.api.pool.PoolException {
+        VirtualAddressPools pools = open(null);
+        for (int i = 1; i <= nodes; i++) {
+            String owner = "home-" + i + ".subscribers.example.net";
+            pools.allocate(org.ntmgate.api.net.AddressFamily.IPV4, PoolPurpose.NODE, owner);
+            pools.allocate(org.ntmgate.api.net.AddressFamily.IPV6, PoolPurpose.NODE, owner);
+        }
         return pools;
     }
 

@@ -20,7 +20,7 @@ import org.ntmgate.pages.ConsoleBrowser;
  * Nodes and tunnels page shows the node, its path and byte counters that grow between two reads, the Translation
  * table page shows the server's entry; a rule denying the server's prefix, saved on the Relay policy page, closes
  * the tunnel and makes the next connection fail, the page naming the rule; removing the rule lets the next one
- * through. An account added on the Accounts page logs a new node in with the password shown; revoking it closes that
+ * through. Over HTTPS, with the gateway's own certificate (the one its log names). An account added on the Accounts page logs a new node in with the password shown; revoking it closes that
  * node's tunnel and ends its registration while the other node carries on. The browser (headless Chromium) runs in the test's namespace and reaches the gateway's console through
  * {@link Lab#console()}.
  */
@@ -38,8 +38,11 @@ class ConsoleLabIT {
             lab.web(file, "big.bin");
             lab.gateway(JAR, false);
             lab.client(JAR);
-            int port = lab.console();
-            try (ConsoleBrowser b = new ConsoleBrowser("http://127.0.0.1:" + port, "admin", lab.consolePassword(), Path.of("target", "console-screenshots"))) {
+            int port = lab.console(8443); // over HTTPS, with the certificate the gateway made and logged
+            java.security.cert.X509Certificate cert = ConsoleBrowser.presentedCertificate("127.0.0.1", port);
+            lab.await(lab.gatewayLog(), l -> l.contains("SHA-256 fingerprint " + fingerprint(cert)), "the certificate served is the one logged");
+            try (ConsoleBrowser b = new ConsoleBrowser("https://127.0.0.1:" + port, "admin", lab.consolePassword(), Path.of("target", "console-screenshots"),
+                    ConsoleBrowser.spki(cert))) {
                 Path out = lab.dir.resolve("slow.bin");
                 Process download = lab.spawn(lab.client, lab.dir.resolve("slow-curl.log"), "curl", "-sS", "--limit-rate", "1M", "-m", "120", "-o",
                         out.toString(), "http://" + Lab.SERVER_NAME + "/big.bin");
@@ -124,6 +127,11 @@ class ConsoleLabIT {
                 b.noAlert();
             }
         }
+    }
+
+    private static String fingerprint(java.security.cert.X509Certificate c) throws Exception {
+        return java.util.HexFormat.ofDelimiter(":").formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(c.getEncoded()))
+                .toUpperCase(java.util.Locale.ROOT);
     }
 
     private static String accountRow(ConsoleBrowser b) {

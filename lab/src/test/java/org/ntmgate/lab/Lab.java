@@ -536,12 +536,17 @@ final class Lab implements AutoCloseable {
         return Files.readString(dir.resolve("curl.log"));
     }
 
+    /** {@link #console(int)} for the console's plain HTTP port, 8080. */
+    int console() throws Exception {
+        return console(8080);
+    }
+
     /**
      * The gateway's console (http://127.0.0.1:8080 inside its namespace) on a loopback port of the test's own
      * namespace, so a browser there reaches it: a forwarder (python3) listens here, then enters the gateway's
      * namespace (setns) and connects there for each connection. No address is added anywhere. Returns the port.
      */
-    int console() throws Exception {
+    int console(int consolePort) throws Exception {
         Path script = dir.resolve("console-forward.py");
         Files.writeString(script, String.join("\n",
                 "import ctypes, os, socket, sys, threading",
@@ -568,7 +573,7 @@ final class Lab implements AutoCloseable {
                 "            pass",
                 "def serve(c):",
                 "    try:",
-                "        u = socket.create_connection(('127.0.0.1', 8080), timeout=10)",
+                "        u = socket.create_connection(('127.0.0.1', int(sys.argv[2])), timeout=10)",
                 "    except OSError:",
                 "        c.close()",
                 "        return",
@@ -584,7 +589,7 @@ final class Lab implements AutoCloseable {
                 "    threading.Thread(target=serve, args=(c,), daemon=True).start()",
                 ""));
         Path log = dir.resolve("console-forward.log");
-        Process p = new ProcessBuilder("python3", script.toString(), gateway).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder("python3", script.toString(), gateway, Integer.toString(consolePort)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         processes.add(p);
         await(log, l -> l.matches("\\d+"), "the console forwarder listens");
         return Integer.parseInt(Files.readAllLines(log).stream().filter(l -> l.matches("\\d+")).findFirst().orElseThrow());

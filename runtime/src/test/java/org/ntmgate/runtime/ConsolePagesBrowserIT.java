@@ -27,7 +27,7 @@ import org.openqa.selenium.WebElement;
 /**
  * ntmgate's console pages in a real browser (Debian's headless Chromium through its chromedriver, nothing
  * downloaded), against the exported gateway jar: one gateway and one browser for every case, in order. What is
- * asserted is what a person sees on the page; the data behind it is the gateway's own (its default pools, a static
+ * asserted is what a person sees on the page, over HTTPS with the gateway's own certificate; the data behind it is the gateway's own (its default pools, a static
  * table entry and a lease made through its Gogo shell, pools added through the page), and each write is checked in
  * ConfigAdmin through the stock Configuration page's JSON. Screenshots of the pages go to target/console-screenshots
  * ({@link ConsoleBrowser}; with -Dntmgate.screenshots=DIR also there: docs/console is refreshed that way).
@@ -48,13 +48,17 @@ class ConsolePagesBrowserIT {
         home = Files.createTempDirectory("ntmgate-console-");
         gw = new GatewayProcess(home, GatewayProcess.freePort(), List.of("-Dntmgate.console.confirm.seconds=6"));
         gw.awaitStarted();
+        String fingerprint = ConsoleHttpsIT.served(gw, "the gateway's own certificate")[1];
+        java.security.cert.X509Certificate cert = ConsoleBrowser.presentedCertificate("127.0.0.1", gw.securePort);
+        assertEquals(fingerprint, ConsoleHttpsIT.fingerprint(cert), "the browser is told to trust the certificate the gateway logged");
         gw.awaitConsole();
         Properties p = new Properties();
         try (var in = Files.newBufferedReader(home.resolve("console-password"))) {
             p.load(in);
         }
         password = p.getProperty("password");
-        browser = new ConsoleBrowser("http://127.0.0.1:" + gw.port, ADMIN, password, Path.of("target", "console-screenshots"));
+        // over HTTPS, as a remote admin reaches it; the plain-HTTP reads below are the gateway's own loopback
+        browser = new ConsoleBrowser("https://127.0.0.1:" + gw.securePort, ADMIN, password, Path.of("target", "console-screenshots"), ConsoleBrowser.spki(cert));
     }
 
     @AfterAll

@@ -32,6 +32,8 @@ final class GatewayProcess implements AutoCloseable {
 
     final Path home;
     final int port;
+    /** The console's HTTPS port (a free one, so that gateways of parallel tests do not meet). */
+    final int securePort;
     private final Process process;
     private final PrintStream shell;
     private final List<String> output = new ArrayList<>();
@@ -43,14 +45,22 @@ final class GatewayProcess implements AutoCloseable {
 
     /** With extra JVM options ({@code -Dname=value} framework properties). */
     GatewayProcess(Path home, int port, List<String> jvmOptions) throws IOException {
+        this(home, port, jvmOptions, List.of());
+    }
+
+    /** Started through {@code launcher} (such as {@code ip netns exec NS}), with extra JVM options. */
+    GatewayProcess(Path home, int port, List<String> jvmOptions, List<String> launcher) throws IOException {
         this.home = home;
         this.port = port;
+        this.securePort = freePort();
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         String jar = System.getProperty("ntmgate.jar", "target/ntmgate.jar");
         Files.createDirectories(home.resolve("deploy"));
         // the launcher unpacks its jars into java.io.tmpdir: the home's, so a killed gateway leaves nothing in /tmp
         Path tmp = Files.createDirectories(home.resolve("tmp"));
-        List<String> command = new ArrayList<>(List.of(java, "-Djava.io.tmpdir=" + tmp, "-Dorg.osgi.service.http.port=" + port));
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(java, "-Djava.io.tmpdir=" + tmp, "-Dorg.osgi.service.http.port=" + port,
+                "-Dorg.osgi.service.http.port.secure=" + securePort));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", Paths.get(jar).toAbsolutePath().toString()));
         process = new ProcessBuilder(command)

@@ -36,6 +36,15 @@ public final class ConsoleBrowser implements AutoCloseable {
 
     /** @param origin {@code http://host:port} of the gateway's console */
     public ConsoleBrowser(String origin, String user, String password, Path shots) throws IOException {
+        this(origin, user, password, shots, null);
+    }
+
+    /**
+     * @param origin {@code http://host:port} or {@code https://host:port} of the gateway's console
+     * @param spki with HTTPS: the base64 SHA-256 of the public key the console's certificate must carry (Chromium then
+     *            trusts that key alone, as an admin who checked the fingerprint would), or null
+     */
+    public ConsoleBrowser(String origin, String user, String password, Path shots, String spki) throws IOException {
         this.origin = origin;
         this.user = user;
         this.password = password;
@@ -43,8 +52,51 @@ public final class ConsoleBrowser implements AutoCloseable {
         ChromeOptions o = new ChromeOptions();
         o.setBinary("/usr/bin/chromium");
         o.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1000");
+        if (spki != null) {
+            o.addArguments("--ignore-certificate-errors-spki-list=" + spki);
+        }
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
         driver = new ChromeDriver(service, o);
+    }
+
+    /**
+     * The certificate a console's HTTPS port presents, read without trusting it (retried for up to 30 s while the
+     * port comes up): what an admin compares with the fingerprint the gateway logged.
+     */
+    public static java.security.cert.X509Certificate presentedCertificate(String host, int port) throws Exception {
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, new javax.net.ssl.TrustManager[] { new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        } }, new java.security.SecureRandom());
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket(host, port)) {
+                s.setSoTimeout(10_000);
+                s.startHandshake();
+                return (java.security.cert.X509Certificate) s.getSession().getPeerCertificates()[0];
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(300);
+            }
+        }
+    }
+
+    /** The base64 SHA-256 of a certificate's public key: what {@code spki} of the constructor takes. */
+    public static String spki(java.security.cert.X509Certificate c) throws java.security.GeneralSecurityException {
+        return java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(c.getPublicKey().getEncoded()));
     }
 
     public WebDriver driver() {
@@ -53,8 +105,8 @@ public final class ConsoleBrowser implements AutoCloseable {
 
     /** Opens the console page {@code ntmgate-<page>} and waits for its first read of the gateway. */
     public void open(String page) {
-        String host = origin.replaceFirst("^http://", "");
-        driver.get("http://" + user + ":" + password + "@" + host + "/system/console/ntmgate-" + page);
+        String scheme = origin.substring(0, origin.indexOf("://") + 3);
+        driver.get(scheme + user + ":" + password + "@" + origin.substring(scheme.length()) + "/system/console/ntmgate-" + page);
         await("the " + page + " page's first read", () -> text("ntm-status").startsWith("Updated"));
     }
 

@@ -55,6 +55,8 @@ public final class ConsoleSecurity implements BundleActivator {
     private volatile ConfigurationAdmin ca;
     private volatile boolean consoleReady;
     private ServiceRegistration<?> originCheck;
+    private volatile ServiceRegistration<?> guardRegistration;
+    private PlainHttpGuard guard;
 
     @Override
     public void start(BundleContext context) throws InvalidSyntaxException {
@@ -67,6 +69,8 @@ public final class ConsoleSecurity implements BundleActivator {
         configAdmin.open();
         consoleConfig.open();
         originCheck = ConsoleOriginCheck.register(context);
+        guard = PlainHttpGuard.register(context, r -> guardRegistration = r);
+        basic.guard = guard;
     }
 
     /** A tracker that notes each service it gets, then tries {@link #begin} (a tracker's new service is not yet tracked). */
@@ -108,8 +112,12 @@ public final class ConsoleSecurity implements BundleActivator {
             basic.updated(this.ca, props); // the ConfigurationAdmin there now (a new build of it replaces the old one)
             registerProvider();
         }, m);
+        jettyConfigured(ca);
         // a login that lands in the console's own PID later moves too: ConfigAdmin tells listeners on its own thread
         listener = context.registerService(ConfigurationListener.class, event -> {
+            if (PlainHttpGuard.JETTY_PID.equals(event.getPid())) {
+                jettyConfigured(this.ca);
+            }
             if (event.getType() == ConfigurationEvent.CM_UPDATED && ConsoleCredentials.WEBCONSOLE_PID.equals(event.getPid())) {
                 try {
                     ConsoleCredentials.moveIn(this.ca);
@@ -119,6 +127,16 @@ public final class ConsoleSecurity implements BundleActivator {
                 }
             }
         }, null);
+    }
+
+    /** Tells the plain-HTTP guard where HTTPS is now (Jetty's configuration). */
+    private void jettyConfigured(ConfigurationAdmin ca) {
+        try {
+            org.osgi.service.cm.Configuration[] c = ca.listConfigurations("(" + Constants.SERVICE_PID + "=" + PlainHttpGuard.JETTY_PID + ")");
+            guard.jettyConfigured(c == null || c.length == 0 ? null : c[0].getProperties(), context);
+        } catch (IOException | InvalidSyntaxException | RuntimeException e) {
+            LOG.error("Web Console: Jetty's configuration could not be read; the HTTPS redirect keeps its last port", e);
+        }
     }
 
     private synchronized void registerProvider() {
@@ -135,7 +153,7 @@ public final class ConsoleSecurity implements BundleActivator {
         configAdmin.close();
         consoleConfig.close();
         synchronized (this) {
-            for (ServiceRegistration<?> r : new ServiceRegistration<?>[] { listener, provider, managed, originCheck }) {
+            for (ServiceRegistration<?> r : new ServiceRegistration<?>[] { listener, provider, managed, originCheck, guardRegistration }) {
                 if (r != null) {
                     r.unregister();
                 }
@@ -203,8 +221,19 @@ public final class ConsoleSecurity implements BundleActivator {
          * The login, slowed down after repeated wrong passwords from one address ({@link LoginThrottle}): a try
          * within the wait is answered 429 with {@code Retry-After} and not checked.
          */
+        /** Asked first: plain HTTP from another host is redirected before any login (set at start). */
+        volatile PlainHttpGuard guard;
+
         @Override
         public Object authenticate(HttpServletRequest request, HttpServletResponse response) {
+            PlainHttpGuard g = guard;
+            try {
+                if (g != null && g.answered(request, response)) {
+                    return null; // plain HTTP from another host: redirected to HTTPS before any login is asked for or checked
+                }
+            } catch (IOException e) {
+                return null;
+            }
             String header = request.getHeader("Authorization");
             String client = request.getRemoteAddr();
             long wait = header == null ? 0 : throttle.waitMillis(client);

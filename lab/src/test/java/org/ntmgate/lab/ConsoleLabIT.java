@@ -40,7 +40,8 @@ class ConsoleLabIT {
             lab.client(JAR);
             int port = lab.console(8443); // over HTTPS, with the certificate the gateway made and logged
             java.security.cert.X509Certificate cert = ConsoleBrowser.presentedCertificate("127.0.0.1", port);
-            lab.await(lab.gatewayLog(), l -> l.contains("SHA-256 fingerprint " + fingerprint(cert)), "the certificate served is the one logged");
+            String fingerprint = fingerprint(cert);
+            lab.await(lab.gatewayLog(), l -> l.contains("SHA-256 fingerprint " + fingerprint), "the certificate served is the one logged");
             try (ConsoleBrowser b = new ConsoleBrowser("https://127.0.0.1:" + port, "admin", lab.consolePassword(), Path.of("target", "console-screenshots"),
                     ConsoleBrowser.spki(cert))) {
                 Path out = lab.dir.resolve("slow.bin");

@@ -541,12 +541,18 @@ final class Lab implements AutoCloseable {
         return console(8080);
     }
 
-    /**
-     * The gateway's console (http://127.0.0.1:8080 inside its namespace) on a loopback port of the test's own
-     * namespace, so a browser there reaches it: a forwarder (python3) listens here, then enters the gateway's
-     * namespace (setns) and connects there for each connection. No address is added anywhere. Returns the port.
-     */
+    /** {@link #console(String, int)} for the gateway's namespace. */
     int console(int consolePort) throws Exception {
+        return console(gateway, consolePort);
+    }
+
+    /**
+     * The console of the gateway JVM in namespace {@code ns} (127.0.0.1:{@code consolePort} there: 8080 plain HTTP,
+     * 8443 HTTPS) on a loopback port of the test's own namespace, so a browser there reaches it: a forwarder
+     * (python3) listens here, then enters that namespace (setns) and connects there for each connection. No address
+     * is added anywhere. Returns the port.
+     */
+    int console(String ns, int consolePort) throws Exception {
         Path script = dir.resolve("console-forward.py");
         Files.writeString(script, String.join("\n",
                 "import ctypes, os, socket, sys, threading",
@@ -588,8 +594,8 @@ final class Lab implements AutoCloseable {
                 "    c, _ = srv.accept()",
                 "    threading.Thread(target=serve, args=(c,), daemon=True).start()",
                 ""));
-        Path log = dir.resolve("console-forward.log");
-        Process p = new ProcessBuilder("python3", script.toString(), gateway, Integer.toString(consolePort)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path log = dir.resolve("console-forward-" + ns + "-" + consolePort + ".log");
+        Process p = new ProcessBuilder("python3", script.toString(), ns, Integer.toString(consolePort)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         processes.add(p);
         await(log, l -> l.matches("\\d+"), "the console forwarder listens");
         return Integer.parseInt(Files.readAllLines(log).stream().filter(l -> l.matches("\\d+")).findFirst().orElseThrow());
@@ -597,8 +603,13 @@ final class Lab implements AutoCloseable {
 
     /** The console's password, as the gateway generated it at its first start. */
     String consolePassword() throws IOException {
+        return consolePassword("gateway");
+    }
+
+    /** The console's password of the gateway JVM whose home is {@code folder}. */
+    String consolePassword(String folder) throws IOException {
         java.util.Properties p = new java.util.Properties();
-        try (var in = Files.newBufferedReader(dir.resolve("gateway/console-password"))) {
+        try (var in = Files.newBufferedReader(dir.resolve(folder + "/console-password"))) {
             p.load(in);
         }
         return p.getProperty("password");

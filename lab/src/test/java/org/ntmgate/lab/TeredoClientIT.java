@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.ntmgate.pages.ConsoleBrowser;
 
 /**
  * Our Teredo client (RFC 4380 5.2, RFC 5991) across the lab's NAT: its qualification and NAT verdict with Miredo's
@@ -85,6 +86,22 @@ class TeredoClientIT {
             assertTrue(routes.contains("2000::/3") && routes.contains("metric 1029"), routes);
             lab.clientCommand("teredo:client");
             lab.await(log, l -> l.contains("Teredo client qualified as " + m.group(1)) && l.contains("NAT " + expectedNat), "Gogo shows the state");
+            if (nat == Lab.Nat.MASQUERADE) { // and the console's Teredo page, in a browser, over HTTPS
+                int port = lab.console(lab.client, 8443);
+                java.security.cert.X509Certificate cert = ConsoleBrowser.presentedCertificate("127.0.0.1", port);
+                try (ConsoleBrowser b = new ConsoleBrowser("https://127.0.0.1:" + port, "admin", lab.consolePassword("client"),
+                        Path.of("target", "console-screenshots"), ConsoleBrowser.spki(cert))) {
+                    b.open("teredo");
+                    b.await("the qualification", () -> b.text("ntm-teredo-qualification").contains(m.group(1)));
+                    String q = b.text("ntm-teredo-qualification");
+                    assertTrue(q.contains("qualified") && q.contains("198.51.100.10") && q.contains("198.51.100.2:" + m.group(3)) && q.contains("restricted")
+                            && q.contains("same mapping for every destination"), q);
+                    assertTrue(b.text("ntm-teredo-client").startsWith("Teredo client serving since"), b.text("ntm-teredo-client"));
+                    assertTrue(b.text("ntm-teredo-server").contains("not configured on this gateway"), "Miredo is the server here");
+                    b.shoot("teredo");
+                    b.noAlert();
+                }
+            }
         }
     }
 

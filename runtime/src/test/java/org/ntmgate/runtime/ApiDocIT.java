@@ -48,6 +48,10 @@ class ApiDocIT {
         try (GatewayProcess gw = new GatewayProcess(home, GatewayProcess.freePort())) {
             gw.awaitStarted();
             gw.awaitConsole();
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while (gw.httpStatus("/ntmgate/api/v1", null, null) == 404 && System.nanoTime() < deadline) {
+                Thread.sleep(100); // the pages bundle registers the API a moment after the console
+            }
             Properties p = new Properties();
             try (var in = Files.newBufferedReader(home.resolve("console-password"))) {
                 p.load(in);

@@ -254,19 +254,23 @@ final class GatewayProcess implements AutoCloseable {
         return b;
     }
 
-    /** Polls the console until it answers at all (any status), bounded. */
+    /** Polls the console until it is there (any status but 404: Jetty may answer before the console is registered), bounded. */
     void awaitConsole() throws InterruptedException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (true) {
             try {
-                httpStatus("/system/console/bundles", null, null);
-                return;
+                if (httpStatus("/system/console/bundles", null, null) != 404) {
+                    return;
+                }
             } catch (IOException e) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("console on port " + port + " never answered", e);
                 }
-                Thread.sleep(100);
             }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("console on port " + port + " never registered (404)");
+            }
+            Thread.sleep(100);
         }
     }
 

@@ -57,6 +57,7 @@ public final class ConsoleSecurity implements BundleActivator {
     private ServiceRegistration<?> originCheck;
     private volatile ServiceRegistration<?> guardRegistration;
     private PlainHttpGuard guard;
+    private final JettyFallback jettyFallback = new JettyFallback();
 
     @Override
     public void start(BundleContext context) throws InvalidSyntaxException {
@@ -71,6 +72,7 @@ public final class ConsoleSecurity implements BundleActivator {
         originCheck = ConsoleOriginCheck.register(context);
         guard = PlainHttpGuard.register(context, r -> guardRegistration = r);
         basic.guard = guard;
+        jettyFallback.start(() -> ca);
     }
 
     /** A tracker that notes each service it gets, then tries {@link #begin} (a tracker's new service is not yet tracked). */
@@ -150,6 +152,7 @@ public final class ConsoleSecurity implements BundleActivator {
 
     @Override
     public void stop(BundleContext context) {
+        jettyFallback.stop();
         configAdmin.close();
         consoleConfig.close();
         synchronized (this) {

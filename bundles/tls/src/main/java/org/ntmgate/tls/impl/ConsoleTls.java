@@ -82,7 +82,11 @@ public class ConsoleTls implements HealthProblems {
         if (check != null) {
             check.cancel(false);
         }
-        timer.execute(this::check);
+        if (check == null && seen == null && served == null) {
+            check(); // at activation, at once: Jetty waits for its configuration (org.apache.felix.http.require.config)
+        } else {
+            timer.execute(this::check);
+        }
         if (config.enabled() && !config.keystore().isBlank()) {
             int every = Math.max(1, Math.min(3600, config.checkSeconds()));
             check = timer.scheduleWithFixedDelay(this::check, every, every, TimeUnit.SECONDS);

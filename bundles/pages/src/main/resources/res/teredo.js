@@ -36,6 +36,7 @@
       { title: 'Teredo address', value: function () { return q.address; } },
       { title: 'Mapped', value: function () { return q.mapped; } },
       { title: 'NAT', value: function () { return q.nat + (q.mappingVariesByDestination === null ? ' (whether the mapping varies by destination is not known)' : q.mappingVariesByDestination ? ' (mapping varies by destination)' : ' (same mapping for every destination)'); } },
+      { title: 'Hairpinning', value: function () { return q.natHairpins === null ? 'not known (or no NAT)' : q.natHairpins ? 'the NAT hairpins' : 'the NAT does not hairpin'; } },
       { title: 'Peers behind the same NAT', value: function () { return q.localAddressExchange ? q.peersByLocalAddress + ' reached by their local address' : 'local-address exchange off'; } },
       { title: 'Why', value: function () { return q.why; } }
     ], [{}], 'ntm-teredo-qualification'), el('h3', { text: 'Peers' }), ntm.table([

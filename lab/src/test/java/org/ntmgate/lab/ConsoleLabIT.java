@@ -112,9 +112,8 @@ class ConsoleLabIT {
                 b.open("accounts");
                 b.await("the account", () -> b.text("ntm-accounts").contains(SUBSCRIBER));
                 b.shoot("accounts");
-                b.driver().findElements(org.openqa.selenium.By.cssSelector("#ntm-accounts tbody tr")).stream().filter(r -> r.getText().startsWith(SUBSCRIBER))
-                        .findFirst().orElseThrow().findElement(org.openqa.selenium.By.className("ntm-revoke")).click();
-                b.driver().switchTo().alert().accept();
+                b.clickInRow("ntm-accounts", SUBSCRIBER, "ntm-revoke");
+                b.acceptConfirm();
                 b.await("the account gone", () -> !b.text("ntm-accounts").contains(SUBSCRIBER));
                 Path subscriberLog = lab.dir.resolve("subscriber/subscriber.log");
                 lab.await(subscriberLog, l -> l.contains("was closed by") && l.contains("NOT_ALLOWED"), "the subscriber hears its tunnel closed");
@@ -136,8 +135,7 @@ class ConsoleLabIT {
     }
 
     private static String accountRow(ConsoleBrowser b) {
-        return b.driver().findElements(org.openqa.selenium.By.cssSelector("#ntm-accounts tbody tr")).stream().map(org.openqa.selenium.WebElement::getText)
-                .filter(t -> t.startsWith(SUBSCRIBER)).findFirst().orElse("");
+        return b.rowText("ntm-accounts", SUBSCRIBER);
     }
 
     /** The live tunnel's packets towards the node, as its row on the page says them. */

@@ -95,7 +95,7 @@ class TeredoClientIT {
                     b.await("the qualification", () -> b.text("ntm-teredo-qualification").contains(m.group(1)));
                     String q = b.text("ntm-teredo-qualification");
                     assertTrue(q.contains("qualified") && q.contains("198.51.100.10") && q.contains("198.51.100.2:" + m.group(3)) && q.contains("restricted")
-                            && q.contains("same mapping for every destination"), q);
+                            && q.contains("same mapping for every destination") && q.contains("the NAT does not hairpin"), q);
                     assertTrue(b.text("ntm-teredo-client").startsWith("Teredo client serving since"), b.text("ntm-teredo-client"));
                     assertTrue(b.text("ntm-teredo-server").contains("not configured on this gateway"), "Miredo is the server here");
                     b.shoot("teredo");

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.ntmgate.pages.ConsoleBrowser;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 
 /**
  * ntmgate's console pages in a real browser (Debian's headless Chromium through its chromedriver, nothing
@@ -118,7 +117,9 @@ class ConsolePagesBrowserIT {
     @Order(2)
     void everyPageShowsTheGatewaysData() throws Exception {
         assertTrue(gw.gogo("table:add 10.202.0.9:0 '[2001:db8:80::80]:0'", l -> l.contains("added") || l.contains("refused")).contains("added"));
-        open("overview");
+        browser.driver().get("https://" + ADMIN + ":" + password + "@127.0.0.1:" + gw.securePort + "/system/console");
+        await("the console to open on the Overview", () -> browser.driver().getCurrentUrl().endsWith("/system/console/ntmgate-overview")
+                && text("ntm-status").startsWith("Updated"));
         await("the roles", () -> browser.driver().findElements(By.cssSelector("#ntm-roles tbody tr")).size() == 7);
         assertTrue(text("ntm-roles").contains("Account Server not configured"), text("ntm-roles"));
         assertTrue(text("ntm-gateway").contains("1 of 65536 entries"), text("ntm-gateway"));
@@ -190,9 +191,8 @@ class ConsolePagesBrowserIT {
         assertTrue(browser.driver().findElements(By.cssSelector("#ntm-leases img")).isEmpty(), "the name is text, not an image element");
         browser.noAlert();
 
-        WebElement row = browser.driver().findElements(By.cssSelector("#ntm-pools tbody tr")).stream().filter(r -> r.getText().startsWith("subscribers-v4")).findFirst()
-                .orElseThrow();
-        row.findElement(By.className("ntm-edit")).click();
+        browser.clickInRow("ntm-pools", "subscribers-v4", "ntm-edit");
+        await("the editor", () -> "10.203.0.0/24".equals(browser.driver().findElement(By.id("ntm-pool-form-prefix")).getAttribute("value")));
         assertEquals("10.203.0.0/24", browser.driver().findElement(By.id("ntm-pool-form-prefix")).getAttribute("value"));
         fill("ntm-pool-form", "prefix", "10.203.0.128/25");
         browser.driver().findElement(By.id("ntm-pool-form-submit")).click();
@@ -294,8 +294,8 @@ class ConsolePagesBrowserIT {
         browser.click("ntm-account-form-submit");
         await("the duplicate refused", () -> text("ntm-account-form-fqdn-error").contains("exists: reset its password"));
 
-        browser.driver().findElement(By.cssSelector("#ntm-accounts .ntm-reset")).click();
-        browser.driver().switchTo().alert().accept();
+        browser.clickInRow("ntm-accounts", "home-1234", "ntm-reset");
+        browser.acceptConfirm();
         await("a new password", () -> !text("ntm-password").isEmpty());
         String second = text("ntm-password-value");
         assertFalse(second.equals(first));
@@ -303,8 +303,8 @@ class ConsolePagesBrowserIT {
         gw.awaitLine("the old credential revoked", l -> l.contains("Account home-1234.subscribers.example.net (node") && l.contains("revoked"), Duration.ofSeconds(10));
         assertTrue(gw.gogoAnswer("as:list", l -> l.matches(".*\\d+ accounts$")).contains("home-1234.subscribers.example.net"), "the AS has it");
 
-        browser.driver().findElement(By.cssSelector("#ntm-accounts .ntm-revoke")).click();
-        browser.driver().switchTo().alert().accept();
+        browser.clickInRow("ntm-accounts", "home-1234", "ntm-revoke");
+        browser.acceptConfirm();
         await("the account gone", () -> text("ntm-accounts-section").startsWith("Node accounts (0)"));
         assertTrue(text("ntm-account-form-result").contains("revoked"), text("ntm-account-form-result"));
         assertEquals("[]", stored(pid).trim(), "its configuration is deleted");

@@ -142,6 +142,36 @@ public final class ConsoleBrowser implements AutoCloseable {
         driver.findElement(By.id(id)).click();
     }
 
+    /**
+     * Clicks the button of class {@code cls} in the row of table {@code tableId} whose text starts with
+     * {@code rowStart}, found and clicked in one script so that the page's redraw every 2 s cannot get in between
+     * (the click itself runs right after the script, so a confirmation it asks for is left to {@link #acceptConfirm}).
+     * Fails when there is no such row or button.
+     */
+    public void clickInRow(String tableId, String rowStart, String cls) {
+        await("a row of " + tableId + " starting with " + rowStart, () -> Boolean.TRUE.equals(((JavascriptExecutor) driver).executeScript(
+                "var t = document.getElementById(arguments[0]); if (!t) { return false; }"
+                        + " var rows = t.querySelectorAll('tbody tr');"
+                        + " for (var i = 0; i < rows.length; i++) { if (rows[i].innerText.trim().indexOf(arguments[1]) === 0) {"
+                        + " var b = rows[i].querySelector('.' + arguments[2]); if (b) { setTimeout(function () { b.click(); }, 0); return true; } } }"
+                        + " return false;", tableId, rowStart, cls)));
+    }
+
+    /** The text of the row of table {@code tableId} that starts with {@code rowStart}, or "" when there is none. */
+    public String rowText(String tableId, String rowStart) {
+        Object t = ((JavascriptExecutor) driver).executeScript("var t = document.getElementById(arguments[0]); if (!t) { return ''; }"
+                + " var rows = t.querySelectorAll('tbody tr');"
+                + " for (var i = 0; i < rows.length; i++) { var x = rows[i].innerText.trim(); if (x.indexOf(arguments[1]) === 0) { return x; } }"
+                + " return '';", tableId, rowStart);
+        return String.valueOf(t).replaceAll("\\s+", " ").trim();
+    }
+
+    /** Waits for the page's confirmation dialog and accepts it. */
+    public void acceptConfirm() {
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(10)).until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent())
+                .accept();
+    }
+
     /** Fails when a script opened an alert (a name shown as markup would). */
     public void noAlert() {
         try {

@@ -10,6 +10,8 @@ import java.util.List;
  * @param nat the NAT type seen: unknown, none, cone, restricted, symmetric
  * @param mappingVariesByDestination whether the NAT maps the client to another port towards each destination (true
  *        for a symmetric NAT); null while not known (the server's secondary address did not answer)
+ * @param natHairpins whether the NAT sends a datagram from inside to its own mapping back in (hairpinning); null with
+ *        no NAT or while not known
  * @param localAddressExchange whether RFC 6081's exchange of local addresses with peers behind the same NAT is on
  * @param peersByLocalAddress peers reached by their local address (behind this client's own NAT) so far
  * @param address the Teredo address, or null while not qualified
@@ -18,7 +20,7 @@ import java.util.List;
  * @param why why the client is in this state, in one line
  * @param peers the peers it talks to now
  */
-public record TeredoClientState(String state, String nat, Boolean mappingVariesByDestination, boolean localAddressExchange, int peersByLocalAddress,
+public record TeredoClientState(String state, String nat, Boolean mappingVariesByDestination, Boolean natHairpins, boolean localAddressExchange, int peersByLocalAddress,
         String address, String mapped, String server, String why, List<Peer> peers) {
     public TeredoClientState {
         peers = List.copyOf(peers);

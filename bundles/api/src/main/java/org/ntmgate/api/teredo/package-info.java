@@ -2,7 +2,7 @@
  * What the Teredo roles show administrators beyond their RoleStatus: the client's qualification, NAT and peers.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package org.ntmgate.api.teredo;
 
 import org.osgi.annotation.bundle.Export;

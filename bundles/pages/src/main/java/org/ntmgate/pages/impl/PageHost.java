@@ -20,7 +20,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 /**
  * Puts every {@link Page} in two places: the Web Console (a plugin servlet in category "ntmgate", label
  * {@code ntmgate-<name>}) and the JSON API ({@link ApiServlet}, which this component registers on the HTTP
- * whiteboard). Pages come and go with their components; the API always lists the pages there now.
+ * whiteboard). Pages come and go with their components; the API always lists the pages there now. The console's
+ * root opens on the Overview ({@link ConsoleLanding}).
  */
 @Component(immediate = true)
 public class PageHost {
@@ -31,6 +32,7 @@ public class PageHost {
     private volatile SecurityProvider login;
     private volatile BundleContext context;
     private ServiceRegistration<?> api;
+    private ServiceRegistration<?> landing;
 
     @Activate
     void activate(BundleContext context) {
@@ -40,11 +42,13 @@ public class PageHost {
         p.put("osgi.http.whiteboard.servlet.pattern", new String[] { ApiServlet.PATH, ApiServlet.PATH + "/*" });
         p.put("osgi.http.whiteboard.servlet.name", "ntmgate-api");
         api = context.registerService(Servlet.class, new ApiServlet(pages::get, this::index, () -> login), p);
+        landing = ConsoleLanding.register(context, () -> pages.containsKey("overview"));
     }
 
     @Deactivate
     void deactivate() {
         api.unregister();
+        landing.unregister();
         consolePages.values().forEach(ServiceRegistration::unregister);
         consolePages.clear();
         context = null;

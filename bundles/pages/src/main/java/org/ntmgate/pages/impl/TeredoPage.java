@@ -64,7 +64,7 @@ public class TeredoPage implements Page {
         if (c != null && s != null) {
             JsonArrayBuilder ps = Json.array();
             s.peers().forEach(p -> ps.add(Json.of("address", p.address(), "teredo", p.teredo(), "via", p.via(), "lastHeard", p.lastHeard(), "queued", p.queued())));
-            Json.put(c, "qualification", Json.of("state", s.state(), "nat", s.nat(), "mappingVariesByDestination", s.mappingVariesByDestination(),
+            Json.put(c, "qualification", Json.of("state", s.state(), "nat", s.nat(), "mappingVariesByDestination", s.mappingVariesByDestination(), "natHairpins", s.natHairpins(),
                     "localAddressExchange", s.localAddressExchange(), "peersByLocalAddress", s.peersByLocalAddress(), "address", s.address(), "mapped",
                     s.mapped(), "server", s.server(), "why", s.why()));
             c.add("peers", ps);

@@ -131,6 +131,8 @@ final class TeredoClient implements AutoCloseable {
     private final boolean refuseSymmetricNat;
     /** RFC 6081's Hairpinning extension (docs/teredo.md H1-H5): peers behind our own NAT by their local addresses. */
     private final boolean hairpinning;
+    /** Whether the NAT was seen to hairpin at the last qualification ({@link #hairpinCheck}); null: not known or no NAT. */
+    private volatile Boolean hairpins;
     private final Map<Key, Peer> peers = new ConcurrentHashMap<>();
     private final DropCounters<Drop> drops = new DropCounters<>(Drop.class);
     private final LongAdder toPeers = new LongAdder();
@@ -232,6 +234,7 @@ final class TeredoClient implements AutoCloseable {
                 return;
             }
             boolean coneAnswered = coneCheck();
+            hairpins = hairpinCheck(primary.mapped());
             Advert other = solicit(secondary, false, 2);
             NatType nat = ClientRules.verdict(local, primary.mapped(), other == null ? null : other.mapped(), coneAnswered);
             String seen = "the server's primary address sees this client as " + hostPort(primary.mapped()) + ", its secondary address as "
@@ -309,6 +312,60 @@ final class TeredoClient implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("Teredo client: the cone check failed: {}", e.getMessage());
             return false;
+        }
+    }
+
+    /**
+     * Whether the NAT hairpins, as a NAT check tests it (RFC 4787 6, RFC 6081's case): from a socket of its own, a
+     * solicitation to the server gives that socket's mapping, then a datagram to that mapping comes back to the
+     * socket only through a NAT that sends inside-to-outside traffic for its own address back in. Null where it does
+     * not apply or is not known: no NAT (the mapping is this host's own address), or no answer from the server.
+     */
+    private Boolean hairpinCheck(InetSocketAddress clientMapping) {
+        if (clientMapping.getAddress().equals(local.getAddress())) {
+            return null;
+        }
+        try (DatagramChannel c = DatagramChannel.open(); Selector selector = Selector.open()) {
+            c.bind(new InetSocketAddress(bind.getAddress(), 0));
+            c.configureBlocking(false);
+            c.register(selector, SelectionKey.OP_READ);
+            long nonce = RANDOM.nextLong();
+            c.send(ByteBuffer.wrap(ClientRules.routerSolicitation(false, nonce)), server);
+            ByteBuffer rx = ByteBuffer.allocate(2048);
+            TeredoDatagram d = new TeredoDatagram();
+            InetSocketAddress mapped = null;
+            byte[] probe = new byte[16];
+            RANDOM.nextBytes(probe);
+            long deadline = System.currentTimeMillis() + ANSWER_WAIT.toMillis();
+            while (running) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0 || selector.select(left) == 0) {
+                    return mapped == null ? null : Boolean.FALSE;
+                }
+                selector.selectedKeys().clear();
+                rx.clear();
+                InetSocketAddress from = (InetSocketAddress) c.receive(rx);
+                rx.flip();
+                if (from == null) {
+                    continue;
+                }
+                if (mapped == null) {
+                    ByteBuf b = Unpooled.wrappedBuffer(rx);
+                    Advert a = from.equals(server) && d.parse(b) == TeredoDatagram.Status.OK
+                            ? ClientRules.advertisement(b, d, nonce, (Inet4Address) server.getAddress(), from) : null;
+                    if (a != null) {
+                        mapped = a.mapped();
+                        c.send(ByteBuffer.wrap(probe), mapped); // to this socket's own mapping, from inside
+                        deadline = System.currentTimeMillis() + ANSWER_WAIT.toMillis();
+                    }
+                } else if (rx.remaining() == probe.length && ByteBuffer.wrap(probe).equals(rx)) {
+                    return Boolean.TRUE;
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            LOG.warn("Teredo client: the hairpinning check failed: {}", e.getMessage());
+            return null;
         }
     }
 
@@ -924,8 +981,8 @@ final class TeredoClient implements AutoCloseable {
             case NONE, CONE, RESTRICTED -> Boolean.FALSE;
             default -> null;
         };
-        return new org.ntmgate.api.teredo.TeredoClientState(q.state().name().toLowerCase(), q.nat().name().toLowerCase(), varies, hairpinning, byLocal,
-                q.address() == null ? null : AddressFormat.format(q.address().toBytes()), q.mapped() == null ? null : hostPort(q.mapped()),
+        return new org.ntmgate.api.teredo.TeredoClientState(q.state().name().toLowerCase(), q.nat().name().toLowerCase(), varies, hairpins, hairpinning,
+                byLocal, q.address() == null ? null : AddressFormat.format(q.address().toBytes()), q.mapped() == null ? null : hostPort(q.mapped()),
                 hostPort(server) + " / " + secondary.getAddress().getHostAddress(), q.why(), ps);
     }
 

@@ -41,7 +41,7 @@ import org.ntmgate.pages.ConsoleBrowser;
  * The console over HTTPS, against the exported jar: the gateway's own certificate (its fingerprint as logged and as
  * written beside the console password, the same after a restart, its keystore owner-only), TLS 1.2 and 1.3 only
  * (openssl's client offering TLS 1.0 or 1.1 is refused), HSTS; a keystore named in the configuration is served, a
- * new file in its place is served without a restart, an unreadable one is a health problem while the gateway's own
+ * new file in its place is served without a restart, an expired or unreadable one is a health problem while the gateway's own
  * certificate is served. Then, with the gateway in a network namespace listening on every address, plain HTTP from
  * another namespace gets a redirect to HTTPS and never a page, while loopback still gets the console.
  */
@@ -99,11 +99,18 @@ class ConsoleHttpsIT {
 
     /** A PKCS12 keystore made by the JDK's keytool, as an ISP's tooling would hand one over. */
     static X509Certificate keystore(Path file, String cn, String password) throws Exception {
+        return keystore(file, cn, password, List.of("-validity", "30"));
+    }
+
+    /** The same with keytool's own validity options ({@code -startdate}, {@code -validity}). */
+    static X509Certificate keystore(Path file, String cn, String password, List<String> validity) throws Exception {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".new");
         Files.deleteIfExists(tmp);
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        String[] r = run(List.of(keytool, "-genkeypair", "-keystore", tmp.toString(), "-storetype", "PKCS12", "-storepass", password, "-alias", "isp",
-                "-keyalg", "RSA", "-keysize", "2048", "-validity", "30", "-dname", "CN=" + cn, "-ext", "SAN=dns:" + cn + ",ip:127.0.0.1"));
+        List<String> cmd = new ArrayList<>(List.of(keytool, "-genkeypair", "-keystore", tmp.toString(), "-storetype", "PKCS12", "-storepass", password, "-alias",
+                "isp", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=" + cn, "-ext", "SAN=dns:" + cn + ",ip:127.0.0.1"));
+        cmd.addAll(validity);
+        String[] r = run(cmd);
         assertEquals("0", r[0], r[1]);
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -179,6 +186,15 @@ class ConsoleHttpsIT {
             gw.awaitLine("the new certificate", l -> l.contains(second), Duration.ofSeconds(30));
             awaitPresented(gw.securePort, second, "rotated without a restart");
 
+            Thread.sleep(1100);
+            keystore(isp, "gw1.isp.example", "isp-secret", List.of("-startdate", "-3d", "-validity", "1")); // expired two days ago
+            gw.awaitLine("the expired certificate refused", l -> l.contains("Console HTTPS: keystore " + isp + ": its certificate expired on"),
+                    Duration.ofSeconds(30));
+            awaitPresented(gw.securePort, own, "an expired certificate is not served: the gateway's own instead");
+            gw.awaitConsole();
+            assertTrue(gw.httpGet("/ntmgate/health").body().contains("its certificate expired on"), "a health problem");
+
+            Thread.sleep(1100);
             Files.writeString(isp, "not a keystore");
             gw.awaitLine("the refusal", l -> l.contains("Console HTTPS: keystore " + isp + " cannot be read"), Duration.ofSeconds(30));
             awaitPresented(gw.securePort, own, "the gateway's own certificate meanwhile, not nothing");

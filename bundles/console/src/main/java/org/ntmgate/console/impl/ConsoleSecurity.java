@@ -67,11 +67,12 @@ public final class ConsoleSecurity implements BundleActivator {
         // the console's own ManagedService: ours is registered after it (see begin)
         consoleConfig = onAdding("(&(" + Constants.OBJECTCLASS + "=" + ManagedService.class.getName() + ")(" + Constants.SERVICE_PID + "="
                 + ConsoleCredentials.WEBCONSOLE_PID + "))", s -> consoleReady = true);
-        configAdmin.open();
-        consoleConfig.open();
-        originCheck = ConsoleOriginCheck.register(context);
+        // the guard first: the trackers below may begin at once, and begin tells the guard where HTTPS is
         guard = PlainHttpGuard.register(context, r -> guardRegistration = r);
         basic.guard = guard;
+        originCheck = ConsoleOriginCheck.register(context);
+        configAdmin.open();
+        consoleConfig.open();
         jettyFallback.start(() -> ca);
     }
 

@@ -145,12 +145,34 @@ public class ConsoleTls implements HealthProblems {
         if (served != null && served.file().equals(own.keystore()) && jettyServes(served, port)) {
             return;
         }
+        Keystores.Served stored = served == null ? own.stored() : null;
+        if (stored != null && jettyServes(stored, port)) {
+            // a restart: Jetty starts with it already; the keystore itself is checked off the start's path
+            serve(stored, port, what);
+            timer.execute(() -> verifyOwn(c, port, what));
+            return;
+        }
         OwnCertificate.Loaded l = own.loadOrMake(Arrays.asList(c.hostNames()));
         if (l.made()) {
             LOG.info("Console HTTPS: made the gateway's own key pair and self-signed certificate in {} (SHA-256 fingerprint {})", own.keystore(),
                     l.served().fingerprint());
         }
         serve(l.served(), port, what);
+    }
+
+    /** After a start from {@link OwnCertificate#stored}: opens the keystore; one that does not open is made again and served. */
+    private synchronized void verifyOwn(TlsConfig c, int port, String what) {
+        try {
+            OwnCertificate.Loaded l = new OwnCertificate(tlsDir()).loadOrMake(Arrays.asList(c.hostNames()));
+            if (l.made() || served == null || !l.served().fingerprint().equals(served.fingerprint())) {
+                LOG.warn("Console HTTPS: the gateway's own keystore did not open as stored; made a new key pair and certificate (SHA-256 fingerprint {})",
+                        l.served().fingerprint());
+                serve(l.served(), port, what);
+            }
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            problem = "console HTTPS could not be set up: " + e.getMessage();
+            LOG.error("Console HTTPS could not be set up", e);
+        }
     }
 
     private void serve(Keystores.Served s, int port, String what) throws IOException {

@@ -36,9 +36,13 @@ class OwnCertificateTest {
         assertEquals(first.served().fingerprint(), again.served().fingerprint());
         assertTrue(first.served().fingerprint().matches("([0-9A-F]{2}:){31}[0-9A-F]{2}"), first.served().fingerprint());
 
+        assertEquals(first.served().fingerprint(), own.stored().fingerprint(), "read back from its PEM file without opening the keystore");
+
         Files.writeString(own.keystore(), "damaged");
         OwnCertificate.Loaded remade = new OwnCertificate(dir.resolve("tls")).loadOrMake(List.of());
         assertTrue(remade.made(), "an unreadable one is made again");
+        Files.writeString(own.pem(), "not a certificate");
+        assertEquals(null, own.stored(), "an unreadable PEM file gives nothing to start from");
         assertNotEquals(first.served().fingerprint(), remade.served().fingerprint());
     }
 

@@ -16,7 +16,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,9 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -148,7 +144,7 @@ class ConsoleHttpsIT {
             try (var in = Files.newBufferedReader(home.resolve("console-password"))) {
                 p.load(in);
             }
-            HttpClient trusting = HttpClient.newBuilder().sslContext(trustAll()).build();
+            HttpClient trusting = HttpClient.newBuilder().sslContext(ConsoleBrowser.trustingContext()).build();
             HttpResponse<String> r = trusting.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + gw.securePort + "/ntmgate/api/v1/overview"))
                     .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + p.getProperty("password")).getBytes(StandardCharsets.UTF_8)))
                     .build(), HttpResponse.BodyHandlers.ofString());
@@ -257,24 +253,5 @@ class ConsoleHttpsIT {
                 run(List.of(cleanup.get(i)));
             }
         }
-    }
-
-    static SSLContext trustAll() throws Exception {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] { new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        } }, new SecureRandom());
-        return ctx;
     }
 }

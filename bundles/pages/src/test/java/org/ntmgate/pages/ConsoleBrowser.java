@@ -64,6 +64,24 @@ public final class ConsoleBrowser implements AutoCloseable {
      * port comes up): what an admin compares with the fingerprint the gateway logged.
      */
     public static java.security.cert.X509Certificate presentedCertificate(String host, int port) throws Exception {
+        javax.net.ssl.SSLContext ctx = trustingContext();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket(host, port)) {
+                s.setSoTimeout(10_000);
+                s.startHandshake();
+                return (java.security.cert.X509Certificate) s.getSession().getPeerCertificates()[0];
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(300);
+            }
+        }
+    }
+
+    /** A TLS client context that accepts any server certificate: for reading the certificate, which is then what is checked. */
+    public static javax.net.ssl.SSLContext trustingContext() throws java.security.GeneralSecurityException {
         javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
         ctx.init(null, new javax.net.ssl.TrustManager[] { new javax.net.ssl.X509TrustManager() {
             @Override
@@ -79,19 +97,7 @@ public final class ConsoleBrowser implements AutoCloseable {
                 return new java.security.cert.X509Certificate[0];
             }
         } }, new java.security.SecureRandom());
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-        while (true) {
-            try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket(host, port)) {
-                s.setSoTimeout(10_000);
-                s.startHandshake();
-                return (java.security.cert.X509Certificate) s.getSession().getPeerCertificates()[0];
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(300);
-            }
-        }
+        return ctx;
     }
 
     /** The base64 SHA-256 of a certificate's public key: what {@code spki} of the constructor takes. */

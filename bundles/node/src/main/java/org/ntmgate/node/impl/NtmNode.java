@@ -307,9 +307,9 @@ final class NtmNode implements AutoCloseable {
             }
             Message ack = request(Message.builder(MessageType.KEEPALIVE).transactionId(RANDOM.nextInt()).id(s.nodeId()), s.kNd(), settings.dc(), s.kNd());
             if (ack.type() == MessageType.ERROR) {
-                LOG.warn("NTM node: keep-alive refused ({}); {}", errorText(ack), ack.u16(TlvType.ERROR_CODE) == ErrorCode.TICKET_INVALID
-                        ? "logging in again (4.7)" : "registering again");
-                session = ack.u16(TlvType.ERROR_CODE) == ErrorCode.TICKET_INVALID ? register(login()) : register(s);
+                boolean relogin = ack.u16(TlvType.ERROR_CODE) == ErrorCode.TICKET_INVALID; // 4.7: the account was revoked or re-keyed
+                LOG.warn("NTM node: keep-alive refused ({}); {}", errorText(ack), relogin ? "logging in again (4.7)" : "registering again");
+                session = relogin ? register(login()) : register(s);
                 retunnel("registered again");
                 return;
             }

@@ -71,8 +71,8 @@ public class AccountsPage implements Page {
         NodeAccounts as = accounts;
         NodeRegistry r = registry;
         String text = q.get("q", "").toLowerCase(Locale.ROOT);
-        int offset = q.number("offset", 0, 0, Integer.MAX_VALUE);
-        int limit = q.number("limit", 100, 1, 1000);
+        int offset = q.offset();
+        int limit = q.limit(100);
         Map<String, Map<String, Object>> configured = Configurations.factory(ca, NodeAccounts.ACCOUNT_FACTORY_PID);
         List<NodeAccount> all = as == null ? List.of() : as.accounts();
         List<NodeAccount> matching = all.stream().filter(a -> text.isEmpty() || a.fqdn().contains(text) || Long.toHexString(a.nodeId()).contains(text)).toList();
@@ -92,7 +92,9 @@ public class AccountsPage implements Page {
         });
         JsonArrayBuilder refused = Json.array();
         if (records != null) {
-            configured.keySet().stream().filter(pid -> all.stream().noneMatch(a -> pid.equals(a.configurationPid())))
+            java.util.Set<String> serving = new java.util.HashSet<>();
+            all.forEach(a -> serving.add(a.configurationPid()));
+            configured.keySet().stream().filter(pid -> !serving.contains(pid))
                     .forEach(pid -> refused.add(Json.of("pid", pid, "fqdn", configured.get(pid).get("fqdn"), "refusal", records.refusal(pid))));
         }
         return Json.of("asRunning", as != null, "dcRunning", r != null, "accounts", list, "accountsMatching", matching.size(), "total", all.size(), "offset", offset,

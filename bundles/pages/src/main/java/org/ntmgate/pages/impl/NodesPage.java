@@ -46,8 +46,8 @@ public class NodesPage implements Page {
     @Override
     public JsonObject read(Query q) {
         String text = q.get("q", "").toLowerCase(Locale.ROOT);
-        int offset = q.number("offset", 0, 0, Integer.MAX_VALUE);
-        int limit = q.number("limit", 100, 1, 1000);
+        int offset = q.offset();
+        int limit = q.limit(100);
         RelayTunnels rt = relay;
         List<Tunnel> tunnels = rt == null ? List.of() : rt.tunnels();
         Map<Long, Integer> relayedByNode = new HashMap<>();

@@ -86,8 +86,8 @@ public class PoolsPage implements Page {
         });
         String search = q.get("q", "").toLowerCase(Locale.ROOT);
         String pool = q.get("pool", "");
-        int offset = q.number("offset", 0, 0, Integer.MAX_VALUE);
-        int limit = q.number("limit", 100, 1, 1000);
+        int offset = q.offset();
+        int limit = q.limit(100);
         List<Lease> matching = leases.stream().filter(l -> pool.isEmpty() || l.pool().equals(pool))
                 .filter(l -> search.isEmpty() || l.owner().toLowerCase(Locale.ROOT).contains(search) || l.address().getHostAddress().contains(search))
                 .sorted(BY_POOL_AND_ADDRESS).toList();

@@ -53,6 +53,16 @@ final class Query {
         throw PageException.badRequest(name, "must be a whole number from " + least + " to " + most + ", not '" + v + "'");
     }
 
+    /** The page's {@code offset} (0 when not given). */
+    int offset() {
+        return number("offset", 0, 0, Integer.MAX_VALUE);
+    }
+
+    /** The page's {@code limit}: {@code fallback} when not given, at most 1000. */
+    int limit(int fallback) {
+        return number("limit", fallback, 1, 1000);
+    }
+
     boolean has(String name) {
         String v = get(name);
         return v != null && !v.isEmpty();

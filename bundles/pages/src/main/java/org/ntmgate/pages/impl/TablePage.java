@@ -50,8 +50,8 @@ public class TablePage implements Page {
         }
         String text = q.get("q", "").toLowerCase(Locale.ROOT);
         String kind = q.get("kind", "");
-        int offset = q.number("offset", 0, 0, Integer.MAX_VALUE);
-        int limit = q.number("limit", 50, 1, 1000);
+        int offset = q.offset();
+        int limit = q.limit(50);
         EntryKind k = null;
         if (!kind.isEmpty()) {
             try {

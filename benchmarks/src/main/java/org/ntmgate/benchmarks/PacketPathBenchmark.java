@@ -1,7 +1,6 @@
 package org.ntmgate.benchmarks;
 
 import java.net.InetAddress;
-import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -12,17 +11,9 @@ import org.ntmgate.packet.ParseStatus;
 import org.ntmgate.wire.PathCipher;
 import org.ntmgate.wire.WireDecodeException;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The RS-N's per-packet work on a 1280-byte IPv6 packet: parse, rewrite both addresses with incremental checksums,
@@ -30,13 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar PacketPathBenchmark -prof gc}
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class PacketPathBenchmark {
+public class PacketPathBenchmark extends NanosecondBenchmark {
     private final IpPacket view = new IpPacket();
     private ByteBuf packet;
     private ByteBuf sealed;

@@ -1,7 +1,6 @@
 package org.ntmgate.benchmarks;
 
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -13,15 +12,9 @@ import org.ntmgate.wire.MessageType;
 import org.ntmgate.wire.TlvType;
 import org.ntmgate.wire.WireDecodeException;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -30,13 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar SignallingBenchmark -prof gc}
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(1)
-public class SignallingBenchmark {
+public class SignallingBenchmark extends NanosecondBenchmark {
     @Param({ "LOGIN_REQUEST", "LOGIN_CHALLENGE", "LOGIN_PROOF", "LOGIN_RESPONSE", "REGISTER_REQUEST", "REGISTER_RESPONSE",
             "KEEPALIVE", "KEEPALIVE_ACK", "DIRECTION_REQUEST", "ROUTE_DIRECTION", "ROUTE_DIRECTION_ACK", "RELAY_DIRECTION",
             "RELAY_DIRECTION_ACK", "PEER_QUERY", "PEER_ANSWER", "TUNNEL_REQUEST", "TUNNEL_RESPONSE", "TUNNEL_KEEPALIVE",

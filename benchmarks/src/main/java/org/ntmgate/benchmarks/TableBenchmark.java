@@ -1,6 +1,5 @@
 package org.ntmgate.benchmarks;
 
-import java.util.concurrent.TimeUnit;
 
 import org.ntmgate.api.net.Endpoint;
 import org.ntmgate.api.table.EntryKind;
@@ -10,17 +9,12 @@ import org.ntmgate.api.table.TranslationEntry;
 import org.ntmgate.api.table.TranslationTableException;
 import org.ntmgate.table.impl.ConcurrentTranslationTable;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Translation-table lookups and inserts at 10^3, 10^5 and 10^6 entries. Keys are prepared in advance and visited
@@ -29,12 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar TableBenchmark -prof gc}
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "-Xmx2g")
-public class TableBenchmark {
+public class TableBenchmark extends NanosecondBenchmark {
     @Param({ "1000", "100000", "1000000" })
     int size;
 

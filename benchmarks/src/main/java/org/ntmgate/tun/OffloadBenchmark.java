@@ -1,19 +1,11 @@
 package org.ntmgate.tun;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
 
+import org.ntmgate.benchmarks.NanosecondBenchmark;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The Java side of the TUN offloads (protocol.md 15.7) on a 64 KB TCP super-packet of 46 segments of 1,400 bytes:
@@ -24,13 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar OffloadBenchmark -prof gc}
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class OffloadBenchmark {
+public class OffloadBenchmark extends NanosecondBenchmark {
     private static final int SEGMENTS = 46;
     private static final int MSS = 1400;
     private static final int HEADERS = 40 + 32;

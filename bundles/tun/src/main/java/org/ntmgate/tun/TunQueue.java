@@ -17,7 +17,7 @@ import com.sun.jna.Native;
  * {@link #offer} lets consecutive TCP segments (or equal UDP datagrams) of a flow be joined into one super-packet
  * until {@link #flush}.
  */
-public final class TunQueue {
+public final class TunQueue implements PacketQueue {
     private final int fd;
     private final Memory pollfd = new Memory(8);
     private volatile boolean closed;

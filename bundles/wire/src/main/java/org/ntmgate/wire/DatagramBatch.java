@@ -22,7 +22,7 @@ public final class DatagramBatch {
     public static final int MAX_SEGMENTS = 64;
     private static final int MAX_BYTES = 65_000;
 
-    private final UdpServer udp;
+    private final Channel channel;
     private final boolean gso;
     private ByteBuf buf;
     private InetSocketAddress to;
@@ -32,8 +32,13 @@ public final class DatagramBatch {
     private long datagrams;
 
     public DatagramBatch(UdpServer udp) {
-        this.udp = udp;
-        this.gso = udp.segmentation();
+        this(udp.channel(), udp.segmentation());
+    }
+
+    /** Batches for any datagram channel ({@code gso}: it takes segmented super-datagrams), e.g. an embedded one in a test. */
+    public DatagramBatch(Channel channel, boolean gso) {
+        this.channel = channel;
+        this.gso = gso;
     }
 
     /**
@@ -82,7 +87,7 @@ public final class DatagramBatch {
         count = 0;
         sends++;
         datagrams += n;
-        Channel c = udp.channel();
+        Channel c = channel;
         if (n == 1 || gso) {
             c.writeAndFlush(n == 1 ? new DatagramPacket(b, to) : UdpServer.NativeEpoll.segmented(b, segment, to), c.voidPromise());
             return;

@@ -22,6 +22,8 @@ import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.ntmgate.api.config.ConfigChecks;
 import org.ntmgate.api.config.InvalidConfigurationException;
+import org.ntmgate.role.RoleRunner;
+import org.ntmgate.role.RunnerStatus;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationEvent;
 import org.ntmgate.api.health.RoleStatus;
@@ -45,16 +47,13 @@ import org.slf4j.LoggerFactory;
                 "osgi.command.function=enable", "osgi.command.function=disable", "osgi.command.function=list",
                 "osgi.command.function=hash" })
 @Designate(ocd = AsConfig.class)
-public class AccountServerComponent implements ConfigurationListener, RoleStatus, NodeAccounts {
+public class AccountServerComponent implements ConfigurationListener, RunnerStatus<LoginServer>, NodeAccounts {
     static final String PID = "org.ntmgate.as";
     static final String ACCOUNT_PID = NodeAccounts.ACCOUNT_FACTORY_PID;
     private static final Logger LOG = LoggerFactory.getLogger(AccountServerComponent.class);
-    private volatile Instant since;
-
     private AccountBook accounts;
-    private LoginServer server;
+    private final RoleRunner<LoginServer.Settings, LoginServer> runner = new RoleRunner<>(LOG, "Account Server", "serving", s -> "on udp " + s.bind());
     private volatile LoginServer.Settings settings;
-    private InetSocketAddress bound;
     /** Accounts that came from configurations, by configuration PID: removed when their configuration is deleted. */
     private final Map<String, String> configuredAccounts = new ConcurrentHashMap<>();
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -82,24 +81,17 @@ public class AccountServerComponent implements ConfigurationListener, RoleStatus
 
     @Modified
     synchronized void configure(AsConfig config) {
-        LoginServer.Settings next;
-        try {
-            next = validate(config);
-        } catch (InvalidConfigurationException e) {
-            LOG.error("Configuration refused: {}.{}", e.getMessage(), server == null ? " The Account Server is not serving." : " The previous configuration keeps serving.");
-            return;
-        }
-        stopServer();
-        try {
-            server = new LoginServer(accounts, next, System::currentTimeMillis);
-            bound = server.start();
+        runner.configure(config, AccountServerComponent::validate, (next, replaced) -> {
+            LoginServer server = new LoginServer(accounts, next, System::currentTimeMillis);
+            try {
+                LOG.info("Account Server serving logins on udp {}", server.start());
+            } catch (InterruptedException | RuntimeException e) {
+                server.close();
+                throw e;
+            }
             settings = next;
-            since = Instant.now();
-            LOG.info("Account Server serving logins on udp {}", bound);
-        } catch (Exception e) {
-            LOG.error("Account Server could not listen on udp {}: {}", next.bind(), e.toString());
-            stopServer();
-        }
+            return server;
+        });
     }
 
     static LoginServer.Settings validate(AsConfig c) {
@@ -118,7 +110,7 @@ public class AccountServerComponent implements ConfigurationListener, RoleStatus
 
     @Deactivate
     synchronized void deactivate() {
-        stopServer();
+        runner.stop();
         accounts.flush();
     }
 
@@ -165,14 +157,6 @@ public class AccountServerComponent implements ConfigurationListener, RoleStatus
             throw new IllegalArgumentException("account " + n + " is defined by a configuration of " + ACCOUNT_PID + ": delete that configuration");
         }
         return accounts.remove(n);
-    }
-
-    private void stopServer() {
-        if (server != null) {
-            server.close();
-            server = null;
-            bound = null;
-        }
     }
 
     private int iterations() {
@@ -306,26 +290,18 @@ public class AccountServerComponent implements ConfigurationListener, RoleStatus
     }
 
     @Override
-    public synchronized boolean serving() {
-        return server != null;
+    public RoleRunner<LoginServer.Settings, LoginServer> runner() {
+        return runner;
     }
 
     @Override
-    public String detail() {
-        return status();
-    }
-
-    @Descriptor("where the Account Server listens, and its counters")
-    public synchronized String status() {
-        if (server == null) {
-            return "not serving (see the log for the refused configuration)";
-        }
-        return "serving on udp " + bound + "; logins " + server.logins() + ", failed " + server.failures() + ", rate-limited "
+    public String detail(LoginServer server) {
+        return "serving on udp " + server.bound() + "; logins " + server.logins() + ", failed " + server.failures() + ", rate-limited "
                 + server.rateLimited() + ", malformed or unauthentic datagrams " + server.counters().droppedTotal();
     }
 
-    @Override
-    public Instant since() {
-        return serving() ? since : null;
+    @Descriptor("where the Account Server listens, and its counters")
+    public String status() {
+        return runner.engine() == null ? "not serving: " + runner.problem() : detail();
     }
 }

@@ -76,6 +76,12 @@ final class LoginServer implements AutoCloseable {
     }
 
     /** Binds and serves; returns the bound address. */
+    /** The bound socket's address, or null before {@link #start}. */
+    InetSocketAddress bound() {
+        UdpServer u = udp;
+        return u == null ? null : u.localAddress();
+    }
+
     InetSocketAddress start() throws InterruptedException {
         udp = UdpServer.bind(settings.bind(), new Handler());
         return udp.localAddress();

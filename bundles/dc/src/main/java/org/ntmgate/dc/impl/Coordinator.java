@@ -2,7 +2,6 @@ package org.ntmgate.dc.impl;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,7 +13,6 @@ import java.util.stream.Collectors;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -118,6 +116,12 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
         byNode.put(r.record().nodeId(), r);
         byKey.put(r.keyId(), r);
         byName.put(r.record().fqdn(), r);
+    }
+
+    /** The bound address, or null before {@link #start}. */
+    InetSocketAddress bound() {
+        UdpServer u = udp;
+        return u == null ? null : u.localAddress();
     }
 
     /** Binds and serves; returns the bound address. */

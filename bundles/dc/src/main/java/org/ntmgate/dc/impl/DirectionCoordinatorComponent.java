@@ -3,25 +3,23 @@ package org.ntmgate.dc.impl;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import org.ntmgate.api.config.ConfigChecks;
-import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.health.RoleStatus;
 import org.ntmgate.api.policy.RelayPolicy;
 import org.ntmgate.api.pool.VirtualAddressPools;
 import org.ntmgate.api.registry.NodeRecord;
 import org.ntmgate.api.registry.NodeRegistry;
 import org.ntmgate.api.account.AccountEvents;
+import org.ntmgate.role.RoleRunner;
+import org.ntmgate.role.RunnerStatus;
+import org.ntmgate.role.Threads;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
@@ -47,9 +45,8 @@ import org.slf4j.LoggerFactory;
         configurationPid = DirectionCoordinatorComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
         property = EventConstants.EVENT_TOPIC + "=" + AccountEvents.REVOKED)
 @Designate(ocd = DcConfig.class)
-public class DirectionCoordinatorComponent implements NodeRegistry, RoleStatus, EventHandler {
+public class DirectionCoordinatorComponent implements NodeRegistry, RunnerStatus<Coordinator>, EventHandler {
     static final String PID = "org.ntmgate.dc";
-    private volatile Instant since;
     private static final Logger LOG = LoggerFactory.getLogger(DirectionCoordinatorComponent.class);
 
     @Reference
@@ -60,8 +57,7 @@ public class DirectionCoordinatorComponent implements NodeRegistry, RoleStatus, 
 
     private RegistrationStore store;
     private byte[] pathSecret;
-    private volatile Coordinator coordinator;
-    private InetSocketAddress bound;
+    private final RoleRunner<DcSettings, Coordinator> runner = new RoleRunner<>(LOG, "Direction Coordinator", "serving", s -> "on udp " + s.bind());
     private ScheduledExecutorService timer;
     /** protocol.md 4.7: revoked node ids and until when their older tickets are refused; kept across reconfigurations. */
     private final java.util.concurrent.ConcurrentHashMap<Long, Long> revoked = new java.util.concurrent.ConcurrentHashMap<>();
@@ -72,11 +68,7 @@ public class DirectionCoordinatorComponent implements NodeRegistry, RoleStatus, 
         store = f == null ? null : new RegistrationStore(f.toPath().toAbsolutePath());
         File secret = context.getDataFile("path-secret");
         pathSecret = PathSecret.load(secret == null ? null : secret.toPath());
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ntmgate-dc-expiry");
-            t.setDaemon(true);
-            return t;
-        });
+        timer = Threads.timer("ntmgate-dc-expiry");
         timer.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(this::writeIfChanged, 1, 1, TimeUnit.SECONDS);
         configure(config);
@@ -84,30 +76,22 @@ public class DirectionCoordinatorComponent implements NodeRegistry, RoleStatus, 
 
     @Modified
     synchronized void configure(DcConfig config) {
-        DcSettings settings;
-        try {
-            settings = DcSettings.from(config);
-        } catch (InvalidConfigurationException e) {
-            LOG.error("Configuration refused: {}.{}", e.getMessage(),
-                    coordinator == null ? " The DC is not serving." : " The previous configuration keeps serving.");
-            return;
-        }
-        List<Registration> carried = coordinator != null ? coordinator.registrations() : restore();
-        stop();
-        Coordinator next = new Coordinator(pools, settings, System::currentTimeMillis, () -> changed.set(true), () -> relayPolicy, pathSecret, revoked);
-        next.restore(carried);
-        try {
-            bound = next.start();
-            coordinator = next;
-            since = Instant.now();
-            LOG.info("Direction Coordinator serving on udp {} with {} registered nodes; zone {}{}, {} relay(s), {} peer DC(s), DNS resolver {}",
-                    bound, carried.size(), settings.zone() == null ? "none" : settings.zone(),
-                    settings.tsig() == null ? "" : " (updates to " + settings.dnsUpdateServer() + ")", settings.relays().size(),
-                    settings.peers().size(), settings.dnsResolver());
-        } catch (Exception e) {
-            LOG.error("Direction Coordinator could not listen on udp {}: {}", settings.bind(), e.toString());
-            next.close();
-        }
+        Coordinator previous = runner.engine();
+        List<Registration> carried = previous != null ? previous.registrations() : restore();
+        runner.configure(config, DcSettings::from, (settings, replaced) -> {
+            Coordinator next = new Coordinator(pools, settings, System::currentTimeMillis, () -> changed.set(true), () -> relayPolicy, pathSecret, revoked);
+            next.restore(carried);
+            try {
+                LOG.info("Direction Coordinator serving on udp {} with {} registered nodes; zone {}{}, {} relay(s), {} peer DC(s), DNS resolver {}",
+                        next.start(), carried.size(), settings.zone() == null ? "none" : settings.zone(),
+                        settings.tsig() == null ? "" : " (updates to " + settings.dnsUpdateServer() + ")", settings.relays().size(),
+                        settings.peers().size(), settings.dnsResolver());
+                return next;
+            } catch (Exception e) {
+                next.close();
+                throw e;
+            }
+        });
     }
 
     /** protocol.md 4.7: the Account Server of this gateway revoked an account. */
@@ -117,7 +101,7 @@ public class DirectionCoordinatorComponent implements NodeRegistry, RoleStatus, 
         Object until = event.getProperty(AccountEvents.UNTIL);
         if (id instanceof Long nodeId && until instanceof Long u) {
             revoked.merge(nodeId, u, Math::max);
-            Coordinator c = coordinator;
+            Coordinator c = runner.engine();
             if (c != null) {
                 c.revoke(nodeId, String.valueOf(event.getProperty(AccountEvents.FQDN)));
             }
@@ -142,7 +126,7 @@ public class DirectionCoordinatorComponent implements NodeRegistry, RoleStatus, 
     private final java.util.concurrent.atomic.AtomicBoolean changed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private void writeIfChanged() {
-        Coordinator c = coordinator;
+        Coordinator c = runner.engine();
         if (c != null && changed.getAndSet(false)) {
             persist(c.registrations());
         }
@@ -160,7 +144,7 @@ public class DirectionCoordinatorComponent implements NodeRegistry, RoleStatus, 
     }
 
     private void expire() {
-        Coordinator c = coordinator;
+        Coordinator c = runner.engine();
         if (c != null) {
             try {
                 c.expire();
@@ -172,28 +156,16 @@ public class DirectionCoordinatorComponent implements NodeRegistry, RoleStatus, 
 
     @Deactivate
     synchronized void deactivate() {
-        timer.shutdownNow();
-        try {
-            timer.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        Threads.stop(timer, 5000);
+        Coordinator c = runner.engine();
+        if (c != null) {
+            persist(c.registrations());
         }
-        if (coordinator != null) {
-            persist(coordinator.registrations());
-        }
-        stop();
-    }
-
-    private void stop() {
-        if (coordinator != null) {
-            coordinator.close();
-            coordinator = null;
-            bound = null;
-        }
+        runner.stop();
     }
 
     private Optional<Coordinator> current() {
-        return Optional.ofNullable(coordinator);
+        return Optional.ofNullable(runner.engine());
     }
 
     @Override
@@ -236,23 +208,19 @@ public class DirectionCoordinatorComponent implements NodeRegistry, RoleStatus, 
     }
 
     @Override
-    public boolean serving() {
-        return coordinator != null;
+    public RoleRunner<DcSettings, Coordinator> runner() {
+        return runner;
+    }
+
+    /** Where the DC listens, and its counters; or why it does not serve. */
+    String status() {
+        return runner.engine() == null ? "not serving: " + runner.problem() : detail();
     }
 
     @Override
-    public String detail() {
-        return status();
-    }
-
-    /** Where the DC listens, and its counters. */
-    synchronized String status() {
-        Coordinator c = coordinator;
-        if (c == null) {
-            return "not serving (see the log for the refused configuration)";
-        }
+    public String detail(Coordinator c) {
         ZoneUpdater z = c.zoneUpdater();
-        return "serving on udp " + bound + (c.batching() ? " (epoll)" : " (NIO)") + "; " + c.size() + " nodes; accepted " + c.counters().accepted()
+        return "serving on udp " + c.bound() + (c.batching() ? " (epoll)" : " (NIO)") + "; " + c.size() + " nodes; accepted " + c.counters().accepted()
                 + ", malformed, unauthentic or replayed datagrams " + c.counters().droppedTotal() + "; directions routed "
                 + c.directions().routed() + ", failed " + c.directions().failed() + ", requests awaiting an answer " + c.outstanding().size()
                 + (z == null ? "; no DNS updates" : "; DNS updates of zone " + z.zone() + ": sent " + z.sent() + ", failed " + z.failed()
@@ -260,18 +228,13 @@ public class DirectionCoordinatorComponent implements NodeRegistry, RoleStatus, 
     }
 
     /** The paths directed since the DC started, a line each. */
-    synchronized String pathsText() {
-        Coordinator c = coordinator;
+    String pathsText() {
+        Coordinator c = runner.engine();
         if (c == null) {
             return "not serving";
         }
         Instant now = Instant.now();
         return c.directions().paths().stream().map(p -> String.format("%016x %s -> %s: %s, %d s ago", p.pathId(), p.from(), p.to(), p.how(),
                 (now.toEpochMilli() - p.createdMillis()) / 1000)).collect(Collectors.joining("\n", "", "\n" + c.directions().paths().size() + " paths"));
-    }
-
-    @Override
-    public Instant since() {
-        return serving() ? since : null;
     }
 }

@@ -1,10 +1,10 @@
 package org.ntmgate.node.impl;
 
-import java.time.Instant;
 import java.util.stream.Collectors;
 
 import org.ntmgate.api.fallback.Ipv6Fallback;
-import org.ntmgate.api.config.InvalidConfigurationException;
+import org.ntmgate.role.RoleRunner;
+import org.ntmgate.role.RunnerStatus;
 import org.ntmgate.api.health.RoleStatus;
 import org.ntmgate.wire.DropCounters;
 import org.ntmgate.api.health.RoleCounters;
@@ -25,30 +25,38 @@ import org.slf4j.LoggerFactory;
 @Component(service = { NodeComponent.class, RoleStatus.class }, configurationPid = NodeSettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         immediate = true)
 @Designate(ocd = NodeConfig.class)
-public class NodeComponent implements RoleStatus {
+public class NodeComponent implements RunnerStatus<NodeComponent.Running> {
     private static final Logger LOG = LoggerFactory.getLogger(NodeComponent.class);
 
     private volatile Ipv6Fallback fallback;
 
-    private NtmNode node;
-    private DnsStub stub;
-    private String problem = "not configured";
-    private volatile Instant since;
+    /** The running node and its DNS stub: closed together. */
+    record Running(NtmNode node, DnsStub stub) implements AutoCloseable {
+        @Override
+        public void close() {
+            stub.close();
+            node.close();
+        }
+    }
+
+    private final RoleRunner<NodeSettings, Running> runner = new RoleRunner<>(LOG, "NTM node", "running", s -> "(DNS stub on " + s.dnsListen() + ")");
 
     /** 11.5: the Teredo client, when configured; any time, so that a fallback started after the node is used too. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     synchronized void bindFallback(Ipv6Fallback f) {
         fallback = f;
-        if (node != null) {
-            node.fallback(f);
+        Running r = runner.engine();
+        if (r != null) {
+            r.node().fallback(f);
         }
     }
 
     synchronized void unbindFallback(Ipv6Fallback f) {
         if (fallback == f) {
             fallback = null;
-            if (node != null) {
-                node.fallback(null);
+            Running r = runner.engine();
+            if (r != null) {
+                r.node().fallback(null);
             }
         }
     }
@@ -56,45 +64,27 @@ public class NodeComponent implements RoleStatus {
     @Activate
     @Modified
     synchronized void configure(NodeConfig config) {
-        NodeSettings next;
-        try {
-            next = NodeSettings.of(config);
-        } catch (InvalidConfigurationException e) {
-            LOG.error("Configuration refused: {}.{}", e.getMessage(), node == null ? " The NTM node is not running." : " The previous configuration keeps running.");
-            if (node == null) {
-                problem = "configuration refused: " + e.getMessage();
+        runner.configure(config, NodeSettings::of, (next, replaced) -> {
+            NtmNode node = new NtmNode(next);
+            DnsStub stub = null;
+            try {
+                node.fallback(fallback);
+                stub = new DnsStub(node, next);
+                node.start();
+                return new Running(node, stub);
+            } catch (Exception e) {
+                if (stub != null) {
+                    stub.close();
+                }
+                node.close();
+                throw e;
             }
-            return;
-        }
-        stop();
-        try {
-            node = new NtmNode(next);
-            node.fallback(fallback);
-            stub = new DnsStub(node, next);
-            node.start();
-            problem = null;
-            since = Instant.now();
-        } catch (Exception e) {
-            problem = "could not start: " + e.getMessage();
-            LOG.error("NTM node could not start (DNS stub on {}): {}", next.dnsListen(), e.toString());
-            stop();
-        }
+        });
     }
 
     @Deactivate
     synchronized void deactivate() {
-        stop();
-    }
-
-    private void stop() {
-        if (stub != null) {
-            stub.close();
-            stub = null;
-        }
-        if (node != null) {
-            node.close();
-            node = null;
-        }
+        runner.stop();
     }
 
     @Override
@@ -103,40 +93,39 @@ public class NodeComponent implements RoleStatus {
     }
 
     @Override
-    public synchronized boolean serving() {
-        return node != null && node.registered();
+    public boolean serving() {
+        Running r = runner.engine();
+        return r != null && r.node().registered();
     }
 
     @Override
-    public synchronized String detail() {
-        return node == null ? problem : node.state();
+    public RoleRunner<NodeSettings, Running> runner() {
+        return runner;
+    }
+
+    @Override
+    public String detail(Running r) {
+        return r.node().state();
+    }
+
+    @Override
+    public RoleCounters counters(Running r) {
+        return r.node().counters().withLatency("dns_answer", r.stub().latency());
     }
 
     /** node:status: registration, DNS stub, packets, drops by reason. */
-    public synchronized String status() {
-        if (node == null) {
-            return "NTM node not running: " + problem;
-        }
-        return "NTM node " + node.state() + "; path in use: " + node.pathInUse() + "; " + node.paths().size() + " path(s); packets sent " + node.packetsSent() + ", received "
-                + node.packetsReceived() + "; dropped: " + DropCounters.describe(node.drops()) + "; TUN " + node.offloadSummary() + "\n" + stub.status();
+    public String status() {
+        return runner.view(r -> {
+            NtmNode node = r.node();
+            return "NTM node " + node.state() + "; path in use: " + node.pathInUse() + "; " + node.paths().size() + " path(s); packets sent " + node.packetsSent()
+                    + ", received " + node.packetsReceived() + "; dropped: " + DropCounters.describe(node.drops()) + "; TUN " + node.offloadSummary() + "\n"
+                    + r.stub().status();
+        });
     }
 
     /** node:paths: each tunnel. */
-    public synchronized String paths() {
-        if (node == null) {
-            return "NTM node not running: " + problem;
-        }
-        return node.paths().stream().map(p -> String.format("path %016x %s = %s via %s (inner MTU %d)", p.pathId, p.name, p.peer().getHostAddress(),
-                p.endpoint, p.innerMtu)).collect(Collectors.joining("\n")) + "\n" + node.paths().size() + " path(s)";
-    }
-
-    @Override
-    public synchronized RoleCounters counters() {
-        return node == null ? RoleCounters.NONE : node.counters().withLatency("dns_answer", stub.latency());
-    }
-
-    @Override
-    public Instant since() {
-        return serving() ? since : null;
+    public String paths() {
+        return runner.view(r -> r.node().paths().stream().map(p -> String.format("path %016x %s = %s via %s (inner MTU %d)", p.pathId, p.name,
+                p.peer().getHostAddress(), p.endpoint, p.innerMtu)).collect(Collectors.joining("\n")) + "\n" + r.node().paths().size() + " path(s)");
     }
 }

@@ -1,5 +1,7 @@
 package org.ntmgate.rsn.impl;
 
+import org.ntmgate.role.Key128;
+import org.ntmgate.role.TokenBucket;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.ntmgate.api.policy.RelayLimits;

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.health.RoleCounters;
 import org.ntmgate.api.net.AddressFormat;
 import org.ntmgate.api.health.RoleStatus;
@@ -20,6 +19,8 @@ import org.ntmgate.api.relay.Tunnel;
 import org.ntmgate.api.table.TranslationTable;
 import org.ntmgate.wire.DropCounters;
 import org.ntmgate.api.account.AccountEvents;
+import org.ntmgate.role.RoleRunner;
+import org.ntmgate.role.RunnerStatus;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
 @Component(service = { RelayServerComponent.class, RoleStatus.class, RelayTunnels.class, EventHandler.class }, configurationPid = RsnSettings.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true, property = EventConstants.EVENT_TOPIC + "=" + AccountEvents.REVOKED)
 @Designate(ocd = RsnConfig.class)
-public class RelayServerComponent implements RoleStatus, RelayTunnels, EventHandler {
+public class RelayServerComponent implements RunnerStatus<Relay>, RelayTunnels, EventHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RelayServerComponent.class);
 
     @Reference
@@ -58,8 +59,9 @@ public class RelayServerComponent implements RoleStatus, RelayTunnels, EventHand
     }
 
     synchronized void policyChanged(RelayPolicy p) {
-        if (relay != null && p == policy) {
-            relay.recheck(p);
+        Relay r = runner.engine();
+        if (r != null && p == policy) {
+            r.recheck(p);
         }
     }
 
@@ -70,9 +72,8 @@ public class RelayServerComponent implements RoleStatus, RelayTunnels, EventHand
     }
 
     private Path stateFile;
-    private Relay relay;
-    private String problem;
-    private volatile Instant since;
+    private final RoleRunner<RsnSettings, Relay> runner = new RoleRunner<>(LOG, "RS-N", "relaying",
+            s -> "on udp " + s.bind() + " with " + s.tunName());
 
     @Activate
     void activate(BundleContext context, RsnConfig config) {
@@ -83,45 +84,26 @@ public class RelayServerComponent implements RoleStatus, RelayTunnels, EventHand
 
     @Modified
     synchronized void configure(RsnConfig config) {
-        RsnSettings next;
-        try {
-            next = RsnSettings.of(config);
-        } catch (InvalidConfigurationException e) {
-            LOG.error("Configuration refused: {}.{}", e.getMessage(), relay == null ? " The RS-N is not relaying." : " The previous configuration keeps relaying.");
-            if (relay == null) {
-                problem = "configuration refused: " + e.getMessage();
+        runner.configure(config, RsnSettings::of, (next, replaced) -> {
+            Relay r = new Relay(next, table, stateFile, System::currentTimeMillis);
+            try {
+                InetSocketAddress bound = r.start();
+                RelayPolicy p = policy;
+                if (p != null) {
+                    r.recheck(p); // paths restored from the last run meet today's policy
+                }
+                LOG.info("RS-N relaying on udp {}, egress {} on {}", bound, next.egressPrefix(), next.tunName());
+                return r;
+            } catch (Exception e) {
+                r.close();
+                throw e;
             }
-            return;
-        }
-        stop();
-        Relay r = new Relay(next, table, stateFile, System::currentTimeMillis);
-        try {
-            InetSocketAddress bound = r.start();
-            relay = r;
-            problem = null;
-            RelayPolicy p = policy;
-            if (p != null) {
-                r.recheck(p); // paths restored from the last run meet today's policy
-            }
-            since = Instant.now();
-            LOG.info("RS-N relaying on udp {}, egress {} on {}", bound, next.egressPrefix(), next.tunName());
-        } catch (Exception e) {
-            r.close();
-            problem = "could not start: " + e.getMessage();
-            LOG.error("RS-N could not start on udp {} with {}: {}", next.bind(), next.tunName(), e.getMessage());
-        }
+        });
     }
 
     @Deactivate
     synchronized void deactivate() {
-        stop();
-    }
-
-    private void stop() {
-        if (relay != null) {
-            relay.close();
-            relay = null;
-        }
+        runner.stop();
     }
 
     @Override
@@ -130,47 +112,40 @@ public class RelayServerComponent implements RoleStatus, RelayTunnels, EventHand
     }
 
     @Override
-    public synchronized boolean serving() {
-        return relay != null;
+    public RoleRunner<RsnSettings, Relay> runner() {
+        return runner;
     }
 
     @Override
-    public synchronized String detail() {
-        return relay != null ? "relaying on udp " + relay.bound() + ", " + relay.paths().size() + " path(s)" : "not relaying: " + problem;
+    public String detail(Relay r) {
+        return "relaying on udp " + r.bound() + ", " + r.paths().size() + " path(s)";
+    }
+
+    @Override
+    public RoleCounters counters(Relay r) {
+        return r.counters();
     }
 
     // ---- Gogo --------------------------------------------------------------------------------------------
 
     /** rsn:status: socket, paths, packets each way, drops by reason. */
-    public synchronized String status() {
-        if (relay == null) {
-            return "RS-N not relaying: " + problem;
-        }
-        return "RS-N relaying on udp " + relay.bound() + "; " + relay.paths().size() + " path(s); relay directions " + relay.directions()
+    public String status() {
+        return runner.view(relay -> "RS-N relaying on udp " + relay.bound() + "; " + relay.paths().size() + " path(s); relay directions " + relay.directions()
                 + "; packets to real " + relay.relayedToReal() + ", to nodes " + relay.relayedToNode() + "; dropped: " + DropCounters.describe(relay.drops())
-                + "; TUN " + relay.offloadSummary();
+                + "; TUN " + relay.offloadSummary());
     }
 
     /** rsn:paths: every path with its addresses and endpoint. */
-    public synchronized String paths() {
-        if (relay == null) {
-            return "RS-N not relaying: " + problem;
-        }
-        List<RelayPath> ps = relay.paths();
-        return ps.isEmpty() ? "no paths" : ps.stream().map(p -> p + " endpoint " + p.endpoint).collect(Collectors.joining("\n")) + "\n" + ps.size() + " path(s)";
-    }
-
-    @Override
-    public synchronized RoleCounters counters() {
-        return relay == null ? RoleCounters.NONE : relay.counters();
+    public String paths() {
+        return runner.view(relay -> {
+            List<RelayPath> ps = relay.paths();
+            return ps.isEmpty() ? "no paths" : ps.stream().map(p -> p + " endpoint " + p.endpoint).collect(Collectors.joining("\n")) + "\n" + ps.size() + " path(s)";
+        });
     }
 
     @Override
     public List<Tunnel> tunnels() {
-        Relay r;
-        synchronized (this) {
-            r = relay;
-        }
+        Relay r = runner.engine();
         return r == null ? List.of() : r.paths().stream().map(RelayServerComponent::tunnel).toList();
     }
 
@@ -184,10 +159,7 @@ public class RelayServerComponent implements RoleStatus, RelayTunnels, EventHand
     /** protocol.md 4.7: the Account Server of this gateway revoked a node's account: its paths close. */
     @Override
     public void handleEvent(Event event) {
-        Relay r;
-        synchronized (this) {
-            r = relay;
-        }
+        Relay r = runner.engine();
         if (r != null && event.getProperty(AccountEvents.NODE_ID) instanceof Long nodeId) {
             r.revoke(nodeId);
         }
@@ -195,15 +167,7 @@ public class RelayServerComponent implements RoleStatus, RelayTunnels, EventHand
 
     @Override
     public boolean disconnect(long pathId) {
-        Relay r;
-        synchronized (this) {
-            r = relay;
-        }
+        Relay r = runner.engine();
         return r != null && r.disconnect(pathId);
-    }
-
-    @Override
-    public Instant since() {
-        return serving() ? since : null;
     }
 }

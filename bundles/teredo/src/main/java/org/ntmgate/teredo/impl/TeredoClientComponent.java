@@ -4,10 +4,11 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
 
 import org.ntmgate.api.config.ConfigChecks;
 import org.ntmgate.api.config.InvalidConfigurationException;
+import org.ntmgate.role.RoleRunner;
+import org.ntmgate.role.RunnerStatus;
 import org.ntmgate.api.fallback.Ipv6Fallback;
 import org.ntmgate.api.net.AddressFormat;
 import org.ntmgate.api.health.RoleCounters;
@@ -27,13 +28,11 @@ import org.slf4j.LoggerFactory;
 @Component(service = { TeredoClientComponent.class, RoleStatus.class, Ipv6Fallback.class, TeredoClientView.class }, configurationPid = TeredoClientComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = TeredoClientConfig.class)
-public class TeredoClientComponent implements RoleStatus, Ipv6Fallback, TeredoClientView {
+public class TeredoClientComponent implements RunnerStatus<TeredoClient>, Ipv6Fallback, TeredoClientView {
     static final String PID = "org.ntmgate.teredo.client";
     private static final Logger LOG = LoggerFactory.getLogger(TeredoClientComponent.class);
 
-    private TeredoClient client;
-    private String problem = "not configured";
-    private volatile Instant since;
+    private final RoleRunner<TeredoClient, TeredoClient> runner = new RoleRunner<>(LOG, "Teredo client", "running", c -> "");
 
     /** A client built from a validated configuration (not started), or a refusal naming the field. */
     static TeredoClient validate(TeredoClientConfig c) {
@@ -67,28 +66,16 @@ public class TeredoClientComponent implements RoleStatus, Ipv6Fallback, TeredoCl
     @Activate
     @Modified
     synchronized void configure(TeredoClientConfig c) {
-        TeredoClient next;
-        try {
-            next = validate(c);
-        } catch (InvalidConfigurationException e) {
-            LOG.error("Configuration refused: {}.{}", e.getMessage(), client == null ? " The Teredo client is not running." : " The previous configuration keeps running.");
-            if (client == null) {
-                problem = "configuration refused: " + e.getMessage();
+        runner.configure(c, TeredoClientComponent::validate, (next, replaced) -> {
+            try {
+                next.start();
+            } catch (Exception e) {
+                next.close();
+                throw e;
             }
-            return;
-        }
-        stop();
-        try {
-            next.start();
-            client = next;
-            problem = null;
-            since = Instant.now();
             LOG.info("Teredo client started: {}", next.status());
-        } catch (Exception e) {
-            next.close();
-            problem = "could not start: " + e.getMessage();
-            LOG.error("Teredo client could not start: {}", e.getMessage());
-        }
+            return next;
+        });
     }
 
     private static Inet4Address v4(String value, String field) {
@@ -113,14 +100,7 @@ public class TeredoClientComponent implements RoleStatus, Ipv6Fallback, TeredoCl
 
     @Deactivate
     synchronized void deactivate() {
-        stop();
-    }
-
-    private void stop() {
-        if (client != null) {
-            client.close();
-            client = null;
-        }
+        runner.stop();
     }
 
     @Override
@@ -130,13 +110,24 @@ public class TeredoClientComponent implements RoleStatus, Ipv6Fallback, TeredoCl
 
     /** Serving: running and qualified (or qualifying again after a mapping change). */
     @Override
-    public synchronized boolean serving() {
+    public boolean serving() {
+        TeredoClient client = runner.engine();
         return client != null && client.qualification().state() == TeredoClient.State.QUALIFIED;
     }
 
     @Override
-    public synchronized String detail() {
-        return client != null ? client.status() : problem;
+    public RoleRunner<TeredoClient, TeredoClient> runner() {
+        return runner;
+    }
+
+    @Override
+    public String detail(TeredoClient client) {
+        return client.status();
+    }
+
+    @Override
+    public RoleCounters counters(TeredoClient client) {
+        return client.counters();
     }
 
     /** Usable as the NTM node's fallback: qualified (behind a symmetric NAT too: the node's names are native hosts, reached through relays). */
@@ -146,37 +137,27 @@ public class TeredoClientComponent implements RoleStatus, Ipv6Fallback, TeredoCl
     }
 
     @Override
-    public synchronized String describe() {
-        if (client == null) {
-            return "Teredo client not running: " + problem;
-        }
-        TeredoClient.Qualification q = client.qualification();
-        return "Teredo client " + q.state().name().toLowerCase() + (q.address() != null ? " as " + AddressFormat.format(q.address().toBytes()) : "") + ", NAT "
-                + q.nat().name().toLowerCase() + " (" + q.why() + ")";
+    public String describe() {
+        return runner.view(client -> {
+            TeredoClient.Qualification q = client.qualification();
+            return "Teredo client " + q.state().name().toLowerCase() + (q.address() != null ? " as " + AddressFormat.format(q.address().toBytes()) : "")
+                    + ", NAT " + q.nat().name().toLowerCase() + " (" + q.why() + ")";
+        });
     }
 
     /** teredo:client: qualification state, NAT type and why, address, counters, drops by reason. */
-    public synchronized String client() {
-        return client == null ? "Teredo client not running: " + problem : "Teredo client " + client.status();
+    public String client() {
+        return runner.view(client -> "Teredo client " + client.status());
     }
 
     /** teredo:peers: each peer, where it is reached, when last heard. */
-    public synchronized String peers() {
-        return client == null ? "Teredo client not running: " + problem : client.peers();
+    public String peers() {
+        return runner.view(TeredoClient::peers);
     }
 
     @Override
-    public synchronized TeredoClientState state() {
+    public TeredoClientState state() {
+        TeredoClient client = runner.engine();
         return client == null ? null : client.view();
-    }
-
-    @Override
-    public synchronized RoleCounters counters() {
-        return client == null ? RoleCounters.NONE : client.counters();
-    }
-
-    @Override
-    public Instant since() {
-        return serving() ? since : null;
     }
 }

@@ -4,10 +4,12 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
 
 import org.ntmgate.api.config.InvalidConfigurationException;
+import org.ntmgate.api.health.RoleCounters;
 import org.ntmgate.api.health.RoleStatus;
+import org.ntmgate.role.RoleRunner;
+import org.ntmgate.role.RunnerStatus;
 import org.ntmgate.api.table.TranslationTable;
 import org.ntmgate.wire.DropCounters;
 import org.osgi.service.component.annotations.Activate;
@@ -24,16 +26,15 @@ import org.slf4j.LoggerFactory;
 @Component(service = { TeredoRelayComponent.class, RoleStatus.class }, configurationPid = TeredoRelayComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = TeredoRelayConfig.class)
-public class TeredoRelayComponent implements RoleStatus {
+public class TeredoRelayComponent implements RunnerStatus<TeredoRelay> {
     static final String PID = "org.ntmgate.teredo.relay";
     private static final Logger LOG = LoggerFactory.getLogger(TeredoRelayComponent.class);
 
     @Reference
     private TranslationTable table;
 
-    private TeredoRelay relay;
-    private String problem = "not configured";
-    private volatile Instant since;
+    private final RoleRunner<Settings, TeredoRelay> runner = new RoleRunner<>(LOG, "Teredo relay", "relaying",
+            s -> "on " + s.bind() + " with " + s.tunName());
 
     /** A validated relay configuration. */
     record Settings(InetSocketAddress bind, String tunName, Duration peerIdle) {
@@ -62,43 +63,21 @@ public class TeredoRelayComponent implements RoleStatus {
     @Activate
     @Modified
     synchronized void configure(TeredoRelayConfig c) {
-        Settings s;
-        try {
-            s = validate(c);
-        } catch (InvalidConfigurationException e) {
-            LOG.error("Configuration refused: {}.{}", e.getMessage(), relay == null ? " The Teredo relay is not relaying." : " The previous configuration keeps relaying.");
-            if (relay == null) {
-                problem = "configuration refused: " + e.getMessage();
+        runner.configure(c, TeredoRelayComponent::validate, (s, replaced) -> {
+            TeredoRelay next = new TeredoRelay(s.bind(), s.tunName(), s.peerIdle(), table);
+            try {
+                LOG.info("Teredo relay on udp {} routing 2001::/32 from {}", next.start(), s.tunName());
+                return next;
+            } catch (Exception e) {
+                next.close();
+                throw e;
             }
-            return;
-        }
-        InetSocketAddress bind = s.bind();
-        String tun = s.tunName();
-        stop();
-        TeredoRelay next = new TeredoRelay(bind, tun, s.peerIdle(), table);
-        try {
-            InetSocketAddress bound = next.start();
-            relay = next;
-            problem = null;
-            since = Instant.now();
-            LOG.info("Teredo relay on udp {} routing 2001::/32 from {}", bound, tun);
-        } catch (Exception e) {
-            next.close();
-            problem = "could not start: " + e.getMessage();
-            LOG.error("Teredo relay could not start on {} with {}: {}", bind, tun, e.getMessage());
-        }
+        });
     }
 
     @Deactivate
     synchronized void deactivate() {
-        stop();
-    }
-
-    private void stop() {
-        if (relay != null) {
-            relay.close();
-            relay = null;
-        }
+        runner.stop();
     }
 
     @Override
@@ -107,30 +86,22 @@ public class TeredoRelayComponent implements RoleStatus {
     }
 
     @Override
-    public synchronized boolean serving() {
-        return relay != null;
+    public RoleRunner<Settings, TeredoRelay> runner() {
+        return runner;
     }
 
     @Override
-    public synchronized String detail() {
-        return relay != null ? relay.status() : problem;
+    public String detail(TeredoRelay r) {
+        return r.status();
+    }
+
+    @Override
+    public RoleCounters counters(TeredoRelay r) {
+        return r.counters();
     }
 
     /** teredo:relay: socket, packets each way, bubbles, peers, drops by reason. */
-    public synchronized String relay() {
-        if (relay == null) {
-            return "Teredo relay not relaying: " + problem;
-        }
-        return "Teredo relay " + relay.status() + "; dropped: " + DropCounters.describe(relay.drops());
-    }
-
-    @Override
-    public synchronized org.ntmgate.api.health.RoleCounters counters() {
-        return relay == null ? org.ntmgate.api.health.RoleCounters.NONE : relay.counters();
-    }
-
-    @Override
-    public Instant since() {
-        return serving() ? since : null;
+    public String relay() {
+        return runner.view(r -> "Teredo relay " + r.status() + "; dropped: " + DropCounters.describe(r.drops()));
     }
 }

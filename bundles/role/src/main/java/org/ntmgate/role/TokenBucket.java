@@ -1,7 +1,7 @@
-package org.ntmgate.rsn.impl;
+package org.ntmgate.role;
 
 /** A per-second token bucket (burst: one second's worth); rate 0 means unlimited. One thread uses it. */
-final class TokenBucket {
+public final class TokenBucket {
     private final long rate;
     private double tokens;
     private long last;
@@ -12,12 +12,12 @@ final class TokenBucket {
         this.last = nowMillis;
     }
 
-    static TokenBucket perSecond(long rate, long nowMillis) {
+    public static TokenBucket perSecond(long rate, long nowMillis) {
         return new TokenBucket(rate, nowMillis);
     }
 
     /** Takes {@code n} tokens if there are that many. */
-    boolean take(long n, long nowMillis) {
+    public boolean take(long n, long nowMillis) {
         if (rate <= 0) {
             return true;
         }

@@ -1,39 +1,51 @@
-package org.ntmgate.rsn.impl;
+package org.ntmgate.role;
 
 import io.netty.buffer.ByteBuf;
 
 /**
  * A 128-bit map key (an IPv6 address, or a path id in {@code lo}). Lookups on the packet path fill a per-thread
- * probe instead of allocating a key.
+ * probe instead of allocating a key; a key put in a map is never changed after.
  */
-final class Key128 {
-    long hi;
-    long lo;
+public final class Key128 {
+    private long hi;
+    private long lo;
 
-    Key128() {
+    public Key128() {
     }
 
-    Key128(long hi, long lo) {
+    public Key128(long hi, long lo) {
         this.hi = hi;
         this.lo = lo;
     }
 
-    static Key128 of(byte[] a16) {
-        return new Key128(word(a16, 0), word(a16, 8));
+    public static Key128 of(byte[] a16) {
+        return of(a16, 0);
     }
 
-    static Key128 path(long id) {
+    /** The 16 bytes of {@code a} at {@code at}. */
+    public static Key128 of(byte[] a, int at) {
+        return new Key128(word(a, at), word(a, at + 8));
+    }
+
+    public static Key128 path(long id) {
         return new Key128(0, id);
     }
 
     /** Fills this probe with the 16 bytes at {@code at} of {@code buf}; returns it. */
-    Key128 set(ByteBuf buf, int at) {
+    public Key128 set(ByteBuf buf, int at) {
         hi = buf.getLong(at);
         lo = buf.getLong(at + 8);
         return this;
     }
 
-    Key128 set(long hi, long lo) {
+    /** Fills this probe with the 16 bytes of {@code a} at {@code at}; returns it. */
+    public Key128 set(byte[] a, int at) {
+        hi = word(a, at);
+        lo = word(a, at + 8);
+        return this;
+    }
+
+    public Key128 set(long hi, long lo) {
         this.hi = hi;
         this.lo = lo;
         return this;

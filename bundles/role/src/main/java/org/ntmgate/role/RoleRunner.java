@@ -1,0 +1,136 @@
+package org.ntmgate.role;
+
+import java.time.Instant;
+import java.util.function.Function;
+
+import org.ntmgate.api.config.InvalidConfigurationException;
+import org.slf4j.Logger;
+
+/**
+ * The engine of one role component and how a configuration reaches it, the same for every role (DESIGN "roles";
+ * protocol.md 15.6 for what a restart carries): a configuration is validated before anything stops, so a refused one
+ * is logged with the field it names and leaves the running engine as it is; an accepted one stops the engine, starts
+ * a new one and records when. Until an engine runs, {@link #problem} says why not, in the words the health endpoint,
+ * the console and the Gogo views show.
+ *
+ * <p>A component holds one runner and calls it from its {@code @Activate}/{@code @Modified} and {@code @Deactivate}
+ * methods; the engine is read without a lock by the component's other threads.
+ *
+ * @param <S> the validated settings
+ * @param <E> the running engine: closing it stops everything it started
+ */
+public final class RoleRunner<S, E extends AutoCloseable> {
+    /** Turns a configuration into settings, or refuses it naming the field. */
+    @FunctionalInterface
+    public interface Validator<C, S> {
+        S validate(C config) throws InvalidConfigurationException;
+    }
+
+    /**
+     * Starts an engine on {@code settings}; on failure it closes what it opened and throws. {@code replaced} is the
+     * engine it replaces, already closed, for state to carry over (null at the first start).
+     */
+    @FunctionalInterface
+    public interface Starter<S, E> {
+        E start(S settings, E replaced) throws Exception;
+    }
+
+    private final Logger log;
+    private final String name;
+    private final String working;
+    private final Function<S, String> where;
+    private volatile E engine;
+    private E last;
+    private volatile String problem = "not configured";
+    private volatile Instant since;
+
+    /**
+     * @param name    the role as the logs name it: "RS-N", "Teredo relay"
+     * @param working what it does while it runs: "relaying", "serving", "running"
+     * @param where   what a failed start's log line adds about the settings ("on udp 192.0.2.1:4500 with rsn0"), or ""
+     */
+    public RoleRunner(Logger log, String name, String working, Function<S, String> where) {
+        this.log = log;
+        this.name = name;
+        this.working = working;
+        this.where = where;
+    }
+
+    /**
+     * Applies a configuration: validated first (a refusal keeps the running engine), then the engine replaced.
+     * Returns the new engine, or null when the configuration was refused or the engine did not start.
+     */
+    public synchronized <C> E configure(C config, Validator<C, S> validator, Starter<S, E> starter) {
+        S settings;
+        try {
+            settings = validator.validate(config);
+        } catch (InvalidConfigurationException e) {
+            log.error("Configuration refused: {}. {}", e.getMessage(),
+                    engine == null ? "The " + name + " is not " + working + "." : "The previous configuration keeps " + working + ".");
+            if (engine == null) {
+                problem = "configuration refused: " + e.getMessage();
+            }
+            return null;
+        }
+        stop();
+        try {
+            E next = starter.start(settings, last);
+            engine = next;
+            last = next;
+            problem = null;
+            since = Instant.now();
+            return next;
+        } catch (Exception e) {
+            problem = "could not start: " + e.getMessage();
+            String at = where.apply(settings);
+            log.error("The {} could not start{}: {}", name, at.isEmpty() ? "" : " " + at, e.toString());
+            return null;
+        }
+    }
+
+    /** Closes the engine, if one runs. */
+    public synchronized void stop() {
+        E e = engine;
+        if (e == null) {
+            return;
+        }
+        engine = null;
+        problem = "stopped";
+        try {
+            e.close();
+        } catch (Exception x) {
+            log.warn("The {} did not close cleanly: {}", name, x.toString());
+        }
+    }
+
+    /** The running engine, or null. */
+    public E engine() {
+        return engine;
+    }
+
+    /** Why no engine runs ("configuration refused: ...", "could not start: ..."), or null while one does. */
+    public String problem() {
+        return problem;
+    }
+
+    /** When the running engine started, or null. */
+    public Instant since() {
+        return engine == null ? null : since;
+    }
+
+    /** {@code view} of the running engine, or "&lt;name&gt; not &lt;working&gt;: &lt;problem&gt;" (the Gogo views' wording). */
+    public String view(Function<E, String> view) {
+        E e = engine;
+        return e != null ? view.apply(e) : notWorking();
+    }
+
+    /** "&lt;name&gt; not &lt;working&gt;: &lt;problem&gt;". */
+    public String notWorking() {
+        return name + " not " + working + ": " + problem;
+    }
+
+    /** The role's name as its logs give it. */
+    public String name() {
+        return name;
+    }
+}

@@ -1,0 +1,286 @@
+package org.ntmgate.rsn.impl;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import org.ntmgate.api.policy.RelayLimits;
+import org.ntmgate.api.table.EntryConflictException;
+import org.ntmgate.api.table.TableFullException;
+import org.ntmgate.role.Key128;
+import org.ntmgate.rsn.impl.RelayCounters.Drop;
+import org.ntmgate.wire.AnswerCache;
+import org.ntmgate.wire.ErrorCode;
+import org.ntmgate.wire.KeySealer;
+import org.ntmgate.wire.MacKey;
+import org.ntmgate.wire.Message;
+import org.ntmgate.wire.MessageCodec;
+import org.ntmgate.wire.MessageType;
+import org.ntmgate.wire.ReplayWindow;
+import org.ntmgate.wire.TlvType;
+import org.ntmgate.wire.WireDecodeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RS-N's signalling, after {@link ToReal} in its UDP pipeline: RELAY_DIRECTION from a DC (protocol.md 7.7; a new
+ * path, answered once its entries are in the table), TUNNEL_REQUEST, TUNNEL_KEEPALIVE and TEARDOWN from a node
+ * (7.9, 7.10, MACed with the path's signalling key), and the RS-N's own TEARDOWN (7.10.1). A replayed request is
+ * answered again from the answers held (6.2), anything else replayed is dropped. Runs on the socket's event loop;
+ * {@link #tearDown} from any thread.
+ */
+final class RelaySignalling extends SimpleChannelInboundHandler<DatagramPacket> {
+    private static final Logger LOG = LoggerFactory.getLogger(RelaySignalling.class);
+
+    private final RsnSettings settings;
+    private final RelayPaths paths;
+    private final RelayCounters counters;
+    private final LongSupplier clock;
+    private final MessageCodec codec = new MessageCodec();
+    private final AnswerCache answers = new AnswerCache();
+    /** Sequence numbers start at the time in microseconds, so that a restarted RS-N is above its past (6.1). */
+    private final AtomicLong sequence;
+    private final Map<Integer, ReplayWindow> dcWindows = new ConcurrentHashMap<>();
+    private final Key128 probe = new Key128();
+    private volatile Channel channel;
+
+    RelaySignalling(RsnSettings settings, RelayPaths paths, RelayCounters counters, LongSupplier clock) {
+        this.settings = settings;
+        this.paths = paths;
+        this.counters = counters;
+        this.clock = clock;
+        this.sequence = new AtomicLong(clock.getAsLong() * 1000);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        ByteBuf in = packet.content();
+        InetSocketAddress from = packet.sender();
+        try {
+            if (in.readableBytes() < MessageCodec.MIN_LENGTH) {
+                counters.drop(Drop.MALFORMED);
+                return;
+            }
+            int type = in.getUnsignedByte(in.readerIndex() + 1);
+            if (type == MessageType.RELAY_DIRECTION.code()) {
+                relayDirection(ctx, in, from);
+            } else if (type == MessageType.TUNNEL_REQUEST.code() || type == MessageType.TUNNEL_KEEPALIVE.code() || type == MessageType.TEARDOWN.code()) {
+                tunnel(ctx, in, from);
+            } else {
+                counters.drop(Drop.MALFORMED);
+            }
+        } catch (WireDecodeException e) {
+            counters.drop(e.reason());
+        } catch (RuntimeException e) {
+            LOG.error("Datagram from {} failed inside the RS-N", from, e);
+        }
+    }
+
+    /** 7.7: a DC asks for a path; answered once its entries are in the table and its state is stored. */
+    private void relayDirection(ChannelHandlerContext ctx, ByteBuf in, InetSocketAddress from) throws WireDecodeException {
+        Message m = codec.decode(in, (keyId, t, n) -> settings.dcKeys().get(keyId));
+        MacKey key = settings.dcKeys().get(m.keyId());
+        long now = clock.getAsLong();
+        if (!dcWindows.computeIfAbsent(key.id(), k -> new ReplayWindow(ReplayWindow.SIGNALLING)).accept(m.sequence())) {
+            resendOrDrop(ctx, m, from, now);
+            return;
+        }
+        counters.direction();
+        Message.Builder answer;
+        try {
+            answer = newPath(m, key, now);
+        } catch (Refusal r) {
+            LOG.warn("RS-N refused relay direction for path {} from DC {}: {}", Long.toHexString(m.id()), from, r.getMessage());
+            answer = Message.builder(MessageType.RELAY_DIRECTION_ACK).u8(TlvType.STATUS, r.code).tlv(TlvType.ERROR_TEXT, text(r.getMessage()));
+        }
+        answer.transactionId(m.transactionId()).id(m.id());
+        send(ctx, answer, key, m, from, now);
+    }
+
+    private Message.Builder newPath(Message m, MacKey dcKey, long now) throws Refusal, WireDecodeException {
+        if (m.tlv(TlvType.ROUTE_MODE).isPresent()) {
+            throw new Refusal(ErrorCode.NOT_ALLOWED, "node-to-node relaying (7.7.1) is not offered by this RS-N");
+        }
+        if (m.tlv(TlvType.VIRTUAL_V6).isEmpty()) {
+            throw new Refusal(ErrorCode.NO_USABLE_FAMILY, "this RS-N relays IPv6 inner packets only (no VIRTUAL_V6)");
+        }
+        byte[] nodeVirtual = m.bytes(TlvType.VIRTUAL_V6);
+        InetAddress generalVirtual = m.address(TlvType.PEER_VIRTUAL);
+        if (!(generalVirtual instanceof Inet6Address)) {
+            throw new Refusal(ErrorCode.NO_USABLE_FAMILY, "the general node's virtual address is not IPv6");
+        }
+        InetAddress real = m.tlv(TlvType.REAL_ADDRESS).isPresent() ? m.address(TlvType.REAL_ADDRESS) : null;
+        String fqdn = m.tlv(TlvType.FQDN).isPresent() ? m.fqdn() : null;
+        if (real == null) {
+            throw new Refusal(ErrorCode.NO_SUCH_NAME, "no REAL_ADDRESS: this RS-N relays to addresses its DC resolved");
+        }
+        if (!(real instanceof Inet6Address)) {
+            throw new Refusal(ErrorCode.NO_USABLE_FAMILY, "the general node's real address " + real.getHostAddress() + " is not IPv6");
+        }
+        if (settings.egressPrefix().contains(real)) {
+            throw new Refusal(ErrorCode.NOT_ALLOWED, "the real address lies in this RS-N's own egress prefix");
+        }
+        long nodeId = m.u64(TlvType.NODE_ID);
+        KeySealer.SealedKey k = KeySealer.open(settings.dcKeyBytes().get(dcKey.id()), m);
+        ByteBuf limitsTlv = Unpooled.wrappedBuffer(m.bytes(TlvType.RELAY_LIMITS));
+        RelayLimits limits = new RelayLimits((int) Math.min(Integer.MAX_VALUE, limitsTlv.readUnsignedInt()), limitsTlv.readLong(), limitsTlv.readLong());
+        byte[] egress;
+        synchronized (paths) {
+            RelayPath existing = paths.path(m.id());
+            RelayNode node = paths.node(nodeId);
+            int live = paths.liveOf(node, m.id());
+            if (limits.maxSessions() > 0 && live >= limits.maxSessions()) {
+                throw new Refusal(ErrorCode.RELAY_FULL, "node " + Long.toHexString(nodeId) + " already has " + live + " path(s), its limit");
+            }
+            egress = node != null ? node.egress : paths.allocateEgress();
+            if (egress == null) {
+                throw new Refusal(ErrorCode.RELAY_FULL, "no egress address left in " + settings.egressPrefix());
+            }
+            RelayPath p = new RelayPath(m.id(), nodeId, k.keyId(), k.key(), k.lifetimeSeconds(), nodeVirtual, generalVirtual.getAddress(),
+                    egress, real.getAddress(), fqdn, limits, now);
+            if (existing != null) {
+                p.endpoint = existing.endpoint;
+                paths.detach(existing, "replaced by a new relay direction (new key)");
+            }
+            try {
+                paths.attach(p);
+            } catch (TableFullException e) {
+                throw new Refusal(ErrorCode.RELAY_FULL, "the translation table is full");
+            } catch (EntryConflictException e) {
+                throw new Refusal(ErrorCode.RELAY_FULL, "a translation entry conflicts: " + e.getMessage());
+            }
+            if (node != null) {
+                node.limits(limits, now);
+            }
+            // 15.6: a new key has sealed nothing yet, so its first block needs no stored reservation; the path is
+            // stored right after (off this thread), and a path lost before that is never restored
+            p.sendLimit = PathStore.BLOCK;
+            paths.storeSoon();
+            LOG.info("RS-N relays {} (limits {})", p, limits);
+        }
+        return Message.builder(MessageType.RELAY_DIRECTION_ACK).u8(TlvType.STATUS, 0).endpoint(TlvType.EGRESS, address(egress), 0);
+    }
+
+    /** 7.9, 7.10: a node's tunnel request, keep-alive or teardown, MACed with the path's signalling key. */
+    private void tunnel(ChannelHandlerContext ctx, ByteBuf in, InetSocketAddress from) throws WireDecodeException {
+        long id = in.getLong(in.readerIndex() + 16);
+        RelayPath p = paths.path(probe, id);
+        if (p == null) {
+            counters.drop(Drop.UNKNOWN_PATH);
+            return;
+        }
+        Message m = codec.decode(in, (keyId, t, n) -> keyId == p.keyId && n == p.pathId ? p.signalling : null);
+        long now = clock.getAsLong();
+        if (!p.signallingWindow.accept(m.sequence())) {
+            resendOrDrop(ctx, m, from, now);
+            return;
+        }
+        Message.Builder answer;
+        if (m.type() == MessageType.TEARDOWN) {
+            paths.detach(p, "torn down by " + from);
+            answer = Message.builder(MessageType.TEARDOWN).u8(TlvType.STATUS, 0);
+        } else {
+            if (m.type() == MessageType.TUNNEL_REQUEST && m.u64(TlvType.NODE_ID) != p.nodeId) {
+                counters.drop(Drop.NOT_THE_NODE);
+                return;
+            }
+            if (!from.equals(p.endpoint)) {
+                LOG.info("RS-N: node {} tunnels path {} from {} (was {})", Long.toHexString(p.nodeId), Long.toHexString(p.pathId), from, p.endpoint);
+                p.endpoint = from;
+                paths.storeSoon();
+            }
+            p.lastData = now;
+            answer = m.type() == MessageType.TUNNEL_REQUEST
+                    ? Message.builder(MessageType.TUNNEL_RESPONSE).u8(TlvType.STATUS, 0).tlv(TlvType.NONCE, m.bytes(TlvType.NONCE))
+                            .u16(TlvType.INNER_MTU, settings.innerMtu())
+                    : Message.builder(MessageType.TUNNEL_KEEPALIVE_ACK);
+        }
+        answer.transactionId(m.transactionId()).id(p.pathId);
+        send(ctx, answer, p.signalling, m, from, now);
+    }
+
+    /** Encodes, holds for a replayed request (6.2) and queues the answer; the batch's end flushes it. */
+    private void send(ChannelHandlerContext ctx, Message.Builder answer, MacKey key, Message request, InetSocketAddress to, long now) {
+        byte[] bytes = encode(answer, key);
+        answers.hold(to, request, bytes, now);
+        ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to), ctx.voidPromise());
+    }
+
+    private void resendOrDrop(ChannelHandlerContext ctx, Message m, InetSocketAddress from, long now) {
+        byte[] held = answers.find(from, m, now);
+        if (held == null || held == AnswerCache.WORKING) {
+            counters.drop(Drop.REPLAY);
+            return;
+        }
+        ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(held), from), ctx.voidPromise());
+    }
+
+    /** 7.10.1: removes the path, then tells the node once (TEARDOWN, STATUS NOT_ALLOWED, MACed with the path's signalling key). */
+    void tearDown(RelayPath p, String why) {
+        InetSocketAddress to = p.endpoint;
+        paths.detach(p, why);
+        Channel c = channel;
+        if (to != null && c != null) {
+            Message.Builder b = Message.builder(MessageType.TEARDOWN).transactionId(ThreadLocalRandom.current().nextInt()).id(p.pathId)
+                    .u8(TlvType.STATUS, ErrorCode.NOT_ALLOWED);
+            c.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(encode(b, p.signalling)), to), c.voidPromise());
+        }
+    }
+
+    private byte[] encode(Message.Builder b, MacKey key) {
+        Message m = b.sequence(sequence.incrementAndGet()).keyId(key.id()).build();
+        ByteBuf out = Unpooled.buffer(256);
+        codec.encode(m, key, out);
+        return ByteBufUtil.getBytes(out);
+    }
+
+    private static byte[] text(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return b.length <= 200 ? b : Arrays.copyOf(b, 200);
+    }
+
+    static InetAddress address(byte[] a) {
+        try {
+            return InetAddress.getByAddress(a);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** A relay direction this RS-N refuses, with the STATUS it answers. */
+    private static final class Refusal extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int code;
+
+        Refusal(int code, String text) {
+            super(text, null, false, false);
+            this.code = code;
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package org.ntmgate.rsn.impl;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.function.LongSupplier;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramPacket;
+import org.ntmgate.packet.IpPacket;
+import org.ntmgate.packet.ParseStatus;
+import org.ntmgate.role.Key128;
+import org.ntmgate.rsn.impl.RelayCounters.Drop;
+import org.ntmgate.tun.PacketQueue;
+import org.ntmgate.tun.TunException;
+import org.ntmgate.wire.MessageType;
+import org.ntmgate.wire.PathCipher;
+import org.ntmgate.wire.WireDecodeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first handler of the RS-N's UDP pipeline: DATA from the nodes (protocol.md 7.11, 15.3), opened, checked
+ * against its path's addresses and the node's rate limits, translated (node virtual -> egress, general virtual ->
+ * real) and offered to the TUN queue; the receive batch's packets are written, joined per flow, when it ends (15.7).
+ * Every other datagram goes on to {@link RelaySignalling}. Runs on the socket's event loop; allocates nothing.
+ */
+final class ToReal extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ToReal.class);
+
+    private final RelayPaths paths;
+    private final PacketQueue queue;
+    private final RelayCounters counters;
+    private final LongSupplier clock;
+    private final IpPacket ip = new IpPacket();
+    private final Key128 probe = new Key128();
+    private final ByteBuffer tx = ByteBuffer.allocateDirect(65_536);
+    private final ByteBuf txBuf = Unpooled.wrappedBuffer(tx);
+
+    ToReal(RelayPaths paths, PacketQueue queue, RelayCounters counters, LongSupplier clock) {
+        this.paths = paths;
+        this.queue = queue;
+        this.counters = counters;
+        this.clock = clock;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof DatagramPacket packet) || !isData(packet.content())) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            data(packet.content(), packet.sender());
+        } catch (WireDecodeException e) {
+            counters.drop(e.reason());
+        } catch (RuntimeException e) {
+            LOG.error("DATA from {} failed inside the RS-N", packet.sender(), e);
+        } finally {
+            packet.release();
+        }
+    }
+
+    private static boolean isData(ByteBuf in) {
+        return in.readableBytes() >= 2 && in.getUnsignedByte(in.readerIndex() + 1) == MessageType.DATA;
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        try {
+            queue.flush(); // 15.7: the batch's segments, joined per flow
+        } catch (TunException e) {
+            counters.drop(Drop.TUN_WRITE);
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    private void data(ByteBuf in, InetSocketAddress from) throws WireDecodeException {
+        long id = PathCipher.peekPathId(in);
+        RelayPath p = id == 0 ? null : paths.path(probe, id);
+        if (p == null) {
+            counters.drop(Drop.UNKNOWN_PATH);
+            return;
+        }
+        txBuf.clear();
+        p.cipher.open(in, txBuf);
+        long now = clock.getAsLong();
+        p.lastData = now;
+        if (!from.equals(p.endpoint)) {
+            LOG.info("RS-N: node {} now at {} on path {} (was {})", Long.toHexString(p.nodeId), from, Long.toHexString(p.pathId), p.endpoint);
+            p.endpoint = from; // 7.3: an authentic packet from a new endpoint moves the path
+            paths.storeSoon();
+        }
+        if (ip.parse(txBuf) != ParseStatus.OK) {
+            counters.drop(Drop.MALFORMED);
+            return;
+        }
+        if (ip.version() != 6) {
+            counters.drop(Drop.NOT_IPV6);
+            return;
+        }
+        if (!ip.sourceIs(p.nodeVirtual) || !ip.destinationIs(p.generalVirtual)) {
+            counters.drop(Drop.WRONG_ADDRESS);
+            return;
+        }
+        int length = ip.length();
+        RelayNode node = p.node;
+        if (!node.packetsToReal.take(1, now) || !node.bytesToReal.take(length, now)) {
+            counters.drop(Drop.RATE_LIMITED);
+            return;
+        }
+        ip.rewriteSource(node.egress);
+        ip.rewriteDestination(p.real);
+        tx.clear().limit(length);
+        try {
+            queue.offer(tx);
+        } catch (TunException e) {
+            counters.drop(Drop.TUN_WRITE);
+            return;
+        }
+        counters.relayed(RelayCounters.TO_REAL, length);
+        p.toReal.count(length);
+        p.nodeEntry.recordToReal(length);
+        p.generalEntry.recordToReal(length);
+    }
+}

@@ -1,0 +1,235 @@
+package org.ntmgate.rsn.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DatagramPacket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ntmgate.api.policy.RelayLimits;
+import org.ntmgate.packet.IpPacket;
+import org.ntmgate.packet.PacketBuilder;
+import org.ntmgate.packet.ParseStatus;
+import org.ntmgate.role.MemoryQueue;
+import org.ntmgate.rsn.impl.RelayCounters.Drop;
+import org.ntmgate.table.impl.ConcurrentTranslationTable;
+import org.ntmgate.wire.DatagramBatch;
+import org.ntmgate.wire.PathCipher;
+import org.osgi.util.converter.Converters;
+
+/**
+ * The RS-N's two data paths without root: DATA datagrams through its UDP pipeline ({@link ToReal} then
+ * {@link RelaySignalling}) on an embedded channel, and packets from the network through {@link ToNode}, both on a
+ * queue in memory in place of the TUN device. Each case checks the packets that come out and the counters.
+ */
+class RelayDataPathTest {
+    private static final String KEY = "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf";
+    private static final byte[] NODE_VIRTUAL = address("fd4e:746d:0:1::5");
+    private static final byte[] GENERAL_VIRTUAL = address("fd4e:746d:0:2::1");
+    private static final byte[] REAL = address("2001:db8:6::80");
+    private static final InetSocketAddress NODE = new InetSocketAddress("198.51.100.7", 40000);
+    private static final InetSocketAddress RSN = new InetSocketAddress("203.0.113.1", 4712);
+    private static final long PATH_ID = 0x1122334455667788L;
+    private static final byte[] PATH_KEY = new byte[32];
+
+    @TempDir
+    Path dir;
+    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final Executor inline = Runnable::run;
+    private final MemoryQueue queue = new MemoryQueue();
+    private final RelayCounters counters = new RelayCounters();
+    private RsnSettings settings;
+    private RelayPaths paths;
+    private EmbeddedChannel udp;
+    private RelayPath path;
+    private PathCipher node;
+
+    @BeforeEach
+    void relayWithOnePath() throws Exception {
+        settings = RsnSettings.of(Converters.standardConverter().convert(Map.of("bindAddress", "127.0.0.1", "port", 0, "dcKeys", new String[] { "1 " + KEY },
+                "egressPrefix", "2001:db8:e::/64", "tunName", "ntmrsn0", "innerMtu", 1400)).to(RsnConfig.class));
+        paths = new RelayPaths(settings, ConcurrentTranslationTable.standalone(1000, 300), new PathStore(dir.resolve("paths.txt")), now::get, inline);
+        udp = new EmbeddedChannel(Relay.pipeline(paths, new RelaySignalling(settings, paths, counters, now::get), queue, counters, now::get));
+        path = addPath(new RelayLimits(0, 0, 0));
+        node = new PathCipher(PATH_KEY, PATH_ID, true, 0);
+    }
+
+    private RelayPath addPath(RelayLimits limits) throws Exception {
+        RelayPath p = new RelayPath(PATH_ID, 42, 1, PATH_KEY, 3600, NODE_VIRTUAL, GENERAL_VIRTUAL, paths.allocateEgress(), REAL, "files.lab.example", limits,
+                now.get());
+        p.sendLimit = PathStore.BLOCK;
+        paths.attach(p);
+        return p;
+    }
+
+    @AfterEach
+    void close() {
+        udp.finishAndReleaseAll();
+    }
+
+    // ---- node -> network (ToReal) ------------------------------------------------------------------------
+
+    @Test
+    void dataFromTheNodeLeavesTranslatedOnTheQueue() {
+        receive(sealed(udpPacket(NODE_VIRTUAL, GENERAL_VIRTUAL, 100)));
+        assertEquals(0, queue.held(), "the end of the receive batch wrote what it offered");
+        List<byte[]> out = queue.written();
+        assertEquals(1, out.size());
+        IpPacket ip = parse(out.get(0));
+        assertTrue(ip.sourceIs(path.egress), "the node's virtual source became its egress address");
+        assertTrue(ip.destinationIs(REAL), "the general node's virtual destination became its real address");
+        assertEquals(1, counters.relayed(RelayCounters.TO_REAL));
+        assertEquals(1, path.toReal.packets());
+        assertEquals(NODE, path.endpoint, "the first authentic packet gives the path its endpoint");
+        assertEquals(Map.of(), nonZero(counters.drops()));
+    }
+
+    @Test
+    void dataDropsAreCountedByReason() {
+        receive(sealed(udpPacket(NODE_VIRTUAL, GENERAL_VIRTUAL, 10)));
+        byte[] once = sealed(udpPacket(NODE_VIRTUAL, GENERAL_VIRTUAL, 10));
+        receive(once);
+        receive(once);
+        receive(sealed(udpPacket(address("fd4e:746d:0:1::99"), GENERAL_VIRTUAL, 10)));
+        receive(sealed(udpPacket(new byte[] { (byte) 192, 0, 2, 1 }, new byte[] { (byte) 192, 0, 2, 2 }, 10)));
+        byte[] tampered = sealed(udpPacket(NODE_VIRTUAL, GENERAL_VIRTUAL, 10));
+        tampered[tampered.length - 1] ^= 1;
+        receive(tampered);
+        PathCipher stranger = new PathCipher(PATH_KEY, PATH_ID + 1, true, 0);
+        receive(seal(stranger, udpPacket(NODE_VIRTUAL, GENERAL_VIRTUAL, 10)));
+        udp.pipeline().fireChannelReadComplete();
+        assertEquals(2, queue.written().size(), "only the two good packets reach the network");
+        assertEquals(Map.of(Drop.REPLAY, 1L, Drop.WRONG_ADDRESS, 1L, Drop.NOT_IPV6, 1L, Drop.BAD_TAG, 1L, Drop.UNKNOWN_PATH, 1L), nonZero(counters.drops()));
+    }
+
+    @Test
+    void aNodeOverItsPacketRateIsHeldBack() throws Exception {
+        paths.detach(path, "test");
+        path = addPath(new RelayLimits(0, 0, 2)); // two packets a second
+        for (int i = 0; i < 3; i++) {
+            receive(sealed(udpPacket(NODE_VIRTUAL, GENERAL_VIRTUAL, 10)));
+        }
+        udp.pipeline().fireChannelReadComplete();
+        assertEquals(2, queue.written().size());
+        assertEquals(Map.of(Drop.RATE_LIMITED, 1L), nonZero(counters.drops()));
+        now.addAndGet(1000);
+        receive(sealed(udpPacket(NODE_VIRTUAL, GENERAL_VIRTUAL, 10)));
+        udp.pipeline().fireChannelReadComplete();
+        assertEquals(1, queue.written().size(), "a second later the bucket has tokens again");
+    }
+
+    @Test
+    void otherDatagramsGoOnToSignalling() {
+        receive(new byte[] { 1, 99, 0, 0 });
+        assertEquals(Map.of(Drop.MALFORMED, 1L), nonZero(counters.drops()));
+        assertNull(udp.readOutbound(), "nothing is answered");
+    }
+
+    // ---- network -> node (ToNode) -----------------------------------------------------------------------
+
+    @Test
+    void aReplyFromTheNetworkIsSealedIntoThePath() throws Exception {
+        receive(sealed(udpPacket(NODE_VIRTUAL, GENERAL_VIRTUAL, 10))); // the path learns its endpoint
+        ToNode toNode = new ToNode(paths, queue, counters, now::get, settings.innerMtu());
+        DatagramBatch batch = new DatagramBatch(udp, false);
+        toNode.packet(Unpooled.wrappedBuffer(udpPacket(REAL, path.egress, 200)), batch);
+        toNode.packet(Unpooled.wrappedBuffer(udpPacket(REAL, path.egress, 200)), batch);
+        batch.flush();
+        udp.runPendingTasks();
+        for (int i = 0; i < 2; i++) {
+            DatagramPacket d = udp.readOutbound();
+            assertNotNull(d, "datagram " + i + " to the node");
+            assertEquals(NODE, d.recipient());
+            ByteBuf inner = Unpooled.buffer(2000);
+            node.open(d.content(), inner);
+            d.release();
+            IpPacket ip = parse(ByteBufUtil.getBytes(inner));
+            assertTrue(ip.sourceIs(GENERAL_VIRTUAL), "the real source became the general node's virtual address");
+            assertTrue(ip.destinationIs(NODE_VIRTUAL), "the egress destination became the node's virtual address");
+        }
+        assertEquals(2, counters.relayed(RelayCounters.TO_NODE));
+        assertEquals(2, path.toNode.packets());
+        assertEquals(Map.of(), nonZero(counters.drops()));
+    }
+
+    @Test
+    void networkDropsAreCountedAndTooBigIsAnswered() throws Exception {
+        receive(sealed(udpPacket(NODE_VIRTUAL, GENERAL_VIRTUAL, 10)));
+        udp.pipeline().fireChannelReadComplete();
+        queue.written();
+        ToNode toNode = new ToNode(paths, queue, counters, now::get, settings.innerMtu());
+        DatagramBatch batch = new DatagramBatch(udp, false);
+        toNode.packet(Unpooled.wrappedBuffer(udpPacket(REAL, address("2001:db8:e::9"), 10)), batch); // no node has this egress
+        toNode.packet(Unpooled.wrappedBuffer(udpPacket(address("2001:db8:7::1"), path.egress, 10)), batch); // no path to that host
+        toNode.packet(Unpooled.wrappedBuffer(new byte[] { 0x60, 0, 0 }), batch);
+        toNode.packet(Unpooled.wrappedBuffer(udpPacket(REAL, path.egress, 1500)), batch);
+        batch.flush();
+        udp.runPendingTasks();
+        assertNull(udp.readOutbound(), "nothing goes to the node");
+        assertEquals(Map.of(Drop.NO_PATH, 2L, Drop.MALFORMED, 1L, Drop.TOO_BIG, 1L), nonZero(counters.drops()));
+        List<byte[]> back = queue.written();
+        assertEquals(1, back.size(), "one Packet Too Big to the sender");
+        IpPacket ptb = parse(back.get(0));
+        assertEquals(PacketBuilder.ICMPV6_PACKET_TOO_BIG, ptb.icmpType());
+        assertTrue(ptb.destinationIs(REAL));
+        assertEquals(1400, Unpooled.wrappedBuffer(back.get(0)).getInt(ptb.transportOffset() + 4), "the MTU it names is the tunnel's");
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    /** One datagram in, as one receive batch (the embedded channel ends each write with a read-complete). */
+    private void receive(byte[] datagram) {
+        udp.writeInbound(new DatagramPacket(Unpooled.wrappedBuffer(datagram), RSN, NODE));
+    }
+
+    private byte[] sealed(byte[] inner) {
+        return seal(node, inner);
+    }
+
+    private static byte[] seal(PathCipher cipher, byte[] inner) {
+        ByteBuf out = Unpooled.buffer(inner.length + PathCipher.OVERHEAD);
+        cipher.seal(Unpooled.wrappedBuffer(inner), out);
+        return ByteBufUtil.getBytes(out);
+    }
+
+    private static byte[] udpPacket(byte[] src, byte[] dst, int payload) {
+        ByteBuf out = Unpooled.buffer();
+        PacketBuilder.udp(out, src, dst, 5000, 80, Unpooled.wrappedBuffer(new byte[payload]));
+        return ByteBufUtil.getBytes(out);
+    }
+
+    private static IpPacket parse(byte[] packet) {
+        IpPacket ip = new IpPacket();
+        assertEquals(ParseStatus.OK, ip.parse(Unpooled.wrappedBuffer(packet)), "a well-formed packet: " + Arrays.toString(packet));
+        return ip;
+    }
+
+    private static Map<Drop, Long> nonZero(Map<Drop, Long> drops) {
+        return drops.entrySet().stream().filter(e -> e.getValue() > 0).collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    private static byte[] address(String text) {
+        try {
+            return InetAddress.getByName(text).getAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}

@@ -119,7 +119,7 @@ final class DnsStub implements AutoCloseable {
         }
         r.addRecord(question, Section.QUESTION);
         try {
-            NtmNode.NodePath path = node.pathTo(name).get(30, TimeUnit.SECONDS);
+            NodePath path = node.pathTo(name).get(30, TimeUnit.SECONDS);
             long ttl = Math.max(1, Math.min(TTL, (path.expiresMillis - System.currentTimeMillis()) / 1000));
             r.addRecord(new AAAARecord(question.getName(), DClass.IN, ttl, path.peer()), Section.ANSWER);
         } catch (java.util.concurrent.ExecutionException | CompletionException e) {

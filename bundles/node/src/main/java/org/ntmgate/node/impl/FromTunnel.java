@@ -1,0 +1,116 @@
+package org.ntmgate.node.impl;
+
+import java.nio.ByteBuffer;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramPacket;
+import org.ntmgate.node.impl.NodeCounters.Drop;
+import org.ntmgate.packet.IpPacket;
+import org.ntmgate.packet.ParseStatus;
+import org.ntmgate.tun.PacketQueue;
+import org.ntmgate.tun.TunException;
+import org.ntmgate.wire.MessageType;
+import org.ntmgate.wire.PathCipher;
+import org.ntmgate.wire.WireDecodeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first handler of the node's UDP pipeline: DATA from a tunnel end (protocol.md 7.11) opened and offered to the
+ * TUN queue, a LAN host's flow translated back to it on the way (gateway mode, 11.4); the receive batch's packets
+ * are written, joined per flow, when it ends (15.7). Other datagrams go on to {@link NodeSignalling}. Runs on the
+ * socket's event loop; allocates nothing. Until the TUN device is open (before the first registration) DATA is
+ * dropped as {@code tun_write}.
+ */
+final class FromTunnel extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(FromTunnel.class);
+
+    /** Where opened packets go: the TUN queue, the gateway mode's translator (or null) and the node's own address. */
+    record Link(PacketQueue queue, LanTranslator lan, byte[] self) {
+    }
+
+    private final NodeTunnels tunnels;
+    private final NodeCounters counters;
+    private final ByteBuffer tx = ByteBuffer.allocateDirect(65_536);
+    private final ByteBuf inner = Unpooled.wrappedBuffer(tx);
+    private final IpPacket ip = new IpPacket();
+    private volatile Link link;
+
+    FromTunnel(NodeTunnels tunnels, NodeCounters counters) {
+        this.tunnels = tunnels;
+        this.counters = counters;
+    }
+
+    /** The TUN device is open: packets go to {@code link} from now on. */
+    void open(Link link) {
+        this.link = link;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof DatagramPacket packet)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        ByteBuf in = packet.content();
+        if (in.readableBytes() >= 2 && in.getUnsignedByte(in.readerIndex() + 1) != MessageType.DATA) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            if (in.readableBytes() < 2) {
+                counters.drop(Drop.MALFORMED);
+            } else {
+                data(in);
+            }
+        } catch (WireDecodeException e) {
+            counters.drop(e.reason());
+        } catch (RuntimeException e) {
+            LOG.error("NTM node: DATA from {} failed inside the node", packet.sender(), e);
+        } finally {
+            packet.release();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        Link l = link;
+        if (l != null) {
+            try {
+                l.queue().flush();
+            } catch (TunException e) {
+                counters.drop(Drop.TUN_WRITE);
+            }
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    /** 7.11: open and hand the inner packet to the TUN device. */
+    private void data(ByteBuf in) throws WireDecodeException {
+        NodePath p = tunnels.byId(PathCipher.peekPathId(in));
+        if (p == null) {
+            counters.drop(Drop.UNKNOWN_PATH);
+            return;
+        }
+        inner.clear();
+        p.cipher.open(in, inner);
+        Link l = link;
+        if (l == null) {
+            counters.drop(Drop.TUN_WRITE);
+            return;
+        }
+        if (l.lan() != null && ip.parse(inner) == ParseStatus.OK && ip.version() == 6 && ip.destinationIs(l.self())) {
+            l.lan().inbound(ip, System.currentTimeMillis()); // a LAN host's flow goes back to it; anything else is this host's
+        }
+        tx.clear().limit(inner.writerIndex());
+        try {
+            l.queue().offer(tx);
+            counters.moved(NodeCounters.RECEIVED, inner.writerIndex());
+        } catch (TunException e) {
+            counters.drop(Drop.TUN_WRITE);
+        }
+    }
+}

@@ -11,13 +11,9 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,20 +23,14 @@ import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.DatagramPacket;
 import org.ntmgate.api.net.AddressFormat;
-import org.ntmgate.packet.IpPacket;
-import org.ntmgate.packet.IpProtocol;
-import org.ntmgate.packet.PacketBuilder;
 import org.ntmgate.teredo.impl.ClientRules.Advert;
 import org.ntmgate.teredo.impl.ClientRules.NatType;
 import org.ntmgate.tun.TunDevice;
 import org.ntmgate.tun.TunException;
 import org.ntmgate.tun.TunQueue;
+import org.ntmgate.role.TunReader;
 import org.ntmgate.wire.DatagramBatch;
-import org.ntmgate.wire.DropCounters;
 import org.ntmgate.wire.UdpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,63 +53,13 @@ final class TeredoClient implements AutoCloseable {
     static final int SOLICITATIONS = 3;
     /** Refreshes without an answer (each of {@link #SOLICITATIONS} solicitations) before the client qualifies again. */
     static final int REFRESH_TRIES = 3;
-    /** How often a waiting peer gets bubbles or a connectivity-test echo again, and how many times. */
-    static final Duration RETRY = Duration.ofSeconds(2);
-    static final int ATTEMPTS = 4;
-    static final int QUEUE_PER_PEER = 16;
-    static final int PEERS = 4096;
-    /** 5.2.5: a peer not heard from for this long gets a direct bubble with our next packet (its NAT may have closed). */
-    static final long QUIET_MILLIS = 30_000;
-    static final long PEER_IDLE_MILLIS = 300_000;
-    /**
-     * A native host's relay not heard from for this long while we send through it is tested again (one echo at most
-     * every twice this): relays restart, move, or give way to another, and a TCP connection's retries should find the
-     * new one.
-     */
-    static final long RELAY_QUIET_MILLIS = 5_000;
 
     enum State {
         QUALIFYING, QUALIFIED, NO_SERVER, SYMMETRIC_NAT, STOPPED
     }
 
-    enum Drop {
-        NOT_TEREDO, NOT_QUALIFIED, NOT_FOR_US, SPOOFED_SOURCE, UNKNOWN_SERVER_PACKET, BAD_ADVERTISEMENT, NOT_OURS, QUEUE_FULL, NO_ANSWER,
-        UNKNOWN_RELAY, TUN_WRITE, BUBBLE_RATE, TEST_RATE, BAD_TRAILER
-    }
-
-    /**
-     * What one flood of packets can make the client send: direct bubbles to origins its server passes on, and
-     * connectivity tests for native sources arriving through relays it does not know; per second, with a burst.
-     */
-    static final int ANSWERS_PER_SECOND = 20;
-    private final TeredoServer.SourceRates answerRate = new TeredoServer.SourceRates(ANSWERS_PER_SECOND, 2 * ANSWERS_PER_SECOND);
-
     /** What qualification found; replaced as a whole. */
     record Qualification(State state, NatType nat, TeredoAddress address, InetSocketAddress mapped, String why) {
-    }
-
-    private static final class Peer {
-        final byte[] address;
-        final boolean teredo;
-        volatile InetSocketAddress mapping;
-        volatile long lastHeard;
-        volatile long lastBubble;
-        volatile long lastAnswer;
-        final ArrayDeque<byte[]> out = new ArrayDeque<>();
-        final ArrayDeque<byte[]> in = new ArrayDeque<>();
-        InetSocketAddress inFrom;
-        long echoNonce;
-        int attempts;
-        long lastAttempt;
-        long lastUsed;
-        /** H4: the local addresses a peer behind our own NAT advertised ({@code address << 16 | port}); empty: none. */
-        volatile long[] alternates = NO_ALTERNATES;
-        volatile long lastHairpin;
-
-        Peer(byte[] address) {
-            this.address = address;
-            this.teredo = TeredoAddress.isTeredo(address, 0);
-        }
     }
 
     private final InetSocketAddress server;
@@ -129,55 +69,30 @@ final class TeredoClient implements AutoCloseable {
     private final Duration refresh;
     private final int routeMetric;
     private final boolean refuseSymmetricNat;
-    /** RFC 6081's Hairpinning extension (docs/teredo.md H1-H5): peers behind our own NAT by their local addresses. */
-    private final boolean hairpinning;
     /** Whether the NAT was seen to hairpin at the last qualification ({@link #hairpinCheck}); null: not known or no NAT. */
     private volatile Boolean hairpins;
-    private final Map<Key, Peer> peers = new ConcurrentHashMap<>();
-    private final DropCounters<Drop> drops = new DropCounters<>(Drop.class);
-    private final LongAdder toPeers = new LongAdder();
-    private final LongAdder fromPeers = new LongAdder();
-    private final LongAdder bubblesSent = new LongAdder();
     private final LongAdder mappingChanges = new LongAdder();
-    private final Map<InetSocketAddress, Long> bubbledTo = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<InetSocketAddress, Long> eldest) {
-            return size() > 4096;
-        }
-    };
+    private final ClientLink link;
+    private final TeredoPeers peers;
     private volatile Qualification qualification;
     /** Refreshes in a row the server did not answer; at {@link #REFRESH_TRIES} the client qualifies again. */
     private int silentRefreshes;
     private int randomBits;
     private InetSocketAddress randomFor;
     private TeredoAddress lastQualified;
-    private volatile byte[] ourAddress;
-    private volatile Pending pending;
     private volatile boolean running = true;
     private boolean routed;
     private UdpServer udp;
     private TunDevice tun;
     private TunQueue queue;
-    private Thread reader;
+    private TunReader reader;
     private ScheduledExecutorService timer;
-    private InetSocketAddress local;
-
-    private static final long[] NO_ALTERNATES = new long[0];
-
-    private record Pending(long nonce, CompletableFuture<Advert> answer) {
-    }
-
-    /** A 16-byte address as a map key. */
-    private record Key(long high, long low) {
-        static Key of(byte[] a, int at) {
-            return new Key(ByteBuffer.wrap(a, at, 16).getLong(), ByteBuffer.wrap(a, at + 8, 8).getLong());
-        }
-    }
 
     TeredoClient(InetSocketAddress server, InetSocketAddress secondary, InetSocketAddress bind, String tunName, Duration refresh, int routeMetric,
             boolean refuseSymmetricNat, boolean hairpinning) {
         this.refuseSymmetricNat = refuseSymmetricNat;
-        this.hairpinning = hairpinning;
+        this.link = new ClientLink(server, secondary, hairpinning);
+        this.peers = new TeredoPeers(link);
         this.server = server;
         this.secondary = secondary;
         this.bind = bind;
@@ -192,11 +107,10 @@ final class TeredoClient implements AutoCloseable {
         tun = TunDevice.open(tunName, 1, true); // protocol.md 15.7, as the NTM node
         tun.up(MTU);
         queue = tun.queue(0);
-        udp = UdpServer.bind(bind, new Handler());
-        local = localTowardsServer(udp.localAddress());
-        reader = new Thread(this::readTun, "ntmgate-teredo-client-tun");
-        reader.setDaemon(true);
-        reader.start();
+        link.queue = queue;
+        udp = UdpServer.bind(bind, new FromPeers(link, peers));
+        link.local = localTowardsServer(udp.localAddress());
+        reader = TunReader.start("Teredo client", tunName, queue, new DatagramBatch(udp), peers, "ntmgate-teredo-client-tun");
         // two threads: qualification and refresh wait for advertisements (seconds, when they are lost on a loaded or
         // flooded socket), and the peers' once-a-second upkeep (retries, idle peers) must not wait behind them
         timer = Executors.newScheduledThreadPool(2, r -> {
@@ -205,7 +119,7 @@ final class TeredoClient implements AutoCloseable {
             return t;
         });
         timer.execute(this::qualify);
-        timer.scheduleWithFixedDelay(this::maintainPeers, 1, 1, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(peers::maintain, 1, 1, TimeUnit.SECONDS);
     }
 
     /** The address and port the server would see without a NAT: the source towards the server, and our port. */
@@ -236,7 +150,7 @@ final class TeredoClient implements AutoCloseable {
             boolean coneAnswered = coneCheck();
             hairpins = hairpinCheck(primary.mapped());
             Advert other = solicit(secondary, false, 2);
-            NatType nat = ClientRules.verdict(local, primary.mapped(), other == null ? null : other.mapped(), coneAnswered);
+            NatType nat = ClientRules.verdict(link.local, primary.mapped(), other == null ? null : other.mapped(), coneAnswered);
             String seen = "the server's primary address sees this client as " + hostPort(primary.mapped()) + ", its secondary address as "
                     + (other == null ? "-" : hostPort(other.mapped()));
             if (nat == NatType.SYMMETRIC && refuseSymmetricNat) {
@@ -322,7 +236,7 @@ final class TeredoClient implements AutoCloseable {
      * not apply or is not known: no NAT (the mapping is this host's own address), or no answer from the server.
      */
     private Boolean hairpinCheck(InetSocketAddress clientMapping) {
-        if (clientMapping.getAddress().equals(local.getAddress())) {
+        if (clientMapping.getAddress().equals(link.local.getAddress())) {
             return null;
         }
         try (DatagramChannel c = DatagramChannel.open(); Selector selector = Selector.open()) {
@@ -414,9 +328,9 @@ final class TeredoClient implements AutoCloseable {
     private Advert solicit(InetSocketAddress to, boolean cone, int tries) throws InterruptedException {
         for (int i = 0; i < tries && running; i++) {
             long nonce = RANDOM.nextLong();
-            Pending p = new Pending(nonce, new CompletableFuture<>());
-            pending = p;
-            send(ClientRules.routerSolicitation(cone, nonce), to);
+            ClientLink.Pending p = new ClientLink.Pending(nonce, new CompletableFuture<>());
+            link.pending = p;
+            link.send(ClientRules.routerSolicitation(cone, nonce), to);
             try {
                 return p.answer().get(ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
@@ -424,7 +338,7 @@ final class TeredoClient implements AutoCloseable {
             } catch (ExecutionException e) {
                 return null;
             } finally {
-                pending = null;
+                link.pending = null;
             }
         }
         return null;
@@ -442,7 +356,8 @@ final class TeredoClient implements AutoCloseable {
             tun.addRoute((Inet6Address) inet("2000::"), 3, routeMetric);
             routed = true;
         }
-        ourAddress = address.toBytes();
+        link.ourAddress = address.toBytes();
+        link.mapped = mapped;
         if (!address.equals(lastQualified)) {
             peers.clear(); // what peers knew was for the old address
         }
@@ -465,482 +380,11 @@ final class TeredoClient implements AutoCloseable {
         } catch (TunException e) {
             LOG.warn("Teredo client: could not take the address or route off {}: {}", tunName, e.getMessage());
         }
-        ourAddress = null;
+        link.ourAddress = null;
+        link.mapped = null;
         qualification = new Qualification(state, nat, null, null, why);
         if (state == State.SYMMETRIC_NAT || state == State.NO_SERVER) {
             LOG.warn("Teredo client not qualified: {}", why);
-        }
-    }
-
-    // ---- IPv6 side -> peers (5.2.4, 5.2.6, 5.2.9) ---------------------------------------------------------------
-
-    private void readTun() {
-        ByteBuffer rx = ByteBuffer.allocateDirect(65_536);
-        ByteBuf buf = Unpooled.wrappedBuffer(rx);
-        DatagramBatch batch = new DatagramBatch(udp);
-        byte[] dst = new byte[16];
-        while (running) {
-            try {
-                rx.clear();
-                int n = queue.read(rx, batch.pending() ? 0 : 200);
-                if (n == 0) {
-                    batch.flush(); // the device has nothing more for now (protocol.md 15.7)
-                    continue;
-                }
-                byte[] us = ourAddress;
-                if (us == null || n < 40 || (buf.getUnsignedByte(0) >> 4) != 6 || !IpPacket.bytesAt(buf, 8, us)) {
-                    drops.count(Drop.NOT_OURS); // the kernel's own link-local traffic, or nothing qualified yet
-                    continue;
-                }
-                int first = buf.getUnsignedByte(24);
-                if (first == 0xff || (first == 0xfe && (buf.getUnsignedByte(25) & 0xc0) == 0x80)) {
-                    drops.count(Drop.NOT_OURS);
-                    continue;
-                }
-                buf.getBytes(24, dst);
-                toPeer(buf, n, dst, us, batch);
-            } catch (TunException e) {
-                if (running) {
-                    LOG.error("Teredo client: reading {} failed: {}", tunName, e.getMessage());
-                }
-            } catch (RuntimeException e) {
-                LOG.error("Teredo client: a packet failed inside the client", e);
-            }
-        }
-    }
-
-    /** 5.2.4: a packet from the IPv6 side to its peer: sent when the peer's mapping is known, else held while it is sought. */
-    private void toPeer(ByteBuf buf, int n, byte[] dst, byte[] us, DatagramBatch batch) {
-        Peer p = peer(dst, 0); // keeps no reference to dst
-        if (p == null) {
-            drops.count(Drop.QUEUE_FULL);
-            return;
-        }
-        long now = System.currentTimeMillis();
-        p.lastUsed = now;
-        InetSocketAddress m = p.mapping;
-        if (m != null) {
-            boolean quiet = p.teredo ? now - p.lastHeard > QUIET_MILLIS && now - p.lastBubble > QUIET_MILLIS / 3
-                    : now - p.lastHeard > RELAY_QUIET_MILLIS && now - p.lastBubble > 2 * RELAY_QUIET_MILLIS;
-            if (quiet) {
-                p.lastBubble = now;
-                if (p.teredo) {
-                    bubble(us, p.address, m); // 5.2.5: its NAT may have forgotten us
-                } else {
-                    tryToReach(p, us, now); // its relay silent for long: is it still the one? (a new test, packets keep going)
-                }
-            }
-            buf.getBytes(0, batch.buffer(m, n), n); // the IPv6 packet is the datagram (RFC 4380 5.2.4), batched per destination
-            batch.added(n);
-            toPeers.increment();
-            return;
-        }
-        byte[] packet = new byte[n];
-        buf.getBytes(0, packet);
-        boolean first;
-        synchronized (p) {
-            if (p.out.size() >= QUEUE_PER_PEER) {
-                drops.count(Drop.QUEUE_FULL);
-                return;
-            }
-            first = p.out.isEmpty() && p.attempts == 0;
-            p.out.add(packet);
-        }
-        if (first) {
-            tryToReach(p, us, now);
-        }
-    }
-
-    /** 5.2.6: bubbles directly and through the peer's server; 5.2.9: an echo request through our server for a native host. */
-    private void tryToReach(Peer p, byte[] us, long now) {
-        synchronized (p) {
-            p.attempts++;
-            p.lastAttempt = now;
-        }
-        if (p.teredo) {
-            TeredoAddress t = TeredoAddress.parse(p.address); // parse keeps no reference
-            boolean trailer = behindOurNat(p.address);
-            bubble(us, p.address, new InetSocketAddress(t.mappedAddress(), t.mappedPort()), trailer);
-            bubble(us, p.address, new InetSocketAddress(t.server(), TeredoServer.PORT), trailer);
-            if (trailer) {
-                bubbleAlternates(p, us, now);
-            }
-        } else {
-            long nonce = RANDOM.nextLong();
-            synchronized (p) {
-                p.echoNonce = nonce;
-            }
-            ByteBuf out = Unpooled.buffer(48 + 8);
-            PacketBuilder.echoRequest(out, us, p.address, (int) (nonce >>> 48), (int) (nonce >>> 32) & 0xFFFF,
-                    Unpooled.copyLong(nonce));
-            send(bytes(out), server);
-        }
-    }
-
-    private void bubble(byte[] src, byte[] dst, InetSocketAddress to) {
-        bubble(src, dst, to, false);
-    }
-
-    /** A bubble; with {@code trailer}, our local address and port in an Alternate Address trailer (H2). */
-    private void bubble(byte[] src, byte[] dst, InetSocketAddress to, boolean trailer) {
-        ByteBuf b = Unpooled.buffer(50);
-        TeredoDatagram.writeBubble(b, src, dst, 255);
-        InetSocketAddress l = local;
-        if (trailer && l != null) {
-            TeredoDatagram.writeAlternateAddress(b, TeredoServer.v4((Inet4Address) l.getAddress()), l.getPort());
-        }
-        send(bytes(b), to);
-        bubblesSent.increment();
-    }
-
-    /**
-     * H2: the peer is a Teredo client behind the same mapped address as we are, and we are behind a NAT (our local
-     * address is not our mapping), with the extension on: our bubbles to it carry our local address.
-     */
-    private boolean behindOurNat(byte[] peer) {
-        Qualification q = qualification;
-        InetSocketAddress l = local;
-        if (!hairpinning || q.mapped() == null || l == null || l.getAddress().equals(q.mapped().getAddress())
-                || !TeredoAddress.isTeredo(peer, 0)) {
-            return false;
-        }
-        return TeredoAddress.parse(peer).mappedAddress().equals(q.mapped().getAddress());
-    }
-
-    /** H4: a direct bubble, with our trailer, to each local address the peer advertised; once a second per peer. */
-    private void bubbleAlternates(Peer p, byte[] us, long now) {
-        long[] alternates = p.alternates;
-        if (alternates.length == 0 || now - p.lastHairpin < 1000) {
-            return;
-        }
-        p.lastHairpin = now;
-        for (long a : alternates) {
-            bubble(us, p.address, alternate(a), true);
-        }
-    }
-
-    private static InetSocketAddress alternate(long packed) {
-        return new InetSocketAddress(TeredoAddress.v4((int) (packed >>> 16)), (int) (packed & 0xFFFF));
-    }
-
-    /** An address and port packed as an Alternate Address entry ({@code address << 16 | port}); -1 for IPv6. */
-    private static long packed(InetSocketAddress a) {
-        return a.getAddress() instanceof Inet4Address v4 ? (TeredoServer.v4(v4) & 0xFFFFFFFFL) << 16 | a.getPort() : -1;
-    }
-
-    /** H5: whether {@code from} (packed) is among the first {@code n} entries. */
-    private static boolean listed(long[] alternates, int n, long from) {
-        for (int i = 0; i < n; i++) {
-            if (alternates[i] == from) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Every second: waiting peers get another try, or lose their packets after {@link #ATTEMPTS}; idle peers go. */
-    private void maintainPeers() {
-        byte[] us = ourAddress;
-        long now = System.currentTimeMillis();
-        for (Map.Entry<Key, Peer> e : peers.entrySet()) {
-            Peer p = e.getValue();
-            boolean retry = false;
-            synchronized (p) {
-                // waiting to be reached, or holding a native host's packets that came through a relay still being tested
-                boolean waiting = p.mapping == null && !p.out.isEmpty() || !p.in.isEmpty() || p.echoNonce != 0 && p.attempts > 0;
-                if (waiting && now - p.lastAttempt >= RETRY.toMillis()) {
-                    if (p.attempts >= ATTEMPTS) {
-                        p.echoNonce = 0;
-                        drops.count(Drop.NO_ANSWER, p.out.size() + p.in.size());
-                        p.out.clear();
-                        p.in.clear();
-                        p.attempts = 0;
-                    } else {
-                        retry = true;
-                    }
-                }
-            }
-            if (retry && us != null) {
-                tryToReach(p, us, now);
-            }
-            if (now - Math.max(p.lastUsed, p.lastHeard) > PEER_IDLE_MILLIS) {
-                peers.remove(e.getKey());
-            }
-        }
-    }
-
-    private Peer peer(byte[] packet, int at) {
-        Key k = Key.of(packet, at);
-        Peer p = peers.get(k);
-        if (p == null) {
-            if (peers.size() >= PEERS) {
-                return null;
-            }
-            p = peers.computeIfAbsent(k, x -> new Peer(Arrays.copyOfRange(packet, at, at + 16)));
-        }
-        return p;
-    }
-
-    // ---- peers -> IPv6 side (5.2.3) ------------------------------------------------------------------------------
-
-    private final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
-        private final TeredoDatagram teredo = new TeredoDatagram();
-        private final ByteBuffer tx = ByteBuffer.allocateDirect(65_536);
-        private final long[] advertised = new long[4];
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            try {
-                queue.flush(); // protocol.md 15.7: the batch's segments, joined per flow
-            } catch (TunException e) {
-                drops.count(Drop.TUN_WRITE);
-            }
-        }
-
-        /** H5: a datagram from an address the peer advertised before, or (a direct bubble) lists in its own trailer. */
-        private boolean fromAlternate(byte[] src, InetSocketAddress from, int n) {
-            long f = packed(from);
-            if (listed(advertised, n, f)) {
-                return true;
-            }
-            Peer known = hairpinning ? peers.get(Key.of(src, 0)) : null;
-            return known != null && listed(known.alternates, known.alternates.length, f);
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-            ByteBuf in = packet.content();
-            InetSocketAddress from = packet.sender();
-            if (teredo.parse(in) != TeredoDatagram.Status.OK) {
-                drops.count(Drop.NOT_TEREDO);
-                return;
-            }
-            if (from.getPort() == TeredoServer.PORT && (from.getAddress().equals(server.getAddress()) || from.getAddress().equals(secondary.getAddress()))) {
-                fromServer(in, from);
-                return;
-            }
-            byte[] us = ourAddress;
-            if (us == null) {
-                drops.count(Drop.NOT_QUALIFIED);
-                return;
-            }
-            int v6 = teredo.ipv6Offset();
-            if (!IpPacket.bytesAt(in, v6 + 24, us)) {
-                drops.count(Drop.NOT_FOR_US);
-                return;
-            }
-            boolean bubble = teredo.isBubble(in);
-            long now = System.currentTimeMillis();
-            byte[] src = bytes(in, v6 + 8);
-            if (TeredoAddress.isTeredo(src, 0)) {
-                TeredoAddress sender = TeredoAddress.parse(src);
-                boolean fromMapping = sender.mappedPort() == from.getPort() && sender.mappedAddress().equals(from.getAddress());
-                int alternates = hairpinning && bubble && behindOurNat(src) ? teredo.alternateAddresses(in, advertised) : 0;
-                if (alternates < 0) {
-                    drops.count(Drop.BAD_TRAILER); // H1: a malformed Alternate Address trailer
-                    return;
-                }
-                if (!fromMapping && !fromAlternate(src, from, alternates)) {
-                    drops.count(Drop.SPOOFED_SOURCE); // 5.2.3: a Teredo source must match where it came from (H5)
-                    return;
-                }
-                Peer p = peerFor(src);
-                if (p == null) {
-                    return;
-                }
-                heard(p, from, now);
-                if (alternates > 0) {
-                    p.alternates = Arrays.copyOf(advertised, alternates); // H4: a direct bubble from the peer itself
-                    bubbleAlternates(p, us, now);
-                }
-                if (!bubble) {
-                    toTun(in, v6);
-                }
-                return;
-            }
-            // a native source: only through the relay the connectivity test confirmed for it (5.2.3, 5.2.9)
-            Peer p = peers.get(Key.of(src, 0));
-            if (p != null && !bubble && isEchoReply(in, v6, p)) {
-                heard(p, from, now); // the answer to our test: the relay nearest that host; send through it from now on
-                return;
-            }
-            if (p != null && from.equals(p.mapping)) {
-                p.lastHeard = now;
-                if (!bubble) {
-                    toTun(in, v6);
-                } else if (now - p.lastAnswer >= 1000 && answerRate.take(1, now)) {
-                    // the relay asks us to show our mapping again (its NAT side may have moved us to another port): a
-                    // bubble back, from wherever our NAT maps us now (RFC 4380 5.2.3: a client MAY send a bubble
-                    // towards the source of any packet it receives); once a second per host at most
-                    p.lastAnswer = now;
-                    bubble(us, p.address, from);
-                }
-                return;
-            }
-            if (bubble) {
-                drops.count(Drop.UNKNOWN_RELAY); // the relay's bubble through our server gets our answer
-                return;
-            }
-            // an unknown relay for this host: hold the packet and test (is it really that host's relay?), at a bounded rate
-            if ((p == null || p.attempts == 0) && !answerRate.take(2, now)) {
-                drops.count(Drop.TEST_RATE);
-                return;
-            }
-            if (p == null && (p = peerFor(src)) == null) {
-                return;
-            }
-            boolean start;
-            synchronized (p) {
-                if (p.in.size() >= 4) {
-                    drops.count(Drop.QUEUE_FULL);
-                    return;
-                }
-                byte[] held = new byte[teredo.ipv6Length()];
-                in.getBytes(v6, held);
-                p.in.add(held);
-                p.inFrom = from;
-                start = p.attempts == 0;
-            }
-            if (start) {
-                tryToReach(p, us, now);
-            }
-        }
-
-        /** From our server: its advertisements, and bubbles it passes on with the sender's origin (5.2.3). */
-        private void fromServer(ByteBuf in, InetSocketAddress from) {
-            Pending p = pending;
-            if (teredo.hasAuthentication()) {
-                Advert a = p == null ? null : ClientRules.advertisement(in, teredo, p.nonce(), (Inet4Address) server.getAddress(), from);
-                if (a == null) {
-                    drops.count(Drop.BAD_ADVERTISEMENT);
-                    return;
-                }
-                p.answer().complete(a);
-                return;
-            }
-            byte[] us = ourAddress;
-            if (us == null || !teredo.hasOrigin() || !IpPacket.bytesAt(in, teredo.ipv6Offset() + 24, us)) {
-                drops.count(Drop.UNKNOWN_SERVER_PACKET);
-                return;
-            }
-            InetSocketAddress origin = new InetSocketAddress(TeredoAddress.v4(teredo.originAddress()), teredo.originPort());
-            if (!TeredoServer.globalUnicast(teredo.originAddress()) || teredo.originPort() == 0) {
-                drops.count(Drop.UNKNOWN_SERVER_PACKET);
-                return;
-            }
-            if (teredo.isBubble(in)) {
-                // someone (a peer or a relay) wants to reach us: a direct bubble opens our NAT towards it, once a second at most
-                long now = System.currentTimeMillis();
-                synchronized (bubbledTo) {
-                    Long last = bubbledTo.get(origin);
-                    if (last != null && now - last < 1000 || !answerRate.take(1, now)) {
-                        drops.count(Drop.BUBBLE_RATE);
-                        return;
-                    }
-                    bubbledTo.put(origin, now);
-                }
-                byte[] src = bytes(in, teredo.ipv6Offset() + 8);
-                boolean sameNat = behindOurNat(src);
-                bubble(us, src, origin, sameNat);
-                if (sameNat) {
-                    // H4: the server's origin indication is the mapping in the sender's address: its trailer is its own
-                    TeredoAddress sender = TeredoAddress.parse(src);
-                    int n = origin.equals(new InetSocketAddress(sender.mappedAddress(), sender.mappedPort()))
-                            ? teredo.alternateAddresses(in, advertised) : 0;
-                    if (n < 0) {
-                        drops.count(Drop.BAD_TRAILER);
-                    } else if (n > 0) {
-                        Peer peer = peerFor(src);
-                        if (peer != null) {
-                            peer.lastUsed = now;
-                            peer.alternates = Arrays.copyOf(advertised, n);
-                            bubbleAlternates(peer, us, now);
-                        }
-                    }
-                }
-                return;
-            }
-            toTun(in, teredo.ipv6Offset()); // ICMPv6 a peer sent through our server
-        }
-
-        /** The peer at address {@code a} (16 bytes), made if new; null (counted) when the list is full. */
-        private Peer peerFor(byte[] a) {
-            Peer p = peer(a, 0);
-            if (p == null) {
-                drops.count(Drop.QUEUE_FULL);
-            }
-            return p;
-        }
-
-        private boolean isEchoReply(ByteBuf in, int v6, Peer p) {
-            if (teredo.ipv6Length() < 40 + 16 || in.getUnsignedByte(v6 + 6) != IpProtocol.ICMPV6
-                    || in.getUnsignedByte(v6 + 40) != ClientRules.ECHO_REPLY) {
-                return false;
-            }
-            synchronized (p) {
-                return p.echoNonce != 0 && in.getLong(v6 + 48) == p.echoNonce;
-            }
-        }
-
-        private void toTun(ByteBuf in, int v6) {
-            tx.clear();
-            in.getBytes(v6, tx.limit(teredo.ipv6Length()));
-            tx.flip();
-            try {
-                queue.offer(tx);
-                fromPeers.increment();
-            } catch (TunException e) {
-                drops.count(Drop.TUN_WRITE);
-            }
-        }
-    }
-
-    /** The peer answered from {@code from}: that is its mapping (or its relay); what waited for it goes now. */
-    private void heard(Peer p, InetSocketAddress from, long now) {
-        List<byte[]> out;
-        List<byte[]> in;
-        synchronized (p) {
-            p.lastHeard = now;
-            p.attempts = 0;
-            p.echoNonce = 0;
-            if (from.equals(p.mapping) && p.out.isEmpty() && p.in.isEmpty()) {
-                return;
-            }
-            p.mapping = from;
-            out = List.copyOf(p.out);
-            in = from.equals(p.inFrom) ? List.copyOf(p.in) : List.of();
-            if (!p.in.isEmpty() && in.isEmpty()) {
-                drops.count(Drop.UNKNOWN_RELAY, p.in.size());
-            }
-            p.out.clear();
-            p.in.clear();
-            p.inFrom = null;
-        }
-        for (byte[] b : out) {
-            send(b, from);
-            toPeers.increment();
-        }
-        ByteBuffer buf = ByteBuffer.allocateDirect(MTU + 100);
-        for (byte[] b : in) {
-            buf.clear();
-            buf.put(b).flip();
-            write(buf);
-        }
-    }
-
-    private void write(ByteBuffer packet) {
-        try {
-            queue.write(packet);
-            fromPeers.increment();
-        } catch (TunException e) {
-            drops.count(Drop.TUN_WRITE);
-        }
-    }
-
-    private void send(byte[] payload, InetSocketAddress to) {
-        UdpServer u = udp;
-        if (u != null) {
-            u.send(Unpooled.wrappedBuffer(payload), to, true);
         }
     }
 
@@ -950,17 +394,17 @@ final class TeredoClient implements AutoCloseable {
         return qualification;
     }
 
-    Map<Drop, Long> drops() {
-        return drops.snapshot();
+    Map<ClientLink.Drop, Long> drops() {
+        return link.drops.snapshot();
     }
 
     String status() {
         Qualification q = qualification;
         return q.state().name().toLowerCase() + (q.address() != null ? " as " + AddressFormat.format(q.address().toBytes()) + " (mapped " + hostPort(q.mapped()) + ")" : "")
                 + "; server " + hostPort(server) + "/" + secondary.getAddress().getHostAddress() + "; NAT " + q.nat().name().toLowerCase() + ": " + q.why()
-                + "; socket " + (udp == null ? "-" : hostPort(udp.localAddress())) + ", device " + tunName + "; to peers " + toPeers.sum() + ", from peers "
-                + fromPeers.sum() + ", bubbles " + bubblesSent.sum() + ", mapping changes " + mappingChanges.sum() + ", peers " + peers.size() + "; dropped: "
-                + drops + "; TUN " + (queue == null ? "not open" : queue.offloadSummary());
+                + "; socket " + (udp == null ? "-" : hostPort(udp.localAddress())) + ", device " + tunName + "; to peers " + peers.toPeers.sum()
+                + ", from peers " + peers.fromPeers.sum() + ", bubbles " + peers.bubblesSent.sum() + ", mapping changes " + mappingChanges.sum() + ", peers "
+                + peers.size() + "; dropped: " + link.drops + "; TUN " + (queue == null ? "not open" : queue.offloadSummary());
     }
 
     /** The state for the console: qualification, NAT as a NAT check reports it, peers. */
@@ -968,7 +412,7 @@ final class TeredoClient implements AutoCloseable {
         Qualification q = qualification;
         java.util.List<org.ntmgate.api.teredo.TeredoClientState.Peer> ps = new java.util.ArrayList<>();
         int byLocal = 0;
-        for (Peer p : peers.values()) {
+        for (TeredoPeer p : peers.all()) {
             InetSocketAddress m = p.mapping;
             ps.add(new org.ntmgate.api.teredo.TeredoClientState.Peer(AddressFormat.format(p.address), p.teredo, m == null ? null : hostPort(m),
                     p.lastHeard == 0 ? null : java.time.Instant.ofEpochMilli(p.lastHeard), p.out.size()));
@@ -981,21 +425,21 @@ final class TeredoClient implements AutoCloseable {
             case NONE, CONE, RESTRICTED -> Boolean.FALSE;
             default -> null;
         };
-        return new org.ntmgate.api.teredo.TeredoClientState(q.state().name().toLowerCase(), q.nat().name().toLowerCase(), varies, hairpins, hairpinning,
+        return new org.ntmgate.api.teredo.TeredoClientState(q.state().name().toLowerCase(), q.nat().name().toLowerCase(), varies, hairpins, link.hairpinning,
                 byLocal, q.address() == null ? null : AddressFormat.format(q.address().toBytes()), q.mapped() == null ? null : hostPort(q.mapped()),
                 hostPort(server) + " / " + secondary.getAddress().getHostAddress(), q.why(), ps);
     }
 
     org.ntmgate.api.health.RoleCounters counters() {
-        return new org.ntmgate.api.health.RoleCounters(java.util.Map.of("to_peers", toPeers.sum(), "from_peers", fromPeers.sum()), java.util.Map.of(),
-                org.ntmgate.api.health.RoleCounters.byName(drops.snapshot()));
+        return new org.ntmgate.api.health.RoleCounters(java.util.Map.of("to_peers", peers.toPeers.sum(), "from_peers", peers.fromPeers.sum()), java.util.Map.of(),
+                org.ntmgate.api.health.RoleCounters.byName(link.drops.snapshot()));
     }
 
     /** One line per peer: its address, where it is reached (its mapping, or the relay for a native host), when last heard. */
     String peers() {
         long now = System.currentTimeMillis();
         StringBuilder b = new StringBuilder();
-        for (Peer p : peers.values()) {
+        for (TeredoPeer p : peers.all()) {
             b.append(AddressFormat.format(p.address)).append(p.teredo ? " (Teredo)" : " (native)").append(" via ")
                     .append(p.mapping == null ? "- (waiting, " + p.out.size() + " queued)" : hostPort(p.mapping)).append(", heard ")
                     .append(p.lastHeard == 0 ? "never" : (now - p.lastHeard) / 1000 + " s ago").append('\n');
@@ -1015,18 +459,6 @@ final class TeredoClient implements AutoCloseable {
         }
     }
 
-    private static byte[] bytes(ByteBuf b) {
-        byte[] out = new byte[b.readableBytes()];
-        b.getBytes(b.readerIndex(), out);
-        return out;
-    }
-
-    private static byte[] bytes(ByteBuf b, int at) {
-        byte[] out = new byte[16];
-        b.getBytes(at, out);
-        return out;
-    }
-
     @Override
     public void close() {
         running = false;
@@ -1034,19 +466,15 @@ final class TeredoClient implements AutoCloseable {
         if (timer != null) {
             timer.shutdownNow();
         }
-        Pending p = pending;
+        ClientLink.Pending p = link.pending;
         if (p != null) {
             p.answer().completeExceptionally(new IOException("stopped"));
         }
+        if (reader != null) {
+            reader.close();
+        }
         if (udp != null) {
             udp.close();
-        }
-        if (reader != null) {
-            try {
-                reader.join(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
         if (tun != null) {
             tun.close();

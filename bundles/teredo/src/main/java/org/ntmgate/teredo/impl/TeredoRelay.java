@@ -6,7 +6,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +26,7 @@ import org.ntmgate.api.table.EntrySpec;
 import org.ntmgate.api.table.TableFullException;
 import org.ntmgate.api.table.TranslationEntry;
 import org.ntmgate.api.table.TranslationTable;
+import org.ntmgate.role.TunReader;
 import org.ntmgate.tun.TunDevice;
 import org.ntmgate.tun.TunException;
 import org.ntmgate.tun.TunQueue;
@@ -86,21 +86,6 @@ final class TeredoRelay implements AutoCloseable {
         }
     }
 
-    /** A peer asked to prove its mapping: packets waiting for it, and the bubbles sent so far. */
-    private static final class Proving {
-        final TeredoAddress client;
-        final byte[] bubbleSource;
-        final ArrayDeque<byte[]> packets = new ArrayDeque<>();
-        /** Where a datagram claiming the peer came from, if not its proven mapping: asked directly too. */
-        InetSocketAddress seenAt;
-        int rounds;
-        long lastRound;
-
-        Proving(TeredoAddress client, byte[] bubbleSource) {
-            this.client = client;
-            this.bubbleSource = bubbleSource;
-        }
-    }
 
     private final InetSocketAddress bind;
     private final String tunName;
@@ -120,7 +105,7 @@ final class TeredoRelay implements AutoCloseable {
     private UdpServer udp;
     private TunDevice tun;
     private TunQueue queue;
-    private Thread reader;
+    private TunReader reader;
 
     TeredoRelay(InetSocketAddress bind, String tunName, Duration idle, TranslationTable table) {
         this.bind = bind;
@@ -136,93 +121,82 @@ final class TeredoRelay implements AutoCloseable {
         tun.up(1280);
         queue = tun.queue(0);
         udp = UdpServer.bind(bind, new Handler());
-        reader = new Thread(this::readTun, "ntmgate-teredo-relay-tun");
-        reader.setDaemon(true);
-        reader.start();
+        reader = TunReader.start("Teredo relay", tunName, queue, new DatagramBatch(udp), new ToClients(), "ntmgate-teredo-relay-tun");
         return udp.localAddress();
     }
 
     // ---- IPv6 side -> clients (5.4.1) --------------------------------------------------------------------------
 
-    private void readTun() {
-        ByteBuffer rx = ByteBuffer.allocateDirect(65_536);
-        ByteBuf buf = Unpooled.wrappedBuffer(rx);
-        byte[] dst = new byte[16];
-        DatagramBatch batch = new DatagramBatch(udp);
-        while (running) {
-            try {
-                rx.clear();
-                int n = queue.read(rx, batch.pending() ? 0 : 200);
-                if (n == 0) {
-                    batch.flush(); // the device has nothing more for now (protocol.md 15.7)
+    /** The TUN reader's packets: for a Teredo client, sent at once to a proven mapping, else held while it is proved. */
+    private final class ToClients implements TunReader.Packets {
+        private final byte[] dst = new byte[16];
+
+        @Override
+        public void idle() {
+            maintainEverySecond(System.currentTimeMillis());
+        }
+
+        @Override
+        public void packet(ByteBuf buf, DatagramBatch batch) throws IOException {
+            int n = buf.readableBytes();
+            long now = System.currentTimeMillis(); // one clock read per packet serves the upkeep and the trust check
+            maintainEverySecond(now);
+            if (n < 40 || (buf.getUnsignedByte(0) >> 4) != 6) {
+                drops.count(Drop.MALFORMED);
+                return;
+            }
+            buf.getBytes(24, dst);
+            if (!TeredoAddress.isTeredo(dst, 0)) {
+                drops.count(Drop.NOT_TEREDO_DESTINATION);
+                return;
+            }
+            byte[] src = new byte[16];
+            buf.getBytes(8, src);
+            if (TeredoAddress.isTeredo(src, 0)) {
+                drops.count(Drop.TEREDO_TO_TEREDO); // clients talk to each other directly, not through a relay
+                return;
+            }
+            TeredoAddress client = TeredoAddress.parse(dst); // parse and Endpoint.of keep no reference to dst
+            if (!TeredoServer.globalUnicast(TeredoServer.v4(client.mappedAddress()))) {
+                drops.count(Drop.NOT_GLOBAL);
+                return;
+            }
+            Endpoint peer = Endpoint.of(dst, 0);
+            TranslationEntry e = table.lookupByVirtual(peer).orElse(null);
+            Trust trust = Trust.HOLD_AND_ASK;
+            if (e != null && e.isLive()) {
+                Heard h = heard.get(peer);
+                if (h == null) {
+                    heard.put(peer, h = new Heard(started)); // a peer proven before this build started: 30 s to hear from it
                 }
-                long now = System.currentTimeMillis(); // one clock read per packet serves the upkeep and the trust check
-                if (now - lastMaintenance >= 1000) {
-                    lastMaintenance = now;
-                    maintain(now);
+                trust = trust(now, h.at, h.unansweredSince);
+                if (h.unansweredSince == 0) {
+                    h.unansweredSince = now;
                 }
-                if (n < 40 || (buf.getUnsignedByte(0) >> 4) != 6) {
-                    if (n > 0) {
-                        drops.count(Drop.MALFORMED);
-                    }
-                    continue;
-                }
-                buf.getBytes(24, dst);
-                if (!TeredoAddress.isTeredo(dst, 0)) {
-                    drops.count(Drop.NOT_TEREDO_DESTINATION);
-                    continue;
-                }
-                byte[] src = new byte[16];
-                buf.getBytes(8, src);
-                if (TeredoAddress.isTeredo(src, 0)) {
-                    drops.count(Drop.TEREDO_TO_TEREDO); // clients talk to each other directly, not through a relay
-                    continue;
-                }
-                TeredoAddress client = TeredoAddress.parse(dst); // parse and Endpoint.of keep no reference to dst
-                if (!TeredoServer.globalUnicast(TeredoServer.v4(client.mappedAddress()))) {
-                    drops.count(Drop.NOT_GLOBAL);
-                    continue;
-                }
-                Endpoint peer = Endpoint.of(dst, 0);
-                TranslationEntry e = table.lookupByVirtual(peer).orElse(null);
-                Trust trust = Trust.HOLD_AND_ASK;
-                if (e != null && e.isLive()) {
-                    Heard h = heard.get(peer);
-                    if (h == null) {
-                        heard.put(peer, h = new Heard(started)); // a peer proven before this build started: 30 s to hear from it
-                    }
-                    trust = trust(now, h.at, h.unansweredSince);
-                    if (h.unansweredSince == 0) {
-                        h.unansweredSince = now;
-                    }
-                }
-                if (trust == Trust.HOLD_AND_ASK) {
-                    ask(peer, client, src, ByteBufUtil.getBytes(buf, 0, n), null); // held: a copy of its own
-                    continue;
-                }
-                e.recordToReal(n);
-                // the IPv6 packet is the datagram (RFC 4380 5.4.1), batched per client (protocol.md 15.7)
-                InetSocketAddress to = new InetSocketAddress(InetAddress.getByAddress(e.realSide().addressBytes()), e.realSide().port());
-                buf.getBytes(0, batch.buffer(to, n), n);
-                batch.added(n);
-                toClients.increment();
-                if (trust == Trust.SEND_AND_ASK) {
-                    ask(peer, client, src, null, null);
-                }
-            } catch (TunException e) {
-                if (running) {
-                    LOG.error("Teredo relay: reading {} failed: {}", tunName, e.getMessage());
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.error("Teredo relay: a packet failed inside the relay", e);
+            }
+            if (trust == Trust.HOLD_AND_ASK) {
+                ask(peer, client, src, ByteBufUtil.getBytes(buf, 0, n), null); // held: a copy of its own
+                return;
+            }
+            e.recordToReal(n);
+            // the IPv6 packet is the datagram (RFC 4380 5.4.1), batched per client (protocol.md 15.7)
+            InetSocketAddress to = new InetSocketAddress(InetAddress.getByAddress(e.realSide().addressBytes()), e.realSide().port());
+            buf.getBytes(0, batch.buffer(to, n), n);
+            batch.added(n);
+            toClients.increment();
+            if (trust == Trust.SEND_AND_ASK) {
+                ask(peer, client, src, null, null);
             }
         }
     }
 
-    /**
-     * 5.4.1 and 5.4.2: what a packet for a peer with a proven mapping gets, from when the relay last heard from the
-     * peer ({@code heard}) and since when it has sent to it without an answer ({@code unansweredSince}, 0: none).
-     */
+    private void maintainEverySecond(long now) {
+        if (now - lastMaintenance >= 1000) {
+            lastMaintenance = now;
+            maintain(now);
+        }
+    }
+
     static Trust trust(long now, long heard, long unansweredSince) {
         if (now - heard >= TRUST_MILLIS) {
             return Trust.HOLD_AND_ASK;
@@ -500,15 +474,11 @@ final class TeredoRelay implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        if (reader != null) {
+            reader.close();
+        }
         if (udp != null) {
             udp.close();
-        }
-        if (reader != null) {
-            try {
-                reader.join(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
         if (tun != null) {
             tun.close();

@@ -39,7 +39,7 @@ import org.ntmgate.wire.MessageType;
 import org.ntmgate.wire.TlvType;
 
 /**
- * The DC load benchmark (issue 4; a benchmark, not a test): a real DC ({@link Coordinator}) with the real pool book
+ * The DC load benchmark (a benchmark, not a test): a real DC ({@link Coordinator}) with the real pool book
  * and lease journal, a real Knot DNS server answering for {@code names} general nodes with AAAA records only, an
  * RS-N stand-in that acknowledges every Relay Direction, and {@code nodes} registered nodes each keeping
  * {@code window} Direction Requests in flight. It reports Direction Requests per second and the latency from sending

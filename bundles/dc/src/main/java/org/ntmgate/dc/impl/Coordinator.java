@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -63,13 +62,9 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
     private final LongSupplier clock;
     /** Told after registrations came, changed or went: the owner writes them out (within a second, not per change). */
     private final Runnable changed;
-    private final ConcurrentHashMap<Long, Registration> byNode = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Integer, Registration> byKey = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Registration> byName = new ConcurrentHashMap<>();
+    private final DcRegistrations nodes;
     private final Map<Integer, DcSettings.Relay> relaysByKey;
     private final Map<Integer, DcSettings.PeerDc> peersByKey;
-    /** Keys of registrations that expired, until their ticket does: a late KEEPALIVE is told NOT_REGISTERED. */
-    private final ConcurrentHashMap<Integer, Registration> lapsed = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, ReplayWindow> windows = new ConcurrentHashMap<>();
     private final WireCounters counters = new WireCounters();
     private final AnswerCache answers = new AnswerCache();
@@ -80,9 +75,6 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
     private Directions directions;
     private ZoneUpdater zone;
 
-    /** protocol.md 4.7: revoked node ids, to until when (epoch ms) their tickets that expire no later are refused. */
-    private final Map<Long, Long> revoked;
-
     Coordinator(VirtualAddressPools pools, DcSettings settings, LongSupplier clock, Runnable changed,
             Supplier<RelayPolicy> policy, byte[] pathSecret) {
         this(pools, settings, clock, changed, policy, pathSecret, new ConcurrentHashMap<>());
@@ -90,7 +82,7 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
 
     Coordinator(VirtualAddressPools pools, DcSettings settings, LongSupplier clock, Runnable changed,
             Supplier<RelayPolicy> policy, byte[] pathSecret, Map<Long, Long> revoked) {
-        this.revoked = revoked;
+        this.nodes = new DcRegistrations(pools, clock, changed, revoked);
         this.pools = pools;
         this.settings = settings;
         this.clock = clock;
@@ -103,19 +95,7 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
 
     /** Registrations read back after a restart of the bundle: downtime is not silence, their lifetime starts afresh. */
     void restore(List<Registration> restored) {
-        Instant now = Instant.ofEpochMilli(clock.getAsLong());
-        for (Registration r : restored) {
-            NodeRecord n = r.record();
-            Registration fresh = new Registration(new NodeRecord(n.nodeId(), n.fqdn(), n.realReported(), n.realSeen(), n.behindNat(),
-                    n.virtualV4(), n.virtualV6(), n.registeredAt(), now, n.lifetime()), r.keyId(), r.sessionKey(), r.ticketExpiryMillis());
-            put(fresh);
-        }
-    }
-
-    private void put(Registration r) {
-        byNode.put(r.record().nodeId(), r);
-        byKey.put(r.keyId(), r);
-        byName.put(r.record().fqdn(), r);
+        nodes.restore(restored);
     }
 
     /** The bound address, or null before {@link #start}. */
@@ -133,7 +113,7 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
         directions = new Directions(new Directions.Dc() {
             @Override
             public Optional<Registration> registrationOf(String fqdn) {
-                return Optional.ofNullable(byName.get(fqdn));
+                return nodes.byName(fqdn);
             }
 
             @Override
@@ -148,9 +128,7 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
         }, settings, pools, policy, resolver, outstanding, pathSecret);
         if (settings.tsig() != null) {
             zone = new ZoneUpdater(settings.zone(), settings.dnsUpdateServer(), settings.tsig(), settings.dnsTtl(), DNS_TIMEOUT);
-            for (Registration r : byNode.values()) {
-                zone.publish(r.record().fqdn(), r.record().realSeen().address());
-            }
+            nodes.zone(zone);
         }
         return udp.localAddress();
     }
@@ -195,64 +173,20 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
     }
 
     List<Registration> registrations() {
-        return new ArrayList<>(byNode.values());
+        return nodes.all();
     }
 
-    /**
-     * Ends a registration: its addresses go back to the pools, its DNS record is withdrawn, and its key is kept
-     * until its ticket expires so that a late request is told why (7.2, 4.7). False when it was gone already.
-     */
-    private boolean drop(Registration r) {
-        if (!byNode.remove(r.record().nodeId(), r)) {
-            return false;
-        }
-        byKey.remove(r.keyId(), r);
-        byName.remove(r.record().fqdn(), r);
-        if (zone != null) {
-            zone.withdraw(r.record().fqdn());
-        }
-        lapsed.put(r.keyId(), r);
-        pools.release(r.record().virtualV4(), r.record().fqdn());
-        pools.release(r.record().virtualV6(), r.record().fqdn());
-        return true;
-    }
-
-    /** protocol.md 4.7: the node's account was revoked (the caller recorded it in {@code revoked}): its registration ends now. */
+    /** protocol.md 4.7: the node's account was revoked (the caller recorded it): its registration ends now. */
     void revoke(long nodeId, String fqdn) {
-        Registration r = byNode.get(nodeId);
-        if (r != null && drop(r)) {
-            LOG.info("Node {} ({}): account revoked; registration ended, its addresses returned", r.record().fqdn(), Long.toHexString(nodeId));
-            changed.run();
-        } else {
-            LOG.info("Node {} ({}): account revoked; it was not registered here", fqdn, Long.toHexString(nodeId));
-        }
+        nodes.revoke(nodeId, fqdn);
     }
 
-    /** True when {@code t} was issued before its account was revoked (4.7). */
-    private boolean revokedTicket(Ticket t) {
-        Long until = revoked.get(t.nodeId());
-        return until != null && t.expiry().toEpochMilli() <= until;
-    }
-
-    /** Drops nodes silent past their lifetime (7.2); returns how many. */
+    /** Drops nodes silent past their lifetime (7.2) and directed paths past theirs; returns how many nodes. */
     int expire() {
         long now = clock.getAsLong();
-        Instant at = Instant.ofEpochMilli(now);
-        int n = 0;
-        for (Registration r : byNode.values()) {
-            if (r.record().expiredAt(at) && drop(r)) {
-                LOG.info("Node {} ({}) silent for {} s: registration dropped, its addresses returned", r.record().fqdn(),
-                        Long.toHexString(r.record().nodeId()), r.record().lifetime().toSeconds());
-                n++;
-            }
-        }
-        lapsed.values().removeIf(r -> r.ticketExpiryMillis() < now);
-        revoked.values().removeIf(until -> until < now);
+        int n = nodes.expire(now);
         if (directions != null) {
             directions.expirePaths(now);
-        }
-        if (n > 0) {
-            changed.run();
         }
         return n;
     }
@@ -301,7 +235,7 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
                 counters.drop(WireDecodeException.Reason.BAD_MAC);
                 return;
             }
-            if (revokedTicket(ticket)) {
+            if (nodes.revokedTicket(ticket)) {
                 error(m.transactionId(), ErrorCode.TICKET_INVALID, "the account was revoked: log in again", key, ticket.nodeId(), from);
                 return;
             }
@@ -328,16 +262,12 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
                         e.getMessage(), key, ticket.nodeId(), from);
                 return;
             }
-            Registration old = byNode.get(ticket.nodeId());
+            Registration old = nodes.byNodeId(ticket.nodeId());
             Instant at = Instant.ofEpochMilli(now);
             NodeRecord record = new NodeRecord(ticket.nodeId(), ticket.fqdn(), reported, seen, !reported.equals(seen), v4.address(),
                     v6.address(), old != null ? old.record().registeredAt() : at, at, settings.lifetime());
             Registration r = new Registration(record, key.id(), ticket.sessionKey(), ticket.expiry().toEpochMilli());
-            if (old != null && old.keyId() != r.keyId()) {
-                byKey.remove(old.keyId(), old);
-            }
-            put(r);
-            lapsed.remove(r.keyId());
+            nodes.put(r);
             if (zone != null) {
                 zone.publish(record.fqdn(), seen.address());
             }
@@ -378,8 +308,8 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
                 }
                 return;
             }
-            Registration r = byKey.get(keyId);
-            Registration late = r == null ? lapsed.get(keyId) : null;
+            Registration r = nodes.byKeyId(keyId);
+            Registration late = r == null ? nodes.lapsed(keyId) : null;
             Registration known = r != null ? r : late;
             if (known == null) {
                 counters.drop(WireDecodeException.Reason.UNKNOWN_KEY);
@@ -391,7 +321,7 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
                 return;
             }
             if (late != null) {
-                if (revoked.containsKey(late.record().nodeId())) {
+                if (nodes.revokedNode(late.record().nodeId())) {
                     error(m.transactionId(), ErrorCode.TICKET_INVALID, "the account was revoked: log in again", key, late.record().nodeId(), from);
                 } else {
                     error(m.transactionId(), ErrorCode.NOT_REGISTERED, "registration expired: register again", key, late.record().nodeId(), from);
@@ -434,7 +364,7 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
             long nodeId = r.record().nodeId();
             directions.request(r, m, new Directions.Answer() {
                 @Override
-                public void route(Directions.Route route) {
+                public void route(Route route) {
                     Message.Builder b = directions.routeDirection(m.transactionId(), route.pathId(), route.mode(), route.tunnelEnd(),
                             route.peerVirtual(), r.sessionKey(), route.keyId(), route.key());
                     byte[] datagram = encode(b, key);
@@ -460,7 +390,7 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
             NodeRecord fresh = new NodeRecord(n.nodeId(), n.fqdn(), n.realReported(), seen, !n.realReported().equals(seen),
                     n.virtualV4(), n.virtualV6(), n.registeredAt(), now, n.lifetime());
             Registration next = new Registration(fresh, r.keyId(), r.sessionKey(), r.ticketExpiryMillis());
-            put(next);
+            nodes.put(next);
             if (zone != null && !seen.address().equals(n.realSeen().address())) {
                 zone.publish(n.fqdn(), seen.address());
             }
@@ -522,31 +452,30 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
         return bytes;
     }
 
-    // NodeRegistry
+    // NodeRegistry: the registered nodes'
 
     @Override
     public Optional<NodeRecord> byId(long nodeId) {
-        return Optional.ofNullable(byNode.get(nodeId)).map(Registration::record);
+        return nodes.byId(nodeId);
     }
 
     @Override
     public Optional<NodeRecord> byFqdn(String fqdn) {
-        return Optional.ofNullable(byName.get(Directions.normalize(fqdn))).map(Registration::record);
+        return nodes.byFqdn(fqdn);
     }
 
     @Override
     public Optional<NodeRecord> byVirtualAddress(InetAddress address) {
-        return byNode.values().stream().map(Registration::record)
-                .filter(n -> n.virtualV4().equals(address) || n.virtualV6().equals(address)).findFirst();
+        return nodes.byVirtualAddress(address);
     }
 
     @Override
     public Collection<NodeRecord> nodes() {
-        return byNode.values().stream().map(Registration::record).toList();
+        return nodes.nodes();
     }
 
     @Override
     public int size() {
-        return byNode.size();
+        return nodes.size();
     }
 }

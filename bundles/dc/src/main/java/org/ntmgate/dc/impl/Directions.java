@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Collection;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +16,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import org.ntmgate.api.net.AddressFamily;
-import org.ntmgate.api.net.AddressFormat;
 import org.ntmgate.api.pool.Lease;
 import org.ntmgate.api.pool.PoolException;
 import org.ntmgate.api.pool.PoolPurpose;
@@ -46,9 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Directions {
     private static final Logger LOG = LoggerFactory.getLogger(Directions.class);
-    static final int ROUTE_DIRECT = 1;
-    static final int ROUTE_NAT_SIDE_INITIATOR = 2;
-    static final int ROUTE_RELAY = 3;
     /** Directions one node may have in progress at once; more are answered RATE_LIMITED (protocol.md 10.3). */
     static final int MAX_IN_PROGRESS_PER_NODE = 32;
 
@@ -67,25 +62,6 @@ final class Directions {
     record Facts(long nodeId, String fqdn, InetSocketAddress reported, InetSocketAddress seen, InetAddress virtual) {
         boolean behindNat() {
             return !reported.equals(seen);
-        }
-    }
-
-    /** Where the requester's tunnel goes, and with which key; {@code via} says how, for people (formatted only when shown). */
-    record Route(long pathId, int mode, InetSocketAddress tunnelEnd, InetAddress peerVirtual, int keyId, byte[] key, Object via) {
-    }
-
-    /** A relayed general node, described lazily: most paths are never listed. */
-    record ViaRelay(String relayId, InetAddress real, InetAddress virtual) {
-        @Override
-        public String toString() {
-            return "relay " + relayId + " to " + AddressFormat.format(real.getAddress()) + " as " + AddressFormat.format(virtual.getAddress());
-        }
-    }
-
-    /** A path this DC directed, for the Gogo listing. */
-    record PathRecord(long pathId, String from, String to, Object via, long createdMillis) {
-        String how() {
-            return String.valueOf(via);
         }
     }
 
@@ -200,7 +176,9 @@ final class Directions {
             }
             routed.incrementAndGet();
             paths.put(r.pathId(), new PathRecord(r.pathId(), n.fqdn(), target, r.via(), dc.now()));
-            LOG.debug("Direction {} -> {}: {}", n.fqdn(), target, r.via());
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("Direction {} -> {}: {}", n.fqdn(), target, r.via().describe());
+            }
             answer.route(r);
         });
     }
@@ -271,8 +249,8 @@ final class Directions {
                 if (failure != null) {
                     throw failureOf(failure);
                 }
-                return new Route(pathId, ROUTE_RELAY, relay.relay.address(), lease.address(), keyId, key,
-                        new ViaRelay(relay.relay.id(), real, lease.address()));
+                return new Route(pathId, Route.Mode.RELAY, relay.relay.address(), lease.address(), keyId, key,
+                        new Route.ViaRelay(relay.relay.id(), real, lease.address()));
             });
         });
     }
@@ -328,18 +306,18 @@ final class Directions {
         InetSocketAddress targetSeen = socket(t.realSeen());
         boolean requesterNat = requester.behindNat();
         boolean targetNat = t.behindNat();
-        int mode = requesterNat && targetNat ? ROUTE_RELAY : requesterNat || targetNat ? ROUTE_NAT_SIDE_INITIATOR : ROUTE_DIRECT;
+        Route.Mode mode = requesterNat && targetNat ? Route.Mode.RELAY : requesterNat || targetNat ? Route.Mode.NAT_SIDE_INITIATOR : Route.Mode.DIRECT;
         int keyId = keyId();
         byte[] key = key();
         InetAddress targetVirtual = family == AddressFamily.IPV6 ? t.virtualV6() : t.virtualV4();
         CompletionStage<InetSocketAddress[]> ends; // [0]: where the requester tunnels to, [1]: where the target does
         String via;
-        if (mode == ROUTE_RELAY) {
+        if (mode == Route.Mode.RELAY) {
             Picked relay = pickRelay(requester.fqdn(), t.fqdn(), null);
             int tx = random.nextInt();
             Message.Builder b = Message.builder(MessageType.RELAY_DIRECTION).transactionId(tx).id(pathId)
                     .tlv(family == AddressFamily.IPV6 ? TlvType.VIRTUAL_V6 : TlvType.VIRTUAL_V4, requester.virtual().getAddress())
-                    .endpoint(TlvType.PEER_VIRTUAL, targetVirtual, 0).u8(TlvType.ROUTE_MODE, ROUTE_RELAY)
+                    .endpoint(TlvType.PEER_VIRTUAL, targetVirtual, 0).u8(TlvType.ROUTE_MODE, Route.Mode.RELAY.code())
                     .u64(TlvType.NODE_ID, requester.nodeId())
                     .tlv(TlvType.SEALED_KEY, KeySealer.seal(relay.relay.key(), MessageType.RELAY_DIRECTION, tx, pathId, keyId,
                             settings.pathLifetime().toSeconds(), key))
@@ -348,7 +326,7 @@ final class Directions {
             via = "both behind NATs: relay " + relay.relay.id();
         } else {
             ends = CompletableFuture.completedFuture(new InetSocketAddress[] { targetSeen, requester.seen() });
-            via = mode == ROUTE_DIRECT ? "direct" : "NAT side initiates (" + (requesterNat ? requester.fqdn() : t.fqdn()) + ")";
+            via = mode == Route.Mode.DIRECT ? "direct" : "NAT side initiates (" + (requesterNat ? requester.fqdn() : t.fqdn()) + ")";
         }
         return ends.thenCompose(e -> {
             int tx = random.nextInt();
@@ -362,16 +340,16 @@ final class Directions {
                 if (status != 0) {
                     throw new Failure(ErrorCode.NODE_UNREACHABLE, t.fqdn() + " refused its route direction: " + ErrorCode.name(status));
                 }
-                return new Route(pathId, mode, e[0], targetVirtual, keyId, key, via);
+                return new Route(pathId, mode, e[0], targetVirtual, keyId, key, new Route.Said(via));
             });
         });
     }
 
     /** A ROUTE_DIRECTION (7.8) for a node whose K_nd is {@code recipientKey}. */
-    Message.Builder routeDirection(int tx, long pathId, int mode, InetSocketAddress tunnelEnd, InetAddress peerVirtual, byte[] recipientKey,
+    Message.Builder routeDirection(int tx, long pathId, Route.Mode mode, InetSocketAddress tunnelEnd, InetAddress peerVirtual, byte[] recipientKey,
             int keyId, byte[] key) {
         long lifetime = settings.pathLifetime().toSeconds();
-        return Message.builder(MessageType.ROUTE_DIRECTION).transactionId(tx).id(pathId).u8(TlvType.ROUTE_MODE, mode)
+        return Message.builder(MessageType.ROUTE_DIRECTION).transactionId(tx).id(pathId).u8(TlvType.ROUTE_MODE, mode.code())
                 .endpoint(TlvType.ENDPOINT, tunnelEnd).endpoint(TlvType.PEER_VIRTUAL, peerVirtual, 0)
                 .tlv(TlvType.SEALED_KEY, KeySealer.seal(recipientKey, MessageType.ROUTE_DIRECTION, tx, pathId, keyId, lifetime, key))
                 .u16(TlvType.INNER_MTU, settings.innerMtu()).u32(TlvType.LIFETIME, lifetime);
@@ -405,8 +383,8 @@ final class Directions {
             }
             try {
                 KeySealer.SealedKey k = KeySealer.open(peer.key(), answer);
-                return new Route(pathId, answer.u8(TlvType.ROUTE_MODE), answer.endpoint(TlvType.ENDPOINT), answer.address(TlvType.PEER_VIRTUAL),
-                        k.keyId(), k.key(), "through the DC of zone " + peerDc.zone());
+                return new Route(pathId, Route.Mode.of(answer.u8(TlvType.ROUTE_MODE)), answer.endpoint(TlvType.ENDPOINT),
+                        answer.address(TlvType.PEER_VIRTUAL), k.keyId(), k.key(), new Route.Said("through the DC of zone " + peerDc.zone()));
             } catch (WireDecodeException | RuntimeException e) {
                 throw new Failure(ErrorCode.PEER_DC_FAILED, "the DC of zone " + peerDc.zone() + " sent an unusable answer: " + e.getMessage());
             }
@@ -452,7 +430,7 @@ final class Directions {
             paths.put(r.pathId(), new PathRecord(r.pathId(), facts.fqdn(), target, r.via(), dc.now()));
             long lifetime = settings.pathLifetime().toSeconds();
             answer.accept(Message.builder(MessageType.PEER_ANSWER).transactionId(m.transactionId()).id(m.id()).u8(TlvType.STATUS, 0)
-                    .u8(TlvType.ROUTE_MODE, r.mode()).endpoint(TlvType.ENDPOINT, r.tunnelEnd()).endpoint(TlvType.PEER_VIRTUAL, r.peerVirtual(), 0)
+                    .u8(TlvType.ROUTE_MODE, r.mode().code()).endpoint(TlvType.ENDPOINT, r.tunnelEnd()).endpoint(TlvType.PEER_VIRTUAL, r.peerVirtual(), 0)
                     .tlv(TlvType.SEALED_KEY, KeySealer.seal(peer.key(), MessageType.PEER_ANSWER, m.transactionId(), m.id(), r.keyId(), lifetime, r.key()))
                     .u32(TlvType.LIFETIME, lifetime));
         });

@@ -256,7 +256,7 @@ class DirectionsTest {
                 .endpoint(TlvType.EGRESS, InetAddress.getByName("2001:db8:400::1"), 0));
 
         Message route = a.receive(MessageType.ROUTE_DIRECTION, WAIT);
-        assertEquals(Directions.ROUTE_RELAY, route.u8(TlvType.ROUTE_MODE));
+        assertEquals(Route.Mode.RELAY.code(), route.u8(TlvType.ROUTE_MODE));
         assertEquals(rsn.local(), route.endpoint(TlvType.ENDPOINT));
         assertEquals(gnVirtual, route.address(TlvType.PEER_VIRTUAL));
         assertEquals(relay.id(), route.id(), "one path id at both ends");
@@ -362,13 +362,13 @@ class DirectionsTest {
         // Neither behind a NAT: DIRECT, each end told the other's observed endpoint and virtual address.
         a.direction("b.dc1.example.net", 6);
         Message toB = b.receive(MessageType.ROUTE_DIRECTION, WAIT);
-        assertEquals(Directions.ROUTE_DIRECT, toB.u8(TlvType.ROUTE_MODE));
+        assertEquals(Route.Mode.DIRECT.code(), toB.u8(TlvType.ROUTE_MODE));
         assertEquals(a.local(), toB.endpoint(TlvType.ENDPOINT));
         assertEquals(dc1.byId(a.nodeId).orElseThrow().virtualV6(), toB.address(TlvType.PEER_VIRTUAL));
         assertNull(a.receiveOrNull(300), "the requester waits until the target acknowledged");
         ack(b, toB, MessageType.ROUTE_DIRECTION_ACK);
         Message toA = a.receive(MessageType.ROUTE_DIRECTION, WAIT);
-        assertEquals(Directions.ROUTE_DIRECT, toA.u8(TlvType.ROUTE_MODE));
+        assertEquals(Route.Mode.DIRECT.code(), toA.u8(TlvType.ROUTE_MODE));
         assertEquals(b.local(), toA.endpoint(TlvType.ENDPOINT));
         assertEquals(dc1.byId(b.nodeId).orElseThrow().virtualV6(), toA.address(TlvType.PEER_VIRTUAL));
         assertEquals(toA.id(), toB.id());
@@ -377,20 +377,20 @@ class DirectionsTest {
         // One behind a NAT: that side initiates.
         a.direction("c.dc1.example.net", 4);
         Message toC = c.receive(MessageType.ROUTE_DIRECTION, WAIT);
-        assertEquals(Directions.ROUTE_NAT_SIDE_INITIATOR, toC.u8(TlvType.ROUTE_MODE));
+        assertEquals(Route.Mode.NAT_SIDE_INITIATOR.code(), toC.u8(TlvType.ROUTE_MODE));
         assertEquals(dc1.byId(a.nodeId).orElseThrow().virtualV4(), toC.address(TlvType.PEER_VIRTUAL), "family 4: IPv4 virtual addresses");
         ack(c, toC, MessageType.ROUTE_DIRECTION_ACK);
-        assertEquals(Directions.ROUTE_NAT_SIDE_INITIATOR, a.receive(MessageType.ROUTE_DIRECTION, WAIT).u8(TlvType.ROUTE_MODE));
+        assertEquals(Route.Mode.NAT_SIDE_INITIATOR.code(), a.receive(MessageType.ROUTE_DIRECTION, WAIT).u8(TlvType.ROUTE_MODE));
 
         // Both behind NATs: a node-to-node relay (7.7.1), both ends tunnel to the RS-N.
         c.direction("d.dc1.example.net", 6);
         Message relay = rsn.receive(MessageType.RELAY_DIRECTION, WAIT);
-        assertEquals(Directions.ROUTE_RELAY, relay.u8(TlvType.ROUTE_MODE));
+        assertEquals(Route.Mode.RELAY.code(), relay.u8(TlvType.ROUTE_MODE));
         assertEquals(c.nodeId, relay.u64(TlvType.NODE_ID));
         assertTrue(relay.tlv(TlvType.FQDN).isEmpty() && relay.tlv(TlvType.REAL_ADDRESS).isEmpty(), "nothing to translate");
         ack(rsn, relay, MessageType.RELAY_DIRECTION_ACK);
         Message toD = d.receive(MessageType.ROUTE_DIRECTION, WAIT);
-        assertEquals(Directions.ROUTE_RELAY, toD.u8(TlvType.ROUTE_MODE));
+        assertEquals(Route.Mode.RELAY.code(), toD.u8(TlvType.ROUTE_MODE));
         assertEquals(rsn.local(), toD.endpoint(TlvType.ENDPOINT));
         ack(d, toD, MessageType.ROUTE_DIRECTION_ACK);
         Message toC2 = c.receive(MessageType.ROUTE_DIRECTION, WAIT);
@@ -409,12 +409,12 @@ class DirectionsTest {
         TestNode b = registered("b.dc2.example.org", dc2Address, true);
         a.direction("b.dc2.example.org", 6);
         Message toB = b.receive(MessageType.ROUTE_DIRECTION, WAIT);
-        assertEquals(Directions.ROUTE_NAT_SIDE_INITIATOR, toB.u8(TlvType.ROUTE_MODE), "b is behind a NAT and initiates");
+        assertEquals(Route.Mode.NAT_SIDE_INITIATOR.code(), toB.u8(TlvType.ROUTE_MODE), "b is behind a NAT and initiates");
         assertEquals(a.local(), toB.endpoint(TlvType.ENDPOINT), "the asking DC passed on where it saw its node");
         assertEquals(dc1.byId(a.nodeId).orElseThrow().virtualV6(), toB.address(TlvType.PEER_VIRTUAL));
         ack(b, toB, MessageType.ROUTE_DIRECTION_ACK);
         Message toA = a.receive(MessageType.ROUTE_DIRECTION, WAIT);
-        assertEquals(Directions.ROUTE_NAT_SIDE_INITIATOR, toA.u8(TlvType.ROUTE_MODE));
+        assertEquals(Route.Mode.NAT_SIDE_INITIATOR.code(), toA.u8(TlvType.ROUTE_MODE));
         assertEquals(b.local(), toA.endpoint(TlvType.ENDPOINT));
         assertEquals(dc2.byId(b.nodeId).orElseThrow().virtualV6(), toA.address(TlvType.PEER_VIRTUAL));
         assertEquals(toA.id(), toB.id(), "the asking DC's path id is used at both ends");

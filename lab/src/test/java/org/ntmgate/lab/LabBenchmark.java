@@ -42,7 +42,7 @@ public final class LabBenchmark {
             lab.exec(lab.client, "ping", "-6", "-c", "2", "-W", "3", "2001:db8:1::80"); // Teredo finds its relay first
             double mTcp = tcp(lab, "2001:db8:1::80", seconds);
             double mUdp = udp(lab, "2001:db8:1::80", seconds);
-            // the same Miredo client and server, with our Teredo relay instead of Miredo's (issue 6's benchmark)
+            // the same Miredo client and server, with our Teredo relay instead of Miredo's (the Teredo relay benchmark's comparison)
             miredoRelay.destroy();
             miredoRelay.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
             lab.teredoRelay();

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The Teredo relay benchmark (issue 6; not a test): in one lab, iperf3 TCP throughput and 64-byte UDP packets per
+ * The Teredo relay benchmark (not a test): in one lab, iperf3 TCP throughput and 64-byte UDP packets per
  * second from a Teredo client behind the endpoint-independent NAT to the IPv6-only server, through Miredo's relay and
  * then through ours, on the same topology in the same run, with Miredo's client and server; then the same two
  * relays with our client. For each run, the CPU each process used (seconds of CPU per second of run: 1.0 is one

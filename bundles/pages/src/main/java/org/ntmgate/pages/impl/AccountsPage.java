@@ -36,6 +36,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * passed them; an account made with {@code as:add} is moved into a configuration by its first reset.
  */
 @Component(service = Page.class)
+@Page.Info(name = "accounts", title = "Accounts")
 public class AccountsPage implements Page {
     /** Unambiguous letters and digits (no 0/O, 1/l/I): read aloud or typed from a printout. */
     private static final String ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -57,20 +58,10 @@ public class AccountsPage implements Page {
     private ConfigurationAdmin ca;
 
     @Override
-    public String name() {
-        return "accounts";
-    }
-
-    @Override
-    public String title() {
-        return "Accounts";
-    }
-
-    @Override
     public JsonObject read(Query q) {
         NodeAccounts as = accounts;
         NodeRegistry r = registry;
-        String text = q.get("q", "").toLowerCase(Locale.ROOT);
+        String text = q.search();
         int offset = q.offset();
         int limit = q.limit(100);
         Map<String, Map<String, Object>> configured = Configurations.factory(ca, NodeAccounts.ACCOUNT_FACTORY_PID);

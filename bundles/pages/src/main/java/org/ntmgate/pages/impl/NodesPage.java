@@ -27,6 +27,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * ({@code disconnect} with {@code path}, hex).
  */
 @Component(service = Page.class)
+@Page.Info(name = "nodes", title = "Nodes and tunnels")
 public class NodesPage implements Page {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile NodeRegistry registry;
@@ -34,18 +35,8 @@ public class NodesPage implements Page {
     private volatile RelayTunnels relay;
 
     @Override
-    public String name() {
-        return "nodes";
-    }
-
-    @Override
-    public String title() {
-        return "Nodes and tunnels";
-    }
-
-    @Override
     public JsonObject read(Query q) {
-        String text = q.get("q", "").toLowerCase(Locale.ROOT);
+        String text = q.search();
         int offset = q.offset();
         int limit = q.limit(100);
         RelayTunnels rt = relay;

@@ -28,6 +28,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * uptime and memory, and the RS-N's and the node's packet and byte counters, which the page turns into rates.
  */
 @Component(service = Page.class)
+@Page.Info(name = "overview", title = "Overview")
 public class OverviewPage implements Page {
     /** The roles the gateway can run, in the order the page lists them. */
     record Role(String role, String title, String pid, String bundle) {
@@ -57,16 +58,6 @@ public class OverviewPage implements Page {
         this.context = context;
     }
 
-
-    @Override
-    public String name() {
-        return "overview";
-    }
-
-    @Override
-    public String title() {
-        return "Overview";
-    }
 
     @Override
     public JsonObject read(Query query) {

@@ -1,5 +1,10 @@
 package org.ntmgate.pages.impl;
 
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
 import jakarta.json.JsonObject;
 
 /**
@@ -9,11 +14,24 @@ import jakarta.json.JsonObject;
  * writes through ConfigAdmin or the roles' services.
  */
 interface Page {
+    /** A page's name in URLs ("pools") and its title in the console's menu ("Pools"), on the page's class. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.TYPE)
+    @interface Info {
+        String name();
+
+        String title();
+    }
+
     /** The page's name in URLs: "pools". */
-    String name();
+    default String name() {
+        return getClass().getAnnotation(Info.class).name();
+    }
 
     /** Its title in the console's menu: "Pools". */
-    String title();
+    default String title() {
+        return getClass().getAnnotation(Info.class).title();
+    }
 
     /** What the page shows now. */
     JsonObject read(Query query);

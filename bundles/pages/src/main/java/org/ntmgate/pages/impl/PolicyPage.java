@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  * component stops with a change unconfirmed, the change is put back then.
  */
 @Component(service = Page.class)
+@Page.Info(name = "policy", title = "Relay policy")
 public class PolicyPage implements Page {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyPage.class);
     static final String PID = "org.ntmgate.policy";
@@ -89,16 +90,6 @@ public class PolicyPage implements Page {
             }
         }
         timer.shutdownNow();
-    }
-
-    @Override
-    public String name() {
-        return "policy";
-    }
-
-    @Override
-    public String title() {
-        return "Relay policy";
     }
 
     @Override

@@ -30,6 +30,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * a JSON number holds exactly.
  */
 @Component(service = Page.class)
+@Page.Info(name = "pools", title = "Pools")
 public class PoolsPage implements Page {
     static final String FACTORY = "org.ntmgate.pool";
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -44,16 +45,6 @@ public class PoolsPage implements Page {
     /** Leases in address order within each pool (numeric: no text made per comparison; 20,000 leases sort in a few ms). */
     private static final java.util.Comparator<Lease> BY_POOL_AND_ADDRESS = java.util.Comparator.comparing(Lease::pool)
             .thenComparing((a, b) -> java.util.Arrays.compareUnsigned(a.address().getAddress(), b.address().getAddress()));
-
-    @Override
-    public String name() {
-        return "pools";
-    }
-
-    @Override
-    public String title() {
-        return "Pools";
-    }
 
     @Override
     public JsonObject read(Query q) {
@@ -84,7 +75,7 @@ public class PoolsPage implements Page {
                         "refusal", records == null ? null : records.refusal(pid)));
             }
         });
-        String search = q.get("q", "").toLowerCase(Locale.ROOT);
+        String search = q.search();
         String pool = q.get("pool", "");
         int offset = q.offset();
         int limit = q.limit(100);

@@ -53,6 +53,11 @@ final class Query {
         throw PageException.badRequest(name, "must be a whole number from " + least + " to " + most + ", not '" + v + "'");
     }
 
+    /** What the page's search field holds ({@code q}), in lower case; "" when empty. */
+    String search() {
+        return get("q", "").toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** The page's {@code offset} (0 when not given). */
     int offset() {
         return number("offset", 0, 0, Integer.MAX_VALUE);

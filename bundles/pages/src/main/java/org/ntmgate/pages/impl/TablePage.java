@@ -26,6 +26,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * counters. One pass over the table's snapshot per read: no copy of the entries is kept.
  */
 @Component(service = Page.class)
+@Page.Info(name = "table", title = "Translation table")
 public class TablePage implements Page {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile TranslationTable table;
@@ -33,22 +34,12 @@ public class TablePage implements Page {
     private volatile NodeRegistry registry;
 
     @Override
-    public String name() {
-        return "table";
-    }
-
-    @Override
-    public String title() {
-        return "Translation table";
-    }
-
-    @Override
     public JsonObject read(Query q) {
         TranslationTable t = table;
         if (t == null) {
             return Json.of("running", false, "entries", Json.array(), "matching", 0).build();
         }
-        String text = q.get("q", "").toLowerCase(Locale.ROOT);
+        String text = q.search();
         String kind = q.get("kind", "");
         int offset = q.offset();
         int limit = q.limit(50);

@@ -27,6 +27,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * addresses) and its peers.
  */
 @Component(service = Page.class)
+@Page.Info(name = "teredo", title = "Teredo")
 public class TeredoPage implements Page {
     @Reference
     private Roles roles;
@@ -35,16 +36,6 @@ public class TeredoPage implements Page {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile TranslationTable table;
 
-
-    @Override
-    public String name() {
-        return "teredo";
-    }
-
-    @Override
-    public String title() {
-        return "Teredo";
-    }
 
     @Override
     public JsonObject read(Query q) {

@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 /**
  * The engine of one role component and how a configuration reaches it, the same for every role (DESIGN "roles";
  * protocol.md 15.6 for what a restart carries): a configuration is validated before anything stops, so a refused one
- * is logged with the field it names and leaves the running engine as it is; an accepted one stops the engine, starts
- * a new one and records when. Until an engine runs, {@link #problem} says why not, in the words the health endpoint,
+ * is logged with the field it names and leaves the running engine as it is; an accepted one stops the engine, makes
+ * and starts a new one (closing it again when it fails to start) and records when. Until an engine runs, {@link #problem} says why not, in the words the health endpoint,
  * the console and the Gogo views show.
  *
  * <p>A component holds one runner and calls it from its {@code @Activate}/{@code @Modified} and {@code @Deactivate}
@@ -26,13 +26,16 @@ public final class RoleRunner<S, E extends AutoCloseable> {
         S validate(C config) throws InvalidConfigurationException;
     }
 
-    /**
-     * Starts an engine on {@code settings}; on failure it closes what it opened and throws. {@code replaced} is the
-     * engine it replaces, already closed, for state to carry over (null at the first start).
-     */
+    /** Makes an engine from accepted settings (nothing started yet, or whatever it opened closed again on failure). */
     @FunctionalInterface
-    public interface Starter<S, E> {
-        E start(S settings, E replaced) throws Exception;
+    public interface Factory<S, E> {
+        E create(S settings) throws Exception;
+    }
+
+    /** Starts the engine made from {@code settings}; when it throws, the runner closes the engine. */
+    @FunctionalInterface
+    public interface Start<S, E> {
+        void start(S settings, E engine) throws Exception;
     }
 
     private final Logger log;
@@ -40,7 +43,6 @@ public final class RoleRunner<S, E extends AutoCloseable> {
     private final String working;
     private final Function<S, String> where;
     private volatile E engine;
-    private E last;
     private volatile String problem = "not configured";
     private volatile Instant since;
 
@@ -57,10 +59,11 @@ public final class RoleRunner<S, E extends AutoCloseable> {
     }
 
     /**
-     * Applies a configuration: validated first (a refusal keeps the running engine), then the engine replaced.
-     * Returns the new engine, or null when the configuration was refused or the engine did not start.
+     * Applies a configuration: validated first (a refusal keeps the running engine), then the engine replaced by
+     * one {@code factory} makes and {@code start} starts (closed again if it fails to start). Returns the new
+     * engine, or null when the configuration was refused or the engine did not start.
      */
-    public synchronized <C> E configure(C config, Validator<C, S> validator, Starter<S, E> starter) {
+    public synchronized <C> E configure(C config, Validator<C, S> validator, Factory<S, E> factory, Start<S, E> start) {
         S settings;
         try {
             settings = validator.validate(config);
@@ -73,14 +76,16 @@ public final class RoleRunner<S, E extends AutoCloseable> {
             return null;
         }
         stop();
+        E next = null;
         try {
-            E next = starter.start(settings, last);
+            next = factory.create(settings);
+            start.start(settings, next);
             engine = next;
-            last = next;
             problem = null;
             since = Instant.now();
             return next;
         } catch (Exception e) {
+            Threads.close(next);
             problem = "could not start: " + e.getMessage();
             String at = where.apply(settings);
             log.error("The {} could not start{}: {}", name, at.isEmpty() ? "" : " " + at, e.toString());

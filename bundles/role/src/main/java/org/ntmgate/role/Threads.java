@@ -4,9 +4,31 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** Named daemon threads for a role's engine, and the bounded waits its {@code close} makes for them. */
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Named daemon threads and timers for a role's engine, the bounded waits its {@code close} makes, and closing its parts. */
 public final class Threads {
+    private static final Logger LOG = LoggerFactory.getLogger(Threads.class);
+
     private Threads() {
+    }
+
+    /**
+     * Closes {@code parts} in the order given (a reader thread before the socket it sends on, the socket before the
+     * device), nulls skipped; one that fails to close is logged and the others still closed.
+     */
+    public static void close(AutoCloseable... parts) {
+        for (AutoCloseable c : parts) {
+            if (c == null) {
+                continue;
+            }
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("{} did not close cleanly: {}", c.getClass().getSimpleName(), e.toString());
+            }
+        }
     }
 
     /** A started daemon thread named {@code name} ("ntmgate-rsn-tun"). */

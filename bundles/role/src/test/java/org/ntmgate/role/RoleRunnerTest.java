@@ -18,12 +18,11 @@ class RoleRunnerTest {
     /** An engine that records its settings and whether it was closed. */
     static final class Engine implements AutoCloseable {
         final int port;
-        final Engine replaced;
+        boolean started;
         boolean closed;
 
-        Engine(int port, Engine replaced) {
+        Engine(int port) {
             this.port = port;
-            this.replaced = replaced;
         }
 
         @Override
@@ -44,13 +43,17 @@ class RoleRunnerTest {
         }
     }
 
-    private Engine start(Integer port, Engine replaced) throws IOException {
+    private Engine create(Integer port) {
+        Engine e = new Engine(port);
+        started.add(e);
+        return e;
+    }
+
+    private void start(Integer port, Engine e) throws IOException {
         if (port == 0) {
             throw new IOException("port 0 is taken");
         }
-        Engine e = new Engine(port, replaced);
-        started.add(e);
-        return e;
+        e.started = true;
     }
 
     @Test
@@ -63,16 +66,16 @@ class RoleRunnerTest {
 
     @Test
     void aRefusalBeforeAnyEngineSaysWhichField() {
-        assertNull(runner.configure("x", RoleRunnerTest::validate, this::start));
+        assertNull(runner.configure("x", RoleRunnerTest::validate, this::create, this::start));
         assertEquals("configuration refused: org.ntmgate.test: 'port' 'x' is not a number", runner.problem());
         assertTrue(started.isEmpty());
     }
 
     @Test
     void aRefusalKeepsTheRunningEngine() {
-        Engine first = runner.configure("4711", RoleRunnerTest::validate, this::start);
+        Engine first = runner.configure("4711", RoleRunnerTest::validate, this::create, this::start);
         assertNotNull(first);
-        assertNull(runner.configure("x", RoleRunnerTest::validate, this::start));
+        assertNull(runner.configure("x", RoleRunnerTest::validate, this::create, this::start));
         assertSame(first, runner.engine(), "the previous configuration keeps serving");
         assertTrue(!first.closed);
         assertNull(runner.problem());
@@ -81,29 +84,29 @@ class RoleRunnerTest {
     }
 
     @Test
-    void anAcceptedConfigurationReplacesTheEngineAndHandsOverTheOldOne() {
-        Engine first = runner.configure("4711", RoleRunnerTest::validate, this::start);
-        Engine second = runner.configure("4712", RoleRunnerTest::validate, this::start);
+    void anAcceptedConfigurationReplacesTheEngine() {
+        Engine first = runner.configure("4711", RoleRunnerTest::validate, this::create, this::start);
+        Engine second = runner.configure("4712", RoleRunnerTest::validate, this::create, this::start);
         assertTrue(first.closed, "the old engine is closed before the new one starts");
-        assertSame(first, second.replaced, "the new engine can carry state over from the one it replaces");
+        assertTrue(second.started && !second.closed);
         assertSame(second, runner.engine());
     }
 
     @Test
     void aFailedStartLeavesNothingRunningAndSaysWhy() {
-        Engine first = runner.configure("4711", RoleRunnerTest::validate, this::start);
-        assertNull(runner.configure("0", RoleRunnerTest::validate, this::start));
+        Engine first = runner.configure("4711", RoleRunnerTest::validate, this::create, this::start);
+        assertNull(runner.configure("0", RoleRunnerTest::validate, this::create, this::start));
         assertTrue(first.closed);
         assertNull(runner.engine());
         assertNull(runner.since());
         assertEquals("could not start: port 0 is taken", runner.problem());
-        Engine again = runner.configure("4713", RoleRunnerTest::validate, this::start);
-        assertSame(first, again.replaced, "the last engine that ran is still handed over");
+        assertTrue(started.get(1).closed, "the engine that failed to start was closed again");
+        assertNotNull(runner.configure("4713", RoleRunnerTest::validate, this::create, this::start), "a good configuration starts again");
     }
 
     @Test
     void stopClosesTheEngine() {
-        Engine first = runner.configure("4711", RoleRunnerTest::validate, this::start);
+        Engine first = runner.configure("4711", RoleRunnerTest::validate, this::create, this::start);
         runner.stop();
         assertTrue(first.closed);
         assertNull(runner.engine());

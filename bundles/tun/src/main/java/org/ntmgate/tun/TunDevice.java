@@ -177,12 +177,17 @@ public final class TunDevice implements AutoCloseable {
         }
     }
 
-    /** Adds an address with its prefix length (which also routes the prefix to this device). */
+    /**
+     * Adds an address with its prefix length (which also routes the prefix to this device). An IPv6 address is usable
+     * at once: duplicate address detection is switched off for the device first (a point-to-point TUN device has no
+     * neighbour to collide with, and a tentative address could not be bound for a second or so).
+     */
     public void addAddress(InetAddress address, int prefixLength) throws TunException {
         if (address instanceof Inet6Address) {
             if (prefixLength < 0 || prefixLength > 128) {
                 throw new TunException("an IPv6 prefix length is 0-128, not " + prefixLength, LibC.EINVAL);
             }
+            noDuplicateAddressDetection();
             byte[] in6 = in6ifreq(address, prefixLength);
             int s = socket(LibC.AF_INET6);
             try {
@@ -203,6 +208,15 @@ public final class TunDevice implements AutoCloseable {
             } finally {
                 closeQuietly(s);
             }
+        }
+    }
+
+    /** accept_dad 0 for this device, in the network namespace of the calling thread; a failure leaves DAD on. */
+    private void noDuplicateAddressDetection() {
+        try {
+            java.nio.file.Files.writeString(java.nio.file.Path.of("/proc/sys/net/ipv6/conf", name, "accept_dad"), "0");
+        } catch (java.io.IOException | RuntimeException e) {
+            // not fatal: the address is usable once DAD completes
         }
     }
 

@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
 public final class DropCounters<E extends Enum<E>> {
     private final Class<E> reasons;
     private final EnumMap<E, LongAdder> counts;
+    /** The role's reason named as each of the codec's, by the codec reason's ordinal; null where the role has none. */
+    private final LongAdder[] byWireReason = new LongAdder[WireDecodeException.Reason.values().length];
 
     public DropCounters(Class<E> reasons) {
         this.reasons = reasons;
@@ -20,6 +22,22 @@ public final class DropCounters<E extends Enum<E>> {
         for (E r : reasons.getEnumConstants()) {
             counts.put(r, new LongAdder());
         }
+        for (WireDecodeException.Reason w : WireDecodeException.Reason.values()) {
+            for (E r : reasons.getEnumConstants()) {
+                if (r.name().equals(w.name())) {
+                    byWireReason[w.ordinal()] = counts.get(r);
+                }
+            }
+        }
+    }
+
+    /**
+     * A datagram the wire codec refused: counted under the role's reason of the same name ("bad_mac", "replay",
+     * "unknown_path"...), or under {@code otherwise} where the role has no such reason.
+     */
+    public void count(WireDecodeException.Reason why, E otherwise) {
+        LongAdder n = byWireReason[why.ordinal()];
+        (n != null ? n : counts.get(otherwise)).increment();
     }
 
     /** One more dropped for {@code reason}. */

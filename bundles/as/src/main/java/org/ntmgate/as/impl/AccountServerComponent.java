@@ -81,16 +81,9 @@ public class AccountServerComponent implements ConfigurationListener, RunnerStat
 
     @Modified
     synchronized void configure(AsConfig config) {
-        runner.configure(config, AccountServerComponent::validate, (next, replaced) -> {
-            LoginServer server = new LoginServer(accounts, next, System::currentTimeMillis);
-            try {
-                LOG.info("Account Server serving logins on udp {}", server.start());
-            } catch (InterruptedException | RuntimeException e) {
-                server.close();
-                throw e;
-            }
-            settings = next;
-            return server;
+        runner.configure(config, AccountServerComponent::validate, s -> new LoginServer(accounts, s, System::currentTimeMillis), (s, server) -> {
+            LOG.info("Account Server serving logins on udp {}", server.start());
+            settings = s;
         });
     }
 

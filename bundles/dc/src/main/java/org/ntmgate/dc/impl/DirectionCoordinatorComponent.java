@@ -78,20 +78,14 @@ public class DirectionCoordinatorComponent implements NodeRegistry, RunnerStatus
     synchronized void configure(DcConfig config) {
         Coordinator previous = runner.engine();
         List<Registration> carried = previous != null ? previous.registrations() : restore();
-        runner.configure(config, DcSettings::from, (settings, replaced) -> {
+        runner.configure(config, DcSettings::from, settings -> {
             Coordinator next = new Coordinator(pools, settings, System::currentTimeMillis, () -> changed.set(true), () -> relayPolicy, pathSecret, revoked);
             next.restore(carried);
-            try {
-                LOG.info("Direction Coordinator serving on udp {} with {} registered nodes; zone {}{}, {} relay(s), {} peer DC(s), DNS resolver {}",
-                        next.start(), carried.size(), settings.zone() == null ? "none" : settings.zone(),
-                        settings.tsig() == null ? "" : " (updates to " + settings.dnsUpdateServer() + ")", settings.relays().size(),
-                        settings.peers().size(), settings.dnsResolver());
-                return next;
-            } catch (Exception e) {
-                next.close();
-                throw e;
-            }
-        });
+            return next;
+        }, (settings, next) -> LOG.info("Direction Coordinator serving on udp {} with {} registered nodes; zone {}{}, {} relay(s), {} peer DC(s), DNS resolver {}",
+                next.start(), carried.size(), settings.zone() == null ? "none" : settings.zone(),
+                settings.tsig() == null ? "" : " (updates to " + settings.dnsUpdateServer() + ")", settings.relays().size(), settings.peers().size(),
+                settings.dnsResolver()));
     }
 
     /** protocol.md 4.7: the Account Server of this gateway revoked an account. */

@@ -1,9 +1,11 @@
 package org.ntmgate.node.impl;
 
+import java.io.IOException;
 import java.util.stream.Collectors;
 
 import org.ntmgate.api.fallback.Ipv6Fallback;
 import org.ntmgate.role.RoleRunner;
+import org.ntmgate.role.Threads;
 import org.ntmgate.role.RunnerStatus;
 import org.ntmgate.api.health.RoleStatus;
 import org.ntmgate.wire.DropCounters;
@@ -32,10 +34,21 @@ public class NodeComponent implements RunnerStatus<NodeComponent.Running> {
 
     /** The running node and its DNS stub: closed together. */
     record Running(NtmNode node, DnsStub stub) implements AutoCloseable {
+        /** The node and its stub on {@code settings}, not started; what opened is closed again on failure. */
+        static Running open(NodeSettings settings, Ipv6Fallback fallback) throws IOException {
+            NtmNode node = new NtmNode(settings);
+            try {
+                node.fallback(fallback);
+                return new Running(node, new DnsStub(node, settings));
+            } catch (IOException | RuntimeException e) {
+                node.close();
+                throw e;
+            }
+        }
+
         @Override
         public void close() {
-            stub.close();
-            node.close();
+            Threads.close(stub, node);
         }
     }
 
@@ -64,22 +77,7 @@ public class NodeComponent implements RunnerStatus<NodeComponent.Running> {
     @Activate
     @Modified
     synchronized void configure(NodeConfig config) {
-        runner.configure(config, NodeSettings::of, (next, replaced) -> {
-            NtmNode node = new NtmNode(next);
-            DnsStub stub = null;
-            try {
-                node.fallback(fallback);
-                stub = new DnsStub(node, next);
-                node.start();
-                return new Running(node, stub);
-            } catch (Exception e) {
-                if (stub != null) {
-                    stub.close();
-                }
-                node.close();
-                throw e;
-            }
-        });
+        runner.configure(config, NodeSettings::of, s -> Running.open(s, fallback), (s, r) -> r.node().start());
     }
 
     @Deactivate

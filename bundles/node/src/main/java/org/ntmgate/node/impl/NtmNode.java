@@ -25,6 +25,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import org.ntmgate.api.fallback.Ipv6Fallback;
 import org.ntmgate.api.health.RoleCounters;
+import org.ntmgate.role.Threads;
 import org.ntmgate.role.TunReader;
 import org.ntmgate.tun.TunDevice;
 import org.ntmgate.tun.TunException;
@@ -461,14 +462,9 @@ final class NtmNode implements AutoCloseable {
     public void close() {
         running = false;
         timer.shutdownNow();
-        if (tunReader != null) {
-            tunReader.close();
-        }
-        udp.close();
+        Threads.close(tunReader, udp);
         synchronized (this) {
-            if (tun != null) {
-                tun.close();
-            }
+            Threads.close(tun);
         }
     }
 

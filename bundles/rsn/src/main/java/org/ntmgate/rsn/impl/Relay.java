@@ -81,17 +81,10 @@ final class Relay implements AutoCloseable {
 
     @Override
     public void close() {
-        if (reader != null) {
-            reader.close();
-        }
-        if (udp != null) {
-            udp.close();
-        }
+        Threads.close(reader, udp);
         timer.shutdownNow();
         paths.storeFinal();
-        if (tun != null) {
-            tun.close();
-        }
+        Threads.close(tun);
         // The table entries stay: they belong to the shared table service and the next RS-N instance takes them up.
     }
 

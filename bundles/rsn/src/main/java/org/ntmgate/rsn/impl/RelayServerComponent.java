@@ -84,20 +84,13 @@ public class RelayServerComponent implements RunnerStatus<Relay>, RelayTunnels, 
 
     @Modified
     synchronized void configure(RsnConfig config) {
-        runner.configure(config, RsnSettings::of, (next, replaced) -> {
-            Relay r = new Relay(next, table, stateFile, System::currentTimeMillis);
-            try {
-                InetSocketAddress bound = r.start();
-                RelayPolicy p = policy;
-                if (p != null) {
-                    r.recheck(p); // paths restored from the last run meet today's policy
-                }
-                LOG.info("RS-N relaying on udp {}, egress {} on {}", bound, next.egressPrefix(), next.tunName());
-                return r;
-            } catch (Exception e) {
-                r.close();
-                throw e;
+        runner.configure(config, RsnSettings::of, s -> new Relay(s, table, stateFile, System::currentTimeMillis), (s, relay) -> {
+            InetSocketAddress bound = relay.start();
+            RelayPolicy p = policy;
+            if (p != null) {
+                relay.recheck(p); // paths restored from the last run meet today's policy
             }
+            LOG.info("RS-N relaying on udp {}, egress {} on {}", bound, s.egressPrefix(), s.tunName());
         });
     }
 

@@ -26,6 +26,7 @@ import io.netty.buffer.Unpooled;
 import org.ntmgate.api.net.AddressFormat;
 import org.ntmgate.teredo.impl.ClientRules.Advert;
 import org.ntmgate.teredo.impl.ClientRules.NatType;
+import org.ntmgate.role.Threads;
 import org.ntmgate.tun.TunDevice;
 import org.ntmgate.tun.TunException;
 import org.ntmgate.tun.TunQueue;
@@ -470,14 +471,6 @@ final class TeredoClient implements AutoCloseable {
         if (p != null) {
             p.answer().completeExceptionally(new IOException("stopped"));
         }
-        if (reader != null) {
-            reader.close();
-        }
-        if (udp != null) {
-            udp.close();
-        }
-        if (tun != null) {
-            tun.close();
-        }
+        Threads.close(reader, udp, tun);
     }
 }

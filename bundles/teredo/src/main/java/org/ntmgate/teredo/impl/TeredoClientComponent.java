@@ -66,15 +66,9 @@ public class TeredoClientComponent implements RunnerStatus<TeredoClient>, Ipv6Fa
     @Activate
     @Modified
     synchronized void configure(TeredoClientConfig c) {
-        runner.configure(c, TeredoClientComponent::validate, (next, replaced) -> {
-            try {
-                next.start();
-            } catch (Exception e) {
-                next.close();
-                throw e;
-            }
-            LOG.info("Teredo client started: {}", next.status());
-            return next;
+        runner.configure(c, TeredoClientComponent::validate, client -> client, (s, client) -> {
+            client.start();
+            LOG.info("Teredo client started: {}", client.status());
         });
     }
 

@@ -27,6 +27,7 @@ import org.ntmgate.api.table.TableFullException;
 import org.ntmgate.api.table.TranslationEntry;
 import org.ntmgate.api.table.TranslationTable;
 import org.ntmgate.role.TunReader;
+import org.ntmgate.role.Threads;
 import org.ntmgate.tun.TunDevice;
 import org.ntmgate.tun.TunException;
 import org.ntmgate.tun.TunQueue;
@@ -474,14 +475,6 @@ final class TeredoRelay implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        if (reader != null) {
-            reader.close();
-        }
-        if (udp != null) {
-            udp.close();
-        }
-        if (tun != null) {
-            tun.close();
-        }
+        Threads.close(reader, udp, tun);
     }
 }

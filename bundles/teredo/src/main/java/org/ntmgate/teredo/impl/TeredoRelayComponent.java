@@ -63,16 +63,8 @@ public class TeredoRelayComponent implements RunnerStatus<TeredoRelay> {
     @Activate
     @Modified
     synchronized void configure(TeredoRelayConfig c) {
-        runner.configure(c, TeredoRelayComponent::validate, (s, replaced) -> {
-            TeredoRelay next = new TeredoRelay(s.bind(), s.tunName(), s.peerIdle(), table);
-            try {
-                LOG.info("Teredo relay on udp {} routing 2001::/32 from {}", next.start(), s.tunName());
-                return next;
-            } catch (Exception e) {
-                next.close();
-                throw e;
-            }
-        });
+        runner.configure(c, TeredoRelayComponent::validate, s -> new TeredoRelay(s.bind(), s.tunName(), s.peerIdle(), table),
+                (s, relay) -> LOG.info("Teredo relay on udp {} routing 2001::/32 from {}", relay.start(), s.tunName()));
     }
 
     @Deactivate

@@ -70,12 +70,9 @@ public class TeredoServerComponent implements RunnerStatus<TeredoServerSockets> 
     @Activate
     @Modified
     synchronized void configure(TeredoServerConfig config) {
-        runner.configure(config, TeredoServerComponent::validate, (s, replaced) -> {
-            TeredoServerSockets running = TeredoServerSockets.open(s);
-            LOG.info("Teredo server on udp {}:{} and {}:{} (prefix 2001:0:{}::/64)", s.primary().getHostAddress(), TeredoServer.PORT,
-                    s.secondary().getHostAddress(), TeredoServer.PORT, prefixText(s.primary()));
-            return running;
-        });
+        runner.configure(config, TeredoServerComponent::validate, TeredoServerSockets::open, (s, sockets) -> LOG.info(
+                "Teredo server on udp {}:{} and {}:{} (prefix 2001:0:{}::/64)", s.primary().getHostAddress(), TeredoServer.PORT, s.secondary().getHostAddress(),
+                TeredoServer.PORT, prefixText(s.primary())));
     }
 
     private static String prefixText(Inet4Address a) {

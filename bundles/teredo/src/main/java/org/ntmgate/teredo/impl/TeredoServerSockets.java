@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import org.ntmgate.role.Threads;
 import org.ntmgate.tun.TunDevice;
 import org.ntmgate.tun.TunException;
 import org.ntmgate.tun.TunQueue;
@@ -56,22 +57,14 @@ final class TeredoServerSockets implements AutoCloseable {
             onSecondary.running = running;
             return running;
         } catch (Exception e) {
-            for (AutoCloseable c : new AutoCloseable[] { secondary, primary, tun }) {
-                if (c != null) {
-                    c.close();
-                }
-            }
+            Threads.close(secondary, primary, tun);
             throw e;
         }
     }
 
     @Override
     public void close() {
-        primary.close();
-        secondary.close();
-        if (tun != null) {
-            tun.close();
-        }
+        Threads.close(primary, secondary, tun);
     }
 
     String describe() {

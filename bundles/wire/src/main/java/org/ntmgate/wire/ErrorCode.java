@@ -24,28 +24,10 @@ public final class ErrorCode {
     public static final int INTERNAL = 17;
     public static final int NODE_UNREACHABLE = 18;
 
-    /** The name of a code, for logs and tests. */
+    private static final Mnemonics NAMES = new Mnemonics(ErrorCode.class, code -> true, code -> "code " + code);
+
+    /** The name of a code, for logs and tests: the constant's own name ("TICKET_INVALID"), or "code 99". */
     public static String name(int code) {
-        return switch (code) {
-            case BAD_MESSAGE -> "BAD_MESSAGE";
-            case UNSUPPORTED_VERSION -> "UNSUPPORTED_VERSION";
-            case UNSUPPORTED_TLV -> "UNSUPPORTED_TLV";
-            case AUTH_FAILED -> "AUTH_FAILED";
-            case RATE_LIMITED -> "RATE_LIMITED";
-            case TICKET_INVALID -> "TICKET_INVALID";
-            case NOT_REGISTERED -> "NOT_REGISTERED";
-            case NO_SUCH_NAME -> "NO_SUCH_NAME";
-            case NO_USABLE_FAMILY -> "NO_USABLE_FAMILY";
-            case POOL_EXHAUSTED -> "POOL_EXHAUSTED";
-            case NO_RELAY_ALLOWED -> "NO_RELAY_ALLOWED";
-            case RELAY_TIMEOUT -> "RELAY_TIMEOUT";
-            case RELAY_FULL -> "RELAY_FULL";
-            case NOT_ALLOWED -> "NOT_ALLOWED";
-            case UNKNOWN_PATH -> "UNKNOWN_PATH";
-            case PEER_DC_FAILED -> "PEER_DC_FAILED";
-            case INTERNAL -> "INTERNAL";
-            case NODE_UNREACHABLE -> "NODE_UNREACHABLE";
-            default -> "code " + code;
-        };
+        return NAMES.name(code);
     }
 }

@@ -53,34 +53,11 @@ public final class TlvType {
         return (type >= FQDN && type <= UNSUPPORTED_TLV) || type == SOFTWARE;
     }
 
+    private static final Mnemonics NAMES = new Mnemonics(TlvType.class, TlvType::isKnown, type -> String.format("TLV-0x%04x", type));
+
+    /** The name of a type, for logs and tests: the constant's own name ("FQDN"), or "TLV-0x8123". */
     public static String name(int type) {
-        switch (type) {
-            case FQDN: return "FQDN";
-            case NONCE: return "NONCE";
-            case ENDPOINT: return "ENDPOINT";
-            case OBSERVED_ENDPOINT: return "OBSERVED_ENDPOINT";
-            case VIRTUAL_V4: return "VIRTUAL_V4";
-            case VIRTUAL_V6: return "VIRTUAL_V6";
-            case PEER_VIRTUAL: return "PEER_VIRTUAL";
-            case LIFETIME: return "LIFETIME";
-            case STATUS: return "STATUS";
-            case ROUTE_MODE: return "ROUTE_MODE";
-            case SEALED_KEY: return "SEALED_KEY";
-            case TICKET: return "TICKET";
-            case KDF_PARAMS: return "KDF_PARAMS";
-            case ADDRESS_FAMILY: return "ADDRESS_FAMILY";
-            case ERROR_CODE: return "ERROR_CODE";
-            case ERROR_TEXT: return "ERROR_TEXT";
-            case NODE_ID: return "NODE_ID";
-            case REAL_ADDRESS: return "REAL_ADDRESS";
-            case EGRESS: return "EGRESS";
-            case RELAY_LIMITS: return "RELAY_LIMITS";
-            case INNER_MTU: return "INNER_MTU";
-            case SUPPORTED_VERSIONS: return "SUPPORTED_VERSIONS";
-            case UNSUPPORTED_TLV: return "UNSUPPORTED_TLV";
-            case SOFTWARE: return "SOFTWARE";
-            default: return String.format("TLV-0x%04x", type);
-        }
+        return NAMES.name(type);
     }
 
     /**

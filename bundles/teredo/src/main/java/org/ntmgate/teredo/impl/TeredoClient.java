@@ -89,6 +89,10 @@ final class TeredoClient implements AutoCloseable {
     private TunReader reader;
     private ScheduledExecutorService timer;
 
+    TeredoClient(TeredoClientSettings s) {
+        this(s.server(), s.secondary(), s.bind(), s.tunName(), s.refresh(), s.routeMetric(), s.refuseSymmetricNat(), s.hairpinning());
+    }
+
     TeredoClient(InetSocketAddress server, InetSocketAddress secondary, InetSocketAddress bind, String tunName, Duration refresh, int routeMetric,
             boolean refuseSymmetricNat, boolean hairpinning) {
         this.refuseSymmetricNat = refuseSymmetricNat;

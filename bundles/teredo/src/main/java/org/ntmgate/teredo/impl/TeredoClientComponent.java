@@ -1,12 +1,6 @@
 package org.ntmgate.teredo.impl;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.time.Duration;
 
-import org.ntmgate.api.config.ConfigChecks;
-import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.role.RoleRunner;
 import org.ntmgate.role.RunnerStatus;
 import org.ntmgate.api.fallback.Ipv6Fallback;
@@ -29,67 +23,18 @@ import org.slf4j.LoggerFactory;
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = TeredoClientConfig.class)
 public class TeredoClientComponent implements RunnerStatus<TeredoClient>, Ipv6Fallback, TeredoClientView {
-    static final String PID = "org.ntmgate.teredo.client";
+    static final String PID = TeredoClientSettings.PID;
     private static final Logger LOG = LoggerFactory.getLogger(TeredoClientComponent.class);
 
-    private final RoleRunner<TeredoClient, TeredoClient> runner = new RoleRunner<>(LOG, "Teredo client", "running", c -> "");
-
-    /** A client built from a validated configuration (not started), or a refusal naming the field. */
-    static TeredoClient validate(TeredoClientConfig c) {
-        try {
-            Inet4Address primary = global(c.serverAddress(), "serverAddress");
-            Inet4Address secondary = c.secondaryAddress() == null || c.secondaryAddress().isBlank()
-                    ? TeredoAddress.v4(TeredoServer.v4(primary) + 1)
-                    : global(c.secondaryAddress(), "secondaryAddress");
-            if (secondary.equals(primary)) {
-                throw new InvalidConfigurationException(PID, "secondaryAddress", "must differ from serverAddress (the NAT check needs two addresses)");
-            }
-            InetAddress bind = c.bindAddress() == null || c.bindAddress().isBlank() ? InetAddress.getByName("0.0.0.0") : v4(c.bindAddress(), "bindAddress");
-            if (c.port() < 0 || c.port() > 65535) {
-                throw new InvalidConfigurationException(PID, "port", "must be 0..65535");
-            }
-            if (c.refreshSeconds() < 5 || c.refreshSeconds() > 3600) {
-                throw new InvalidConfigurationException(PID, "refreshSeconds", "must be 5..3600 (RFC 4380 5.2.7 suggests 30)");
-            }
-            if (c.routeMetric() < 0) {
-                throw new InvalidConfigurationException(PID, "routeMetric", "must not be negative");
-            }
-            String tun = ConfigChecks.interfaceName(PID, "tunName", c.tunName());
-            return new TeredoClient(new InetSocketAddress(primary, TeredoServer.PORT), new InetSocketAddress(secondary, TeredoServer.PORT),
-                    new InetSocketAddress(bind, c.port()), tun, Duration.ofSeconds(c.refreshSeconds()), c.routeMetric(),
-                    c.refuseSymmetricNat(), c.hairpinning());
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    private final RoleRunner<TeredoClientSettings, TeredoClient> runner = new RoleRunner<>(LOG, "Teredo client", "running", c -> "");
 
     @Activate
     @Modified
     synchronized void configure(TeredoClientConfig c) {
-        runner.configure(c, TeredoClientComponent::validate, client -> client, (s, client) -> {
+        runner.configure(c, TeredoClientSettings::of, TeredoClient::new, (s, client) -> {
             client.start();
             LOG.info("Teredo client started: {}", client.status());
         });
-    }
-
-    private static Inet4Address v4(String value, String field) {
-        try {
-            InetAddress a = InetAddress.getByName(value == null || value.isBlank() ? "-" : value.trim());
-            if (a instanceof Inet4Address) {
-                return (Inet4Address) a;
-            }
-        } catch (java.net.UnknownHostException e) {
-            // below
-        }
-        throw new InvalidConfigurationException(PID, field, "'" + value + "' is not an IPv4 address");
-    }
-
-    private static Inet4Address global(String value, String field) {
-        Inet4Address a = v4(value, field);
-        if (!TeredoServer.globalUnicast(TeredoServer.v4(a))) {
-            throw new InvalidConfigurationException(PID, field, "must be a global unicast IPv4 address (a Teredo server), not " + value);
-        }
-        return a;
     }
 
     @Deactivate
@@ -110,7 +55,7 @@ public class TeredoClientComponent implements RunnerStatus<TeredoClient>, Ipv6Fa
     }
 
     @Override
-    public RoleRunner<TeredoClient, TeredoClient> runner() {
+    public RoleRunner<TeredoClientSettings, TeredoClient> runner() {
         return runner;
     }
 

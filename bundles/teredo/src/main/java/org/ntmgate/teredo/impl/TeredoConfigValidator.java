@@ -13,9 +13,9 @@ public class TeredoConfigValidator implements ConfigurationValidator {
     @Override
     public void validate(String pid, String factoryPid, Map<String, Object> properties) {
         switch (pid) {
-        case TeredoServerComponent.PID -> TeredoServerComponent.validate(ConfigChecks.typed(pid, properties, TeredoServerConfig.class));
-        case TeredoRelayComponent.PID -> TeredoRelayComponent.validate(ConfigChecks.typed(pid, properties, TeredoRelayConfig.class));
-        case TeredoClientComponent.PID -> TeredoClientComponent.validate(ConfigChecks.typed(pid, properties, TeredoClientConfig.class));
+        case TeredoServerComponent.PID -> TeredoServerSettings.of(ConfigChecks.typed(pid, properties, TeredoServerConfig.class));
+        case TeredoRelayComponent.PID -> TeredoRelaySettings.of(ConfigChecks.typed(pid, properties, TeredoRelayConfig.class));
+        case TeredoClientComponent.PID -> TeredoClientSettings.of(ConfigChecks.typed(pid, properties, TeredoClientConfig.class));
         default -> throw new IllegalArgumentException("not a Teredo PID: " + pid);
         }
     }

@@ -1,9 +1,7 @@
 package org.ntmgate.teredo.impl;
 
 import java.net.Inet4Address;
-import java.net.InetAddress;
 
-import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.health.RoleCounters;
 import org.ntmgate.api.health.RoleStatus;
 import org.ntmgate.role.RoleRunner;
@@ -26,51 +24,17 @@ import org.slf4j.LoggerFactory;
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = TeredoServerConfig.class)
 public class TeredoServerComponent implements RunnerStatus<TeredoServerSockets> {
-    static final String PID = "org.ntmgate.teredo.server";
+    static final String PID = TeredoServerSettings.PID;
     private static final Logger LOG = LoggerFactory.getLogger(TeredoServerComponent.class);
 
-    private final RoleRunner<Settings, TeredoServerSockets> runner = new RoleRunner<>(LOG, "Teredo server", "serving",
+    private final RoleRunner<TeredoServerSettings, TeredoServerSockets> runner = new RoleRunner<>(LOG, "Teredo server", "serving",
             s -> "on " + s.primary().getHostAddress() + " and " + s.secondary().getHostAddress() + " port " + TeredoServer.PORT
                     + " (both addresses must be on this host)");
-
-    record Settings(Inet4Address primary, Inet4Address secondary, int perSecond, int burst, String tunName) {
-    }
-
-    static Settings validate(TeredoServerConfig c) {
-        Inet4Address p = address("primaryAddress", c.primaryAddress());
-        Inet4Address s = c.secondaryAddress() == null || c.secondaryAddress().isBlank() ? TeredoAddress.v4(TeredoServer.v4(p) + 1)
-                : address("secondaryAddress", c.secondaryAddress());
-        if (!TeredoServer.globalUnicast(TeredoServer.v4(p)) || !TeredoServer.globalUnicast(TeredoServer.v4(s))) {
-            throw new InvalidConfigurationException(PID, TeredoServer.globalUnicast(TeredoServer.v4(p)) ? "secondaryAddress" : "primaryAddress",
-                    "must be a global unicast IPv4 address (RFC 4380 5.2.4): clients behind NATs reach it");
-        }
-        if (p.equals(s)) {
-            throw new InvalidConfigurationException(PID, "secondaryAddress", "must differ from the primary address");
-        }
-        if (c.perSecond() < 1 || c.burst() < 1) {
-            throw new InvalidConfigurationException(PID, c.perSecond() < 1 ? "perSecond" : "burst", "must be at least 1");
-        }
-        // empty: echo requests are not forwarded
-        String tun = c.tunName() == null || c.tunName().isBlank() ? "" : org.ntmgate.api.config.ConfigChecks.interfaceName(PID, "tunName", c.tunName());
-        return new Settings(p, s, c.perSecond(), c.burst(), tun);
-    }
-
-    private static Inet4Address address(String field, String text) {
-        try {
-            InetAddress a = InetAddress.getByName(text == null ? "" : text.trim());
-            if (text == null || text.isBlank() || !(a instanceof Inet4Address)) {
-                throw new InvalidConfigurationException(PID, field, "'" + text + "' is not an IPv4 address");
-            }
-            return (Inet4Address) a;
-        } catch (java.net.UnknownHostException e) {
-            throw new InvalidConfigurationException(PID, field, "'" + text + "' is not an IPv4 address");
-        }
-    }
 
     @Activate
     @Modified
     synchronized void configure(TeredoServerConfig config) {
-        runner.configure(config, TeredoServerComponent::validate, TeredoServerSockets::open, (s, sockets) -> LOG.info(
+        runner.configure(config, TeredoServerSettings::of, TeredoServerSockets::open, (s, sockets) -> LOG.info(
                 "Teredo server on udp {}:{} and {}:{} (prefix 2001:0:{}::/64)", s.primary().getHostAddress(), TeredoServer.PORT, s.secondary().getHostAddress(),
                 TeredoServer.PORT, prefixText(s.primary())));
     }
@@ -91,7 +55,7 @@ public class TeredoServerComponent implements RunnerStatus<TeredoServerSockets> 
     }
 
     @Override
-    public RoleRunner<Settings, TeredoServerSockets> runner() {
+    public RoleRunner<TeredoServerSettings, TeredoServerSockets> runner() {
         return runner;
     }
 

@@ -38,7 +38,7 @@ final class TeredoServerSockets implements AutoCloseable {
     }
 
     /** Opens the TUN device (when named) and binds both sockets; on failure closes what it opened and throws. */
-    static TeredoServerSockets open(TeredoServerComponent.Settings s) throws Exception {
+    static TeredoServerSockets open(TeredoServerSettings s) throws Exception {
         TeredoServer core = new TeredoServer(s.primary(), s.perSecond(), s.burst());
         TunDevice tun = null;
         UdpServer primary = null;

@@ -5,103 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.annotation.Annotation;
+import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.ntmgate.api.config.ConfigChecks;
 import org.ntmgate.api.config.InvalidConfigurationException;
 
 /** The DC's configuration: a good one is taken whole; each bad value is refused naming its field (and entry). */
 class DcSettingsTest {
     private static final String KEY = "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf";
 
-    /** A DcConfig from defaults with some values changed. */
+    /** A DcConfig from these defaults with some values changed, converted as ConfigAdmin's properties are. */
     static DcConfig config(Map<String, Object> changed) {
-        return new DcConfig() {
-            private Object v(String name, Object dflt) {
-                return changed.getOrDefault(name, dflt);
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return DcConfig.class;
-            }
-
-            @Override
-            public String bindAddress() {
-                return (String) v("bindAddress", "127.0.0.1");
-            }
-
-            @Override
-            public int port() {
-                return (int) v("port", 0);
-            }
-
-            @Override
-            public int asDcKeyId() {
-                return (int) v("asDcKeyId", 1);
-            }
-
-            @Override
-            public String asDcKey() {
-                return (String) v("asDcKey", KEY);
-            }
-
-            @Override
-            public long registrationLifetimeSeconds() {
-                return (long) v("registrationLifetimeSeconds", 90L);
-            }
-
-            @Override
-            public String zone() {
-                return (String) v("zone", "dc1.example.net");
-            }
-
-            @Override
-            public String dnsResolver() {
-                return (String) v("dnsResolver", "127.0.0.1:53");
-            }
-
-            @Override
-            public String dnsUpdateServer() {
-                return (String) v("dnsUpdateServer", "");
-            }
-
-            @Override
-            public String tsigKeyName() {
-                return (String) v("tsigKeyName", "dc1-key");
-            }
-
-            @Override
-            public String tsigSecret() {
-                return (String) v("tsigSecret", KnotServer.TSIG_SECRET);
-            }
-
-            @Override
-            public long dnsTtlSeconds() {
-                return (long) v("dnsTtlSeconds", 60L);
-            }
-
-            @Override
-            public String[] relays() {
-                return (String[]) v("relays", new String[] { "rsn-1 192.0.2.1:4712 7 " + KEY, "rsn-2 [2001:db8::1]:4712 8 " + KEY });
-            }
-
-            @Override
-            public String[] peers() {
-                return (String[]) v("peers", new String[] { "dc2.example.org 9 " + KEY });
-            }
-
-            @Override
-            public int innerMtu() {
-                return (int) v("innerMtu", 1400);
-            }
-
-            @Override
-            public long pathLifetimeSeconds() {
-                return (long) v("pathLifetimeSeconds", 3600L);
-            }
-        };
+        Map<String, Object> p = new HashMap<>(Map.ofEntries(Map.entry("bindAddress", "127.0.0.1"), Map.entry("port", 0), Map.entry("asDcKeyId", 1),
+                Map.entry("asDcKey", KEY), Map.entry("registrationLifetimeSeconds", 90L), Map.entry("zone", "dc1.example.net"),
+                Map.entry("dnsResolver", "127.0.0.1:53"), Map.entry("dnsUpdateServer", ""), Map.entry("tsigKeyName", "dc1-key"),
+                Map.entry("tsigSecret", KnotServer.TSIG_SECRET), Map.entry("dnsTtlSeconds", 60L),
+                Map.entry("relays", new String[] { "rsn-1 192.0.2.1:4712 7 " + KEY, "rsn-2 [2001:db8::1]:4712 8 " + KEY }),
+                Map.entry("peers", new String[] { "dc2.example.org 9 " + KEY }), Map.entry("innerMtu", 1400), Map.entry("pathLifetimeSeconds", 3600L)));
+        p.putAll(changed);
+        return ConfigChecks.typed(DirectionCoordinatorComponent.PID, p, DcConfig.class);
     }
 
     @Test

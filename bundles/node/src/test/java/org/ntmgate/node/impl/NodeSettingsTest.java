@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.annotation.Annotation;
+import java.util.HashMap;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.ntmgate.api.config.ConfigChecks;
 import org.ntmgate.api.config.InvalidConfigurationException;
 
 class NodeSettingsTest {
@@ -15,57 +17,20 @@ class NodeSettingsTest {
         return gateway(fqdn, password, as, prefix, tun, "", "61000-65535", direct);
     }
 
+    /** A configuration as ConfigAdmin would hand it over: properties converted to the Metatype interface (null: absent). */
     private static NodeConfig gateway(String fqdn, String password, String as, String prefix, String tun, String lan, String lanPorts,
             String... direct) {
-        return new NodeConfig() {
-            public String lanPrefix() {
-                return lan;
+        Map<String, Object> p = new HashMap<>();
+        String[][] values = { { "fqdn", fqdn }, { "password", password }, { "accountServer", as }, { "virtualPrefix", prefix }, { "tunName", tun },
+                { "lanPrefix", lan }, { "lanPorts", lanPorts }, { "directionCoordinator", "198.51.100.1" }, { "dnsListen", "127.0.0.1:5353" },
+                { "upstreamDns", "[2001:db8::53]:53" } };
+        for (String[] v : values) {
+            if (v[1] != null) {
+                p.put(v[0], v[1]);
             }
-
-            public String lanPorts() {
-                return lanPorts;
-            }
-
-            public Class<? extends Annotation> annotationType() {
-                return NodeConfig.class;
-            }
-
-            public String fqdn() {
-                return fqdn;
-            }
-
-            public String password() {
-                return password;
-            }
-
-            public String accountServer() {
-                return as;
-            }
-
-            public String directionCoordinator() {
-                return "198.51.100.1";
-            }
-
-            public String tunName() {
-                return tun;
-            }
-
-            public String virtualPrefix() {
-                return prefix;
-            }
-
-            public String dnsListen() {
-                return "127.0.0.1:5353";
-            }
-
-            public String upstreamDns() {
-                return "[2001:db8::53]:53";
-            }
-
-            public String[] directSuffixes() {
-                return direct;
-            }
-        };
+        }
+        p.put("directSuffixes", direct);
+        return ConfigChecks.typed(NodeSettings.PID, p, NodeConfig.class);
     }
 
     private static String refusedField(NodeConfig c) {

@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.annotation.Annotation;
 import java.net.InetAddress;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.ntmgate.api.config.ConfigChecks;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.policy.RelayDecision;
 import org.ntmgate.api.policy.RelayRequest;
@@ -18,53 +19,11 @@ class RelayPolicyTest {
         return config(relays, allow, deny, denyNodes, sessions, NONE);
     }
 
+    /** A configuration as ConfigAdmin would hand it over: properties converted to the Metatype interface. */
     static PolicyConfig config(String[] relays, String[] allow, String[] deny, String[] denyNodes, int sessions, String[] nodeLimits) {
-        return new PolicyConfig() {
-            @Override
-            public String[] nodeLimits() {
-                return nodeLimits;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return PolicyConfig.class;
-            }
-
-            @Override
-            public String[] allowedRelays() {
-                return relays;
-            }
-
-            @Override
-            public String[] allowDestinations() {
-                return allow;
-            }
-
-            @Override
-            public String[] denyDestinations() {
-                return deny;
-            }
-
-            @Override
-            public String[] denyNodes() {
-                return denyNodes;
-            }
-
-            @Override
-            public int maxSessionsPerNode() {
-                return sessions;
-            }
-
-            @Override
-            public long maxBytesPerSecondPerNode() {
-                return 1_000_000;
-            }
-
-            @Override
-            public long maxPacketsPerSecondPerNode() {
-                return 0;
-            }
-        };
+        return ConfigChecks.typed(PolicySettings.PID, Map.of("allowedRelays", relays, "allowDestinations", allow, "denyDestinations", deny, "denyNodes",
+                denyNodes, "maxSessionsPerNode", sessions, "maxBytesPerSecondPerNode", 1_000_000L, "maxPacketsPerSecondPerNode", 0L, "nodeLimits",
+                nodeLimits), PolicyConfig.class);
     }
 
     static final String[] NONE = {};

@@ -4,58 +4,35 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.annotation.Annotation;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ntmgate.api.config.ConfigChecks;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.policy.RelayLimits;
 
 class RsnSettingsTest {
     private static final String KEY = "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf";
 
+    /** A configuration as ConfigAdmin would hand it over: properties converted to the Metatype interface. */
     private static RsnConfig config(String[] dcKeys, String egress, String tun, int mtu) {
-        return new RsnConfig() {
-            public Class<? extends Annotation> annotationType() {
-                return RsnConfig.class;
-            }
-
-            public String bindAddress() {
-                return "127.0.0.1";
-            }
-
-            public int port() {
-                return 0;
-            }
-
-            public String[] dcKeys() {
-                return dcKeys;
-            }
-
-            public String egressPrefix() {
-                return egress;
-            }
-
-            public String tunName() {
-                return tun;
-            }
-
-            public int innerMtu() {
-                return mtu;
-            }
-
-            public long idleTimeoutSeconds() {
-                return 300;
-            }
-        };
+        Map<String, Object> p = new HashMap<>(Map.of("bindAddress", "127.0.0.1", "port", 0, "dcKeys", dcKeys, "tunName", tun, "innerMtu", mtu,
+                "idleTimeoutSeconds", 300L));
+        if (egress != null) {
+            p.put("egressPrefix", egress);
+        }
+        return ConfigChecks.typed(RsnSettings.PID, p, RsnConfig.class);
     }
 
-    private static String refusedField(RsnConfig c) {
-        return assertThrows(InvalidConfigurationException.class, () -> RsnSettings.of(c)).field();
+    /** The field a refusal names, whether the conversion refuses it (a missing value) or the settings do. */
+    private static String refusedField(java.util.function.Supplier<RsnConfig> c) {
+        return assertThrows(InvalidConfigurationException.class, () -> RsnSettings.of(c.get())).field();
     }
 
     @Test
@@ -68,16 +45,16 @@ class RsnSettingsTest {
 
     @Test
     void everyBadValueIsRefusedNamingItsField() {
-        assertEquals("dcKeys", refusedField(config(new String[0], "2001:db8:e::/64", "t", 1400)));
-        assertEquals("dcKeys", refusedField(config(new String[] { "7" }, "2001:db8:e::/64", "t", 1400)));
-        assertEquals("dcKeys", refusedField(config(new String[] { "x " + KEY }, "2001:db8:e::/64", "t", 1400)));
-        assertEquals("dcKeys", refusedField(config(new String[] { "7 abcd" }, "2001:db8:e::/64", "t", 1400)));
-        assertEquals("dcKeys", refusedField(config(new String[] { "7 " + KEY, "7 " + KEY }, "2001:db8:e::/64", "t", 1400)));
-        assertEquals("egressPrefix", refusedField(config(new String[] { "7 " + KEY }, null, "t", 1400)));
-        assertEquals("egressPrefix", refusedField(config(new String[] { "7 " + KEY }, "198.51.100.0/24", "t", 1400)));
-        assertEquals("egressPrefix", refusedField(config(new String[] { "7 " + KEY }, "2001:db8::/48", "t", 1400)));
-        assertEquals("tunName", refusedField(config(new String[] { "7 " + KEY }, "2001:db8:e::/64", "a name too long for linux", 1400)));
-        assertEquals("innerMtu", refusedField(config(new String[] { "7 " + KEY }, "2001:db8:e::/64", "t", 1000)));
+        assertEquals("dcKeys", refusedField(() -> config(new String[0], "2001:db8:e::/64", "t", 1400)));
+        assertEquals("dcKeys", refusedField(() -> config(new String[] { "7" }, "2001:db8:e::/64", "t", 1400)));
+        assertEquals("dcKeys", refusedField(() -> config(new String[] { "x " + KEY }, "2001:db8:e::/64", "t", 1400)));
+        assertEquals("dcKeys", refusedField(() -> config(new String[] { "7 abcd" }, "2001:db8:e::/64", "t", 1400)));
+        assertEquals("dcKeys", refusedField(() -> config(new String[] { "7 " + KEY, "7 " + KEY }, "2001:db8:e::/64", "t", 1400)));
+        assertEquals("egressPrefix", refusedField(() -> config(new String[] { "7 " + KEY }, null, "t", 1400)));
+        assertEquals("egressPrefix", refusedField(() -> config(new String[] { "7 " + KEY }, "198.51.100.0/24", "t", 1400)));
+        assertEquals("egressPrefix", refusedField(() -> config(new String[] { "7 " + KEY }, "2001:db8::/48", "t", 1400)));
+        assertEquals("tunName", refusedField(() -> config(new String[] { "7 " + KEY }, "2001:db8:e::/64", "a name too long for linux", 1400)));
+        assertEquals("innerMtu", refusedField(() -> config(new String[] { "7 " + KEY }, "2001:db8:e::/64", "t", 1000)));
     }
 
     @Test

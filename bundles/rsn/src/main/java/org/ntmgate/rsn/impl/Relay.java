@@ -42,7 +42,7 @@ final class Relay implements AutoCloseable {
     private final ScheduledExecutorService timer = Threads.timer("ntmgate-rsn-timer");
     private final RelayCounters counters = new RelayCounters();
     private final RelayPaths paths;
-    private final RelaySignalling signalling;
+    private volatile RelaySignalling signalling;
     private UdpServer udp;
     private TunDevice tun;
     private PacketQueue queue;
@@ -52,7 +52,6 @@ final class Relay implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.paths = new RelayPaths(settings, table, new PathStore(stateFile), clock, timer);
-        this.signalling = new RelaySignalling(settings, paths, counters, clock);
     }
 
     /** Restores stored paths, opens the TUN device, binds the UDP socket and starts reading the device; returns the bound address. */
@@ -62,19 +61,20 @@ final class Relay implements AutoCloseable {
         tun.addAddress(settings.egressPrefix().addressAt(BigInteger.ONE), settings.egressPrefix().length());
         tun.up(TUN_MTU);
         queue = tun.queue(0);
-        udp = UdpServer.bind(settings.bind(), pipeline(paths, signalling, queue, counters, clock), true); // 15.7
-        reader = TunReader.start("RS-N", settings.tunName(), queue, new DatagramBatch(udp), new ToNode(paths, queue, counters, clock, settings.innerMtu()),
-                "ntmgate-rsn-tun");
+        RelayParts parts = new RelayParts(settings, paths, queue, counters, clock);
+        signalling = new RelaySignalling(parts);
+        udp = UdpServer.bind(settings.bind(), pipeline(parts, signalling), true); // 15.7
+        reader = TunReader.start("RS-N", settings.tunName(), queue, new DatagramBatch(udp), new ToNode(parts), "ntmgate-rsn-tun");
         timer.scheduleWithFixedDelay(paths::expire, 5, 5, TimeUnit.SECONDS);
         return udp.localAddress();
     }
 
     /** The UDP pipeline: DATA first, the rest to signalling. */
-    static ChannelInitializer<Channel> pipeline(RelayPaths paths, RelaySignalling signalling, PacketQueue queue, RelayCounters counters, LongSupplier clock) {
+    static ChannelInitializer<Channel> pipeline(RelayParts parts, RelaySignalling signalling) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new ToReal(paths, queue, counters, clock), signalling);
+                ch.pipeline().addLast(new ToReal(parts), signalling);
             }
         };
     }
@@ -96,7 +96,11 @@ final class Relay implements AutoCloseable {
         if (p == null) {
             return false;
         }
-        signalling.tearDown(p, "disconnected by an administrator");
+        RelaySignalling s = signalling;
+        if (s == null) {
+            return false;
+        }
+        s.tearDown(p, "disconnected by an administrator");
         return true;
     }
 
@@ -139,11 +143,11 @@ final class Relay implements AutoCloseable {
     }
 
     long relayedToReal() {
-        return counters.relayed(RelayCounters.TO_REAL);
+        return counters.packets(RelayCounters.TO_REAL);
     }
 
     long relayedToNode() {
-        return counters.relayed(RelayCounters.TO_NODE);
+        return counters.packets(RelayCounters.TO_NODE);
     }
 
     RoleCounters counters() {

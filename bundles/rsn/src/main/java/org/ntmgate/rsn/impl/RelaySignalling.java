@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -47,10 +46,7 @@ import org.slf4j.LoggerFactory;
 final class RelaySignalling extends SimpleChannelInboundHandler<DatagramPacket> {
     private static final Logger LOG = LoggerFactory.getLogger(RelaySignalling.class);
 
-    private final RsnSettings settings;
-    private final RelayPaths paths;
-    private final RelayCounters counters;
-    private final LongSupplier clock;
+    private final RelayParts parts;
     private final MessageCodec codec = new MessageCodec();
     private final AnswerCache answers = new AnswerCache();
     /** Sequence numbers start at the time in microseconds, so that a restarted RS-N is above its past (6.1). */
@@ -59,12 +55,9 @@ final class RelaySignalling extends SimpleChannelInboundHandler<DatagramPacket> 
     private final Key128 probe = new Key128();
     private volatile Channel channel;
 
-    RelaySignalling(RsnSettings settings, RelayPaths paths, RelayCounters counters, LongSupplier clock) {
-        this.settings = settings;
-        this.paths = paths;
-        this.counters = counters;
-        this.clock = clock;
-        this.sequence = new AtomicLong(clock.getAsLong() * 1000);
+    RelaySignalling(RelayParts parts) {
+        this.parts = parts;
+        this.sequence = new AtomicLong(parts.clock().getAsLong() * 1000);
     }
 
     @Override
@@ -84,7 +77,7 @@ final class RelaySignalling extends SimpleChannelInboundHandler<DatagramPacket> 
         InetSocketAddress from = packet.sender();
         try {
             if (in.readableBytes() < MessageCodec.MIN_LENGTH) {
-                counters.drop(Drop.MALFORMED);
+                parts.counters().drop(Drop.MALFORMED);
                 return;
             }
             int type = in.getUnsignedByte(in.readerIndex() + 1);
@@ -93,10 +86,10 @@ final class RelaySignalling extends SimpleChannelInboundHandler<DatagramPacket> 
             } else if (type == MessageType.TUNNEL_REQUEST.code() || type == MessageType.TUNNEL_KEEPALIVE.code() || type == MessageType.TEARDOWN.code()) {
                 tunnel(ctx, in, from);
             } else {
-                counters.drop(Drop.MALFORMED);
+                parts.counters().drop(Drop.MALFORMED);
             }
         } catch (WireDecodeException e) {
-            counters.drop(e.reason());
+            parts.counters().drop(e.reason());
         } catch (RuntimeException e) {
             LOG.error("Datagram from {} failed inside the RS-N", from, e);
         }
@@ -104,14 +97,14 @@ final class RelaySignalling extends SimpleChannelInboundHandler<DatagramPacket> 
 
     /** 7.7: a DC asks for a path; answered once its entries are in the table and its state is stored. */
     private void relayDirection(ChannelHandlerContext ctx, ByteBuf in, InetSocketAddress from) throws WireDecodeException {
-        Message m = codec.decode(in, (keyId, t, n) -> settings.dcKeys().get(keyId));
-        MacKey key = settings.dcKeys().get(m.keyId());
-        long now = clock.getAsLong();
+        Message m = codec.decode(in, (keyId, t, n) -> parts.settings().dcKeys().get(keyId));
+        MacKey key = parts.settings().dcKeys().get(m.keyId());
+        long now = parts.clock().getAsLong();
         if (!dcWindows.computeIfAbsent(key.id(), k -> new ReplayWindow(ReplayWindow.SIGNALLING)).accept(m.sequence())) {
             resendOrDrop(ctx, m, from, now);
             return;
         }
-        counters.direction();
+        parts.counters().direction();
         Message.Builder answer;
         try {
             answer = newPath(m, key, now);
@@ -143,33 +136,33 @@ final class RelaySignalling extends SimpleChannelInboundHandler<DatagramPacket> 
         if (!(real instanceof Inet6Address)) {
             throw new Refusal(ErrorCode.NO_USABLE_FAMILY, "the general node's real address " + real.getHostAddress() + " is not IPv6");
         }
-        if (settings.egressPrefix().contains(real)) {
+        if (parts.settings().egressPrefix().contains(real)) {
             throw new Refusal(ErrorCode.NOT_ALLOWED, "the real address lies in this RS-N's own egress prefix");
         }
         long nodeId = m.u64(TlvType.NODE_ID);
-        KeySealer.SealedKey k = KeySealer.open(settings.dcKeyBytes().get(dcKey.id()), m);
+        KeySealer.SealedKey k = KeySealer.open(parts.settings().dcKeyBytes().get(dcKey.id()), m);
         ByteBuf limitsTlv = Unpooled.wrappedBuffer(m.bytes(TlvType.RELAY_LIMITS));
         RelayLimits limits = new RelayLimits((int) Math.min(Integer.MAX_VALUE, limitsTlv.readUnsignedInt()), limitsTlv.readLong(), limitsTlv.readLong());
         byte[] egress;
-        synchronized (paths) {
-            RelayPath existing = paths.path(m.id());
-            RelayNode node = paths.node(nodeId);
-            int live = paths.liveOf(node, m.id());
+        synchronized (parts.paths()) {
+            RelayPath existing = parts.paths().path(m.id());
+            RelayNode node = parts.paths().node(nodeId);
+            int live = parts.paths().liveOf(node, m.id());
             if (limits.maxSessions() > 0 && live >= limits.maxSessions()) {
                 throw new Refusal(ErrorCode.RELAY_FULL, "node " + Long.toHexString(nodeId) + " already has " + live + " path(s), its limit");
             }
-            egress = node != null ? node.egress : paths.allocateEgress();
+            egress = node != null ? node.egress : parts.paths().allocateEgress();
             if (egress == null) {
-                throw new Refusal(ErrorCode.RELAY_FULL, "no egress address left in " + settings.egressPrefix());
+                throw new Refusal(ErrorCode.RELAY_FULL, "no egress address left in " + parts.settings().egressPrefix());
             }
             RelayPath p = new RelayPath(m.id(), nodeId, k.keyId(), k.key(), k.lifetimeSeconds(), nodeVirtual, generalVirtual.getAddress(),
                     egress, real.getAddress(), fqdn, limits, now);
             if (existing != null) {
                 p.endpoint = existing.endpoint;
-                paths.detach(existing, "replaced by a new relay direction (new key)");
+                parts.paths().detach(existing, "replaced by a new relay direction (new key)");
             }
             try {
-                paths.attach(p);
+                parts.paths().attach(p);
             } catch (TableFullException e) {
                 throw new Refusal(ErrorCode.RELAY_FULL, "the translation table is full");
             } catch (EntryConflictException e) {
@@ -181,7 +174,7 @@ final class RelaySignalling extends SimpleChannelInboundHandler<DatagramPacket> 
             // 15.6: a new key has sealed nothing yet, so its first block needs no stored reservation; the path is
             // stored right after (off this thread), and a path lost before that is never restored
             p.sendLimit = PathStore.BLOCK;
-            paths.storeSoon();
+            parts.paths().storeSoon();
             LOG.info("RS-N relays {} (limits {})", p, limits);
         }
         return Message.builder(MessageType.RELAY_DIRECTION_ACK).u8(TlvType.STATUS, 0).endpoint(TlvType.EGRESS, address(egress), 0);
@@ -190,35 +183,35 @@ final class RelaySignalling extends SimpleChannelInboundHandler<DatagramPacket> 
     /** 7.9, 7.10: a node's tunnel request, keep-alive or teardown, MACed with the path's signalling key. */
     private void tunnel(ChannelHandlerContext ctx, ByteBuf in, InetSocketAddress from) throws WireDecodeException {
         long id = in.getLong(in.readerIndex() + 16);
-        RelayPath p = paths.path(probe, id);
+        RelayPath p = parts.paths().path(probe, id);
         if (p == null) {
-            counters.drop(Drop.UNKNOWN_PATH);
+            parts.counters().drop(Drop.UNKNOWN_PATH);
             return;
         }
         Message m = codec.decode(in, (keyId, t, n) -> keyId == p.keyId && n == p.pathId ? p.signalling : null);
-        long now = clock.getAsLong();
+        long now = parts.clock().getAsLong();
         if (!p.signallingWindow.accept(m.sequence())) {
             resendOrDrop(ctx, m, from, now);
             return;
         }
         Message.Builder answer;
         if (m.type() == MessageType.TEARDOWN) {
-            paths.detach(p, "torn down by " + from);
+            parts.paths().detach(p, "torn down by " + from);
             answer = Message.builder(MessageType.TEARDOWN).u8(TlvType.STATUS, 0);
         } else {
             if (m.type() == MessageType.TUNNEL_REQUEST && m.u64(TlvType.NODE_ID) != p.nodeId) {
-                counters.drop(Drop.NOT_THE_NODE);
+                parts.counters().drop(Drop.NOT_THE_NODE);
                 return;
             }
             if (!from.equals(p.endpoint)) {
                 LOG.info("RS-N: node {} tunnels path {} from {} (was {})", Long.toHexString(p.nodeId), Long.toHexString(p.pathId), from, p.endpoint);
                 p.endpoint = from;
-                paths.storeSoon();
+                parts.paths().storeSoon();
             }
             p.lastData = now;
             answer = m.type() == MessageType.TUNNEL_REQUEST
                     ? Message.builder(MessageType.TUNNEL_RESPONSE).u8(TlvType.STATUS, 0).tlv(TlvType.NONCE, m.bytes(TlvType.NONCE))
-                            .u16(TlvType.INNER_MTU, settings.innerMtu())
+                            .u16(TlvType.INNER_MTU, parts.settings().innerMtu())
                     : Message.builder(MessageType.TUNNEL_KEEPALIVE_ACK);
         }
         answer.transactionId(m.transactionId()).id(p.pathId);
@@ -235,7 +228,7 @@ final class RelaySignalling extends SimpleChannelInboundHandler<DatagramPacket> 
     private void resendOrDrop(ChannelHandlerContext ctx, Message m, InetSocketAddress from, long now) {
         byte[] held = answers.find(from, m, now);
         if (held == null || held == AnswerCache.WORKING) {
-            counters.drop(Drop.REPLAY);
+            parts.counters().drop(Drop.REPLAY);
             return;
         }
         ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(held), from), ctx.voidPromise());
@@ -244,7 +237,7 @@ final class RelaySignalling extends SimpleChannelInboundHandler<DatagramPacket> 
     /** 7.10.1: removes the path, then tells the node once (TEARDOWN, STATUS NOT_ALLOWED, MACed with the path's signalling key). */
     void tearDown(RelayPath p, String why) {
         InetSocketAddress to = p.endpoint;
-        paths.detach(p, why);
+        parts.paths().detach(p, why);
         Channel c = channel;
         if (to != null && c != null) {
             Message.Builder b = Message.builder(MessageType.TEARDOWN).transactionId(ThreadLocalRandom.current().nextInt()).id(p.pathId)

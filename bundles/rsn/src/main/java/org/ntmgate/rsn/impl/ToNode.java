@@ -1,6 +1,5 @@
 package org.ntmgate.rsn.impl;
 
-import java.util.function.LongSupplier;
 
 import io.netty.buffer.ByteBuf;
 import org.ntmgate.packet.IpPacket;
@@ -10,7 +9,6 @@ import org.ntmgate.role.Key128;
 import org.ntmgate.role.PacketTooBig;
 import org.ntmgate.role.TunReader;
 import org.ntmgate.rsn.impl.RelayCounters.Drop;
-import org.ntmgate.tun.PacketQueue;
 import org.ntmgate.tun.TunException;
 import org.ntmgate.wire.DatagramBatch;
 import org.ntmgate.wire.PathCipher;
@@ -22,35 +20,28 @@ import org.ntmgate.wire.PathCipher;
  * sender (2.4.4). Runs on the TUN reader thread; allocates nothing but the batch's pooled buffer.
  */
 final class ToNode implements TunReader.Packets {
-    private final RelayPaths paths;
-    private final PacketQueue queue;
-    private final RelayCounters counters;
-    private final LongSupplier clock;
-    private final int innerMtu;
+
+    private final RelayParts parts;
     private final IpPacket ip = new IpPacket();
     private final Key128 probe = new Key128();
 
-    ToNode(RelayPaths paths, PacketQueue queue, RelayCounters counters, LongSupplier clock, int innerMtu) {
-        this.paths = paths;
-        this.queue = queue;
-        this.counters = counters;
-        this.clock = clock;
-        this.innerMtu = innerMtu;
+    ToNode(RelayParts parts) {
+        this.parts = parts;
     }
 
     @Override
     public void packet(ByteBuf buf, DatagramBatch batch) throws TunException {
         if (ip.parse(buf) != ParseStatus.OK) {
-            counters.drop(Drop.MALFORMED);
+            parts.counters().drop(Drop.MALFORMED);
             return;
         }
         if (ip.version() != 6) {
-            counters.drop(Drop.NOT_IPV6);
+            parts.counters().drop(Drop.NOT_IPV6);
             return;
         }
-        RelayNode node = paths.nodeByEgress(probe.set(buf, ip.destinationAddressOffset()));
+        RelayNode node = parts.paths().nodeByEgress(probe.set(buf, ip.destinationAddressOffset()));
         if (node == null) {
-            counters.drop(Drop.NO_PATH);
+            parts.counters().drop(Drop.NO_PATH);
             return;
         }
         RelayPath p;
@@ -59,7 +50,7 @@ final class ToNode implements TunReader.Packets {
         if (error) {
             // the quoted packet is one this RS-N sent: egress -> real (15.4)
             if (ip.transportLength() < 8 + 40 || !IpPacket.bytesAt(buf, quoted + 8, node.egress)) {
-                counters.drop(Drop.MALFORMED);
+                parts.counters().drop(Drop.MALFORMED);
                 return;
             }
             p = node.byReal.get(probe.set(buf, quoted + 24));
@@ -67,20 +58,20 @@ final class ToNode implements TunReader.Packets {
             p = node.byReal.get(probe.set(buf, ip.sourceAddressOffset()));
         }
         if (p == null || p.endpoint == null) {
-            counters.drop(Drop.NO_PATH);
+            parts.counters().drop(Drop.NO_PATH);
             return;
         }
         int length = ip.length();
-        long now = clock.getAsLong();
-        if (length > innerMtu) {
+        long now = parts.clock().getAsLong();
+        if (length > parts.settings().innerMtu()) {
             if (!error) {
-                PacketTooBig.answer(queue, node.egress, ip, innerMtu);
+                PacketTooBig.answer(parts.queue(), node.egress, ip, parts.settings().innerMtu());
             }
-            counters.drop(Drop.TOO_BIG);
+            parts.counters().drop(Drop.TOO_BIG);
             return;
         }
         if (!node.packetsToNode.take(1, now) || !node.bytesToNode.take(length, now)) {
-            counters.drop(Drop.RATE_LIMITED);
+            parts.counters().drop(Drop.RATE_LIMITED);
             return;
         }
         if (error) {
@@ -96,14 +87,14 @@ final class ToNode implements TunReader.Packets {
             ip.rewriteDestination(p.nodeVirtual);
         }
         if (p.cipher.sent() >= p.sendLimit) {
-            counters.drop(Drop.COUNTER_RESERVATION); // 15.6: never seal beyond what is stored
-            paths.storeSoon();
+            parts.counters().drop(Drop.COUNTER_RESERVATION); // 15.6: never seal beyond what is stored
+            parts.paths().storeSoon();
             return;
         }
         buf.setIndex(ip.start(), ip.start() + length);
         batch.added(p.cipher.seal(buf, batch.buffer(p.endpoint, length + PathCipher.OVERHEAD)));
         p.lastData = now;
-        counters.relayed(RelayCounters.TO_NODE, length);
+        parts.counters().moved(RelayCounters.TO_NODE, length);
         p.toNode.count(length);
         p.nodeEntry.recordToVirtual(length);
         p.generalEntry.recordToVirtual(length);

@@ -2,7 +2,6 @@ package org.ntmgate.rsn.impl;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.function.LongSupplier;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -13,7 +12,6 @@ import org.ntmgate.packet.IpPacket;
 import org.ntmgate.packet.ParseStatus;
 import org.ntmgate.role.Key128;
 import org.ntmgate.rsn.impl.RelayCounters.Drop;
-import org.ntmgate.tun.PacketQueue;
 import org.ntmgate.tun.TunException;
 import org.ntmgate.wire.MessageType;
 import org.ntmgate.wire.PathCipher;
@@ -30,20 +28,14 @@ import org.slf4j.LoggerFactory;
 final class ToReal extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ToReal.class);
 
-    private final RelayPaths paths;
-    private final PacketQueue queue;
-    private final RelayCounters counters;
-    private final LongSupplier clock;
+    private final RelayParts parts;
     private final IpPacket ip = new IpPacket();
     private final Key128 probe = new Key128();
     private final ByteBuffer tx = ByteBuffer.allocateDirect(65_536);
     private final ByteBuf txBuf = Unpooled.wrappedBuffer(tx);
 
-    ToReal(RelayPaths paths, PacketQueue queue, RelayCounters counters, LongSupplier clock) {
-        this.paths = paths;
-        this.queue = queue;
-        this.counters = counters;
-        this.clock = clock;
+    ToReal(RelayParts parts) {
+        this.parts = parts;
     }
 
     @Override
@@ -55,7 +47,7 @@ final class ToReal extends ChannelInboundHandlerAdapter {
         try {
             data(packet.content(), packet.sender());
         } catch (WireDecodeException e) {
-            counters.drop(e.reason());
+            parts.counters().drop(e.reason());
         } catch (RuntimeException e) {
             LOG.error("DATA from {} failed inside the RS-N", packet.sender(), e);
         } finally {
@@ -70,57 +62,57 @@ final class ToReal extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         try {
-            queue.flush(); // 15.7: the batch's segments, joined per flow
+            parts.queue().flush(); // 15.7: the batch's segments, joined per flow
         } catch (TunException e) {
-            counters.drop(Drop.TUN_WRITE);
+            parts.counters().drop(Drop.TUN_WRITE);
         }
         ctx.fireChannelReadComplete();
     }
 
     private void data(ByteBuf in, InetSocketAddress from) throws WireDecodeException {
         long id = PathCipher.peekPathId(in);
-        RelayPath p = id == 0 ? null : paths.path(probe, id);
+        RelayPath p = id == 0 ? null : parts.paths().path(probe, id);
         if (p == null) {
-            counters.drop(Drop.UNKNOWN_PATH);
+            parts.counters().drop(Drop.UNKNOWN_PATH);
             return;
         }
         txBuf.clear();
         p.cipher.open(in, txBuf);
-        long now = clock.getAsLong();
+        long now = parts.clock().getAsLong();
         p.lastData = now;
         if (!from.equals(p.endpoint)) {
             LOG.info("RS-N: node {} now at {} on path {} (was {})", Long.toHexString(p.nodeId), from, Long.toHexString(p.pathId), p.endpoint);
             p.endpoint = from; // 7.3: an authentic packet from a new endpoint moves the path
-            paths.storeSoon();
+            parts.paths().storeSoon();
         }
         if (ip.parse(txBuf) != ParseStatus.OK) {
-            counters.drop(Drop.MALFORMED);
+            parts.counters().drop(Drop.MALFORMED);
             return;
         }
         if (ip.version() != 6) {
-            counters.drop(Drop.NOT_IPV6);
+            parts.counters().drop(Drop.NOT_IPV6);
             return;
         }
         if (!ip.sourceIs(p.nodeVirtual) || !ip.destinationIs(p.generalVirtual)) {
-            counters.drop(Drop.WRONG_ADDRESS);
+            parts.counters().drop(Drop.WRONG_ADDRESS);
             return;
         }
         int length = ip.length();
         RelayNode node = p.node;
         if (!node.packetsToReal.take(1, now) || !node.bytesToReal.take(length, now)) {
-            counters.drop(Drop.RATE_LIMITED);
+            parts.counters().drop(Drop.RATE_LIMITED);
             return;
         }
         ip.rewriteSource(node.egress);
         ip.rewriteDestination(p.real);
         tx.clear().limit(length);
         try {
-            queue.offer(tx);
+            parts.queue().offer(tx);
         } catch (TunException e) {
-            counters.drop(Drop.TUN_WRITE);
+            parts.counters().drop(Drop.TUN_WRITE);
             return;
         }
-        counters.relayed(RelayCounters.TO_REAL, length);
+        parts.counters().moved(RelayCounters.TO_REAL, length);
         p.toReal.count(length);
         p.nodeEntry.recordToReal(length);
         p.generalEntry.recordToReal(length);

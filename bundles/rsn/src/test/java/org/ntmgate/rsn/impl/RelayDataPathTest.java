@@ -57,6 +57,7 @@ class RelayDataPathTest {
     private final RelayCounters counters = new RelayCounters();
     private RsnSettings settings;
     private RelayPaths paths;
+    private RelayParts parts;
     private EmbeddedChannel udp;
     private RelayPath path;
     private PathCipher node;
@@ -66,7 +67,8 @@ class RelayDataPathTest {
         settings = RsnSettings.of(Converters.standardConverter().convert(Map.of("bindAddress", "127.0.0.1", "port", 0, "dcKeys", new String[] { "1 " + KEY },
                 "egressPrefix", "2001:db8:e::/64", "tunName", "ntmrsn0", "innerMtu", 1400)).to(RsnConfig.class));
         paths = new RelayPaths(settings, ConcurrentTranslationTable.standalone(1000, 300), new PathStore(dir.resolve("paths.txt")), now::get, inline);
-        udp = new EmbeddedChannel(Relay.pipeline(paths, new RelaySignalling(settings, paths, counters, now::get), queue, counters, now::get));
+        parts = new RelayParts(settings, paths, queue, counters, now::get);
+        udp = new EmbeddedChannel(Relay.pipeline(parts, new RelaySignalling(parts)));
         path = addPath(new RelayLimits(0, 0, 0));
         node = new PathCipher(PATH_KEY, PATH_ID, true, 0);
     }
@@ -95,7 +97,7 @@ class RelayDataPathTest {
         IpPacket ip = parse(out.get(0));
         assertTrue(ip.sourceIs(path.egress), "the node's virtual source became its egress address");
         assertTrue(ip.destinationIs(REAL), "the general node's virtual destination became its real address");
-        assertEquals(1, counters.relayed(RelayCounters.TO_REAL));
+        assertEquals(1, counters.packets(RelayCounters.TO_REAL));
         assertEquals(1, path.toReal.packets());
         assertEquals(NODE, path.endpoint, "the first authentic packet gives the path its endpoint");
         assertEquals(Map.of(), nonZero(counters.drops()));
@@ -147,7 +149,7 @@ class RelayDataPathTest {
     @Test
     void aReplyFromTheNetworkIsSealedIntoThePath() throws Exception {
         receive(sealed(udpPacket(NODE_VIRTUAL, GENERAL_VIRTUAL, 10))); // the path learns its endpoint
-        ToNode toNode = new ToNode(paths, queue, counters, now::get, settings.innerMtu());
+        ToNode toNode = new ToNode(parts);
         DatagramBatch batch = new DatagramBatch(udp, false);
         toNode.packet(Unpooled.wrappedBuffer(udpPacket(REAL, path.egress, 200)), batch);
         toNode.packet(Unpooled.wrappedBuffer(udpPacket(REAL, path.egress, 200)), batch);
@@ -164,7 +166,7 @@ class RelayDataPathTest {
             assertTrue(ip.sourceIs(GENERAL_VIRTUAL), "the real source became the general node's virtual address");
             assertTrue(ip.destinationIs(NODE_VIRTUAL), "the egress destination became the node's virtual address");
         }
-        assertEquals(2, counters.relayed(RelayCounters.TO_NODE));
+        assertEquals(2, counters.packets(RelayCounters.TO_NODE));
         assertEquals(2, path.toNode.packets());
         assertEquals(Map.of(), nonZero(counters.drops()));
     }
@@ -174,7 +176,7 @@ class RelayDataPathTest {
         receive(sealed(udpPacket(NODE_VIRTUAL, GENERAL_VIRTUAL, 10)));
         udp.pipeline().fireChannelReadComplete();
         queue.written();
-        ToNode toNode = new ToNode(paths, queue, counters, now::get, settings.innerMtu());
+        ToNode toNode = new ToNode(parts);
         DatagramBatch batch = new DatagramBatch(udp, false);
         toNode.packet(Unpooled.wrappedBuffer(udpPacket(REAL, address("2001:db8:e::9"), 10)), batch); // no node has this egress
         toNode.packet(Unpooled.wrappedBuffer(udpPacket(address("2001:db8:7::1"), path.egress, 10)), batch); // no path to that host

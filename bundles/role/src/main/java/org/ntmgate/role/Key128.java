@@ -31,6 +31,11 @@ public final class Key128 {
         return new Key128(0, id);
     }
 
+    /** A new key of the 16 bytes at {@code at} of {@code buf} (one to put in a map). */
+    public static Key128 of(ByteBuf buf, int at) {
+        return new Key128(buf.getLong(at), buf.getLong(at + 8));
+    }
+
     /** Fills this probe with the 16 bytes at {@code at} of {@code buf}; returns it. */
     public Key128 set(ByteBuf buf, int at) {
         hi = buf.getLong(at);

@@ -1,19 +1,30 @@
 package org.ntmgate.role;
 
-/** A per-second token bucket (burst: one second's worth); rate 0 means unlimited. One thread uses it. */
+/**
+ * A token bucket: {@code rate} tokens a second up to {@code burst}, full at the start; rate 0 means unlimited. Used by
+ * one thread at a time (the caller synchronizes when several share one).
+ */
 public final class TokenBucket {
     private final long rate;
+    private final double burst;
     private double tokens;
     private long last;
 
-    private TokenBucket(long rate, long nowMillis) {
+    private TokenBucket(long rate, double burst, long nowMillis) {
         this.rate = rate;
-        this.tokens = rate;
+        this.burst = burst;
+        this.tokens = burst;
         this.last = nowMillis;
     }
 
+    /** {@code rate} a second, a burst of one second's worth. */
     public static TokenBucket perSecond(long rate, long nowMillis) {
-        return new TokenBucket(rate, nowMillis);
+        return new TokenBucket(rate, rate, nowMillis);
+    }
+
+    /** {@code rate} a second, at most {@code burst} at once. */
+    public static TokenBucket perSecond(long rate, long burst, long nowMillis) {
+        return new TokenBucket(rate, burst, nowMillis);
     }
 
     /** Takes {@code n} tokens if there are that many. */
@@ -22,7 +33,7 @@ public final class TokenBucket {
             return true;
         }
         if (nowMillis > last) {
-            tokens = Math.min(rate, tokens + (nowMillis - last) * rate / 1000.0);
+            tokens = Math.min(burst, tokens + (nowMillis - last) * rate / 1000.0);
             last = nowMillis;
         }
         if (tokens < n) {

@@ -3,6 +3,8 @@ package org.ntmgate.as.impl;
 import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.ntmgate.role.TokenBucket;
+
 /**
  * Per source address (protocol.md 10.3): a token bucket on LOGIN_REQUESTs, and a lockout after repeated login
  * failures that doubles from 1 s up to 5 minutes. Bounded: past {@link #MAX_SOURCES} sources the table is cleared
@@ -13,20 +15,19 @@ final class SourceLimits {
     static final int FAILURES_BEFORE_LOCKOUT = 5;
     static final long MAX_LOCKOUT_MILLIS = 300_000;
 
-    private final double ratePerMilli;
-    private final double burst;
+    private final int perSecond;
+    private final int burst;
     private final ConcurrentHashMap<InetAddress, State> sources = new ConcurrentHashMap<>();
 
     private static final class State {
-        double tokens;
-        long refilled;
+        TokenBucket requests;
         int failures;
         long lockout;
         long lockedUntil;
     }
 
     SourceLimits(int requestsPerSecond, int burst) {
-        this.ratePerMilli = requestsPerSecond / 1000.0;
+        this.perSecond = requestsPerSecond;
         this.burst = burst;
     }
 
@@ -36,8 +37,7 @@ final class SourceLimits {
         }
         return sources.computeIfAbsent(source, s -> {
             State st = new State();
-            st.tokens = burst;
-            st.refilled = now;
+            st.requests = TokenBucket.perSecond(perSecond, burst, now);
             return st;
         });
     }
@@ -46,13 +46,7 @@ final class SourceLimits {
     boolean takeRequest(InetAddress source, long now) {
         State s = state(source, now);
         synchronized (s) {
-            s.tokens = Math.min(burst, s.tokens + (now - s.refilled) * ratePerMilli);
-            s.refilled = now;
-            if (s.tokens < 1) {
-                return false;
-            }
-            s.tokens -= 1;
-            return true;
+            return s.requests.take(1, now);
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
 import io.netty.buffer.ByteBuf;
 import org.ntmgate.api.net.Prefix;
 import org.ntmgate.packet.IpPacket;
+import org.ntmgate.role.Key128;
 import org.ntmgate.packet.IpProtocol;
 
 /**
@@ -21,7 +22,7 @@ final class LanTranslator {
     private static final int ECHO_REQUEST = 128;
     private static final int ECHO_REPLY = 129;
 
-    private record Inside(ByteKey host, int protocol, int port) {
+    private record Inside(Key128 host, int protocol, int port) {
     }
 
     private static final class Mapping {
@@ -35,13 +36,6 @@ final class LanTranslator {
             this.host = host;
             this.outside = outside;
             this.used = now;
-        }
-    }
-
-    /** A 16-byte address as a map key. */
-    private record ByteKey(long hi, long lo) {
-        static ByteKey of(ByteBuf b, int at) {
-            return new ByteKey(b.getLong(at), b.getLong(at + 8));
         }
     }
 
@@ -98,7 +92,7 @@ final class LanTranslator {
             return false;
         }
         ByteBuf b = ip.buffer();
-        Inside key = new Inside(ByteKey.of(b, ip.sourceAddressOffset()), proto, port);
+        Inside key = new Inside(Key128.of(b, ip.sourceAddressOffset()), proto, port);
         Mapping m = byInside.get(key);
         if (m == null) {
             byte[] host = new byte[16];

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.buffer.ByteBuf;
+import org.ntmgate.role.TokenBucket;
 import org.ntmgate.packet.IpPacket;
 import org.ntmgate.packet.IpProtocol;
 import org.ntmgate.packet.ParseStatus;
@@ -261,9 +262,11 @@ final class TeredoServer {
         static final int SOURCES = 65_536;
         private final int perSecond;
         private final int burst;
-        private final LinkedHashMap<Integer, double[]> buckets = new LinkedHashMap<>(1024, 0.75f, true) {
+        private final LinkedHashMap<Integer, TokenBucket> buckets = new LinkedHashMap<>(1024, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Integer, double[]> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Integer, TokenBucket> eldest) {
                 return size() > SOURCES;
             }
         };
@@ -274,14 +277,7 @@ final class TeredoServer {
         }
 
         synchronized boolean take(int source, long now) {
-            double[] b = buckets.computeIfAbsent(source, s -> new double[] { burst, now });
-            b[0] = Math.min(burst, b[0] + (now - b[1]) * perSecond / 1000.0);
-            b[1] = now;
-            if (b[0] < 1) {
-                return false;
-            }
-            b[0] -= 1;
-            return true;
+            return buckets.computeIfAbsent(source, s -> TokenBucket.perSecond(perSecond, burst, now)).take(1, now);
         }
     }
 }

@@ -7,11 +7,11 @@ import org.ntmgate.api.config.InvalidConfigurationException;
 import org.slf4j.Logger;
 
 /**
- * The engine of one role component and how a configuration reaches it, the same for every role (DESIGN "roles";
- * protocol.md 15.6 for what a restart carries): a configuration is validated before anything stops, so a refused one
- * is logged with the field it names and leaves the running engine as it is; an accepted one stops the engine, makes
- * and starts a new one (closing it again when it fails to start) and records when. Until an engine runs, {@link #problem} says why not, in the words the health endpoint,
- * the console and the Gogo views show.
+ * The engine of one role component and how a configuration reaches it, the same for every role
+ * (docs/architecture.md, "One shape for a role's engine"): a configuration is validated before anything stops, so a
+ * refused one is logged with the field it names and leaves the running engine as it is; an accepted one stops the
+ * engine, makes and starts a new one (closing it again when it fails to start) and records when. Until an engine
+ * runs, {@link #problem} says why not, in the words the health endpoint, the console and the Gogo views show.
  *
  * <p>A component holds one runner and calls it from its {@code @Activate}/{@code @Modified} and {@code @Deactivate}
  * methods; the engine is read without a lock by the component's other threads.

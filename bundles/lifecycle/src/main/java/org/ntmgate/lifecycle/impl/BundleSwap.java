@@ -1,5 +1,6 @@
 package org.ntmgate.lifecycle.impl;
 
+import org.ntmgate.api.health.GatewayHealth;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,9 +47,9 @@ public final class BundleSwap {
 
     private final BundleContext context;
     private final Path kept;
-    private final HealthChecks health;
+    private final GatewayHealth health;
 
-    BundleSwap(BundleContext context, Path kept, HealthChecks health) {
+    BundleSwap(BundleContext context, Path kept, GatewayHealth health) {
         this.context = context;
         this.kept = kept;
         this.health = health;

@@ -1,5 +1,11 @@
 package org.ntmgate.lifecycle.impl;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +22,9 @@ import org.ntmgate.api.health.HealthProblems;
  * health problem until it is changed or removed. (Configuration it could read but that its owner refuses is the
  * configuration gate's business.)
  */
-final class DeployFileProblems implements HealthProblems {
+@Component(service = HealthProblems.class, immediate = true)
+public final class DeployFileProblems implements HealthProblems {
+    private static final Logger LOG = LoggerFactory.getLogger(DeployFileProblems.class);
     /** FileInstall's message when it gives up on a file (its DirectoryWatcher, 3.7). */
     static final String FAILED = "Failed to install artifact: ";
 
@@ -24,6 +32,25 @@ final class DeployFileProblems implements HealthProblems {
     }
 
     private final Map<Path, Failure> failures = new ConcurrentHashMap<>();
+    private LogBridge logBridge;
+
+    /** Copies the OSGi Log Service's entries to the gateway's log, and FileInstall's failures here. */
+    @Activate
+    void activate(BundleContext context) {
+        try {
+            logBridge = new LogBridge(context, this);
+            logBridge.open();
+        } catch (NoClassDefFoundError e) {
+            LOG.info("No OSGi Log Service API in this framework: its entries are not copied to this log ({})", e.getMessage());
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (logBridge != null) {
+            logBridge.close();
+        }
+    }
 
     /** A FileInstall error entry: the file it names, and why (the exception's root cause). */
     void failed(String message, String reason) {

@@ -1,5 +1,7 @@
 package org.ntmgate.lifecycle.impl;
 
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
 import org.ntmgate.api.health.GatewayHealth;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,11 +22,13 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
  * roles whose {@link RoleStatus} says they are not serving, configured roles (required configuration present) that
  * are unsatisfied, ntmgate components that failed to activate. Read by the health endpoint and by module hot-swap.
  */
-final class HealthChecks implements GatewayHealth {
-    private final BundleContext context;
+@Component(service = GatewayHealth.class)
+public final class HealthChecks implements GatewayHealth {
+    private volatile BundleContext context;
 
-    HealthChecks(BundleContext context) {
-        this.context = context;
+    @Activate
+    void activate(BundleContext c) {
+        this.context = c;
     }
 
     /**

@@ -1,7 +1,10 @@
 package org.ntmgate.lifecycle.impl;
 
+import org.ntmgate.api.health.GatewayHealth;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 import java.io.IOException;
-import java.util.Hashtable;
 import java.util.List;
 
 import jakarta.servlet.Servlet;
@@ -9,7 +12,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 
 /**
  * {@code GET /ntmgate/health} on the console's HTTP server (localhost by default): 200 and {@code "status":"ok"}
@@ -18,23 +20,18 @@ import org.osgi.framework.ServiceRegistration;
  * wrong. (Helpers of a role that is not configured, such as its Gogo commands, wait unsatisfied: that is normal.) The upgrade tool's health check (docs/image.md) reads it.
  * It names bundles and components and nothing else, so it needs no password.
  */
-final class HealthServlet extends HttpServlet {
+@Component(service = Servlet.class, property = { "osgi.http.whiteboard.servlet.pattern=" + HealthServlet.PATH,
+        "osgi.http.whiteboard.servlet.name=ntmgate-health" })
+public final class HealthServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     static final String PATH = "/ntmgate/health";
-    private final transient BundleContext context;
-    private final transient HealthChecks checks;
+    private transient volatile BundleContext context;
+    @Reference
+    private transient GatewayHealth checks;
 
-    private HealthServlet(BundleContext context, HealthChecks checks) {
-        this.context = context;
-        this.checks = checks;
-    }
-
-    /** Registers the servlet with the HTTP whiteboard; null when the servlet API is absent. */
-    static ServiceRegistration<?> register(BundleContext context, HealthChecks checks) {
-        Hashtable<String, Object> props = new Hashtable<>();
-        props.put("osgi.http.whiteboard.servlet.pattern", PATH);
-        props.put("osgi.http.whiteboard.servlet.name", "ntmgate-health");
-        return context.registerService(Servlet.class, new HealthServlet(context, checks), props);
+    @Activate
+    void activate(BundleContext c) {
+        this.context = c;
     }
 
     @Override

@@ -1,5 +1,10 @@
 package org.ntmgate.lifecycle.impl;
 
+import org.ntmgate.api.health.GatewayHealth;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
@@ -8,7 +13,6 @@ import java.util.stream.Collectors;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
-import org.osgi.framework.Constants;
 import org.osgi.framework.SynchronousBundleListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,28 +24,28 @@ import org.slf4j.LoggerFactory;
  * seconds later a second line gives the health check's verdict ("ntmgate health after start: ..."), naming every
  * problem: a role refused or failed, a pool that hands out nothing.
  */
-final class StartupReport implements SynchronousBundleListener {
+@Component(immediate = true)
+public final class StartupReport implements SynchronousBundleListener {
     static final String STARTED_PREFIX = "ntmgate started:";
     static final String HEALTH_PREFIX = "ntmgate health after start:";
     private static final Logger LOG = LoggerFactory.getLogger(StartupReport.class);
 
     /** How long after the start-up line the health is logged: configuration and roles settle after their bundles start. */
     static final long SETTLE_MILLIS = 5000;
-    private final BundleContext context;
-    private final HealthChecks health;
+    private BundleContext context;
+    @Reference
+    private GatewayHealth health;
     private boolean reported;
     private Thread settle;
 
-    StartupReport(BundleContext context, HealthChecks health) {
-        this.context = context;
-        this.health = health;
-    }
-
-    void open() {
+    @Activate
+    void open(BundleContext c) {
+        context = c;
         context.addBundleListener(this);
         check();
     }
 
+    @Deactivate
     synchronized void close() {
         context.removeBundleListener(this);
         if (settle != null) {

@@ -45,7 +45,6 @@ final class TeredoPeers implements TunReader.Packets {
      * new one.
      */
     static final long RELAY_QUIET_MILLIS = 5_000;
-    static final int MTU = 1280;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ClientLink link;
@@ -241,7 +240,7 @@ final class TeredoPeers implements TunReader.Packets {
             link.send(b, from);
             toPeers.increment();
         }
-        ByteBuffer buf = ByteBuffer.allocateDirect(MTU + 100);
+        ByteBuffer buf = ByteBuffer.allocateDirect(TeredoClient.MTU + 100);
         for (byte[] b : in) {
             buf.clear();
             buf.put(b).flip();

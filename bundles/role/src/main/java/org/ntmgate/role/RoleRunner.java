@@ -133,9 +133,4 @@ public final class RoleRunner<S, E extends AutoCloseable> {
     public String notWorking() {
         return name + " not " + working + ": " + problem;
     }
-
-    /** The role's name as its logs give it. */
-    public String name() {
-        return name;
-    }
 }

@@ -1,6 +1,5 @@
 package org.ntmgate.teredo.impl;
 
-import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 
@@ -79,11 +78,5 @@ final class ClientLink {
         if (c != null) {
             c.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(payload), to), c.voidPromise());
         }
-    }
-
-    /** Our local address as an Alternate Address entry's IPv4 word, or -1 when not known. */
-    int localV4() {
-        InetSocketAddress l = local;
-        return l == null ? -1 : TeredoServer.v4((Inet4Address) l.getAddress());
     }
 }

@@ -85,7 +85,6 @@ final class TeredoClient implements AutoCloseable {
     private boolean routed;
     private UdpServer udp;
     private TunDevice tun;
-    private TunQueue queue;
     private TunReader reader;
     private ScheduledExecutorService timer;
 
@@ -111,7 +110,7 @@ final class TeredoClient implements AutoCloseable {
     void start() throws TunException, InterruptedException, IOException {
         tun = TunDevice.open(tunName, 1, true); // protocol.md 15.7, as the NTM node
         tun.up(MTU);
-        queue = tun.queue(0);
+        TunQueue queue = tun.queue(0);
         link.queue = queue;
         udp = UdpServer.bind(bind, new FromPeers(link, peers));
         link.local = localTowardsServer(udp.localAddress());
@@ -409,7 +408,7 @@ final class TeredoClient implements AutoCloseable {
                 + "; server " + hostPort(server) + "/" + secondary.getAddress().getHostAddress() + "; NAT " + q.nat().name().toLowerCase() + ": " + q.why()
                 + "; socket " + (udp == null ? "-" : hostPort(udp.localAddress())) + ", device " + tunName + "; to peers " + peers.toPeers.sum()
                 + ", from peers " + peers.fromPeers.sum() + ", bubbles " + peers.bubblesSent.sum() + ", mapping changes " + mappingChanges.sum() + ", peers "
-                + peers.size() + "; dropped: " + link.drops + "; TUN " + (queue == null ? "not open" : queue.offloadSummary());
+                + peers.size() + "; dropped: " + link.drops + "; TUN " + (link.queue == null ? "not open" : link.queue.offloadSummary());
     }
 
     /** The state for the console: qualification, NAT as a NAT check reports it, peers. */

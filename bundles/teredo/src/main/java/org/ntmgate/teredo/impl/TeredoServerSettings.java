@@ -15,7 +15,7 @@ record TeredoServerSettings(Inet4Address primary, Inet4Address secondary, int pe
         Inet4Address p = Ipv4Field.global(PID, "primaryAddress", c.primaryAddress(), why);
         Inet4Address s = Ipv4Field.blank(c.secondaryAddress()) ? TeredoAddress.v4(TeredoServer.v4(p) + 1)
                 : Ipv4Field.global(PID, "secondaryAddress", c.secondaryAddress(), why);
-        if (!TeredoServer.globalUnicast(TeredoServer.v4(s))) {
+        if (Ipv4Field.blank(c.secondaryAddress()) && !TeredoServer.globalUnicast(TeredoServer.v4(s))) { // the address after the primary
             throw new InvalidConfigurationException(PID, "secondaryAddress", "must be a global unicast IPv4 address (" + why + "): the one after "
                     + p.getHostAddress() + " is not");
         }

@@ -49,8 +49,7 @@ class InternetChecksumTest {
     void theEightByteLoopAgreesWithWordByWordSumming() {
         Random r = new Random(1);
         for (int round = 0; round < 2000; round++) {
-            byte[] data = new byte[r.nextInt(1500)];
-            r.nextBytes(data);
+            byte[] data = TestBytes.random(r, 1500);
             long slow = 0;
             for (int i = 0; i < data.length; i += 2) {
                 slow += ((data[i] & 0xFF) << 8) | (i + 1 < data.length ? data[i + 1] & 0xFF : 0);

@@ -283,8 +283,7 @@ class IpPacketTest {
     void randomBytesNeverThrow() {
         Random r = new Random(4);
         for (int round = 0; round < 200_000; round++) {
-            byte[] data = new byte[r.nextInt(120)];
-            r.nextBytes(data);
+            byte[] data = TestBytes.random(r, 120);
             if (data.length > 0) {
                 data[0] = (byte) ((r.nextBoolean() ? 0x40 : 0x60) | (data[0] & 0x0F));
             }

@@ -22,6 +22,17 @@ class JournalTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** A journal at {@code f} with {@code records} appended, synced and closed. */
+    private static void written(Path f, String... records) throws IOException {
+        try (Journal j = Journal.open(f, null, b -> {
+        })) {
+            for (String record : records) {
+                j.append(r(record));
+            }
+            j.sync();
+        }
+    }
+
     private static List<String> replay(Path f) throws IOException {
         List<String> out = new ArrayList<>();
         try (Journal j = Journal.open(f, null, b -> out.add(new String(b, StandardCharsets.UTF_8)))) {
@@ -32,13 +43,7 @@ class JournalTest {
     @Test
     void recordsComeBackInOrderAcrossReopening(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("j");
-        try (Journal j = Journal.open(f, null, b -> {
-        })) {
-            j.append(r("one"));
-            j.append(r(""));
-            j.append(r("three"));
-            j.sync();
-        }
+        written(f, "one", "", "three");
         assertEquals(List.of("one", "", "three"), replay(f));
         try (Journal j = Journal.open(f, null, b -> {
         })) {
@@ -52,11 +57,7 @@ class JournalTest {
     @Test
     void aTailCutAtEveryLengthLosesOnlyTheCutRecordAndLaterAppendsFollowGoodOnes(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("j");
-        try (Journal j = Journal.open(f, null, b -> {
-        })) {
-            j.append(r("first"));
-            j.append(r("second record"));
-        }
+        written(f, "first", "second record");
         byte[] whole = Files.readAllBytes(f);
         int firstEnd = Journal.MAGIC.length + 8 + 5;
         for (int cut = firstEnd; cut < whole.length; cut++) {
@@ -75,12 +76,7 @@ class JournalTest {
     @Test
     void aFlippedBitEndsTheReplayAtThatRecord(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("j");
-        try (Journal j = Journal.open(f, null, b -> {
-        })) {
-            j.append(r("first"));
-            j.append(r("second"));
-            j.append(r("third"));
-        }
+        written(f, "first", "second", "third");
         byte[] whole = Files.readAllBytes(f);
         int secondPayload = Journal.MAGIC.length + 8 + 5 + 8;
         for (int bit = 0; bit < 8 * 6; bit++) {

@@ -20,6 +20,10 @@ import org.junit.jupiter.api.Test;
  * alone and in its flow's order.
  */
 class TcpOffloadTest {
+    /** What the coalescer under test writes, and the coalescer: new for each test. */
+    private final Recorder r = new Recorder();
+    private final Coalescer c = new Coalescer(r);
+
     static final byte[] A = address(1);
     static final byte[] B = address(2);
     static final byte[] C = address(3);
@@ -135,8 +139,6 @@ class TcpOffloadTest {
 
     @Test
     void segmentsOfAFlowAreJoinedWithTheKernelsHeaderAndSplitBackIntoTheSameBytes() throws Exception {
-        Recorder r = new Recorder();
-        Coalescer c = new Coalescer(r);
         List<byte[]> in = flow(A, B, 40000, 0x7FFF_FF00, 20, new Random(1)); // the sequence number wraps past 2^31
         for (byte[] p : in) {
             offer(c, p);
@@ -170,8 +172,6 @@ class TcpOffloadTest {
 
     @Test
     void whatMustNotBeJoinedIsWrittenAloneAndEachFlowKeepsItsOrder() throws Exception {
-        Recorder r = new Recorder();
-        Coalescer c = new Coalescer(r);
         Random rnd = new Random(2);
         List<byte[]> f1 = flow(A, B, 1111, 1000, 8, rnd);
         List<byte[]> f2 = flow(C, B, 2222, 5000, 8, rnd);
@@ -230,8 +230,6 @@ class TcpOffloadTest {
 
     @Test
     void segmentsWithOtherOptionsOrAShortOneEndTheSuperPacket() throws Exception {
-        Recorder r = new Recorder();
-        Coalescer c = new Coalescer(r);
         byte[] p1 = tcp(A, B, 1, 80, 0, 9, TcpOffload.ACK, 500, TIMESTAMPS, new byte[1000]);
         byte[] p2 = tcp(A, B, 1, 80, 1000, 9, TcpOffload.ACK, 500, TIMESTAMPS, new byte[600]); // shorter: ends it
         byte[] p3 = tcp(A, B, 1, 80, 1600, 9, TcpOffload.ACK, 500, TIMESTAMPS, new byte[1000]);
@@ -252,8 +250,6 @@ class TcpOffloadTest {
 
     @Test
     void aShortPacketWrittenFromAFlowsPlaceLeavesRoomForLongerOnes() throws Exception {
-        Recorder r = new Recorder();
-        Coalescer c = new Coalescer(r);
         byte[] small = tcp(A, B, 1, 80, 0, 9, TcpOffload.ACK | TcpOffload.PSH, 500, new byte[0], new byte[10]);
         byte[] alone = tcp(A, B, 1, 80, 10, 9, 0x02, 500, new byte[0], new byte[0]);
         offer(c, small); // pushed: written at once from its flow's place
@@ -276,8 +272,6 @@ class TcpOffloadTest {
 
     @Test
     void datagramsOfAUdpFlowAreJoinedWithTheKernelsUdpHeaderAndTheirBoundariesKept() throws Exception {
-        Recorder r = new Recorder();
-        Coalescer c = new Coalescer(r);
         Random rnd = new Random(7);
         List<byte[]> payloads = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -321,8 +315,6 @@ class TcpOffloadTest {
 
     @Test
     void onAKernelWithoutUdpSuperPacketsEveryDatagramIsWrittenAlone() throws Exception {
-        Recorder r = new Recorder();
-        Coalescer c = new Coalescer(r);
         c.joinUdp(false); // what TunDevice.open finds on a kernel before 6.2
         for (int i = 0; i < 5; i++) {
             offer(c, udp(A, B, 9, 5201, new byte[64]));
@@ -339,8 +331,6 @@ class TcpOffloadTest {
      */
     @Test
     void whateverIsOfferedComesOutUnchangedAndInEachFlowsOrder() throws Exception {
-        Recorder r = new Recorder();
-        Coalescer c = new Coalescer(r);
         Random rnd = new Random(11);
         int[] seq = { 1000, 2000, 3000 };
         java.util.Map<String, List<byte[]>> offered = new java.util.HashMap<>();

@@ -57,6 +57,19 @@ class TunDeviceTest {
         run("ip", "netns", "delete", ns);
     }
 
+    /** Closes {@code others} (those not null) here, then {@code tun} inside the test's namespace. */
+    private void closeIn(TunDevice tun, AutoCloseable... others) throws Exception {
+        for (AutoCloseable c : others) {
+            if (c != null) {
+                c.close();
+            }
+        }
+        in(() -> {
+            tun.close();
+            return null;
+        });
+    }
+
     private <T> T in(Callable<T> task) throws Exception {
         return inside.submit(task).get(30, TimeUnit.SECONDS);
     }
@@ -102,10 +115,7 @@ class TunDeviceTest {
             ByteBuffer v4 = in(() -> echo(tun, echoRequest("192.0.2.2", "192.0.2.1", 7), 4, 1, 0));
             assertEquals(7, v4.getShort(20 + 6));
         } finally {
-            in(() -> {
-                tun.close();
-                return null;
-            });
+            closeIn(tun);
         }
         assertTrue(!run("ip", "netns", "exec", ns, "ip", "link").contains("ntmtest0"), "closing the device removes it");
     }
@@ -136,10 +146,7 @@ class TunDeviceTest {
                     () -> tun.addRoute((java.net.Inet6Address) InetAddress.getByName("2000::"), 129, 1));
             assertTrue(bad.getMessage().contains("0-128"), bad.getMessage());
         } finally {
-            in(() -> {
-                tun.close();
-                return null;
-            });
+            closeIn(tun);
         }
     }
 
@@ -260,13 +267,7 @@ class TunDeviceTest {
             }
             assertArrayEquals(download, down.array(), "the kernel delivered the joined segments' bytes");
         } finally {
-            if (client != null) {
-                client.close();
-            }
-            in(() -> {
-                tun.close();
-                return null;
-            });
+            closeIn(tun, client);
         }
     }
 
@@ -307,13 +308,7 @@ class TunDeviceTest {
                 assertArrayEquals(sent.get(i), got, "datagram " + i + ", its boundaries kept");
             }
         } finally {
-            if (socket != null) {
-                socket.close();
-            }
-            in(() -> {
-                tun.close();
-                return null;
-            });
+            closeIn(tun, socket);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.ntmgate.pool.impl;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -16,6 +17,8 @@ import java.util.Map;
 import org.ntmgate.api.pool.Lease;
 import org.ntmgate.storage.AtomicFile;
 import org.ntmgate.storage.Journal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The leases in the bundle's data area as a {@link Journal}: a record per change, {@code P address pool owner
@@ -27,6 +30,7 @@ import org.ntmgate.storage.Journal;
  * file {@link CorruptLeasesException corrupt}: never half-loaded.
  */
 final class LeaseStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseStore.class);
     private final Path file;
     private Journal journal;
     /** Renewals not written yet: the latest per address. */
@@ -34,6 +38,42 @@ final class LeaseStore implements AutoCloseable {
 
     LeaseStore(Path file) {
         this.file = file;
+    }
+
+    /**
+     * The book's sink into this journal. A lease given or returned whose record cannot be written fails the change
+     * (logged, then an {@link UncheckedIOException} to the caller): no allocation is answered that a restart would lose.
+     */
+    PoolBook.LeaseSink sink() {
+        return new PoolBook.LeaseSink() {
+            @Override
+            public void put(Lease l, Collection<Lease> live) {
+                durably(() -> LeaseStore.this.put(l, live));
+            }
+
+            @Override
+            public void renewed(Lease l, Collection<Lease> live) {
+                LeaseStore.this.renewed(l);
+            }
+
+            @Override
+            public void removed(Lease l, Collection<Lease> live) {
+                durably(() -> LeaseStore.this.removed(l, live));
+            }
+        };
+    }
+
+    private interface Write {
+        void run() throws IOException;
+    }
+
+    private void durably(Write w) {
+        try {
+            w.run();
+        } catch (IOException e) {
+            LOG.error("Could not write lease file {}: {}", file, e.toString());
+            throw new UncheckedIOException("lease file not written; the allocation is not durable", e);
+        }
     }
 
     Path file() {

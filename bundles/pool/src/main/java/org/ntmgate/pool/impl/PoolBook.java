@@ -53,6 +53,21 @@ final class PoolBook {
         void renewed(Lease l, Collection<Lease> live);
 
         void removed(Lease l, Collection<Lease> live);
+
+        /** No journal: leases live in memory only. */
+        LeaseSink NONE = new LeaseSink() {
+            @Override
+            public void put(Lease l, Collection<Lease> live) {
+            }
+
+            @Override
+            public void renewed(Lease l, Collection<Lease> live) {
+            }
+
+            @Override
+            public void removed(Lease l, Collection<Lease> live) {
+            }
+        };
     }
 
     PoolBook(LongSupplier clock, LeaseSink sink) {

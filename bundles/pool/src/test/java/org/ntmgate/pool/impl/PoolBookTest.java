@@ -174,30 +174,7 @@ class PoolBookTest {
         List<Lease> expected;
         try (LeaseStore store = new LeaseStore(file)) {
             assertEquals(List.of(), store.open());
-            PoolBook b = new PoolBook(clock::get, new PoolBook.LeaseSink() {
-                @Override
-                public void put(Lease l, java.util.Collection<Lease> live) {
-                    try {
-                        store.put(l, live);
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }
-
-                @Override
-                public void renewed(Lease l, java.util.Collection<Lease> live) {
-                    store.renewed(l);
-                }
-
-                @Override
-                public void removed(Lease l, java.util.Collection<Lease> live) {
-                    try {
-                        store.removed(l, live);
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }
-            });
+            PoolBook b = new PoolBook(clock::get, store.sink());
             b.define(PoolSettings.from(config("v6", "2001:db8:100::/120", PoolPurpose.NODE, 600)));
             Lease gone = b.allocate(AddressFamily.IPV6, PoolPurpose.NODE, "a.example.net");
             b.allocate(AddressFamily.IPV6, PoolPurpose.NODE, "owner with spaces>and/slashes");

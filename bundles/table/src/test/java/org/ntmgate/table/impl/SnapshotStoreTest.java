@@ -56,16 +56,19 @@ class SnapshotStoreTest {
         assertNull(new SnapshotStore(dir.resolve("none")).read(clock));
     }
 
+    /** {@code bytes} as the snapshot file are refused as corrupt, never read as a table. */
+    private void assertCorrupt(Path file, byte[] bytes, String what) throws IOException {
+        Files.write(file, bytes);
+        assertThrows(SnapshotStore.CorruptSnapshotException.class, () -> new SnapshotStore(file).read(clock), what);
+    }
+
     @Test
     void everyTruncationIsDetected() throws Exception {
         Path file = dir.resolve("table.snapshot");
         new SnapshotStore(file).write(12, sample());
         byte[] whole = Files.readAllBytes(file);
         for (int len = 0; len < whole.length; len++) {
-            Files.write(file, Arrays.copyOf(whole, len));
-            int at = len;
-            assertThrows(SnapshotStore.CorruptSnapshotException.class, () -> new SnapshotStore(file).read(clock),
-                    "truncated to " + at + " bytes");
+            assertCorrupt(file, Arrays.copyOf(whole, len), "truncated to " + len + " bytes");
         }
     }
 
@@ -77,10 +80,7 @@ class SnapshotStoreTest {
         for (int i = 0; i < whole.length * 8; i++) {
             byte[] bad = whole.clone();
             bad[i / 8] ^= (byte) (1 << (i % 8));
-            Files.write(file, bad);
-            int bit = i;
-            assertThrows(SnapshotStore.CorruptSnapshotException.class, () -> new SnapshotStore(file).read(clock),
-                    "bit " + bit + " flipped");
+            assertCorrupt(file, bad, "bit " + i + " flipped");
         }
     }
 

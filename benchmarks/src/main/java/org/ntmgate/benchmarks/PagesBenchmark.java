@@ -1,6 +1,5 @@
-package org.ntmgate.pages.impl;
+package org.ntmgate.benchmarks;
 
-import java.lang.reflect.Field;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -12,6 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.HashMap;
 
 import org.ntmgate.api.account.NodeAccount;
 import org.ntmgate.api.account.NodeAccounts;
@@ -20,9 +21,14 @@ import org.ntmgate.api.registry.NodeRecord;
 import org.ntmgate.api.registry.NodeRegistry;
 import org.ntmgate.api.relay.RelayTunnels;
 import org.ntmgate.api.relay.Tunnel;
-import org.ntmgate.benchmarks.TableFixture;
-import org.ntmgate.policy.impl.BenchPolicy;
-import org.ntmgate.pool.impl.BenchPools;
+import org.ntmgate.api.net.AddressFamily;
+import org.ntmgate.api.policy.RelayPolicy;
+import org.ntmgate.api.policy.RelayRequest;
+import org.ntmgate.api.pool.PoolPurpose;
+import org.ntmgate.api.pool.VirtualAddressPools;
+import org.ntmgate.pages.PageFixture;
+import org.ntmgate.policy.PolicyFixture;
+import org.ntmgate.pool.PoolFixture;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -57,8 +63,7 @@ public class PagesBenchmark {
 
     @Param({ "overview", "pools", "policy", "nodes", "table", "teredo", "accounts" })
     public String page;
-    private Page target;
-    private final Query query = Query.of(Map.of());
+    private Supplier<String> reader;
 
     @Setup
     public void setup() throws Exception {
@@ -135,36 +140,29 @@ public class PagesBenchmark {
         ConfigurationAdmin ca = (ConfigurationAdmin) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { ConfigurationAdmin.class },
                 (proxy, method, args) -> null);
         Object table = TableFixture.filled(ENTRIES, 131_072);
-        Object pools = BenchPools.withNodes(NODES);
-        Object policy = BenchPolicy.withRefusals();
-        Roles roles = new Roles();
-        target = switch (page) {
-            case "overview" -> inject(new OverviewPage(), Map.of("roles", roles, "table", table));
-            case "pools" -> inject(new PoolsPage(), Map.of("pools", pools, "ca", ca));
-            case "policy" -> inject(new PolicyPage(), Map.of("policy", policy, "ca", ca));
-            case "nodes" -> inject(new NodesPage(), Map.of("registry", registry, "relay", tunnels));
-            case "table" -> inject(new TablePage(), Map.of("table", table, "registry", registry));
-            case "teredo" -> inject(new TeredoPage(), Map.of("roles", roles, "table", table));
-            case "accounts" -> inject(new AccountsPage(), Map.of("accounts", as, "registry", registry, "relay", tunnels, "ca", ca));
-            default -> throw new IllegalArgumentException(page);
-        };
-        if (target.read(query).toString().length() < (page.equals("teredo") ? 30 : 100)) { // no Teredo role here: three nulls
+        VirtualAddressPools pools = PoolFixture.open(null, ShippedDefaults.configurations());
+        for (int i = 1; i <= NODES; i++) {
+            String owner = "home-" + i + ".subscribers.example.net";
+            pools.allocate(AddressFamily.IPV4, PoolPurpose.NODE, owner);
+            pools.allocate(AddressFamily.IPV6, PoolPurpose.NODE, owner);
+        }
+        Map<String, Object> policyConfig = new HashMap<>(ShippedDefaults.configuration("org.ntmgate.policy"));
+        policyConfig.put("denyDestinations", new String[] { "2001:db8:bad::/48", "blocked.example" });
+        policyConfig.put("denyNodes", new String[] { "lost.example.net" });
+        RelayPolicy policy = PolicyFixture.of(policyConfig);
+        for (int i = 0; i < 200; i++) {
+            policy.decide(new RelayRequest("home-" + i + ".subscribers.example.net", "www.blocked.example", InetAddress.getByName("2001:db8:bad::" + Integer.toHexString(i + 1)),
+                    null));
+        }
+        // every page sees every service, as in a gateway running every role but Teredo
+        reader = PageFixture.reader(page, ca, table, pools, policy, registry, tunnels, as);
+        if (reader.get().length() < (page.equals("teredo") ? 30 : 100)) { // no Teredo role here: three nulls
             throw new IllegalStateException(page + " read almost nothing");
         }
     }
 
-    /** Sets the component's references as Declarative Services would. */
-    private static Page inject(Page p, Map<String, Object> references) throws ReflectiveOperationException {
-        for (Map.Entry<String, Object> r : references.entrySet()) {
-            Field f = p.getClass().getDeclaredField(r.getKey());
-            f.setAccessible(true);
-            f.set(p, r.getValue());
-        }
-        return p;
-    }
-
     @Benchmark
     public String read() {
-        return target.read(query).toString();
+        return reader.get();
     }
 }

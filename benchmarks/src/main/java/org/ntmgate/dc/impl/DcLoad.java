@@ -31,7 +31,8 @@ import org.ntmgate.api.policy.RelayLimits;
 import org.ntmgate.api.policy.RelayPolicy;
 import org.ntmgate.api.policy.RelayRequest;
 import org.ntmgate.api.pool.VirtualAddressPools;
-import org.ntmgate.pool.impl.BenchPools;
+import org.ntmgate.benchmarks.ShippedDefaults;
+import org.ntmgate.pool.PoolFixture;
 import org.ntmgate.wire.MacKey;
 import org.ntmgate.wire.Message;
 import org.ntmgate.wire.MessageCodec;
@@ -66,7 +67,7 @@ public final class DcLoad {
             zone.append("gn").append(i).append(" AAAA 2001:db8:300::").append(Integer.toHexString(i + 1)).append('\n');
         }
         Path dir = Files.createTempDirectory("dc-load");
-        VirtualAddressPools pools = BenchPools.open(dir.resolve("leases.journal"));
+        VirtualAddressPools pools = PoolFixture.open(dir.resolve("leases.journal"), ShippedDefaults.configurations());
         try (KnotServer knot = new KnotServer(Map.of("example.com", zone.toString()));
                 Relay rsn = new Relay()) {
             RelayPolicy open = new RelayPolicy() {
@@ -136,14 +137,14 @@ public final class DcLoad {
                 System.out.printf("  registrations: %.0f/s (%d nodes, closed loop, 5 s)%n", registrations, nodes);
                 System.out.printf("  Relay Directions acknowledged by the RS-N stand-in: %d; leases now: %d%n", rsn.acked.get(),
                         pools.leases().size());
-                System.out.printf("  DC counters: accepted %d, dropped %d%n", dc.counters().accepted(), dc.counters().droppedTotal());
+                System.out.printf("  DC counters: accepted %d, dropped %d%n", dc.wireCounters().accepted(), dc.wireCounters().droppedTotal());
                 clients.forEach(TestNode::close);
             } finally {
                 syncer.interrupt();
                 dc.close();
             }
         } finally {
-            BenchPools.close(pools);
+            PoolFixture.close(pools);
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }

@@ -19,12 +19,7 @@ import org.ntmgate.api.config.ConfigurationRecords;
 import org.ntmgate.api.registry.NodeRecord;
 import org.ntmgate.api.registry.NodeRegistry;
 import org.ntmgate.api.relay.RelayTunnels;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * Accounts: the Account Server's node accounts (FQDN, node id, created, last login, registered with this gateway's DC
@@ -37,34 +32,21 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  */
 @Component(service = Page.class)
 @Page.Info(name = "accounts", title = "Accounts")
-public class AccountsPage implements Page {
+public class AccountsPage extends GatewayPage {
     /** Unambiguous letters and digits (no 0/O, 1/l/I): read aloud or typed from a printout. */
     private static final String ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     /** 20 of 55 symbols: 115 bits. */
     static final int PASSWORD_LENGTH = 20;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile NodeAccounts accounts;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile NodeRegistry registry;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile RelayTunnels relay;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile ConfigurationRecords records;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile ConfigurationCheck gate;
-    @Reference
-    private ConfigurationAdmin ca;
-
     @Override
     public JsonObject read(Query q) {
-        NodeAccounts as = accounts;
-        NodeRegistry r = registry;
+        NodeAccounts as = gateway.get(NodeAccounts.class);
+        NodeRegistry r = gateway.get(NodeRegistry.class);
         String text = q.search();
         int offset = q.offset();
         int limit = q.limit(100);
-        Map<String, Map<String, Object>> configured = Configurations.factory(ca, NodeAccounts.ACCOUNT_FACTORY_PID);
+        Map<String, Map<String, Object>> configured = Configurations.factory(gateway.ca, NodeAccounts.ACCOUNT_FACTORY_PID);
         List<NodeAccount> all = as == null ? List.of() : as.accounts();
         List<NodeAccount> matching = all.stream().filter(a -> text.isEmpty() || a.fqdn().contains(text) || Long.toHexString(a.nodeId()).contains(text)).toList();
         Instant now = Instant.now();
@@ -79,14 +61,14 @@ public class AccountsPage implements Page {
                     reg.map(n -> n.virtualV6() == null ? null : n.virtualV6().getHostAddress()).orElse(null), "pid", a.configurationPid(), "file",
                     file == null ? null : String.valueOf(file), "source", a.configurationPid() == null ? "account file (as:add)"
                             : file != null ? "file " + String.valueOf(file).replaceFirst(".*/", "") : "configuration",
-                    "refusal", a.configurationPid() == null || records == null ? null : records.refusal(a.configurationPid())));
+                    "refusal", a.configurationPid() == null ? null : gateway.refusal(a.configurationPid())));
         });
         JsonArrayBuilder refused = Json.array();
-        if (records != null) {
+        if (gateway.get(ConfigurationRecords.class) != null) {
             java.util.Set<String> serving = new java.util.HashSet<>();
             all.forEach(a -> serving.add(a.configurationPid()));
             configured.keySet().stream().filter(pid -> !serving.contains(pid))
-                    .forEach(pid -> refused.add(Json.of("pid", pid, "fqdn", configured.get(pid).get("fqdn"), "refusal", records.refusal(pid))));
+                    .forEach(pid -> refused.add(Json.of("pid", pid, "fqdn", configured.get(pid).get("fqdn"), "refusal", gateway.refusal(pid))));
         }
         return Json.of("asRunning", as != null, "dcRunning", r != null, "accounts", list, "accountsMatching", matching.size(), "total", all.size(), "offset", offset,
                 "limit", limit, "notServing", refused).build();
@@ -98,12 +80,12 @@ public class AccountsPage implements Page {
             case "add" -> add(q);
             case "reset" -> reset(q);
             case "revoke" -> revoke(q);
-            default -> Page.super.act(action, q);
+            default -> super.act(action, q);
         };
     }
 
     private NodeAccounts as() {
-        NodeAccounts as = accounts;
+        NodeAccounts as = gateway.get(NodeAccounts.class);
         if (as == null) {
             throw new PageException(409, null, "no Account Server runs on this gateway (configure PID org.ntmgate.as)");
         }
@@ -132,7 +114,7 @@ public class AccountsPage implements Page {
             throw PageException.badRequest("fqdn", "an account for " + fqdn + " exists: reset its password, or revoke it first");
         }
         String pid = pid(fqdn);
-        if (Configurations.factory(ca, NodeAccounts.ACCOUNT_FACTORY_PID).containsKey(pid)) {
+        if (Configurations.factory(gateway.ca, NodeAccounts.ACCOUNT_FACTORY_PID).containsKey(pid)) {
             throw PageException.badRequest("fqdn", "configuration " + pid + " exists but is not serving (see its refusal): fix or remove it first");
         }
         String password = password();
@@ -145,7 +127,7 @@ public class AccountsPage implements Page {
         String fqdn = fqdn(q);
         NodeAccount a = find(as, fqdn).orElseThrow(() -> new PageException(404, "fqdn", "no account " + fqdn));
         String pid = a.configurationPid() != null ? a.configurationPid() : pid(fqdn);
-        Map<String, Object> props = a.configurationPid() == null ? Map.of() : Configurations.factory(ca, NodeAccounts.ACCOUNT_FACTORY_PID).getOrDefault(pid, Map.of());
+        Map<String, Object> props = a.configurationPid() == null ? Map.of() : Configurations.factory(gateway.ca, NodeAccounts.ACCOUNT_FACTORY_PID).getOrDefault(pid, Map.of());
         String password = password();
         write(as, pid, fqdn, password, props);
         return Json.of("done", "new password for " + fqdn + "; the old one no longer logs in, and " + ended(), "fqdn", fqdn, "pid", pid, "password", password)
@@ -157,7 +139,7 @@ public class AccountsPage implements Page {
         String fqdn = fqdn(q);
         NodeAccount a = find(as, fqdn).orElseThrow(() -> new PageException(404, "fqdn", "no account " + fqdn));
         if (a.configurationPid() != null) {
-            Configurations.delete(ca, gate, a.configurationPid());
+            Configurations.delete(gateway.ca, gateway.get(ConfigurationCheck.class), a.configurationPid());
         } else {
             try {
                 as.delete(fqdn);
@@ -170,7 +152,7 @@ public class AccountsPage implements Page {
 
     /** What a revocation ends, as far as this gateway can tell (protocol.md 4.7). */
     private String ended() {
-        return registry != null || relay != null ? "its registration and tunnels on this gateway end now"
+        return gateway.get(NodeRegistry.class) != null || gateway.get(RelayTunnels.class) != null ? "its registration and tunnels on this gateway end now"
                 : "no DC or RS-N runs here: on other gateways its registration ends when its ticket expires";
     }
 
@@ -184,7 +166,7 @@ public class AccountsPage implements Page {
             throw new PageException(409, "fqdn", "account " + fqdn + " is defined by file " + props.get("felix.fileinstall.filename")
                     + ": change its credential there (as:hash makes one)");
         }
-        Configurations.write(ca, gate, pid, NodeAccounts.ACCOUNT_FACTORY_PID, props);
+        Configurations.write(gateway.ca, gateway.get(ConfigurationCheck.class), pid, NodeAccounts.ACCOUNT_FACTORY_PID, props);
     }
 
     static String password() {

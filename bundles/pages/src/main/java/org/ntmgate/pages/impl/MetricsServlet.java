@@ -45,20 +45,11 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 public class MetricsServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     @Reference
-    private transient Roles roles;
+    private transient Gateway gateway;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
             target = "(" + SecurityProvider.PROPERTY_ID + "=ntmgate)")
     private transient volatile SecurityProvider login;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private transient volatile TranslationTable table;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private transient volatile VirtualAddressPools pools;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private transient volatile NodeRegistry registry;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private transient volatile RelayTunnels relay;
     private final transient PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
-
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -74,7 +65,7 @@ public class MetricsServlet extends HttpServlet {
     MetricSnapshots snapshots() {
         List<MetricSnapshot> out = new ArrayList<>();
         Map<String, RoleCounters> counters = new java.util.TreeMap<>();
-        Map<String, RoleStatus> all = roles.all();
+        Map<String, RoleStatus> all = gateway.roles();
         all.forEach((name, r) -> counters.put(name, r.counters()));
         out.add(counter("ntmgate_packets", "Packets a role forwarded, by direction.", counters, RoleCounters::packets, "direction"));
         out.add(counter("ntmgate_bytes", "Bytes of the packets a role forwarded, by direction.", counters, RoleCounters::bytes, "direction"));
@@ -83,15 +74,15 @@ public class MetricsServlet extends HttpServlet {
         all.forEach((name, r) -> serving.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(Labels.of("role", name))
                 .value(r.serving() ? 1 : 0).build()));
         out.add(serving.build());
-        RelayTunnels rt = relay;
+        RelayTunnels rt = gateway.get(RelayTunnels.class);
         if (rt != null) {
             out.add(gauge("ntmgate_rsn_tunnels", "Live relayed paths of the RS-N.", rt.tunnels().size()));
         }
-        NodeRegistry nr = registry;
+        NodeRegistry nr = gateway.get(NodeRegistry.class);
         if (nr != null) {
             out.add(gauge("ntmgate_dc_registered_nodes", "Nodes registered with the Direction Coordinator.", nr.size()));
         }
-        VirtualAddressPools vp = pools;
+        VirtualAddressPools vp = gateway.get(VirtualAddressPools.class);
         if (vp != null) {
             GaugeSnapshot.Builder size = GaugeSnapshot.builder().name("ntmgate_pool_addresses").help("Addresses a pool can hand out.");
             GaugeSnapshot.Builder leased = GaugeSnapshot.builder().name("ntmgate_pool_leased").help("Addresses of a pool leased now.");
@@ -103,7 +94,7 @@ public class MetricsServlet extends HttpServlet {
             out.add(size.build());
             out.add(leased.build());
         }
-        TranslationTable t = table;
+        TranslationTable t = gateway.get(TranslationTable.class);
         if (t != null) {
             TableStatistics s = t.statistics();
             out.add(gauge("ntmgate_table_entries", "Live entries of the translation table.", s.size()));

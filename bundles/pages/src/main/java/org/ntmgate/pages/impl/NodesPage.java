@@ -15,10 +15,6 @@ import org.ntmgate.api.registry.NodeRegistry;
 import org.ntmgate.api.relay.RelayTunnels;
 import org.ntmgate.api.relay.Tunnel;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * Nodes and tunnels: the DC's registered nodes (FQDN, virtual addresses, the real address and port the DC saw and
@@ -28,23 +24,19 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  */
 @Component(service = Page.class)
 @Page.Info(name = "nodes", title = "Nodes and tunnels")
-public class NodesPage implements Page {
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile NodeRegistry registry;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile RelayTunnels relay;
+public class NodesPage extends GatewayPage {
 
     @Override
     public JsonObject read(Query q) {
         String text = q.search();
         int offset = q.offset();
         int limit = q.limit(100);
-        RelayTunnels rt = relay;
+        RelayTunnels rt = gateway.get(RelayTunnels.class);
         List<Tunnel> tunnels = rt == null ? List.of() : rt.tunnels();
         Map<Long, Integer> relayedByNode = new HashMap<>();
         tunnels.forEach(t -> relayedByNode.merge(t.nodeId(), 1, Integer::sum));
         Instant now = Instant.now();
-        NodeRegistry r = registry;
+        NodeRegistry r = gateway.get(NodeRegistry.class);
         List<NodeRecord> nodes = r == null ? List.of()
                 : r.nodes().stream().filter(n -> text.isEmpty() || n.fqdn().toLowerCase(Locale.ROOT).contains(text) || String.valueOf(n.virtualV4()).contains(text)
                         || String.valueOf(n.virtualV6()).contains(text)).sorted(Comparator.comparing(NodeRecord::fqdn)).toList();
@@ -72,7 +64,7 @@ public class NodesPage implements Page {
     @Override
     public JsonObject act(String action, Query q) {
         if (!action.equals("disconnect")) {
-            return Page.super.act(action, q);
+            return super.act(action, q);
         }
         String path = q.required("path");
         long id;
@@ -81,7 +73,7 @@ public class NodesPage implements Page {
         } catch (NumberFormatException e) {
             throw PageException.badRequest("path", "is a path id in hex, not '" + path + "'");
         }
-        RelayTunnels rt = relay;
+        RelayTunnels rt = gateway.get(RelayTunnels.class);
         if (rt == null) {
             throw new PageException(409, null, "no RS-N runs on this gateway");
         }

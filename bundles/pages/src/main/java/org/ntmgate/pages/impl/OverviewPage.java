@@ -7,20 +7,16 @@ import java.util.Map;
 
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
-import org.ntmgate.api.config.ConfigurationRecords;
 import org.ntmgate.api.health.GatewayHealth;
 import org.ntmgate.api.health.RoleCounters;
 import org.ntmgate.api.health.RoleStatus;
 import org.ntmgate.api.table.TableStatistics;
 import org.ntmgate.api.table.TranslationTable;
+import org.ntmgate.role.GatewayRoles;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * Overview: each role (configured or not, serving or not and why, since when, its bundle's version), the
@@ -29,28 +25,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  */
 @Component(service = Page.class)
 @Page.Info(name = "overview", title = "Overview")
-public class OverviewPage implements Page {
-    /** The roles the gateway can run, in the order the page lists them. */
-    record Role(String role, String title, String pid, String bundle) {
-    }
-
-    static final List<Role> ROLES = List.of(
-            new Role("as", "Account Server", "org.ntmgate.as", "org.ntmgate.as"),
-            new Role("dc", "Direction Coordinator", "org.ntmgate.dc", "org.ntmgate.dc"),
-            new Role("rsn", "Relay Server (RS-N)", "org.ntmgate.rsn", "org.ntmgate.rsn"),
-            new Role("node", "NTM node", "org.ntmgate.node", "org.ntmgate.node"),
-            new Role("teredo-server", "Teredo server", "org.ntmgate.teredo.server", "org.ntmgate.teredo"),
-            new Role("teredo-relay", "Teredo relay", "org.ntmgate.teredo.relay", "org.ntmgate.teredo"),
-            new Role("teredo-client", "Teredo client", "org.ntmgate.teredo.client", "org.ntmgate.teredo"));
-
-    @Reference
-    private Roles roles;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile TranslationTable table;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile GatewayHealth health;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile ConfigurationRecords records;
+public class OverviewPage extends GatewayPage {
+    /** Null outside a framework (the pages' fixture): bundle versions are then unknown. */
     private BundleContext context;
 
     @Activate
@@ -58,16 +34,15 @@ public class OverviewPage implements Page {
         this.context = context;
     }
 
-
     @Override
     public JsonObject read(Query query) {
         JsonArrayBuilder list = Json.array();
-        for (Role r : ROLES) {
-            list.add(role(r, roles.get(r.role())));
+        for (GatewayRoles.Info r : GatewayRoles.ALL) {
+            list.add(role(r, gateway.role(r.name())));
         }
-        GatewayHealth h = health;
+        GatewayHealth h = gateway.get(GatewayHealth.class);
         List<String> problems = h == null ? List.of("the lifecycle bundle (org.ntmgate.lifecycle) is not running: health is unknown") : h.problems();
-        TranslationTable t = table;
+        TranslationTable t = gateway.get(TranslationTable.class);
         TableStatistics s = t == null ? null : t.statistics();
         Runtime rt = Runtime.getRuntime();
         return Json.of(
@@ -79,13 +54,13 @@ public class OverviewPage implements Page {
                 "table", s == null ? null : Json.of("size", s.size(), "capacity", s.capacity(), "inserted", s.inserted(), "expired", s.expired(),
                         "refusedFull", s.refusedFull()),
                 "roles", list,
-                "traffic", Json.of("rsn", traffic(roles.get("rsn")), "node", traffic(roles.get("node"))),
+                "traffic", Json.of("rsn", traffic(gateway.role("rsn")), "node", traffic(gateway.role("node"))),
                 "now", java.time.Instant.now()).build();
     }
 
-    private jakarta.json.JsonObjectBuilder role(Role r, RoleStatus status) {
-        String refusal = records == null ? null : records.refusal(r.pid());
-        boolean configured = status != null || records != null && records.stored(r.pid());
+    private jakarta.json.JsonObjectBuilder role(GatewayRoles.Info r, RoleStatus status) {
+        String refusal = gateway.refusal(r.pid());
+        boolean configured = status != null || gateway.stored(r.pid());
         String state;
         String detail;
         if (status != null && status.serving()) {
@@ -101,7 +76,7 @@ public class OverviewPage implements Page {
             state = "not configured";
             detail = refusal != null ? "its configuration was refused" : "no configuration of PID " + r.pid();
         }
-        return Json.of("role", r.role(), "title", r.title(), "pid", r.pid(), "configured", configured, "state", state, "detail", detail,
+        return Json.of("role", r.name(), "title", r.title(), "pid", r.pid(), "configured", configured, "state", state, "detail", detail,
                 "since", status == null ? null : status.since(), "refusal", refusal, "bundle", r.bundle(), "version", bundleVersion(r.bundle()));
     }
 

@@ -15,19 +15,13 @@ import java.util.concurrent.TimeUnit;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import org.ntmgate.api.config.ConfigurationCheck;
-import org.ntmgate.api.config.ConfigurationRecords;
 import org.ntmgate.api.net.AddressFormat;
 import org.ntmgate.api.policy.RelayDecision;
 import org.ntmgate.api.policy.RelayPolicy;
 import org.ntmgate.api.policy.RelayRequest;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 @Component(service = Page.class)
 @Page.Info(name = "policy", title = "Relay policy")
-public class PolicyPage implements Page {
+public class PolicyPage extends GatewayPage {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyPage.class);
     static final String PID = "org.ntmgate.policy";
     static final int CONFIRM_SECONDS = 60;
@@ -50,15 +44,6 @@ public class PolicyPage implements Page {
     static final List<String> LISTS = List.of("allowedRelays", "allowDestinations", "denyDestinations", "denyNodes", "nodeLimits");
     static final Map<String, Class<?>> NUMBERS = Map.of("maxSessionsPerNode", Integer.class, "maxBytesPerSecondPerNode", Long.class,
             "maxPacketsPerSecondPerNode", Long.class);
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile RelayPolicy policy;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile ConfigurationCheck gate;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile ConfigurationRecords records;
-    @Reference
-    private ConfigurationAdmin ca;
 
     private ScheduledExecutorService timer;
     private int confirmSeconds = CONFIRM_SECONDS;
@@ -94,7 +79,7 @@ public class PolicyPage implements Page {
 
     @Override
     public synchronized JsonObject read(Query q) {
-        Map<String, Object> c = Configurations.read(ca, PID);
+        Map<String, Object> c = Configurations.read(gateway.ca, PID);
         Map<String, Object> props = c == null ? Map.of() : c;
         JsonArrayBuilder rules = Json.array();
         rules(rules, props, "denyNodes", "deny", "node");
@@ -106,7 +91,7 @@ public class PolicyPage implements Page {
         LISTS.forEach(f -> Json.put(fields, f, String.join("\n", list(props.get(f)))));
         NUMBERS.keySet().forEach(f -> Json.put(fields, f, props.get(f) == null ? null : String.valueOf(props.get(f))));
         Pending p = pending;
-        RelayPolicy rp = policy;
+        RelayPolicy rp = gateway.get(RelayPolicy.class);
         JsonArrayBuilder refused = Json.array();
         if (rp != null) {
             rp.recentRefusals().stream().limit(20).forEach(r -> {
@@ -117,9 +102,9 @@ public class PolicyPage implements Page {
             });
         }
         return Json.of("refusals", refused, "configured", c != null, "fields", fields, "rules", rules, "file", props.get("felix.fileinstall.filename"), "refusal",
-                records == null ? null : records.refusal(PID), "pending", p == null ? null
+                gateway.refusal(PID), "pending", p == null ? null
                         : Json.of("deadline", p.deadline(), "secondsLeft", Math.max(0, Duration.between(Instant.now(), p.deadline()).toSeconds())),
-                "policyRunning", policy != null).build();
+                "policyRunning", gateway.get(RelayPolicy.class) != null).build();
     }
 
     private static void rules(JsonArrayBuilder out, Map<String, Object> props, String field, String effect, String subject) {
@@ -148,7 +133,7 @@ public class PolicyPage implements Page {
             case "confirm" -> confirm();
             case "revert" -> revert();
             case "check" -> check(q);
-            default -> Page.super.act(action, q);
+            default -> super.act(action, q);
         };
     }
 
@@ -156,7 +141,7 @@ public class PolicyPage implements Page {
         if (pending != null) {
             throw new PageException(409, null, "a change waits for confirmation: confirm or revert it first");
         }
-        Map<String, Object> before = Configurations.read(ca, PID);
+        Map<String, Object> before = Configurations.read(gateway.ca, PID);
         Map<String, Object> props = new LinkedHashMap<>(before == null ? Map.of() : before);
         for (String f : LISTS) {
             String v = q.get(f);
@@ -174,7 +159,7 @@ public class PolicyPage implements Page {
                 }
             }
         }
-        Configurations.write(ca, gate, PID, null, props);
+        Configurations.write(gateway.ca, gateway.get(ConfigurationCheck.class), PID, null, props);
         Instant deadline = Instant.now().plusSeconds(confirmSeconds);
         pending = new Pending(before, deadline, timer.schedule(this::expire, confirmSeconds, TimeUnit.SECONDS));
         LOG.info("Relay policy: a change is applied; it is put back at {} unless confirmed", deadline);
@@ -212,9 +197,9 @@ public class PolicyPage implements Page {
         p.revert().cancel(false);
         try {
             if (p.before() == null) {
-                Configurations.delete(ca, gate, PID);
+                Configurations.delete(gateway.ca, gateway.get(ConfigurationCheck.class), PID);
             } else {
-                Configurations.write(ca, gate, PID, null, p.before());
+                Configurations.write(gateway.ca, gateway.get(ConfigurationCheck.class), PID, null, p.before());
             }
             LOG.warn("Relay policy: the change was put back ({})", why);
         } catch (PageException e) {
@@ -225,7 +210,7 @@ public class PolicyPage implements Page {
     private JsonObject check(Query q) {
         String node = q.required("node");
         String destination = q.required("destination");
-        RelayPolicy p = policy;
+        RelayPolicy p = gateway.get(RelayPolicy.class);
         if (p == null) {
             throw new PageException(409, null, "the relay policy service (bundle org.ntmgate.policy) is not running");
         }

@@ -10,16 +10,10 @@ import java.util.Map;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import org.ntmgate.api.config.ConfigurationCheck;
-import org.ntmgate.api.config.ConfigurationRecords;
 import org.ntmgate.api.pool.Lease;
 import org.ntmgate.api.pool.PoolInfo;
 import org.ntmgate.api.pool.VirtualAddressPools;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * Pools: every virtual address pool (factory PID {@code org.ntmgate.pool}) with its prefix, size, use and leases
@@ -31,16 +25,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  */
 @Component(service = Page.class)
 @Page.Info(name = "pools", title = "Pools")
-public class PoolsPage implements Page {
+public class PoolsPage extends GatewayPage {
     static final String FACTORY = "org.ntmgate.pool";
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile VirtualAddressPools pools;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile ConfigurationRecords records;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile ConfigurationCheck gate;
-    @Reference
-    private ConfigurationAdmin ca;
 
     /** Leases in address order within each pool (numeric: no text made per comparison; 20,000 leases sort in a few ms). */
     private static final java.util.Comparator<Lease> BY_POOL_AND_ADDRESS = java.util.Comparator.comparing(Lease::pool)
@@ -48,11 +34,11 @@ public class PoolsPage implements Page {
 
     @Override
     public JsonObject read(Query q) {
-        VirtualAddressPools p = pools;
+        VirtualAddressPools p = gateway.get(VirtualAddressPools.class);
         List<PoolInfo> infos = p == null ? List.of() : p.pools();
         List<Lease> leases = p == null ? List.of() : p.leases();
         Map<String, String> pidByName = new HashMap<>();
-        Map<String, Map<String, Object>> configured = Configurations.factory(ca, FACTORY);
+        Map<String, Map<String, Object>> configured = Configurations.factory(gateway.ca, FACTORY);
         configured.forEach((pid, props) -> pidByName.put(String.valueOf(props.get("name")), pid));
         Map<String, Long> leasesNow = new HashMap<>();
         Instant now = Instant.now();
@@ -66,13 +52,13 @@ public class PoolsPage implements Page {
             list.add(Json.of("name", i.name(), "pid", pid, "prefix", i.prefix().toString(), "family", i.prefix().family().toString(), "purpose",
                     i.purpose().name(), "leaseTimeSeconds", i.leaseTime().toSeconds(), "size", i.capacity().toString(), "used", i.leased(), "free",
                     i.capacity().subtract(java.math.BigInteger.valueOf(i.leased())).toString(), "file", props.get("felix.fileinstall.filename"), "state", "serving",
-                    "refusal", pid == null || records == null ? null : records.refusal(pid)));
+                    "refusal", pid == null ? null : gateway.refusal(pid)));
         }
         configured.forEach((pid, props) -> {
             if (!shown.containsKey(pid)) {
                 list.add(Json.of("name", props.get("name"), "pid", pid, "prefix", props.get("prefix"), "purpose", props.get("purpose"), "leaseTimeSeconds",
                         props.get("leaseTimeSeconds"), "file", props.get("felix.fileinstall.filename"), "state", "not handing out addresses",
-                        "refusal", records == null ? null : records.refusal(pid)));
+                        "refusal", gateway.refusal(pid)));
             }
         });
         String search = q.search();
@@ -93,14 +79,14 @@ public class PoolsPage implements Page {
         return switch (action) {
             case "save" -> save(q);
             case "remove" -> remove(q);
-            default -> Page.super.act(action, q);
+            default -> super.act(action, q);
         };
     }
 
     private JsonObject save(Query q) {
         String name = q.required("name");
         String pid = q.get("pid", FACTORY + "~" + name);
-        Map<String, Map<String, Object>> configured = Configurations.factory(ca, FACTORY);
+        Map<String, Map<String, Object>> configured = Configurations.factory(gateway.ca, FACTORY);
         if (!q.has("pid") && configured.containsKey(pid)) {
             throw PageException.badRequest("name", "a pool named '" + name + "' exists already: edit it, or choose another name");
         }
@@ -117,16 +103,16 @@ public class PoolsPage implements Page {
         } catch (NumberFormatException e) {
             throw PageException.badRequest("leaseTimeSeconds", "must be a whole number of seconds, not '" + lease + "'");
         }
-        Configurations.write(ca, gate, pid, FACTORY, props);
+        Configurations.write(gateway.ca, gateway.get(ConfigurationCheck.class), pid, FACTORY, props);
         return Json.of("done", "pool '" + name + "' saved: " + props.get("prefix"), "pid", pid).build();
     }
 
     private JsonObject remove(Query q) {
         String pid = q.required("pid");
-        if (!pid.startsWith(FACTORY + "~") && !Configurations.factory(ca, FACTORY).containsKey(pid)) {
+        if (!pid.startsWith(FACTORY + "~") && !Configurations.factory(gateway.ca, FACTORY).containsKey(pid)) {
             throw PageException.badRequest("pid", "'" + pid + "' is not a pool configuration");
         }
-        Configurations.delete(ca, gate, pid);
+        Configurations.delete(gateway.ca, gateway.get(ConfigurationCheck.class), pid);
         return Json.of("done", "pool configuration " + pid + " removed; its live leases stay until they expire", "pid", pid).build();
     }
 }

@@ -15,10 +15,6 @@ import org.ntmgate.api.table.TableStatistics;
 import org.ntmgate.api.table.TranslationEntry;
 import org.ntmgate.api.table.TranslationTable;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * Translation table: the shared table's live entries (virtual side, real side, kind, owning node, age, packets and
@@ -27,15 +23,11 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  */
 @Component(service = Page.class)
 @Page.Info(name = "table", title = "Translation table")
-public class TablePage implements Page {
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile TranslationTable table;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile NodeRegistry registry;
+public class TablePage extends GatewayPage {
 
     @Override
     public JsonObject read(Query q) {
-        TranslationTable t = table;
+        TranslationTable t = gateway.get(TranslationTable.class);
         if (t == null) {
             return Json.of("running", false, "entries", Json.array(), "matching", 0).build();
         }
@@ -75,7 +67,7 @@ public class TablePage implements Page {
         if (id == 0) {
             return "";
         }
-        NodeRegistry r = registry;
+        NodeRegistry r = gateway.get(NodeRegistry.class);
         String fqdn = r == null ? null : r.byId(id).map(NodeRecord::fqdn).orElse(null);
         return fqdn != null ? fqdn.toLowerCase(Locale.ROOT) : Long.toHexString(id);
     }

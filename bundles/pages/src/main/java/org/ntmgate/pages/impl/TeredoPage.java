@@ -15,10 +15,6 @@ import org.ntmgate.api.table.TranslationTable;
 import org.ntmgate.api.teredo.TeredoClientState;
 import org.ntmgate.api.teredo.TeredoClientView;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * Teredo: the server's, the relay's and the client's state and counters; the relay's peers (its TEREDO_PEER entries
@@ -28,20 +24,13 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  */
 @Component(service = Page.class)
 @Page.Info(name = "teredo", title = "Teredo")
-public class TeredoPage implements Page {
-    @Reference
-    private Roles roles;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile TeredoClientView client;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile TranslationTable table;
-
+public class TeredoPage extends GatewayPage {
 
     @Override
     public JsonObject read(Query q) {
         JsonObjectBuilder relay = role("teredo-relay");
         if (relay != null) {
-            TranslationTable t = table;
+            TranslationTable t = gateway.get(TranslationTable.class);
             List<TranslationEntry> peers = t == null ? List.of() : t.entries(e -> e.kind() == EntryKind.TEREDO_PEER);
             Instant now = Instant.now();
             JsonArrayBuilder ps = Json.array();
@@ -50,7 +39,7 @@ public class TeredoPage implements Page {
             relay.add("peers", ps).add("peerCount", peers.size());
         }
         JsonObjectBuilder c = role("teredo-client");
-        TeredoClientView v = client;
+        TeredoClientView v = gateway.get(TeredoClientView.class);
         TeredoClientState s = v == null ? null : v.state();
         if (c != null && s != null) {
             JsonArrayBuilder ps = Json.array();
@@ -65,7 +54,7 @@ public class TeredoPage implements Page {
 
     /** A Teredo role's state and counters, or null when it is not configured here. */
     private JsonObjectBuilder role(String name) {
-        RoleStatus r = roles.get(name);
+        RoleStatus r = gateway.role(name);
         if (r == null) {
             return null;
         }

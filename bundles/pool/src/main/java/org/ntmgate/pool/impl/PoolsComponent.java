@@ -2,10 +2,8 @@ package org.ntmgate.pool.impl;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,24 +64,7 @@ public class PoolsComponent implements VirtualAddressPools, PoolRegistrar, Confi
     /** Opens the lease journal (null: none, leases do not survive a restart) and starts the expiry and sync timers. */
     void open(Path journal) {
         store = journal == null ? null : new LeaseStore(journal);
-        book = new PoolBook(System::currentTimeMillis, new PoolBook.LeaseSink() {
-            @Override
-            public void put(Lease l, Collection<Lease> live) {
-                persist(() -> store.put(l, live));
-            }
-
-            @Override
-            public void renewed(Lease l, Collection<Lease> live) {
-                if (store != null) {
-                    store.renewed(l);
-                }
-            }
-
-            @Override
-            public void removed(Lease l, Collection<Lease> live) {
-                persist(() -> store.removed(l, live));
-            }
-        });
+        book = new PoolBook(System::currentTimeMillis, store == null ? PoolBook.LeaseSink.NONE : store.sink());
         if (store == null) {
             LOG.warn("The framework gives this bundle no data area: leases will not survive a restart");
         } else {
@@ -115,11 +96,6 @@ public class PoolsComponent implements VirtualAddressPools, PoolRegistrar, Confi
                 }
             }
         }
-    }
-
-    /** A pool defined without ConfigAdmin (tools and benchmarks that run the pool code outside a framework). */
-    void define(PoolSettings s) {
-        book.define(s);
     }
 
     /** Group commit: forces the records of the last second to disk. */
@@ -157,22 +133,6 @@ public class PoolsComponent implements VirtualAddressPools, PoolRegistrar, Confi
         } catch (IOException e) {
             LOG.error("Could not read lease file {}: {}; starting without leases, and not keeping them", store.file(), e.toString());
             store = null;
-        }
-    }
-
-    private interface Write {
-        void run() throws IOException;
-    }
-
-    private void persist(Write w) {
-        if (store == null) {
-            return;
-        }
-        try {
-            w.run();
-        } catch (IOException e) {
-            LOG.error("Could not write lease file {}: {}", store.file(), e.toString());
-            throw new UncheckedIOException("lease file not written; the allocation is not durable", e);
         }
     }
 

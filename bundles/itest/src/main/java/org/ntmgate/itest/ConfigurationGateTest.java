@@ -218,7 +218,7 @@ class ConfigurationGateTest {
 
     @Test
     void aRoleThatIsOffSaysWhyAndThePolicyAndPoolCommandsAnswerFieldTechs() throws Exception {
-        assertTrue(Gogo.run(gogo, "rsn:status").startsWith("RS-N not configured (no configuration of PID org.ntmgate.rsn"),
+        assertTrue(Gogo.run(gogo, "rsn:status").startsWith("Relay Server (RS-N) not configured (no configuration of PID org.ntmgate.rsn"),
                 Gogo.run(gogo, "rsn:status"));
         assertTrue(Gogo.run(gogo, "node:status").startsWith("NTM node not configured"), Gogo.run(gogo, "node:status"));
         assertTrue(Gogo.run(gogo, "dc:status").startsWith("Direction Coordinator not configured"), Gogo.run(gogo, "dc:status"));
@@ -233,7 +233,7 @@ class ConfigurationGateTest {
         p.put("egressPrefix", "2001:db8:e::/129");
         rsn.update(p);
         Await.until("rsn:status names the refusal", WAIT, () -> Gogo.run(gogo, "rsn:status")
-                .startsWith("RS-N not configured: its configuration was refused: from ConfigAdmin at "));
+                .startsWith("Relay Server (RS-N) not configured: its configuration was refused: from ConfigAdmin at "));
         assertTrue(Gogo.run(gogo, "rsn:status").contains("'egressPrefix'"), Gogo.run(gogo, "rsn:status"));
         assertTrue(Gogo.run(gogo, "config:forget org.ntmgate.rsn").startsWith("forgot: "), "the refusal is kept until forgotten");
 

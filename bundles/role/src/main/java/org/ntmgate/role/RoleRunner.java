@@ -39,6 +39,7 @@ public final class RoleRunner<S, E extends AutoCloseable> {
     }
 
     private final Logger log;
+    private final GatewayRoles.Info role;
     private final String name;
     private final String working;
     private final Function<S, String> where;
@@ -47,13 +48,14 @@ public final class RoleRunner<S, E extends AutoCloseable> {
     private volatile Instant since;
 
     /**
-     * @param name    the role as the logs name it: "RS-N", "Teredo relay"
+     * @param role    the role: the logs name it by its title ("Relay Server (RS-N)", "Teredo relay")
      * @param working what it does while it runs: "relaying", "serving", "running"
      * @param where   what a failed start's log line adds about the settings ("on udp 192.0.2.1:4500 with rsn0"), or ""
      */
-    public RoleRunner(Logger log, String name, String working, Function<S, String> where) {
+    public RoleRunner(Logger log, GatewayRoles.Info role, String working, Function<S, String> where) {
         this.log = log;
-        this.name = name;
+        this.role = role;
+        this.name = role.title();
         this.working = working;
         this.where = where;
     }
@@ -91,6 +93,11 @@ public final class RoleRunner<S, E extends AutoCloseable> {
             log.error("The {} could not start{}: {}", name, at.isEmpty() ? "" : " " + at, e.toString());
             return null;
         }
+    }
+
+    /** The role this runner runs. */
+    public GatewayRoles.Info role() {
+        return role;
     }
 
     /** Closes the engine, if one runs. */

@@ -7,20 +7,18 @@ import org.ntmgate.api.health.RoleStatus;
 
 /**
  * {@link RoleStatus} answered from a component's {@link RoleRunner}, the same way for every role: serving while an
- * engine runs, since when it started, why not from {@link RoleRunner#problem}. The component names the role and
- * says what the running engine is doing and has counted; a role with a stricter idea of serving (a node that must be
- * registered) overrides {@link #serving}.
+ * engine runs, since when it started, why not from {@link RoleRunner#problem}. The runner names the role and the running
+ * {@link RoleEngine} says what it is doing and has counted; a role with a stricter idea of serving (a node that must be
+ * registered) overrides {@link #serving}. Its {@link RoleViews} are what the role's Gogo commands show.
  */
-public interface RunnerStatus<E extends AutoCloseable> extends RoleStatus {
+public interface RunnerStatus<E extends RoleEngine> extends RoleStatus, RoleViews {
     /** The component's runner. */
     RoleRunner<?, E> runner();
 
-    /** What the running engine is doing, in one line. */
-    String detail(E engine);
-
-    /** What the running engine moved and dropped. */
-    default RoleCounters counters(E engine) {
-        return RoleCounters.NONE;
+    /** The role's name, from its runner's {@link GatewayRoles.Info}. */
+    @Override
+    default String role() {
+        return runner().role().name();
     }
 
     @Override
@@ -31,13 +29,13 @@ public interface RunnerStatus<E extends AutoCloseable> extends RoleStatus {
     @Override
     default String detail() {
         E e = runner().engine();
-        return e == null ? runner().problem() : detail(e);
+        return e == null ? runner().problem() : e.status();
     }
 
     @Override
     default RoleCounters counters() {
         E e = runner().engine();
-        return e == null ? RoleCounters.NONE : counters(e);
+        return e == null ? RoleCounters.NONE : e.counters();
     }
 
     @Override

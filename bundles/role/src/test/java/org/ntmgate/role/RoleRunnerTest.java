@@ -32,7 +32,8 @@ class RoleRunnerTest {
     }
 
     private final List<Engine> started = new ArrayList<>();
-    private final RoleRunner<Integer, Engine> runner = new RoleRunner<>(LoggerFactory.getLogger(RoleRunnerTest.class), "Test role", "serving",
+    private final RoleRunner<Integer, Engine> runner = new RoleRunner<>(LoggerFactory.getLogger(RoleRunnerTest.class),
+            new GatewayRoles.Info("test", "Test role", "org.ntmgate.test", "org.ntmgate.test", "test", "status", java.util.List.of()), "serving",
             port -> "on port " + port);
 
     private static Integer validate(String port) {

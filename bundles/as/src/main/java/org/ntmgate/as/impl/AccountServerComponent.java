@@ -22,6 +22,7 @@ import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.ntmgate.api.config.ConfigChecks;
 import org.ntmgate.api.config.InvalidConfigurationException;
+import org.ntmgate.role.GatewayRoles;
 import org.ntmgate.role.RoleRunner;
 import org.ntmgate.role.RunnerStatus;
 import org.osgi.framework.BundleContext;
@@ -52,7 +53,7 @@ public class AccountServerComponent implements ConfigurationListener, RunnerStat
     static final String ACCOUNT_PID = NodeAccounts.ACCOUNT_FACTORY_PID;
     private static final Logger LOG = LoggerFactory.getLogger(AccountServerComponent.class);
     private AccountBook accounts;
-    private final RoleRunner<LoginServer.Settings, LoginServer> runner = new RoleRunner<>(LOG, "Account Server", "serving", s -> "on udp " + s.bind());
+    private final RoleRunner<LoginServer.Settings, LoginServer> runner = new RoleRunner<>(LOG, GatewayRoles.AS, "serving", s -> "on udp " + s.bind());
     private volatile LoginServer.Settings settings;
     /** Accounts that came from configurations, by configuration PID: removed when their configuration is deleted. */
     private final Map<String, String> configuredAccounts = new ConcurrentHashMap<>();
@@ -278,23 +279,13 @@ public class AccountServerComponent implements ConfigurationListener, RunnerStat
     }
 
     @Override
-    public String role() {
-        return "as";
-    }
-
-    @Override
     public RoleRunner<LoginServer.Settings, LoginServer> runner() {
         return runner;
     }
 
+    /** as:status: where the Account Server listens, and its counters. */
     @Override
-    public String detail(LoginServer server) {
-        return "serving on udp " + server.bound() + "; logins " + server.logins() + ", failed " + server.failures() + ", rate-limited "
-                + server.rateLimited() + ", malformed or unauthentic datagrams " + server.counters().droppedTotal();
-    }
-
-    @Descriptor("where the Account Server listens, and its counters")
-    public String status() {
+    public String details() {
         return runner.engine() == null ? "not serving: " + runner.problem() : detail();
     }
 }

@@ -30,6 +30,7 @@ import org.ntmgate.wire.TlvType;
 import org.ntmgate.wire.UdpServer;
 import org.ntmgate.wire.WireCounters;
 import org.ntmgate.wire.WireDecodeException;
+import org.ntmgate.role.RoleEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * LOGIN_RESPONSE (node id, K_nd sealed with K_node, ticket for the DC) or a keyless AUTH_FAILED / RATE_LIMITED.
  * Bad datagrams are counted and dropped; none stops the loop.
  */
-final class LoginServer implements AutoCloseable {
+final class LoginServer implements RoleEngine {
     private static final Logger LOG = LoggerFactory.getLogger(LoginServer.class);
     static final long PENDING_MILLIS = 10_000;
     static final int MAX_PENDING = 10_000;
@@ -95,7 +96,13 @@ final class LoginServer implements AutoCloseable {
         }
     }
 
-    WireCounters counters() {
+    @Override
+    public String status() {
+        return "serving on udp " + bound() + "; logins " + logins() + ", failed " + failures() + ", rate-limited " + rateLimited()
+                + ", malformed or unauthentic datagrams " + wireCounters().droppedTotal();
+    }
+
+    WireCounters wireCounters() {
         return counters;
     }
 

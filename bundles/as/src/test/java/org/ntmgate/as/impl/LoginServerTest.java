@@ -204,7 +204,7 @@ class LoginServerTest {
                 Thread.sleep(20);
             }
             assertTrue(server.rateLimited() > 0, "the flood hit the rate limit");
-            assertTrue(server.counters().droppedTotal() > 0, "junk was counted");
+            assertTrue(server.wireCounters().droppedTotal() > 0, "junk was counted");
             flood.setSoTimeout(200);
             int answers = 0;
             try {

@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,6 +42,7 @@ import org.ntmgate.wire.TlvType;
 import org.ntmgate.wire.UdpServer;
 import org.ntmgate.wire.WireCounters;
 import org.ntmgate.wire.WireDecodeException;
+import org.ntmgate.role.RoleEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * pools); the nodes' names in DNS (14, {@link ZoneUpdater}); Direction Requests and peer queries (7.4-7.7,
  * {@link Directions}). Every datagram that is malformed, unauthentic or replayed is counted and dropped.
  */
-final class Coordinator implements NodeRegistry, AutoCloseable {
+final class Coordinator implements RoleEngine {
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
 
     private final VirtualAddressPools pools;
@@ -168,7 +168,16 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
         return outstanding;
     }
 
-    WireCounters counters() {
+    @Override
+    public String status() {
+        ZoneUpdater z = zoneUpdater();
+        return "serving on udp " + bound() + (batching() ? " (epoll)" : " (NIO)") + "; " + nodes.size() + " nodes; accepted " + wireCounters().accepted()
+                + ", malformed, unauthentic or replayed datagrams " + wireCounters().droppedTotal() + "; directions routed " + directions().routed()
+                + ", failed " + directions().failed() + ", requests awaiting an answer " + outstanding().size()
+                + (z == null ? "; no DNS updates" : "; DNS updates of zone " + z.zone() + ": sent " + z.sent() + ", failed " + z.failed() + ", pending " + z.pending());
+    }
+
+    WireCounters wireCounters() {
         return counters;
     }
 
@@ -452,30 +461,8 @@ final class Coordinator implements NodeRegistry, AutoCloseable {
         return bytes;
     }
 
-    // NodeRegistry: the registered nodes'
-
-    @Override
-    public Optional<NodeRecord> byId(long nodeId) {
-        return nodes.byId(nodeId);
-    }
-
-    @Override
-    public Optional<NodeRecord> byFqdn(String fqdn) {
-        return nodes.byFqdn(fqdn);
-    }
-
-    @Override
-    public Optional<NodeRecord> byVirtualAddress(InetAddress address) {
-        return nodes.byVirtualAddress(address);
-    }
-
-    @Override
-    public Collection<NodeRecord> nodes() {
-        return nodes.nodes();
-    }
-
-    @Override
-    public int size() {
-        return nodes.size();
+    /** The registered nodes (the DC component's {@code NodeRegistry}). */
+    NodeRegistry registry() {
+        return nodes;
     }
 }

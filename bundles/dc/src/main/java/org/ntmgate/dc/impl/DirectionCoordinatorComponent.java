@@ -17,6 +17,7 @@ import org.ntmgate.api.pool.VirtualAddressPools;
 import org.ntmgate.api.registry.NodeRecord;
 import org.ntmgate.api.registry.NodeRegistry;
 import org.ntmgate.api.account.AccountEvents;
+import org.ntmgate.role.GatewayRoles;
 import org.ntmgate.role.RoleRunner;
 import org.ntmgate.role.RunnerStatus;
 import org.ntmgate.role.Threads;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The Direction Coordinator role: present only when PID {@code org.ntmgate.dc} is configured. Registers nodes over
  * UDP, keeps the {@link NodeRegistry}, and keeps registrations (with their session keys) in
- * {@code registrations.bin} in its data area, so an update of this bundle loses none. Gogo: {@link DcCommands}.
+ * {@code registrations.bin} in its data area, so an update of this bundle loses none. Gogo: {@code dc:status}, {@code dc:nodes}, {@code dc:paths} (its {@code RoleViews}, served by the lifecycle bundle).
  */
 @Component(service = { NodeRegistry.class, DirectionCoordinatorComponent.class, RoleStatus.class, EventHandler.class },
         configurationPid = DirectionCoordinatorComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
@@ -57,7 +58,7 @@ public class DirectionCoordinatorComponent implements NodeRegistry, RunnerStatus
 
     private RegistrationStore store;
     private byte[] pathSecret;
-    private final RoleRunner<DcSettings, Coordinator> runner = new RoleRunner<>(LOG, "Direction Coordinator", "serving", s -> "on udp " + s.bind());
+    private final RoleRunner<DcSettings, Coordinator> runner = new RoleRunner<>(LOG, GatewayRoles.DC, "serving", s -> "on udp " + s.bind());
     private ScheduledExecutorService timer;
     /** protocol.md 4.7: revoked node ids and until when their older tickets are refused; kept across reconfigurations. */
     private final java.util.concurrent.ConcurrentHashMap<Long, Long> revoked = new java.util.concurrent.ConcurrentHashMap<>();
@@ -164,31 +165,41 @@ public class DirectionCoordinatorComponent implements NodeRegistry, RunnerStatus
 
     @Override
     public Optional<NodeRecord> byId(long nodeId) {
-        return current().flatMap(c -> c.byId(nodeId));
+        return current().flatMap(c -> c.registry().byId(nodeId));
     }
 
     @Override
     public Optional<NodeRecord> byFqdn(String fqdn) {
-        return current().flatMap(c -> c.byFqdn(fqdn));
+        return current().flatMap(c -> c.registry().byFqdn(fqdn));
     }
 
     @Override
     public Optional<NodeRecord> byVirtualAddress(InetAddress address) {
-        return current().flatMap(c -> c.byVirtualAddress(address));
+        return current().flatMap(c -> c.registry().byVirtualAddress(address));
     }
 
     @Override
     public Collection<NodeRecord> nodes() {
-        return current().map(Coordinator::nodes).orElse(List.of());
+        return current().map(c -> c.registry().nodes()).orElse(List.of());
     }
 
     @Override
     public int size() {
-        return current().map(Coordinator::size).orElse(0);
+        return current().map(c -> c.registry().size()).orElse(0);
+    }
+
+    /** dc:nodes and dc:paths. */
+    @Override
+    public String view(String name) {
+        return switch (name) {
+            case "nodes" -> nodesText();
+            case "paths" -> pathsText();
+            default -> null;
+        };
     }
 
     /** The registered nodes, a line each. */
-    String nodesText() {
+    private String nodesText() {
         Instant now = Instant.now();
         return nodes().stream().map(n -> String.format("%016x %-32s %-16s %-28s %s seen %s, last contact %d s ago", n.nodeId(), n.fqdn(),
                 n.virtualV4().getHostAddress(), n.virtualV6().getHostAddress(), n.behindNat() ? "NAT" : "direct", n.realSeen(),
@@ -197,32 +208,18 @@ public class DirectionCoordinatorComponent implements NodeRegistry, RunnerStatus
     }
 
     @Override
-    public String role() {
-        return "dc";
-    }
-
-    @Override
     public RoleRunner<DcSettings, Coordinator> runner() {
         return runner;
     }
 
-    /** Where the DC listens, and its counters; or why it does not serve. */
-    String status() {
+    /** dc:status: where the DC listens, and its counters; or why it does not serve. */
+    @Override
+    public String details() {
         return runner.engine() == null ? "not serving: " + runner.problem() : detail();
     }
 
-    @Override
-    public String detail(Coordinator c) {
-        ZoneUpdater z = c.zoneUpdater();
-        return "serving on udp " + c.bound() + (c.batching() ? " (epoll)" : " (NIO)") + "; " + c.size() + " nodes; accepted " + c.counters().accepted()
-                + ", malformed, unauthentic or replayed datagrams " + c.counters().droppedTotal() + "; directions routed "
-                + c.directions().routed() + ", failed " + c.directions().failed() + ", requests awaiting an answer " + c.outstanding().size()
-                + (z == null ? "; no DNS updates" : "; DNS updates of zone " + z.zone() + ": sent " + z.sent() + ", failed " + z.failed()
-                        + ", pending " + z.pending());
-    }
-
     /** The paths directed since the DC started, a line each. */
-    String pathsText() {
+    private String pathsText() {
         Coordinator c = runner.engine();
         if (c == null) {
             return "not serving";

@@ -5,34 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ntmgate.api.registry.NodeRecord;
 import org.ntmgate.wire.ErrorCode;
-import org.ntmgate.wire.MacKey;
 import org.ntmgate.wire.Message;
 import org.ntmgate.wire.MessageCodec;
 import org.ntmgate.wire.MessageType;
-import org.ntmgate.wire.Ticket;
 import org.ntmgate.wire.TlvType;
 import org.ntmgate.wire.WireDecodeException;
 
@@ -81,14 +71,14 @@ class CoordinatorTest {
             assertEquals(natted.nodeId, r.u64(TlvType.NODE_ID));
             assertTrue(r.address(TlvType.VIRTUAL_V4).getHostAddress().startsWith("192.0.2."));
             assertEquals(natted.local(), r.endpoint(TlvType.OBSERVED_ENDPOINT));
-            NodeRecord a = dc.byFqdn("A.example.net.").orElseThrow();
+            NodeRecord a = dc.registry().byFqdn("A.example.net.").orElseThrow();
             assertTrue(a.behindNat(), "it reported another address than the DC saw");
 
             direct.register(direct.local(), direct.ticket(3, K_AD, later()));
             Message r2 = direct.receive();
-            assertFalse(dc.byId(direct.nodeId).orElseThrow().behindNat());
-            assertEquals(dc.byVirtualAddress(r2.address(TlvType.VIRTUAL_V6)).orElseThrow().fqdn(), "b.example.net");
-            assertEquals(2, dc.size());
+            assertFalse(dc.registry().byId(direct.nodeId).orElseThrow().behindNat());
+            assertEquals(dc.registry().byVirtualAddress(r2.address(TlvType.VIRTUAL_V6)).orElseThrow().fqdn(), "b.example.net");
+            assertEquals(2, dc.registry().size());
             assertEquals(2, persisted.size(), "registrations are handed to the store");
         }
     }
@@ -105,7 +95,7 @@ class CoordinatorTest {
             assertEquals(0, dc.expire(), "refreshed 60 s ago, lifetime 90 s");
             clock.addAndGet(31_000);
             assertEquals(1, dc.expire());
-            assertTrue(dc.byId(n.nodeId).isEmpty());
+            assertTrue(dc.registry().byId(n.nodeId).isEmpty());
             assertTrue(pools.released.contains(r.address(TlvType.VIRTUAL_V4)));
             assertTrue(pools.released.contains(r.address(TlvType.VIRTUAL_V6)));
             n.keepalive();
@@ -126,9 +116,9 @@ class CoordinatorTest {
             long until = later().toEpochMilli(); // the AS: now plus its ticket lifetime (4.7)
             revoked.put(n.nodeId, until);
             dc.revoke(n.nodeId, "a.example.net");
-            assertTrue(dc.byId(n.nodeId).isEmpty(), "registration ended");
+            assertTrue(dc.registry().byId(n.nodeId).isEmpty(), "registration ended");
             assertTrue(pools.released.contains(r.address(TlvType.VIRTUAL_V4)) && pools.released.contains(r.address(TlvType.VIRTUAL_V6)));
-            assertTrue(dc.byFqdn("b.example.net").isPresent(), "another node stays");
+            assertTrue(dc.registry().byFqdn("b.example.net").isPresent(), "another node stays");
             n.keepalive();
             Message k = n.receive();
             assertEquals(ErrorCode.TICKET_INVALID, k.u16(TlvType.ERROR_CODE), "told to log in again, not to register again");
@@ -136,10 +126,10 @@ class CoordinatorTest {
             Message again = n.receive();
             assertEquals(MessageType.ERROR, again.type());
             assertEquals(ErrorCode.TICKET_INVALID, again.u16(TlvType.ERROR_CODE), "the old ticket is refused");
-            assertTrue(dc.byId(n.nodeId).isEmpty());
+            assertTrue(dc.registry().byId(n.nodeId).isEmpty());
             clock.addAndGet(1000);
             n.registered(n.local(), n.ticket(3, K_AD, Instant.ofEpochMilli(until).plusSeconds(1)));
-            assertTrue(dc.byId(n.nodeId).isPresent(), "a ticket issued after the revocation (the account given back) registers");
+            assertTrue(dc.registry().byId(n.nodeId).isPresent(), "a ticket issued after the revocation (the account given back) registers");
             clock.set(until + 1);
             dc.expire();
             assertTrue(revoked.isEmpty(), "forgotten once every older ticket has expired");
@@ -183,12 +173,12 @@ class CoordinatorTest {
             }
             assertEquals(MessageType.REGISTER_RESPONSE, answer == null ? null : answer.type(), "a good node is served meanwhile");
             long deadline = System.nanoTime() + 5_000_000_000L;
-            while (dc.counters().dropped(WireDecodeException.Reason.REPLAY) == 0 && System.nanoTime() < deadline) {
+            while (dc.wireCounters().dropped(WireDecodeException.Reason.REPLAY) == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertEquals(1, dc.counters().dropped(WireDecodeException.Reason.REPLAY));
-            assertTrue(dc.counters().dropped(WireDecodeException.Reason.BAD_MAC) >= 1);
-            assertTrue(dc.counters().droppedTotal() >= 100, "the junk was counted: " + dc.counters().droppedTotal());
+            assertEquals(1, dc.wireCounters().dropped(WireDecodeException.Reason.REPLAY));
+            assertTrue(dc.wireCounters().dropped(WireDecodeException.Reason.BAD_MAC) >= 1);
+            assertTrue(dc.wireCounters().droppedTotal() >= 100, "the junk was counted: " + dc.wireCounters().droppedTotal());
         }
     }
 
@@ -217,7 +207,7 @@ class CoordinatorTest {
             dc.restore(store.read());
             address = dc.start();
             n.dc = address;
-            assertTrue(dc.byFqdn("a.example.net").orElseThrow().behindNat());
+            assertTrue(dc.registry().byFqdn("a.example.net").orElseThrow().behindNat());
             n.keepalive();
             assertEquals(MessageType.KEEPALIVE_ACK, n.receive().type(), "the restored DC still knows the node's key");
         }

@@ -179,6 +179,14 @@ class DirectionsTest {
         return new String(m.bytes(TlvType.ERROR_TEXT), StandardCharsets.UTF_8);
     }
 
+    /** The node's next ERROR, asserted to carry {@code code} and a text containing {@code text}. */
+    private static Message refused(TestNode n, int code, String text) throws Exception {
+        Message e = n.receive(MessageType.ERROR, WAIT);
+        assertEquals(code, errorOf(e));
+        assertTrue(textOf(e).contains(text), textOf(e));
+        return e;
+    }
+
     /** The next answer to the node's direction request: a ROUTE_DIRECTION or an ERROR. */
     private static Message answer(TestNode n) throws Exception {
         Message m = n.receiveOrNull(WAIT);
@@ -235,7 +243,7 @@ class DirectionsTest {
         awaitDns(name, List.of());
         awaitUpdatesSent(2);
         TestNode outside = registered("x.elsewhere.example", dc1Address, false);
-        assertTrue(dc1.byFqdn(outside.fqdn).isPresent(), "a node outside the zone is registered, only not published");
+        assertTrue(dc1.registry().byFqdn(outside.fqdn).isPresent(), "a node outside the zone is registered, only not published");
     }
 
     @Test
@@ -243,7 +251,7 @@ class DirectionsTest {
         TestNode a = registered("a.dc1.example.net", dc1Address, true);
         byte[] request = a.direction("gn.example.com", 6);
         Message relay = rsn.receive(MessageType.RELAY_DIRECTION, WAIT);
-        InetAddress virtualV6 = dc1.byId(a.nodeId).orElseThrow().virtualV6();
+        InetAddress virtualV6 = dc1.registry().byId(a.nodeId).orElseThrow().virtualV6();
         assertArrayEquals(virtualV6.getAddress(), relay.bytes(TlvType.VIRTUAL_V6));
         assertEquals(InetAddress.getByName("2001:db8:300::80"), relay.address(TlvType.REAL_ADDRESS));
         assertEquals("gn.example.com", relay.fqdn());
@@ -318,9 +326,7 @@ class DirectionsTest {
         Message relay = rsn.receive(MessageType.RELAY_DIRECTION, WAIT);
         rsn.answer(relay, Message.builder(MessageType.RELAY_DIRECTION_ACK).u8(TlvType.STATUS, ErrorCode.RELAY_FULL)
                 .tlv(TlvType.ERROR_TEXT, "no egress address left".getBytes(StandardCharsets.UTF_8)));
-        e = a.receive(MessageType.ERROR, WAIT);
-        assertEquals(ErrorCode.RELAY_FULL, errorOf(e));
-        assertTrue(textOf(e).contains("relay rsn-1 refused: RELAY_FULL (no egress address left)"), textOf(e));
+        e = refused(a, ErrorCode.RELAY_FULL, "relay rsn-1 refused: RELAY_FULL (no egress address left)");
 
         try {
             for (int i = 0; i < 10; i++) {
@@ -334,11 +340,11 @@ class DirectionsTest {
         assertEquals(ErrorCode.POOL_EXHAUSTED, errorOf(e));
         assertTrue(textOf(e).contains("exhausted"), textOf(e));
 
-        long badTlv = dc1.counters().dropped(WireDecodeException.Reason.BAD_TLV);
+        long badTlv = dc1.wireCounters().dropped(WireDecodeException.Reason.BAD_TLV);
         a.send(Message.builder(MessageType.DIRECTION_REQUEST).transactionId(7).sequence(++a.seq).id(a.nodeId).keyId(a.key.id())
                 .fqdn("gn.example.com").u8(TlvType.ADDRESS_FAMILY, 5).build());
         assertNull(a.receiveOrNull(300), "a malformed request is dropped (10.1), not answered");
-        assertEquals(badTlv + 1, dc1.counters().dropped(WireDecodeException.Reason.BAD_TLV));
+        assertEquals(badTlv + 1, dc1.wireCounters().dropped(WireDecodeException.Reason.BAD_TLV));
     }
 
     @Test
@@ -347,9 +353,7 @@ class DirectionsTest {
         TestNode b = registered("b.dc1.example.net", dc1Address, false);
         a.direction("b.dc1.example.net", 6);
         b.receive(MessageType.ROUTE_DIRECTION, WAIT); // and stays silent
-        Message e = a.receive(MessageType.ERROR, WAIT);
-        assertEquals(ErrorCode.NODE_UNREACHABLE, errorOf(e));
-        assertTrue(textOf(e).contains("b.dc1.example.net did not acknowledge"), textOf(e));
+        refused(a, ErrorCode.NODE_UNREACHABLE, "b.dc1.example.net did not acknowledge");
     }
 
     @Test
@@ -364,13 +368,13 @@ class DirectionsTest {
         Message toB = b.receive(MessageType.ROUTE_DIRECTION, WAIT);
         assertEquals(Route.Mode.DIRECT.code(), toB.u8(TlvType.ROUTE_MODE));
         assertEquals(a.local(), toB.endpoint(TlvType.ENDPOINT));
-        assertEquals(dc1.byId(a.nodeId).orElseThrow().virtualV6(), toB.address(TlvType.PEER_VIRTUAL));
+        assertEquals(dc1.registry().byId(a.nodeId).orElseThrow().virtualV6(), toB.address(TlvType.PEER_VIRTUAL));
         assertNull(a.receiveOrNull(300), "the requester waits until the target acknowledged");
         ack(b, toB, MessageType.ROUTE_DIRECTION_ACK);
         Message toA = a.receive(MessageType.ROUTE_DIRECTION, WAIT);
         assertEquals(Route.Mode.DIRECT.code(), toA.u8(TlvType.ROUTE_MODE));
         assertEquals(b.local(), toA.endpoint(TlvType.ENDPOINT));
-        assertEquals(dc1.byId(b.nodeId).orElseThrow().virtualV6(), toA.address(TlvType.PEER_VIRTUAL));
+        assertEquals(dc1.registry().byId(b.nodeId).orElseThrow().virtualV6(), toA.address(TlvType.PEER_VIRTUAL));
         assertEquals(toA.id(), toB.id());
         assertArrayEquals(KeySealer.open(a.keyBytes, toA).key(), KeySealer.open(b.keyBytes, toB).key());
 
@@ -378,7 +382,7 @@ class DirectionsTest {
         a.direction("c.dc1.example.net", 4);
         Message toC = c.receive(MessageType.ROUTE_DIRECTION, WAIT);
         assertEquals(Route.Mode.NAT_SIDE_INITIATOR.code(), toC.u8(TlvType.ROUTE_MODE));
-        assertEquals(dc1.byId(a.nodeId).orElseThrow().virtualV4(), toC.address(TlvType.PEER_VIRTUAL), "family 4: IPv4 virtual addresses");
+        assertEquals(dc1.registry().byId(a.nodeId).orElseThrow().virtualV4(), toC.address(TlvType.PEER_VIRTUAL), "family 4: IPv4 virtual addresses");
         ack(c, toC, MessageType.ROUTE_DIRECTION_ACK);
         assertEquals(Route.Mode.NAT_SIDE_INITIATOR.code(), a.receive(MessageType.ROUTE_DIRECTION, WAIT).u8(TlvType.ROUTE_MODE));
 
@@ -411,30 +415,24 @@ class DirectionsTest {
         Message toB = b.receive(MessageType.ROUTE_DIRECTION, WAIT);
         assertEquals(Route.Mode.NAT_SIDE_INITIATOR.code(), toB.u8(TlvType.ROUTE_MODE), "b is behind a NAT and initiates");
         assertEquals(a.local(), toB.endpoint(TlvType.ENDPOINT), "the asking DC passed on where it saw its node");
-        assertEquals(dc1.byId(a.nodeId).orElseThrow().virtualV6(), toB.address(TlvType.PEER_VIRTUAL));
+        assertEquals(dc1.registry().byId(a.nodeId).orElseThrow().virtualV6(), toB.address(TlvType.PEER_VIRTUAL));
         ack(b, toB, MessageType.ROUTE_DIRECTION_ACK);
         Message toA = a.receive(MessageType.ROUTE_DIRECTION, WAIT);
         assertEquals(Route.Mode.NAT_SIDE_INITIATOR.code(), toA.u8(TlvType.ROUTE_MODE));
         assertEquals(b.local(), toA.endpoint(TlvType.ENDPOINT));
-        assertEquals(dc2.byId(b.nodeId).orElseThrow().virtualV6(), toA.address(TlvType.PEER_VIRTUAL));
+        assertEquals(dc2.registry().byId(b.nodeId).orElseThrow().virtualV6(), toA.address(TlvType.PEER_VIRTUAL));
         assertEquals(toA.id(), toB.id(), "the asking DC's path id is used at both ends");
         assertArrayEquals(KeySealer.open(a.keyBytes, toA).key(), KeySealer.open(b.keyBytes, toB).key(), "one K_path, carried across DCs");
         assertTrue(dc1.directions().paths().iterator().next().how().contains("through the DC of zone dc2.example.org"));
 
         a.direction("nobody.dc2.example.org", 6);
-        Message e = a.receive(MessageType.ERROR, WAIT);
-        assertEquals(ErrorCode.NO_SUCH_NAME, errorOf(e));
-        assertTrue(textOf(e).contains("the DC of zone dc2.example.org"), textOf(e));
+        Message e = refused(a, ErrorCode.NO_SUCH_NAME, "the DC of zone dc2.example.org");
 
         a.direction("x.dc3.example.org", 6); // its DC is silent
-        e = a.receive(MessageType.ERROR, WAIT);
-        assertEquals(ErrorCode.PEER_DC_FAILED, errorOf(e));
-        assertTrue(textOf(e).contains("did not answer"), textOf(e));
+        e = refused(a, ErrorCode.PEER_DC_FAILED, "did not answer");
 
         a.direction("x.dc4.example.org", 6); // no K_dd configured for that zone
-        e = a.receive(MessageType.ERROR, WAIT);
-        assertEquals(ErrorCode.PEER_DC_FAILED, errorOf(e));
-        assertTrue(textOf(e).contains("no key for it"), textOf(e));
+        refused(a, ErrorCode.PEER_DC_FAILED, "no key for it");
     }
 
     @Test
@@ -445,7 +443,7 @@ class DirectionsTest {
         java.util.Random r = new java.util.Random(7);
         byte[] valid = flooder.direction("v4only.example.com", 6);
         assertEquals(ErrorCode.NO_USABLE_FAMILY, errorOf(answer(flooder)));
-        long drops = dc1.counters().droppedTotal();
+        long drops = dc1.wireCounters().droppedTotal();
         // Authentic requests beyond the node's in-progress limit are refused, not queued (10.3): the RS-N stays silent.
         for (int i = 0; i < Directions.MAX_IN_PROGRESS_PER_NODE + 8; i++) {
             flooder.direction("gn.example.com", 6);
@@ -484,10 +482,10 @@ class DirectionsTest {
             }
         }
         assertTrue(limited >= 1, "requests beyond the limit were answered RATE_LIMITED; drops " + java.util.Arrays.stream(WireDecodeException.Reason.values())
-                .map(x -> x + "=" + dc1.counters().dropped(x)).toList());
-        assertTrue(dc1.counters().dropped(WireDecodeException.Reason.REPLAY) >= 1);
-        assertTrue(dc1.counters().dropped(WireDecodeException.Reason.BAD_MAC) >= 1);
-        assertTrue(dc1.counters().droppedTotal() - drops >= 250, "the junk was counted: " + (dc1.counters().droppedTotal() - drops));
-        assertFalse(dc1.byFqdn("s.dc1.example.net").isPresent());
+                .map(x -> x + "=" + dc1.wireCounters().dropped(x)).toList());
+        assertTrue(dc1.wireCounters().dropped(WireDecodeException.Reason.REPLAY) >= 1);
+        assertTrue(dc1.wireCounters().dropped(WireDecodeException.Reason.BAD_MAC) >= 1);
+        assertTrue(dc1.wireCounters().droppedTotal() - drops >= 250, "the junk was counted: " + (dc1.wireCounters().droppedTotal() - drops));
+        assertFalse(dc1.registry().byFqdn("s.dc1.example.net").isPresent());
     }
 }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.util.stream.Collectors;
 
 import org.ntmgate.api.fallback.Ipv6Fallback;
+import org.ntmgate.role.GatewayRoles;
+import org.ntmgate.role.RoleEngine;
 import org.ntmgate.role.RoleRunner;
 import org.ntmgate.role.Threads;
 import org.ntmgate.role.RunnerStatus;
@@ -33,7 +35,17 @@ public class NodeComponent implements RunnerStatus<NodeComponent.Running> {
     private volatile Ipv6Fallback fallback;
 
     /** The running node and its DNS stub: closed together. */
-    record Running(NtmNode node, DnsStub stub) implements AutoCloseable {
+    record Running(NtmNode node, DnsStub stub) implements RoleEngine {
+        @Override
+        public String status() {
+            return node.state();
+        }
+
+        @Override
+        public RoleCounters counters() {
+            return node.counters().withLatency("dns_answer", stub.latency());
+        }
+
         /** The node and its stub on {@code settings}, not started; what opened is closed again on failure. */
         static Running open(NodeSettings settings, Ipv6Fallback fallback) throws IOException {
             NtmNode node = new NtmNode(settings);
@@ -52,7 +64,7 @@ public class NodeComponent implements RunnerStatus<NodeComponent.Running> {
         }
     }
 
-    private final RoleRunner<NodeSettings, Running> runner = new RoleRunner<>(LOG, "NTM node", "running", s -> "(DNS stub on " + s.dnsListen() + ")");
+    private final RoleRunner<NodeSettings, Running> runner = new RoleRunner<>(LOG, GatewayRoles.NODE, "running", s -> "(DNS stub on " + s.dnsListen() + ")");
 
     /** 11.5: the Teredo client, when configured; any time, so that a fallback started after the node is used too. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -86,11 +98,6 @@ public class NodeComponent implements RunnerStatus<NodeComponent.Running> {
     }
 
     @Override
-    public String role() {
-        return "node";
-    }
-
-    @Override
     public boolean serving() {
         Running r = runner.engine();
         return r != null && r.node().registered();
@@ -101,18 +108,9 @@ public class NodeComponent implements RunnerStatus<NodeComponent.Running> {
         return runner;
     }
 
-    @Override
-    public String detail(Running r) {
-        return r.node().state();
-    }
-
-    @Override
-    public RoleCounters counters(Running r) {
-        return r.node().counters().withLatency("dns_answer", r.stub().latency());
-    }
-
     /** node:status: registration, DNS stub, packets, drops by reason. */
-    public String status() {
+    @Override
+    public String details() {
         return runner.view(r -> {
             NtmNode node = r.node();
             return "NTM node " + node.state() + "; path in use: " + node.pathInUse() + "; " + node.paths().size() + " path(s); packets sent " + node.packetsSent()
@@ -122,7 +120,12 @@ public class NodeComponent implements RunnerStatus<NodeComponent.Running> {
     }
 
     /** node:paths: each tunnel. */
-    public String paths() {
+    @Override
+    public String view(String name) {
+        return name.equals("paths") ? paths() : null;
+    }
+
+    private String paths() {
         return runner.view(r -> r.node().paths().stream().map(p -> String.format("path %016x %s = %s via %s (inner MTU %d)", p.pathId, p.name,
                 p.peer().getHostAddress(), p.endpoint, p.innerMtu)).collect(Collectors.joining("\n")) + "\n" + r.node().paths().size() + " path(s)");
     }

@@ -24,6 +24,7 @@ import org.ntmgate.tun.TunDevice;
 import org.ntmgate.tun.TunException;
 import org.ntmgate.wire.DatagramBatch;
 import org.ntmgate.wire.UdpServer;
+import org.ntmgate.role.RoleEngine;
 
 /**
  * The running RS-N (protocol.md 7.7, 7.9-7.11, 15): one UDP socket for relay directions from DCs and for node
@@ -33,7 +34,7 @@ import org.ntmgate.wire.UdpServer;
  * {@link RelayCounters}. A timer thread expires idle paths, writes the path file and runs the administrator's and
  * the policy's teardowns.
  */
-final class Relay implements AutoCloseable {
+final class Relay implements RoleEngine {
     /** TUN MTU: above any inner MTU, so that the kernel forwards what a node sends and this RS-N answers the rest. */
     static final int TUN_MTU = 1500;
 
@@ -150,7 +151,13 @@ final class Relay implements AutoCloseable {
         return counters.packets(RelayCounters.TO_NODE);
     }
 
-    RoleCounters counters() {
+    @Override
+    public String status() {
+        return "relaying on udp " + bound() + ", " + paths().size() + " path(s)";
+    }
+
+    @Override
+    public RoleCounters counters() {
         return counters.snapshot();
     }
 

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import org.ntmgate.api.health.RoleCounters;
 import org.ntmgate.api.net.AddressFormat;
 import org.ntmgate.api.health.RoleStatus;
 import org.ntmgate.api.policy.RelayPolicy;
@@ -19,6 +18,7 @@ import org.ntmgate.api.relay.Tunnel;
 import org.ntmgate.api.table.TranslationTable;
 import org.ntmgate.wire.DropCounters;
 import org.ntmgate.api.account.AccountEvents;
+import org.ntmgate.role.GatewayRoles;
 import org.ntmgate.role.RoleRunner;
 import org.ntmgate.role.RunnerStatus;
 import org.osgi.framework.BundleContext;
@@ -72,7 +72,7 @@ public class RelayServerComponent implements RunnerStatus<Relay>, RelayTunnels, 
     }
 
     private Path stateFile;
-    private final RoleRunner<RsnSettings, Relay> runner = new RoleRunner<>(LOG, "RS-N", "relaying",
+    private final RoleRunner<RsnSettings, Relay> runner = new RoleRunner<>(LOG, GatewayRoles.RSN, "relaying",
             s -> "on udp " + s.bind() + " with " + s.tunName());
 
     @Activate
@@ -100,36 +100,27 @@ public class RelayServerComponent implements RunnerStatus<Relay>, RelayTunnels, 
     }
 
     @Override
-    public String role() {
-        return "rsn";
-    }
-
-    @Override
     public RoleRunner<RsnSettings, Relay> runner() {
         return runner;
-    }
-
-    @Override
-    public String detail(Relay r) {
-        return "relaying on udp " + r.bound() + ", " + r.paths().size() + " path(s)";
-    }
-
-    @Override
-    public RoleCounters counters(Relay r) {
-        return r.counters();
     }
 
     // ---- Gogo --------------------------------------------------------------------------------------------
 
     /** rsn:status: socket, paths, packets each way, drops by reason. */
-    public String status() {
+    @Override
+    public String details() {
         return runner.view(relay -> "RS-N relaying on udp " + relay.bound() + "; " + relay.paths().size() + " path(s); relay directions " + relay.directions()
                 + "; packets to real " + relay.relayedToReal() + ", to nodes " + relay.relayedToNode() + "; dropped: " + DropCounters.describe(relay.drops())
                 + "; TUN " + relay.offloadSummary());
     }
 
     /** rsn:paths: every path with its addresses and endpoint. */
-    public String paths() {
+    @Override
+    public String view(String name) {
+        return name.equals("paths") ? paths() : null;
+    }
+
+    private String paths() {
         return runner.view(relay -> {
             List<RelayPath> ps = relay.paths();
             return ps.isEmpty() ? "no paths" : ps.stream().map(p -> p + " endpoint " + p.endpoint).collect(Collectors.joining("\n")) + "\n" + ps.size() + " path(s)";

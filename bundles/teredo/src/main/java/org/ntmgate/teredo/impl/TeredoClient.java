@@ -33,6 +33,7 @@ import org.ntmgate.tun.TunQueue;
 import org.ntmgate.role.TunReader;
 import org.ntmgate.wire.DatagramBatch;
 import org.ntmgate.wire.UdpServer;
+import org.ntmgate.role.RoleEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * mapping the client proves with bubbles; other Teredo clients cannot reach it), or, with {@code refuseSymmetricNat},
  * not at all, as RFC 4380 5.2.1 has it.
  */
-final class TeredoClient implements AutoCloseable {
+final class TeredoClient implements RoleEngine {
     private static final Logger LOG = LoggerFactory.getLogger(TeredoClient.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     static final int MTU = 1280;
@@ -402,7 +403,8 @@ final class TeredoClient implements AutoCloseable {
         return link.drops.snapshot();
     }
 
-    String status() {
+    @Override
+    public String status() {
         Qualification q = qualification;
         return q.state().name().toLowerCase() + (q.address() != null ? " as " + AddressFormat.format(q.address().toBytes()) + " (mapped " + hostPort(q.mapped()) + ")" : "")
                 + "; server " + hostPort(server) + "/" + secondary.getAddress().getHostAddress() + "; NAT " + q.nat().name().toLowerCase() + ": " + q.why()
@@ -434,7 +436,8 @@ final class TeredoClient implements AutoCloseable {
                 hostPort(server) + " / " + secondary.getAddress().getHostAddress(), q.why(), ps);
     }
 
-    org.ntmgate.api.health.RoleCounters counters() {
+    @Override
+    public org.ntmgate.api.health.RoleCounters counters() {
         return new org.ntmgate.api.health.RoleCounters(java.util.Map.of("to_peers", peers.toPeers.sum(), "from_peers", peers.fromPeers.sum()), java.util.Map.of(),
                 org.ntmgate.api.health.RoleCounters.byName(link.drops.snapshot()));
     }

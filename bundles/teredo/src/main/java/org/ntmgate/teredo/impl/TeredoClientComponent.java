@@ -1,11 +1,11 @@
 package org.ntmgate.teredo.impl;
 
 
+import org.ntmgate.role.GatewayRoles;
 import org.ntmgate.role.RoleRunner;
 import org.ntmgate.role.RunnerStatus;
 import org.ntmgate.api.fallback.Ipv6Fallback;
 import org.ntmgate.api.net.AddressFormat;
-import org.ntmgate.api.health.RoleCounters;
 import org.ntmgate.api.health.RoleStatus;
 import org.ntmgate.api.teredo.TeredoClientState;
 import org.ntmgate.api.teredo.TeredoClientView;
@@ -26,7 +26,7 @@ public class TeredoClientComponent implements RunnerStatus<TeredoClient>, Ipv6Fa
     static final String PID = TeredoClientSettings.PID;
     private static final Logger LOG = LoggerFactory.getLogger(TeredoClientComponent.class);
 
-    private final RoleRunner<TeredoClientSettings, TeredoClient> runner = new RoleRunner<>(LOG, "Teredo client", "running", c -> "");
+    private final RoleRunner<TeredoClientSettings, TeredoClient> runner = new RoleRunner<>(LOG, GatewayRoles.TEREDO_CLIENT, "running", c -> "");
 
     @Activate
     @Modified
@@ -42,11 +42,6 @@ public class TeredoClientComponent implements RunnerStatus<TeredoClient>, Ipv6Fa
         runner.stop();
     }
 
-    @Override
-    public String role() {
-        return "teredo-client";
-    }
-
     /** Serving: running and qualified (or qualifying again after a mapping change). */
     @Override
     public boolean serving() {
@@ -57,16 +52,6 @@ public class TeredoClientComponent implements RunnerStatus<TeredoClient>, Ipv6Fa
     @Override
     public RoleRunner<TeredoClientSettings, TeredoClient> runner() {
         return runner;
-    }
-
-    @Override
-    public String detail(TeredoClient client) {
-        return client.status();
-    }
-
-    @Override
-    public RoleCounters counters(TeredoClient client) {
-        return client.counters();
     }
 
     /** Usable as the NTM node's fallback: qualified (behind a symmetric NAT too: the node's names are native hosts, reached through relays). */
@@ -85,13 +70,15 @@ public class TeredoClientComponent implements RunnerStatus<TeredoClient>, Ipv6Fa
     }
 
     /** teredo:client: qualification state, NAT type and why, address, counters, drops by reason. */
-    public String client() {
+    @Override
+    public String details() {
         return runner.view(client -> "Teredo client " + client.status());
     }
 
     /** teredo:peers: each peer, where it is reached, when last heard. */
-    public String peers() {
-        return runner.view(TeredoClient::peers);
+    @Override
+    public String view(String name) {
+        return name.equals("peers") ? runner.view(TeredoClient::peers) : null;
     }
 
     @Override

@@ -34,6 +34,7 @@ import org.ntmgate.tun.TunQueue;
 import org.ntmgate.wire.DatagramBatch;
 import org.ntmgate.wire.DropCounters;
 import org.ntmgate.wire.UdpServer;
+import org.ntmgate.role.RoleEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * datagram claiming a known peer comes from another port of the same address, or when it has sent to the peer for
  * 5 s without hearing from it. See docs/teredo.md, "NAT changes".
  */
-final class TeredoRelay implements AutoCloseable {
+final class TeredoRelay implements RoleEngine {
     private static final Logger LOG = LoggerFactory.getLogger(TeredoRelay.class);
     static final int QUEUE_PER_PEER = 16;
     static final int PEERS_WAITING = 1024;
@@ -457,7 +458,8 @@ final class TeredoRelay implements AutoCloseable {
         }
     }
 
-    org.ntmgate.api.health.RoleCounters counters() {
+    @Override
+    public org.ntmgate.api.health.RoleCounters counters() {
         return new org.ntmgate.api.health.RoleCounters(Map.of("to_clients", toClients.sum(), "to_ipv6", toIpv6.sum()), Map.of(),
                 org.ntmgate.api.health.RoleCounters.byName(drops.snapshot()));
     }
@@ -466,7 +468,8 @@ final class TeredoRelay implements AutoCloseable {
         return drops.snapshot();
     }
 
-    String status() {
+    @Override
+    public String status() {
         return "relaying on udp " + (udp == null ? "-" : udp.localAddress()) + " and " + tunName + " (2001::/32); to clients " + toClients.sum()
                 + ", to IPv6 " + toIpv6.sum() + ", bubbles " + bubbles.sum() + ", peers " + table.entries(x -> x.kind() == EntryKind.TEREDO_PEER).size()
                 + ", proving " + proving.size() + "; TUN " + (queue == null ? "not open" : queue.offloadSummary());

@@ -1,8 +1,8 @@
 package org.ntmgate.teredo.impl;
 
 
-import org.ntmgate.api.health.RoleCounters;
 import org.ntmgate.api.health.RoleStatus;
+import org.ntmgate.role.GatewayRoles;
 import org.ntmgate.role.RoleRunner;
 import org.ntmgate.role.RunnerStatus;
 import org.ntmgate.api.table.TranslationTable;
@@ -28,7 +28,7 @@ public class TeredoRelayComponent implements RunnerStatus<TeredoRelay> {
     @Reference
     private TranslationTable table;
 
-    private final RoleRunner<TeredoRelaySettings, TeredoRelay> runner = new RoleRunner<>(LOG, "Teredo relay", "relaying",
+    private final RoleRunner<TeredoRelaySettings, TeredoRelay> runner = new RoleRunner<>(LOG, GatewayRoles.TEREDO_RELAY, "relaying",
             s -> "on " + s.bind() + " with " + s.tunName());
 
     @Activate
@@ -44,27 +44,13 @@ public class TeredoRelayComponent implements RunnerStatus<TeredoRelay> {
     }
 
     @Override
-    public String role() {
-        return "teredo-relay";
-    }
-
-    @Override
     public RoleRunner<TeredoRelaySettings, TeredoRelay> runner() {
         return runner;
     }
 
-    @Override
-    public String detail(TeredoRelay r) {
-        return r.status();
-    }
-
-    @Override
-    public RoleCounters counters(TeredoRelay r) {
-        return r.counters();
-    }
-
     /** teredo:relay: socket, packets each way, bubbles, peers, drops by reason. */
-    public String relay() {
+    @Override
+    public String details() {
         return runner.view(r -> "Teredo relay " + r.status() + "; dropped: " + DropCounters.describe(r.drops()));
     }
 }

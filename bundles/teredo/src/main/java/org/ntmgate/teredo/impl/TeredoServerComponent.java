@@ -2,8 +2,8 @@ package org.ntmgate.teredo.impl;
 
 import java.net.Inet4Address;
 
-import org.ntmgate.api.health.RoleCounters;
 import org.ntmgate.api.health.RoleStatus;
+import org.ntmgate.role.GatewayRoles;
 import org.ntmgate.role.RoleRunner;
 import org.ntmgate.role.RunnerStatus;
 import org.ntmgate.wire.DropCounters;
@@ -27,7 +27,7 @@ public class TeredoServerComponent implements RunnerStatus<TeredoServerSockets> 
     static final String PID = TeredoServerSettings.PID;
     private static final Logger LOG = LoggerFactory.getLogger(TeredoServerComponent.class);
 
-    private final RoleRunner<TeredoServerSettings, TeredoServerSockets> runner = new RoleRunner<>(LOG, "Teredo server", "serving",
+    private final RoleRunner<TeredoServerSettings, TeredoServerSockets> runner = new RoleRunner<>(LOG, GatewayRoles.TEREDO_SERVER, "serving",
             s -> "on " + s.primary().getHostAddress() + " and " + s.secondary().getHostAddress() + " port " + TeredoServer.PORT
                     + " (both addresses must be on this host)");
 
@@ -50,27 +50,13 @@ public class TeredoServerComponent implements RunnerStatus<TeredoServerSockets> 
     }
 
     @Override
-    public String role() {
-        return "teredo-server";
-    }
-
-    @Override
     public RoleRunner<TeredoServerSettings, TeredoServerSockets> runner() {
         return runner;
     }
 
-    @Override
-    public String detail(TeredoServerSockets r) {
-        return "serving";
-    }
-
-    @Override
-    public RoleCounters counters(TeredoServerSockets r) {
-        return r.core.counters();
-    }
-
     /** teredo:server: addresses, advertisements, relayed bubbles and ICMPv6, drops by reason. */
-    public String server() {
+    @Override
+    public String details() {
         return runner.view(r -> r.describe() + ": " + r.core.advertisements() + " router advertisements, " + r.core.relayed() + " relayed, " + r.core.toIpv6()
                 + " echo requests to IPv6; dropped: " + DropCounters.describe(r.core.drops()));
     }

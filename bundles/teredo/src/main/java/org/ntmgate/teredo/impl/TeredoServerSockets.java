@@ -12,6 +12,7 @@ import org.ntmgate.tun.TunDevice;
 import org.ntmgate.tun.TunException;
 import org.ntmgate.tun.TunQueue;
 import org.ntmgate.wire.UdpServer;
+import org.ntmgate.role.RoleEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * datagrams to one decision core ({@link TeredoServer}), each answer sent from the socket the core names; echo
  * requests for native IPv6 leave on the optional TUN device.
  */
-final class TeredoServerSockets implements AutoCloseable {
+final class TeredoServerSockets implements RoleEngine {
     private static final Logger LOG = LoggerFactory.getLogger(TeredoServerSockets.class);
 
     final TeredoServer core;
@@ -60,6 +61,16 @@ final class TeredoServerSockets implements AutoCloseable {
             Threads.close(secondary, primary, tun);
             throw e;
         }
+    }
+
+    @Override
+    public String status() {
+        return "serving";
+    }
+
+    @Override
+    public org.ntmgate.api.health.RoleCounters counters() {
+        return core.counters();
     }
 
     @Override

@@ -26,12 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import org.ntmgate.api.policy.RelayDecision;
-import org.ntmgate.api.policy.RelayLimits;
 import org.ntmgate.api.policy.RelayPolicy;
-import org.ntmgate.api.policy.RelayRequest;
 import org.ntmgate.api.pool.VirtualAddressPools;
 import org.ntmgate.benchmarks.ShippedDefaults;
+import org.ntmgate.policy.PolicyFixture;
 import org.ntmgate.pool.PoolFixture;
 import org.ntmgate.wire.MacKey;
 import org.ntmgate.wire.Message;
@@ -70,27 +68,7 @@ public final class DcLoad {
         VirtualAddressPools pools = PoolFixture.open(dir.resolve("leases.journal"), ShippedDefaults.configurations());
         try (KnotServer knot = new KnotServer(Map.of("example.com", zone.toString()));
                 Relay rsn = new Relay()) {
-            RelayPolicy open = new RelayPolicy() {
-                @Override
-                public RelayDecision decide(RelayRequest r) {
-                    return RelayDecision.allow("open", limitsFor(r.nodeFqdn()));
-                }
-
-                @Override
-                public RelayLimits limitsFor(String nodeFqdn) {
-                    return new RelayLimits(64, 0, 0);
-                }
-
-                @Override
-                public RelayDecision check(RelayRequest r) {
-                    return decide(r);
-                }
-
-                @Override
-                public List<org.ntmgate.api.policy.RelayRefusal> recentRefusals() {
-                    return List.of();
-                }
-            };
+            RelayPolicy open = PolicyFixture.of(ShippedDefaults.configuration("org.ntmgate.policy")); // the shipped policy: open, 64 sessions a node
             DcSettings s = DcSettings.basic(new InetSocketAddress("127.0.0.1", 0), id -> id == 3 ? K_AD : null, Duration.ofSeconds(3600),
                     knot.address).withZone(null, null, List.of(new DcSettings.Relay("rsn-1", rsn.address(), 11, K_DR)), List.of());
             // registrations.bin as the DC component keeps it: written by its timer within a second of a change

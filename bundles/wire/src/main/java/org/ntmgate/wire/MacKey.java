@@ -26,6 +26,17 @@ public final class MacKey {
         return key;
     }
 
+    /** The same key: the same id and the same bytes (compared in constant time). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MacKey k && k.id == id && k.key.equals(key);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * id + key.hashCode();
+    }
+
     @Override
     public String toString() {
         return "MacKey[" + Integer.toUnsignedString(id, 16) + "]"; // never the key bytes

@@ -19,6 +19,8 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import org.ntmgate.api.net.AddressFamily;
@@ -32,11 +34,13 @@ import org.ntmgate.api.registry.NodeRecord;
 import org.ntmgate.api.registry.NodeRegistry;
 import org.ntmgate.wire.AnswerCache;
 import org.ntmgate.wire.ErrorCode;
+import org.ntmgate.wire.Inbound;
 import org.ntmgate.wire.MacKey;
 import org.ntmgate.wire.Message;
 import org.ntmgate.wire.MessageCodec;
 import org.ntmgate.wire.MessageType;
 import org.ntmgate.wire.ReplayWindow;
+import org.ntmgate.wire.SignallingDecoder;
 import org.ntmgate.wire.Ticket;
 import org.ntmgate.wire.TlvType;
 import org.ntmgate.wire.UdpServer;
@@ -50,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * The DC over UDP: registration (protocol.md 7.1, 7.2): REGISTER_REQUEST with a ticket from the AS, virtual
  * addresses from the NODE pools, NAT detection, KEEPALIVE, and expiry of silent nodes (their leases go back to the
  * pools); the nodes' names in DNS (14, {@link ZoneUpdater}); Direction Requests and peer queries (7.4-7.7,
- * {@link Directions}). Every datagram that is malformed, unauthentic or replayed is counted and dropped.
+ * {@link Directions}). Its UDP pipeline: {@code Registrations} (REGISTER_REQUEST, keyed by its ticket), wire's
+ * {@link SignallingDecoder} (every other message's key, MAC and replay window, held answers sent again), then
+ * {@code Requests}. Every datagram that is malformed, unauthentic or replayed is counted and dropped.
  */
 final class Coordinator implements RoleEngine {
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
@@ -106,7 +112,14 @@ final class Coordinator implements RoleEngine {
 
     /** Binds and serves; returns the bound address. */
     InetSocketAddress start() throws Exception {
-        udp = UdpServer.bind(settings.bind(), new Handler());
+        udp = UdpServer.bind(settings.bind(), new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                // protocol.md 10.2: REGISTER_REQUEST carries its key in its ticket; every other message is checked by
+                // the decoder against the keys this DC holds (key, MAC, replay, held answers), then served
+                ch.pipeline().addLast(new Registrations(), new SignallingDecoder(Coordinator.this::key, counters::drop, answers, clock), new Requests());
+            }
+        });
         Channel channel = udp.channel();
         outstanding = new Outstanding(channel, settings.timers());
         NameResolver resolver = new NameResolver(settings.dnsResolver(), DNS_TIMEOUT, channel.eventLoop(), clock);
@@ -203,29 +216,46 @@ final class Coordinator implements RoleEngine {
     /** True while the handler reads a batch: sends are queued and flushed together at the end (sendmmsg). */
     private boolean reading;
 
-    private final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            reading = false;
-            ctx.flush();
+    /**
+     * The keys of the messages the decoder checks (10.2): an RS-N's or a peer DC's configured key, or a registered
+     * node's session key (also a lapsed one, so that its node is told to register again).
+     */
+    private MacKey key(int keyId, MessageType type, long id) {
+        DcSettings.Relay relay = relaysByKey.get(keyId);
+        if (relay != null) {
+            return new MacKey(keyId, relay.key());
         }
+        DcSettings.PeerDc peer = peersByKey.get(keyId);
+        if (peer != null) {
+            return new MacKey(keyId, peer.key());
+        }
+        Registration r = nodes.byKeyId(keyId);
+        Registration known = r != null ? r : nodes.lapsed(keyId);
+        return known == null ? null : new MacKey(known.keyId(), known.sessionKey());
+    }
 
+    /** The first handler: REGISTER_REQUEST (7.1), whose key is inside its ticket; everything else goes on to the decoder. */
+    private final class Registrations extends ChannelInboundHandlerAdapter {
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
             reading = true;
-            ByteBuf in = packet.content();
+            if (!(msg instanceof DatagramPacket packet) || !isRegistration(packet.content())) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
             try {
-                int type = in.readableBytes() >= 2 ? in.getUnsignedByte(in.readerIndex() + 1) : -1;
-                if (type == MessageType.REGISTER_REQUEST.code()) {
-                    register(ctx, in, packet.sender());
-                } else {
-                    authenticated(ctx, in, packet.sender());
-                }
+                register(ctx, packet.content(), packet.sender());
             } catch (WireDecodeException e) {
                 counters.drop(e.reason());
             } catch (RuntimeException e) {
-                LOG.error("Request from {} failed inside the DC", packet.sender(), e);
+                LOG.error("Registration from {} failed inside the DC", packet.sender(), e);
+            } finally {
+                packet.release();
             }
+        }
+
+        private static boolean isRegistration(ByteBuf in) {
+            return in.readableBytes() >= 2 && in.getUnsignedByte(in.readerIndex() + 1) == MessageType.REGISTER_REQUEST.code();
         }
 
         private void register(ChannelHandlerContext ctx, ByteBuf in, InetSocketAddress from) throws WireDecodeException {
@@ -296,20 +326,45 @@ final class Coordinator implements RoleEngine {
                     .u32(TlvType.LIFETIME, settings.lifetime().toSeconds()), key, from);
         }
 
-        private void authenticated(ChannelHandlerContext ctx, ByteBuf in, InetSocketAddress from) throws WireDecodeException {
-            int keyId = MessageCodec.peekKeyId(in);
+        /** A retransmitted REGISTER_REQUEST gets its held answer (8.2); anything else that fails the window is a replay. */
+        private void retransmitOrDrop(ChannelHandlerContext ctx, Message request, InetSocketAddress from, long now) {
+            byte[] held = answers.find(from, request, now);
+            if (held == null) {
+                counters.drop(WireDecodeException.Reason.REPLAY);
+                return;
+            }
+            if (held != AnswerCache.WORKING) {
+                ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(held), from), ctx.voidPromise());
+            }
+        }
+    }
+
+    /** The last handler: the messages the decoder let through, from RS-Ns, peer DCs and registered nodes. */
+    private final class Requests extends SimpleChannelInboundHandler<Inbound> {
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            reading = false;
+            ctx.flush();
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Inbound in) {
+            try {
+                serve(in.message(), in.sender());
+            } catch (RuntimeException e) {
+                LOG.error("Request from {} failed inside the DC", in.sender(), e);
+            }
+        }
+
+        private void serve(Message m, InetSocketAddress from) {
+            int keyId = m.keyId();
             DcSettings.Relay relay = relaysByKey.get(keyId);
             DcSettings.PeerDc peer = relay == null ? peersByKey.get(keyId) : null;
             if (relay != null || peer != null) {
-                MacKey key = relay != null ? new MacKey(keyId, relay.key()) : new MacKey(keyId, peer.key());
-                Message m = codec.decode(in, (id, t, n) -> id == keyId ? key : null);
-                if (!accept(ctx, keyId, m, from)) {
-                    return;
-                }
                 if (peer != null && m.type() == MessageType.PEER_QUERY) {
                     answers.working(from, m, clock.getAsLong());
                     counters.accept();
-                    directions.peerQuery(peer, m, b -> answerRequest(m, b, key, from));
+                    directions.peerQuery(peer, m, b -> answerRequest(m, b, new MacKey(keyId, peer.key()), from));
                 } else if (m.type() == (relay != null ? MessageType.RELAY_DIRECTION_ACK : MessageType.PEER_ANSWER) || m.type() == MessageType.ERROR) {
                     answered(m);
                 } else {
@@ -319,16 +374,11 @@ final class Coordinator implements RoleEngine {
             }
             Registration r = nodes.byKeyId(keyId);
             Registration late = r == null ? nodes.lapsed(keyId) : null;
-            Registration known = r != null ? r : late;
-            if (known == null) {
+            if (r == null && late == null) { // gone since the decoder found its key
                 counters.drop(WireDecodeException.Reason.UNKNOWN_KEY);
                 return;
             }
-            MacKey key = new MacKey(known.keyId(), known.sessionKey());
-            Message m = codec.decode(in, (id, t, n) -> id == keyId ? key : null);
-            if (!accept(ctx, keyId, m, from)) {
-                return;
-            }
+            MacKey key = new MacKey(keyId, (r != null ? r : late).sessionKey());
             if (late != null) {
                 if (nodes.revokedNode(late.record().nodeId())) {
                     error(m.transactionId(), ErrorCode.TICKET_INVALID, "the account was revoked: log in again", key, late.record().nodeId(), from);
@@ -347,15 +397,6 @@ final class Coordinator implements RoleEngine {
                             r.record().nodeId(), from);
                 }
             }
-        }
-
-        /** The replay window (6.2); a retransmission gets its held answer (8.2) or, while in progress, nothing. */
-        private boolean accept(ChannelHandlerContext ctx, int keyId, Message m, InetSocketAddress from) {
-            if (windows.computeIfAbsent(keyId, k -> new ReplayWindow(ReplayWindow.SIGNALLING)).accept(m.sequence())) {
-                return true;
-            }
-            retransmitOrDrop(ctx, m, from, clock.getAsLong());
-            return false;
         }
 
         private void answered(Message m) {
@@ -413,18 +454,6 @@ final class Coordinator implements RoleEngine {
             counters.accept();
             answerRequest(m, Message.builder(MessageType.KEEPALIVE_ACK).transactionId(m.transactionId()).id(n.nodeId())
                     .endpoint(TlvType.OBSERVED_ENDPOINT, from), key, from);
-        }
-
-        /** A retransmitted request gets the answer held for it (8.2); anything else that fails the window is a replay. */
-        private void retransmitOrDrop(ChannelHandlerContext ctx, Message request, InetSocketAddress from, long now) {
-            byte[] held = answers.find(from, request, now);
-            if (held == null) {
-                counters.drop(WireDecodeException.Reason.REPLAY);
-                return;
-            }
-            if (held != AnswerCache.WORKING) {
-                ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(held), from), ctx.voidPromise());
-            }
         }
     }
 

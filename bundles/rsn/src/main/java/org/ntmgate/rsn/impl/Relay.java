@@ -23,6 +23,7 @@ import org.ntmgate.tun.PacketQueue;
 import org.ntmgate.tun.TunDevice;
 import org.ntmgate.tun.TunException;
 import org.ntmgate.wire.DatagramBatch;
+import org.ntmgate.wire.SignallingDecoder;
 import org.ntmgate.wire.UdpServer;
 import org.ntmgate.role.RoleEngine;
 
@@ -70,12 +71,12 @@ final class Relay implements RoleEngine {
         return udp.localAddress();
     }
 
-    /** The UDP pipeline: DATA first, the rest to signalling. */
+    /** The UDP pipeline: DATA first, then the signalling decoder (keys, MACs, replays), then the RS-N's signalling. */
     static ChannelInitializer<Channel> pipeline(RelayParts parts, RelaySignalling signalling) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new ToReal(parts), signalling);
+                ch.pipeline().addLast(new ToReal(parts), new SignallingDecoder(signalling::key, parts.counters()::drop, signalling.answers(), parts.clock()), signalling);
             }
         };
     }

@@ -7,7 +7,6 @@ import org.ntmgate.api.policy.RelayLimits;
 import org.ntmgate.api.table.TranslationEntry;
 import org.ntmgate.wire.MacKey;
 import org.ntmgate.wire.PathCipher;
-import org.ntmgate.wire.ReplayWindow;
 
 /**
  * One relayed path (protocol.md 7.7, 15): the node's and the general node's virtual addresses, the node's egress
@@ -30,7 +29,6 @@ final class RelayPath {
     final RelayLimits limits;
     final PathCipher cipher;
     final MacKey signalling;
-    final ReplayWindow signallingWindow = new ReplayWindow(ReplayWindow.SIGNALLING);
     /** The node this path belongs to: its egress address and limits are per node (15.1, 15.5). */
     RelayNode node;
     final long created;

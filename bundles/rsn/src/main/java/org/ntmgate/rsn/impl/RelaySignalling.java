@@ -6,8 +6,6 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -25,25 +23,26 @@ import org.ntmgate.role.Key128;
 import org.ntmgate.rsn.impl.RelayCounters.Drop;
 import org.ntmgate.wire.AnswerCache;
 import org.ntmgate.wire.ErrorCode;
+import org.ntmgate.wire.Inbound;
 import org.ntmgate.wire.KeySealer;
 import org.ntmgate.wire.MacKey;
 import org.ntmgate.wire.Message;
 import org.ntmgate.wire.MessageCodec;
 import org.ntmgate.wire.MessageType;
-import org.ntmgate.wire.ReplayWindow;
+import org.ntmgate.wire.SignallingDecoder;
 import org.ntmgate.wire.TlvType;
 import org.ntmgate.wire.WireDecodeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The RS-N's signalling, after {@link ToReal} in its UDP pipeline: RELAY_DIRECTION from a DC (protocol.md 7.7; a new
- * path, answered once its entries are in the table), TUNNEL_REQUEST, TUNNEL_KEEPALIVE and TEARDOWN from a node
- * (7.9, 7.10, MACed with the path's signalling key), and the RS-N's own TEARDOWN (7.10.1). A replayed request is
- * answered again from the answers held (6.2), anything else replayed is dropped. Runs on the socket's event loop;
- * {@link #tearDown} from any thread.
+ * The RS-N's signalling, after {@link ToReal} and wire's {@link SignallingDecoder} in its UDP pipeline (the decoder
+ * checks every message against {@link #key}, drops replays and answers a replayed request again from {@link #answers},
+ * protocol.md 6.2, 6.3): RELAY_DIRECTION from a DC (7.7; a new path, answered once its entries are in the table),
+ * TUNNEL_REQUEST, TUNNEL_KEEPALIVE and TEARDOWN from a node (7.9, 7.10, MACed with the path's signalling key), and
+ * the RS-N's own TEARDOWN (7.10.1). Runs on the socket's event loop; {@link #tearDown} from any thread.
  */
-final class RelaySignalling extends SimpleChannelInboundHandler<DatagramPacket> {
+final class RelaySignalling extends SimpleChannelInboundHandler<Inbound> {
     private static final Logger LOG = LoggerFactory.getLogger(RelaySignalling.class);
 
     private final RelayParts parts;
@@ -51,13 +50,35 @@ final class RelaySignalling extends SimpleChannelInboundHandler<DatagramPacket> 
     private final AnswerCache answers = new AnswerCache();
     /** Sequence numbers start at the time in microseconds, so that a restarted RS-N is above its past (6.1). */
     private final AtomicLong sequence;
-    private final Map<Integer, ReplayWindow> dcWindows = new ConcurrentHashMap<>();
     private final Key128 probe = new Key128();
     private volatile Channel channel;
 
     RelaySignalling(RelayParts parts) {
         this.parts = parts;
         this.sequence = new AtomicLong(parts.clock().getAsLong() * 1000);
+    }
+
+    /** The answers held for retransmitted requests (8.2), which the decoder sends again. */
+    AnswerCache answers() {
+        return answers;
+    }
+
+    /**
+     * The key a message to the RS-N is MACed with: a DC's key for RELAY_DIRECTION (7.7), its path's signalling key
+     * for a node's TUNNEL_REQUEST, TUNNEL_KEEPALIVE and TEARDOWN (7.9, 7.10); no other message is for the RS-N.
+     */
+    MacKey key(int keyId, MessageType type, long id) throws WireDecodeException {
+        if (type == MessageType.RELAY_DIRECTION) {
+            return parts.settings().dcKeys().get(keyId);
+        }
+        if (type == MessageType.TUNNEL_REQUEST || type == MessageType.TUNNEL_KEEPALIVE || type == MessageType.TEARDOWN) {
+            RelayPath p = parts.paths().path(probe, id);
+            if (p == null) {
+                throw new WireDecodeException(WireDecodeException.Reason.UNKNOWN_PATH, "no path " + Long.toHexString(id));
+            }
+            return keyId == p.keyId ? p.signalling : null;
+        }
+        throw new WireDecodeException(WireDecodeException.Reason.UNKNOWN_TYPE, type + " is not for an RS-N");
     }
 
     @Override
@@ -72,38 +93,25 @@ final class RelaySignalling extends SimpleChannelInboundHandler<DatagramPacket> 
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-        ByteBuf in = packet.content();
-        InetSocketAddress from = packet.sender();
+    protected void channelRead0(ChannelHandlerContext ctx, Inbound in) {
+        Message m = in.message();
         try {
-            if (in.readableBytes() < MessageCodec.MIN_LENGTH) {
-                parts.counters().drop(Drop.MALFORMED);
-                return;
-            }
-            int type = in.getUnsignedByte(in.readerIndex() + 1);
-            if (type == MessageType.RELAY_DIRECTION.code()) {
-                relayDirection(ctx, in, from);
-            } else if (type == MessageType.TUNNEL_REQUEST.code() || type == MessageType.TUNNEL_KEEPALIVE.code() || type == MessageType.TEARDOWN.code()) {
-                tunnel(ctx, in, from);
-            } else {
-                parts.counters().drop(Drop.MALFORMED);
+            switch (m.type()) {
+                case RELAY_DIRECTION -> relayDirection(ctx, m, in.sender());
+                case TUNNEL_REQUEST, TUNNEL_KEEPALIVE, TEARDOWN -> tunnel(ctx, m, in.sender());
+                default -> parts.counters().drop(Drop.MALFORMED); // keyless: a LOGIN_REQUEST or an ERROR
             }
         } catch (WireDecodeException e) {
             parts.counters().drop(e.reason());
         } catch (RuntimeException e) {
-            LOG.error("Datagram from {} failed inside the RS-N", from, e);
+            LOG.error("Datagram from {} failed inside the RS-N", in.sender(), e);
         }
     }
 
     /** 7.7: a DC asks for a path; answered once its entries are in the table and its state is stored. */
-    private void relayDirection(ChannelHandlerContext ctx, ByteBuf in, InetSocketAddress from) throws WireDecodeException {
-        Message m = codec.decode(in, (keyId, t, n) -> parts.settings().dcKeys().get(keyId));
+    private void relayDirection(ChannelHandlerContext ctx, Message m, InetSocketAddress from) throws WireDecodeException {
         MacKey key = parts.settings().dcKeys().get(m.keyId());
         long now = parts.clock().getAsLong();
-        if (!dcWindows.computeIfAbsent(key.id(), k -> new ReplayWindow(ReplayWindow.SIGNALLING)).accept(m.sequence())) {
-            resendOrDrop(ctx, m, from, now);
-            return;
-        }
         parts.counters().direction();
         Message.Builder answer;
         try {
@@ -181,19 +189,13 @@ final class RelaySignalling extends SimpleChannelInboundHandler<DatagramPacket> 
     }
 
     /** 7.9, 7.10: a node's tunnel request, keep-alive or teardown, MACed with the path's signalling key. */
-    private void tunnel(ChannelHandlerContext ctx, ByteBuf in, InetSocketAddress from) throws WireDecodeException {
-        long id = in.getLong(in.readerIndex() + 16);
-        RelayPath p = parts.paths().path(probe, id);
-        if (p == null) {
+    private void tunnel(ChannelHandlerContext ctx, Message m, InetSocketAddress from) throws WireDecodeException {
+        RelayPath p = parts.paths().path(probe, m.id());
+        if (p == null) { // gone since the decoder found it
             parts.counters().drop(Drop.UNKNOWN_PATH);
             return;
         }
-        Message m = codec.decode(in, (keyId, t, n) -> keyId == p.keyId && n == p.pathId ? p.signalling : null);
         long now = parts.clock().getAsLong();
-        if (!p.signallingWindow.accept(m.sequence())) {
-            resendOrDrop(ctx, m, from, now);
-            return;
-        }
         Message.Builder answer;
         if (m.type() == MessageType.TEARDOWN) {
             parts.paths().detach(p, "torn down by " + from);
@@ -223,15 +225,6 @@ final class RelaySignalling extends SimpleChannelInboundHandler<DatagramPacket> 
         byte[] bytes = encode(answer, key);
         answers.hold(to, request, bytes, now);
         ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to), ctx.voidPromise());
-    }
-
-    private void resendOrDrop(ChannelHandlerContext ctx, Message m, InetSocketAddress from, long now) {
-        byte[] held = answers.find(from, m, now);
-        if (held == null || held == AnswerCache.WORKING) {
-            parts.counters().drop(Drop.REPLAY);
-            return;
-        }
-        ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(held), from), ctx.voidPromise());
     }
 
     /** 7.10.1: removes the path, then tells the node once (TEARDOWN, STATUS NOT_ALLOWED, MACed with the path's signalling key). */

@@ -1,5 +1,6 @@
 package org.ntmgate.rsn.impl;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -31,12 +33,18 @@ import org.ntmgate.role.MemoryQueue;
 import org.ntmgate.rsn.impl.RelayCounters.Drop;
 import org.ntmgate.table.impl.ConcurrentTranslationTable;
 import org.ntmgate.wire.DatagramBatch;
+import org.ntmgate.wire.KeySealer;
+import org.ntmgate.wire.MacKey;
+import org.ntmgate.wire.Message;
+import org.ntmgate.wire.MessageCodec;
+import org.ntmgate.wire.MessageType;
 import org.ntmgate.wire.PathCipher;
+import org.ntmgate.wire.TlvType;
 import org.osgi.util.converter.Converters;
 
 /**
- * The RS-N's two data paths without root: DATA datagrams through its UDP pipeline ({@link ToReal} then
- * {@link RelaySignalling}) on an embedded channel, and packets from the network through {@link ToNode}, both on a
+ * The RS-N's two data paths and its signalling without root: datagrams through its UDP pipeline ({@link ToReal},
+ * wire's signalling decoder, {@link RelaySignalling}) on an embedded channel, and packets from the network through {@link ToNode}, both on a
  * queue in memory in place of the TUN device. Each case checks the packets that come out and the counters.
  */
 class RelayDataPathTest {
@@ -46,6 +54,8 @@ class RelayDataPathTest {
     private static final byte[] REAL = address("2001:db8:6::80");
     private static final InetSocketAddress NODE = new InetSocketAddress("198.51.100.7", 40000);
     private static final InetSocketAddress RSN = new InetSocketAddress("203.0.113.1", 4712);
+    private static final InetSocketAddress DC = new InetSocketAddress("203.0.113.2", 4711);
+    private static final MacKey DC_KEY = new MacKey(1, HexFormat.of().parseHex(KEY));
     private static final long PATH_ID = 0x1122334455667788L;
     private static final byte[] PATH_KEY = new byte[32];
 
@@ -55,6 +65,7 @@ class RelayDataPathTest {
     private final Executor inline = Runnable::run;
     private final MemoryQueue queue = new MemoryQueue();
     private final RelayCounters counters = new RelayCounters();
+    private final MessageCodec codec = new MessageCodec();
     private RsnSettings settings;
     private RelayPaths paths;
     private RelayParts parts;
@@ -194,7 +205,74 @@ class RelayDataPathTest {
         assertEquals(1400, Unpooled.wrappedBuffer(back.get(0)).getInt(ptb.transportOffset() + 4), "the MTU it names is the tunnel's");
     }
 
+    // ---- signalling (SignallingDecoder, then RelaySignalling) ---------------------------------------------
+
+    @Test
+    void aRelayDirectionMakesAPathAndItsRetransmissionGetsTheSameAnswer() throws Exception {
+        long pathId = 0x99;
+        byte[] direction = message(Message.builder(MessageType.RELAY_DIRECTION).transactionId(7).id(pathId)
+                .tlv(TlvType.VIRTUAL_V6, address("fd4e:746d:0:1::6")).endpoint(TlvType.PEER_VIRTUAL, InetAddress.getByName("fd4e:746d:0:2::2"), 0)
+                .fqdn("www.lab.example").endpoint(TlvType.REAL_ADDRESS, InetAddress.getByName("2001:db8:6::81"), 0).u64(TlvType.NODE_ID, 43)
+                .tlv(TlvType.SEALED_KEY, KeySealer.seal(HexFormat.of().parseHex(KEY), MessageType.RELAY_DIRECTION, 7, pathId, 77, 3600, new byte[32]))
+                .tlv(TlvType.RELAY_LIMITS, new byte[20]), DC_KEY, 1);
+        udp.writeInbound(new DatagramPacket(Unpooled.wrappedBuffer(direction), RSN, DC));
+        byte[] ack = sent(DC);
+        Message m = codec.decode(Unpooled.wrappedBuffer(ack), (id, t, n) -> DC_KEY);
+        assertEquals(MessageType.RELAY_DIRECTION_ACK, m.type());
+        assertEquals(0, m.u8(TlvType.STATUS));
+        assertTrue(m.tlv(TlvType.EGRESS).isPresent(), "the answer names the path's egress address");
+        assertNotNull(paths.path(pathId), "the path is there");
+
+        udp.writeInbound(new DatagramPacket(Unpooled.wrappedBuffer(direction), RSN, DC)); // its ACK was lost: the DC sends it again
+        assertArrayEquals(ack, sent(DC), "protocol.md 6.3: the held answer again, byte for byte");
+        assertEquals(1, counters.directions(), "the retransmission made no second path");
+        assertEquals(Map.of(), nonZero(counters.drops()));
+    }
+
+    @Test
+    void aKeepAliveWithThePathsKeyIsAnsweredAndItsReplayFromElsewhereDropped() throws Exception {
+        byte[] keepAlive = message(Message.builder(MessageType.TUNNEL_KEEPALIVE).transactionId(9).id(PATH_ID), PathCipher.signallingKey(PATH_KEY, PATH_ID, 1), 5);
+        receive(keepAlive);
+        Message m = codec.decode(Unpooled.wrappedBuffer(sent(NODE)), (id, t, n) -> PathCipher.signallingKey(PATH_KEY, PATH_ID, 1));
+        assertEquals(MessageType.TUNNEL_KEEPALIVE_ACK, m.type());
+        assertEquals(PATH_ID, m.id());
+
+        udp.writeInbound(new DatagramPacket(Unpooled.wrappedBuffer(keepAlive), RSN, new InetSocketAddress("192.0.2.66", 4000)));
+        assertNull(udp.readOutbound(), "a replay from another address is answered with nothing");
+        assertEquals(Map.of(Drop.REPLAY, 1L), nonZero(counters.drops()));
+    }
+
+    @Test
+    void signallingForAnUnknownPathWithAWrongKeyOrKeylessIsDroppedByReason() throws Exception {
+        receive(message(Message.builder(MessageType.TUNNEL_KEEPALIVE).transactionId(1).id(PATH_ID + 1), PathCipher.signallingKey(PATH_KEY, PATH_ID, 1), 1));
+        receive(message(Message.builder(MessageType.TUNNEL_KEEPALIVE).transactionId(2).id(PATH_ID), new MacKey(1, PATH_KEY), 2)); // K_path itself
+        receive(message(Message.builder(MessageType.TUNNEL_KEEPALIVE).transactionId(3).id(PATH_ID), PathCipher.signallingKey(PATH_KEY, PATH_ID, 2), 3));
+        receive(message(Message.builder(MessageType.LOGIN_REQUEST).transactionId(4).fqdn("x.example.net"), null, 4));
+        receive(new byte[] { 0x10, 0x07, 0, 3 });
+        assertNull(udp.readOutbound(), "none of them is answered");
+        assertEquals(Map.of(Drop.UNKNOWN_PATH, 1L, Drop.BAD_MAC, 1L, Drop.UNKNOWN_KEY, 1L, Drop.MALFORMED, 2L), nonZero(counters.drops()));
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------
+
+    /** A signalling message MACed with {@code key} (null: keyless), with sequence number {@code sequence}. */
+    private byte[] message(Message.Builder b, MacKey key, long sequence) {
+        ByteBuf out = Unpooled.buffer();
+        codec.encode(b.sequence(sequence).keyId(key == null ? 0 : key.id()).build(), key, out);
+        return ByteBufUtil.getBytes(out);
+    }
+
+    /** The one datagram the RS-N sent, to {@code to}. */
+    private byte[] sent(InetSocketAddress to) {
+        DatagramPacket p = udp.readOutbound();
+        assertNotNull(p, "the RS-N answered");
+        assertEquals(to, p.recipient());
+        try {
+            return ByteBufUtil.getBytes(p.content());
+        } finally {
+            p.release();
+        }
+    }
 
     /** One datagram in, as one receive batch (the embedded channel ends each write with a read-complete). */
     private void receive(byte[] datagram) {

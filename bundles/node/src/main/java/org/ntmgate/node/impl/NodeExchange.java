@@ -9,23 +9,29 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramPacket;
+import org.ntmgate.wire.AnswerCache;
 import org.ntmgate.wire.ErrorCode;
 import org.ntmgate.wire.MacKey;
 import org.ntmgate.wire.Message;
 import org.ntmgate.wire.MessageCodec;
-import org.ntmgate.wire.ReplayWindow;
+import org.ntmgate.wire.MessageType;
 import org.ntmgate.wire.TlvType;
 import org.ntmgate.wire.UdpServer;
 import org.ntmgate.wire.WireDecodeException;
 
 /**
  * The node's requests and their answers (protocol.md 8.1, 8.2): each request is retransmitted with the same bytes
- * at 0.5, 1, 2, 4 and 4 s until its answer (matched by transaction id, MAC checked, replays dropped per key) comes
- * back on the socket. Whether the DC answers is reported to a {@link Reachability} (11.5).
+ * at 0.5, 1, 2, 4 and 4 s until its answer (matched by transaction id; its key, MAC and replay window checked by the
+ * socket's decoder) comes back on the socket. Whether the DC answers is reported to a {@link Reachability} (11.5).
  */
 final class NodeExchange {
     /** Told whether the DC answered a request or stayed silent through all its tries. */
@@ -45,7 +51,7 @@ final class NodeExchange {
     private final MessageCodec codec = new MessageCodec();
     private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis() * 1000);
     private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
-    private final Map<Integer, ReplayWindow> windows = new ConcurrentHashMap<>();
+    private final AnswerCache held = new AnswerCache();
     private final InetSocketAddress dc;
     private final Reachability reachability;
     private volatile UdpServer udp;
@@ -98,39 +104,88 @@ final class NodeExchange {
         }
     }
 
-    /** Sends a message that expects no answer (an acknowledgement). */
-    void send(Message.Builder b, MacKey key, InetSocketAddress to) {
-        Message m = b.sequence(sequence.incrementAndGet()).keyId(key.id()).build();
-        udp.send(Unpooled.wrappedBuffer(encode(m, key)), to, true);
-    }
-
     /**
-     * A datagram that answers a waiting request: completes it and returns true (or drops a replay, returning true);
-     * false when no request waits for its transaction id.
+     * Before the decoder: a LOGIN_CHALLENGE answering the waiting LOGIN_REQUEST, read without its MAC (its key comes
+     * from the password and the salt inside it, 4.3; the login checks the MAC on {@link Answer#raw}). True when it
+     * was one (and is taken); false for anything else.
      */
-    boolean answers(ByteBuf in) throws WireDecodeException {
-        Pending p = pending.get(in.getInt(in.readerIndex() + 4));
-        if (p == null) {
+    boolean challenge(ByteBuf in) throws WireDecodeException {
+        if (in.readableBytes() < MessageCodec.HEADER_LENGTH || in.getUnsignedByte(in.readerIndex() + 1) != MessageType.LOGIN_CHALLENGE.code()) {
             return false;
         }
-        int keyId = MessageCodec.peekKeyId(in);
+        Pending p = pending.get(in.getInt(in.readerIndex() + 4));
+        if (p == null || p.key() != null) {
+            return false;
+        }
         byte[] raw = ByteBufUtil.getBytes(in);
-        Message m = keyId == 0 || p.key() == null ? codec.decodeBeforeVerifying(in) : codec.decode(in, (id, t, n) -> id == p.key().id() ? p.key() : null);
-        if (m.type() == org.ntmgate.wire.MessageType.ERROR && keyId == 0 && p.key() != null) {
-            // keyless ERROR (9.2): a hint only; the request gives up at its timeout unless it is final
-            p.answer().complete(new Answer(m, raw));
-            return true;
-        }
-        if (keyId != 0 && !accept(keyId, m.sequence())) {
-            throw new WireDecodeException(WireDecodeException.Reason.REPLAY, "replayed answer");
-        }
-        p.answer().complete(new Answer(m, raw));
+        p.answer().complete(new Answer(codec.decodeBeforeVerifying(in), raw));
         return true;
     }
 
-    /** Whether {@code sequence} is new for {@code keyId} (6.2). */
-    boolean accept(int keyId, long sequence) {
-        return windows.computeIfAbsent(keyId, k -> new ReplayWindow(ReplayWindow.SIGNALLING)).accept(sequence);
+    /** The handler before the decoder that takes LOGIN_CHALLENGEs ({@link #challenge}); a malformed one is counted. */
+    ChannelInboundHandler challenges(Consumer<WireDecodeException.Reason> dropped) {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof DatagramPacket packet) {
+                    try {
+                        if (challenge(packet.content())) {
+                            packet.release();
+                            return;
+                        }
+                    } catch (WireDecodeException e) {
+                        dropped.accept(e.reason());
+                        packet.release();
+                        return;
+                    }
+                }
+                ctx.fireChannelRead(msg);
+            }
+        };
+    }
+
+    /** The key an answer to a waiting request is MACed with, for the decoder (10.2); null when none waits with it. */
+    MacKey answerKey(int keyId) {
+        for (Pending p : pending.values()) {
+            if (p.key() != null && p.key().id() == keyId) {
+                return p.key();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A message the decoder let through that answers a waiting request (its transaction id, MACed with the key the
+     * request waits for, or a keyless ERROR: 9.2, a hint that ends the request): completes it and returns true.
+     */
+    boolean answered(Message m) {
+        Pending p = pending.get(m.transactionId());
+        if (p == null) {
+            return false;
+        }
+        boolean keyless = m.keyId() == 0;
+        if (keyless ? m.type() != MessageType.ERROR : p.key() == null || p.key().id() != m.keyId()) {
+            return false;
+        }
+        p.answer().complete(new Answer(m, null));
+        return true;
+    }
+
+    /** The answers this node holds for retransmitted messages (a ROUTE_DIRECTION's acknowledgement, 8.2). */
+    AnswerCache held() {
+        return held;
+    }
+
+    /** Answers {@code request} from {@code to} on the socket and holds the answer, sent again when the request comes again (6.3). */
+    void answer(Message request, Message.Builder b, MacKey key, InetSocketAddress to) {
+        udp.send(Unpooled.wrappedBuffer(hold(request, b, key, to)), to, true);
+    }
+
+    /** The answer to {@code request} from {@code to}, encoded and held (6.3), for the caller to send. */
+    byte[] hold(Message request, Message.Builder b, MacKey key, InetSocketAddress to) {
+        byte[] bytes = encode(b.sequence(sequence.incrementAndGet()).keyId(key.id()).build(), key);
+        held.hold(to, request, bytes, System.currentTimeMillis());
+        return bytes;
     }
 
     private byte[] encode(Message m, MacKey key) {

@@ -38,6 +38,7 @@ import org.ntmgate.wire.Message;
 import org.ntmgate.wire.MessageType;
 import org.ntmgate.wire.NodeKey;
 import org.ntmgate.wire.TlvType;
+import org.ntmgate.wire.SignallingDecoder;
 import org.ntmgate.wire.UdpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,12 +108,7 @@ final class NtmNode implements AutoCloseable {
         NodeSignalling signalling = new NodeSignalling(exchange, tunnels, counters, () -> session);
         // any free port; 4 MB socket buffers (room for the RS-N's batches); UDP GRO: an RS-N batch in one read (15.7)
         try {
-            udp = UdpServer.bind(new InetSocketAddress(0), new ChannelInitializer<Channel>() {
-                @Override
-                protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast(fromTunnel, signalling);
-                }
-            }, true);
+            udp = UdpServer.bind(new InetSocketAddress(0), pipeline(fromTunnel, exchange, signalling, counters), true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while binding the node's UDP socket", e);
@@ -202,6 +198,20 @@ final class NtmNode implements AutoCloseable {
             LOG.warn("NTM node {}", state);
             timer.schedule(() -> connect(attempt + 1), delay, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * The node's UDP pipeline: DATA to the TUN device, LOGIN_CHALLENGEs (keyed by the password, 4.3), the signalling
+     * decoder (keys, MACs, replays, held acknowledgements sent again), then the node's signalling.
+     */
+    static ChannelInitializer<Channel> pipeline(FromTunnel fromTunnel, NodeExchange exchange, NodeSignalling signalling, NodeCounters counters) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(fromTunnel, exchange.challenges(counters::drop),
+                        new SignallingDecoder(signalling::key, counters::drop, exchange.held(), System::currentTimeMillis), signalling);
+            }
+        };
     }
 
     // ---- login and registration (4, 7.1-7.3) ----------------------------------------------------------------
@@ -360,8 +370,8 @@ final class NtmNode implements AutoCloseable {
         byte[] peer = route.address(TlvType.PEER_VIRTUAL).getAddress();
         NodePath p = new NodePath(route.id(), name, peer, k.key(), k.keyId(), k.lifetimeSeconds(), route.endpoint(TlvType.ENDPOINT), mtu,
                 System.currentTimeMillis());
-        exchange.send(Message.builder(MessageType.ROUTE_DIRECTION_ACK).transactionId(route.transactionId()).id(route.id()).u8(TlvType.STATUS, 0), s.kNd(),
-                settings.dc());
+        exchange.answer(route, Message.builder(MessageType.ROUTE_DIRECTION_ACK).transactionId(route.transactionId()).id(route.id()).u8(TlvType.STATUS, 0), s.kNd(),
+                settings.dc()); // held: a retransmitted ROUTE_DIRECTION gets it again (8.2)
         long t1 = System.nanoTime();
         tunnel(p);
         long t2 = System.nanoTime();

@@ -2,6 +2,7 @@ package org.ntmgate.node.impl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,12 +27,18 @@ import org.ntmgate.packet.PacketBuilder;
 import org.ntmgate.packet.ParseStatus;
 import org.ntmgate.role.MemoryQueue;
 import org.ntmgate.wire.DatagramBatch;
+import org.ntmgate.wire.ErrorCode;
+import org.ntmgate.wire.MacKey;
+import org.ntmgate.wire.Message;
 import org.ntmgate.wire.MessageCodec;
+import org.ntmgate.wire.MessageType;
+import org.ntmgate.wire.TlvType;
 import org.ntmgate.wire.PathCipher;
 
 /**
- * The node's two data paths without root: DATA from the tunnel end through its UDP pipeline ({@link FromTunnel}
- * then {@link NodeSignalling}) on an embedded channel, and packets from the TUN device through {@link ToTunnel}
+ * The node's two data paths and its signalling without root: datagrams from the tunnel end through its UDP pipeline
+ * ({@link NtmNode#pipeline}: {@link FromTunnel}, the login challenges, wire's decoder, {@link NodeSignalling}) on an
+ * embedded channel, and packets from the TUN device through {@link ToTunnel}
  * (gateway mode included), a queue in memory in place of the device. Each case checks packets and counters.
  */
 class NodeDataPathTest {
@@ -47,16 +54,16 @@ class NodeDataPathTest {
     private final NodeCounters counters = new NodeCounters();
     private final NodeTunnels tunnels = new NodeTunnels();
     private final FromTunnel fromTunnel = new FromTunnel(tunnels, counters);
-    private final EmbeddedChannel udp = new EmbeddedChannel(fromTunnel,
-            new NodeSignalling(new NodeExchange(RSN, new NodeExchange.Reachability() {
-                @Override
-                public void answered() {
-                }
+    private final NodeExchange exchange = new NodeExchange(RSN, new NodeExchange.Reachability() {
+        @Override
+        public void answered() {
+        }
 
-                @Override
-                public void silent(String why) {
-                }
-            }), tunnels, counters, () -> null));
+        @Override
+        public void silent(String why) {
+        }
+    });
+    private final EmbeddedChannel udp = new EmbeddedChannel(NtmNode.pipeline(fromTunnel, exchange, new NodeSignalling(exchange, tunnels, counters, () -> null), counters));
     /** The RS-N's end of the path. */
     private final PathCipher rsn = new PathCipher(KEY, PATH_ID, false, 0);
     private final NodePath path = new NodePath(PATH_ID, "files.lab.example", PEER, KEY, 1, 3600, RSN, 1400, System.currentTimeMillis());
@@ -68,6 +75,23 @@ class NodeDataPathTest {
     @AfterEach
     void close() {
         udp.finishAndReleaseAll();
+    }
+
+    // ---- signalling (the decoder, then NodeSignalling) -------------------------------------------------------
+
+    @Test
+    void aTeardownFromTheTunnelEndClosesThePathAndIsAnswered() throws Exception {
+        byte[] teardown = message(Message.builder(MessageType.TEARDOWN).transactionId(11).id(PATH_ID).u8(TlvType.STATUS, ErrorCode.NOT_ALLOWED), path.signalling, 7);
+        receive(teardown);
+        assertFalse(tunnels.has(PATH_ID), "protocol.md 7.10.1: the path is gone");
+        byte[] answer = sent(RSN);
+        Message m = new MessageCodec().decode(Unpooled.wrappedBuffer(answer), (id, t, n) -> path.signalling);
+        assertEquals(MessageType.TEARDOWN, m.type());
+        assertEquals(0, m.u8(TlvType.STATUS));
+
+        receive(teardown); // again: the path is gone, nothing is answered
+        assertNull(udp.readOutbound());
+        assertEquals(Map.of(Drop.UNKNOWN_PATH, 1L), nonZero());
     }
 
     // ---- tunnel -> TUN (FromTunnel) ------------------------------------------------------------------------
@@ -96,12 +120,12 @@ class NodeDataPathTest {
         receive(tampered);
         receive(seal(new PathCipher(KEY, PATH_ID + 1, false, 0), udpPacket(PEER, SELF, 10)));
         receive(new byte[] { 1 });
-        byte[] unexpected = new byte[MessageCodec.MIN_LENGTH];
-        unexpected[0] = 1;
-        unexpected[1] = 0x13; // a KEEPALIVE_ACK no request of this node waits for
+        // an authentic TUNNEL_KEEPALIVE_ACK that no request of this node waits for, and the same again (a replay)
+        byte[] unexpected = message(Message.builder(MessageType.TUNNEL_KEEPALIVE_ACK).transactionId(5).id(PATH_ID), path.signalling, 1);
+        receive(unexpected);
         receive(unexpected);
         assertEquals(1, queue.written().size(), "only the one good packet reaches the device");
-        assertEquals(Map.of(Drop.TUN_WRITE, 1L, Drop.REPLAY, 1L, Drop.BAD_TAG, 1L, Drop.UNKNOWN_PATH, 1L, Drop.MALFORMED, 1L, Drop.UNEXPECTED, 1L), nonZero());
+        assertEquals(Map.of(Drop.TUN_WRITE, 1L, Drop.REPLAY, 2L, Drop.BAD_TAG, 1L, Drop.UNKNOWN_PATH, 1L, Drop.MALFORMED, 1L, Drop.UNEXPECTED, 1L), nonZero());
         assertNull(udp.readOutbound(), "nothing is answered");
     }
 
@@ -227,6 +251,24 @@ class NodeDataPathTest {
             return InetAddress.getByName(text).getAddress();
         } catch (java.net.UnknownHostException e) {
             throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static byte[] message(Message.Builder b, MacKey key, long sequence) {
+        ByteBuf out = Unpooled.buffer();
+        new MessageCodec().encode(b.sequence(sequence).keyId(key.id()).build(), key, out);
+        return ByteBufUtil.getBytes(out);
+    }
+
+    /** The one datagram the node sent, to {@code to}. */
+    private byte[] sent(InetSocketAddress to) {
+        DatagramPacket p = udp.readOutbound();
+        assertNotNull(p, "the node answered");
+        assertEquals(to, p.recipient());
+        try {
+            return ByteBufUtil.getBytes(p.content());
+        } finally {
+            p.release();
         }
     }
 }

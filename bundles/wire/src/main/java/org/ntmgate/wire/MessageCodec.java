@@ -8,6 +8,8 @@ import java.util.Set;
 import javax.crypto.Mac;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 
 /**
  * Writes and reads signalling messages: the 28-byte header (protocol.md 2.1), TLVs (2.2), and the 16-byte
@@ -85,6 +87,13 @@ public final class MessageCodec {
         } catch (InvalidKeyException | javax.crypto.ShortBufferException e) {
             throw new IllegalStateException("a 32-byte HMAC key and a 32-byte buffer are always valid", e);
         }
+    }
+
+    /** {@code m} as one datagram's bytes, MACed with {@code key} (null: keyless, as {@link #encode}). */
+    public byte[] toBytes(Message m, MacKey key) {
+        ByteBuf out = Unpooled.buffer(256);
+        encode(m, key, out);
+        return ByteBufUtil.getBytes(out);
     }
 
     /** LOGIN_REQUEST has no key; an ERROR may have none (protocol.md 9.2): its receiver only ever gives up on it. */

@@ -9,6 +9,7 @@ import java.lang.reflect.Modifier;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.osgi.util.converter.Converters;
@@ -43,6 +44,36 @@ public final class ConfigChecks {
             throw new InvalidConfigurationException(pid, field, "'" + name + "' is not an interface name (1-15 letters, digits, _ . -)");
         }
         return n;
+    }
+
+    /**
+     * Entry {@code i} (from 0) of list field {@code field}, split into its {@code n} words; refused, naming the entry
+     * and {@code form} ("'<key id> <64 hex digits>'"), when it has another number of words.
+     */
+    public static String[] words(String pid, String field, int i, String entry, int n, String form) {
+        String[] w = entry == null || entry.isBlank() ? new String[0] : entry.trim().split("\\s+");
+        if (w.length != n) {
+            throw new InvalidConfigurationException(pid, field, "entry " + (i + 1) + " ('" + entry + "') is not " + form);
+        }
+        return w;
+    }
+
+    /**
+     * A key id in entry {@code i} of list field {@code field}: an unsigned 32-bit number, not 0 (protocol.md 5: 0 is
+     * the keyless LOGIN_REQUEST's), and not in {@code used} (ids name keys on the wire), to which it is added.
+     */
+    public static int keyId(String pid, String field, int i, String text, Set<Integer> used) {
+        int id;
+        try {
+            id = Integer.parseUnsignedInt(text);
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigurationException(pid, field, "entry " + (i + 1) + ": key id '" + text + "' is not a number");
+        }
+        if (id == 0 || !used.add(id)) {
+            throw new InvalidConfigurationException(pid, field, "entry " + (i + 1) + ": key id " + text
+                    + (id == 0 ? " must not be 0" : " is already used by another key here (ids name keys on the wire)"));
+        }
+        return id;
     }
 
     /** A key of {@code bytes} bytes given as hexadecimal digits. */

@@ -8,7 +8,7 @@
  * error reported as one line naming the field, as range errors are.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package org.ntmgate.api.config;
 
 import org.osgi.annotation.bundle.Export;

@@ -2,7 +2,6 @@ package org.ntmgate.as.impl;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,7 +19,6 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
-import org.ntmgate.api.config.ConfigChecks;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.role.GatewayRoles;
 import org.ntmgate.role.RoleRunner;
@@ -49,12 +47,12 @@ import org.slf4j.LoggerFactory;
                 "osgi.command.function=hash" })
 @Designate(ocd = AsConfig.class)
 public class AccountServerComponent implements ConfigurationListener, RunnerStatus<LoginServer>, NodeAccounts {
-    static final String PID = "org.ntmgate.as";
+    static final String PID = AsSettings.PID;
     static final String ACCOUNT_PID = NodeAccounts.ACCOUNT_FACTORY_PID;
     private static final Logger LOG = LoggerFactory.getLogger(AccountServerComponent.class);
     private AccountBook accounts;
-    private final RoleRunner<LoginServer.Settings, LoginServer> runner = new RoleRunner<>(LOG, GatewayRoles.AS, "serving", s -> "on udp " + s.bind());
-    private volatile LoginServer.Settings settings;
+    private final RoleRunner<AsSettings, LoginServer> runner = new RoleRunner<>(LOG, GatewayRoles.AS, "serving", s -> "on udp " + s.bind());
+    private volatile AsSettings settings;
     /** Accounts that came from configurations, by configuration PID: removed when their configuration is deleted. */
     private final Map<String, String> configuredAccounts = new ConcurrentHashMap<>();
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -82,24 +80,10 @@ public class AccountServerComponent implements ConfigurationListener, RunnerStat
 
     @Modified
     synchronized void configure(AsConfig config) {
-        runner.configure(config, AccountServerComponent::validate, s -> new LoginServer(accounts, s, System::currentTimeMillis), (s, server) -> {
+        runner.configure(config, AsSettings::of, s -> new LoginServer(accounts, s, System::currentTimeMillis), (s, server) -> {
             LOG.info("Account Server serving logins on udp {}", server.start());
             settings = s;
         });
-    }
-
-    static LoginServer.Settings validate(AsConfig c) {
-        InetSocketAddress bind = ConfigChecks.bindAddress(PID, "bindAddress", c.bindAddress(), "port", c.port());
-        if (c.asDcKeyId() == 0) {
-            throw new InvalidConfigurationException(PID, "asDcKeyId", "must not be 0");
-        }
-        byte[] key = ConfigChecks.hexKey(PID, "asDcKey", c.asDcKey(), 32);
-        ConfigChecks.range(PID, "ticketLifetimeSeconds", c.ticketLifetimeSeconds(), 60, 86_400);
-        ConfigChecks.range(PID, "iterations", c.iterations(), 100_000, Integer.MAX_VALUE);
-        ConfigChecks.range(PID, "loginRequestsPerSecond", c.loginRequestsPerSecond(), 1, 1_000_000);
-        ConfigChecks.range(PID, "loginBurst", c.loginBurst(), 1, 1_000_000);
-        return new LoginServer.Settings(bind, c.asDcKeyId(), key, Duration.ofSeconds(c.ticketLifetimeSeconds()), c.iterations(),
-                c.loginRequestsPerSecond(), c.loginBurst());
     }
 
     @Deactivate
@@ -124,7 +108,7 @@ public class AccountServerComponent implements ConfigurationListener, RunnerStat
     }
 
     private Duration ticketLifetime() {
-        LoginServer.Settings s = settings;
+        AsSettings s = settings;
         return s != null ? s.ticketLifetime() : Duration.ofSeconds(86_400); // the longest a ticket can be given for
     }
 
@@ -279,7 +263,7 @@ public class AccountServerComponent implements ConfigurationListener, RunnerStat
     }
 
     @Override
-    public RoleRunner<LoginServer.Settings, LoginServer> runner() {
+    public RoleRunner<AsSettings, LoginServer> runner() {
         return runner;
     }
 

@@ -15,7 +15,7 @@ public class AsConfigValidator implements ConfigurationValidator {
         if (AccountServerComponent.ACCOUNT_PID.equals(factoryPid)) {
             AccountServerComponent.account(pid, ConfigChecks.typed(AccountServerComponent.ACCOUNT_PID, properties, AccountConfig.class));
         } else {
-            AccountServerComponent.validate(ConfigChecks.typed(AccountServerComponent.PID, properties, AsConfig.class));
+            AsSettings.of(ConfigChecks.typed(AsSettings.PID, properties, AsConfig.class));
         }
     }
 }

@@ -4,7 +4,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
@@ -13,7 +12,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -44,16 +42,12 @@ final class LoginServer implements RoleEngine {
     static final long PENDING_MILLIS = 10_000;
     static final int MAX_PENDING = 10_000;
 
-    record Settings(InetSocketAddress bind, int asDcKeyId, byte[] asDcKey, Duration ticketLifetime, int iterations,
-            int requestsPerSecond, int burst) {
-    }
-
     private record Pending(String fqdn, Account account, byte[] key, byte[] nonce, int transactionId, InetSocketAddress source,
             long expires) {
     }
 
     private final AccountBook accounts;
-    private final Settings settings;
+    private final AsSettings settings;
     private final LongSupplier clock;
     private final SecureRandom random = new SecureRandom();
     private final byte[] serverSecret = new byte[32];
@@ -68,7 +62,7 @@ final class LoginServer implements RoleEngine {
     private final AtomicLong rateLimited = new AtomicLong();
     private UdpServer udp;
 
-    LoginServer(AccountBook accounts, Settings settings, LongSupplier clock) {
+    LoginServer(AccountBook accounts, AsSettings settings, LongSupplier clock) {
         this.accounts = accounts;
         this.settings = settings;
         this.clock = clock;
@@ -270,9 +264,7 @@ final class LoginServer implements RoleEngine {
 
         /** Encodes, sends and returns the datagram. */
         private byte[] send(ChannelHandlerContext ctx, Message m, MacKey key, InetSocketAddress to) {
-            ByteBuf out = Unpooled.buffer(256);
-            codec.encode(m, key, out);
-            byte[] bytes = ByteBufUtil.getBytes(out);
+            byte[] bytes = codec.toBytes(m, key);
             ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to));
             return bytes;
         }

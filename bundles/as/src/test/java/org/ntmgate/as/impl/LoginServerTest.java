@@ -53,7 +53,7 @@ class LoginServerTest {
     void start() throws Exception {
         accounts = new AccountBook(dir.resolve("accounts.txt"));
         accounts.put("mn.example.net", "correct horse", ITERATIONS);
-        server = new LoginServer(accounts, new LoginServer.Settings(new InetSocketAddress("127.0.0.1", 0), 9, AS_DC_KEY,
+        server = new LoginServer(accounts, new AsSettings(new InetSocketAddress("127.0.0.1", 0), 9, AS_DC_KEY,
                 Duration.ofHours(1), ITERATIONS, 20, 40), System::currentTimeMillis);
         as = server.start();
     }

@@ -15,7 +15,6 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -474,10 +473,7 @@ final class Coordinator implements RoleEngine {
 
     /** Encodes with the DC's next sequence number (6.1) and the key's id (0 and no MAC without a key). */
     private byte[] encode(Message.Builder b, MacKey key) {
-        Message m = b.sequence(sequence.incrementAndGet()).keyId(key == null ? 0 : key.id()).build();
-        ByteBuf out = Unpooled.buffer(256);
-        codec.encode(m, key, out);
-        return ByteBufUtil.getBytes(out);
+        return codec.toBytes(b.sequence(sequence.incrementAndGet()).keyId(key == null ? 0 : key.id()).build(), key);
     }
 
     /** Encodes, sends and returns the datagram. */

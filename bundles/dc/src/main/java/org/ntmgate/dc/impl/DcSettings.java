@@ -111,50 +111,28 @@ record DcSettings(InetSocketAddress bind, IntFunction<byte[]> asDcKeys, Duration
         Set<String> relayIds = new HashSet<>();
         String[] r = c.relays() == null ? new String[0] : c.relays();
         for (int i = 0; i < r.length; i++) {
-            String[] w = words("relays", i, r[i], 4, "'<id> <host>:<port> <key id> <K_dr, 64 hex digits>'");
+            String[] w = ConfigChecks.words(PID, "relays", i, r[i], 4, "'<id> <host>:<port> <key id> <K_dr, 64 hex digits>'");
             if (!relayIds.add(w[0])) {
                 throw new InvalidConfigurationException(PID, "relays", "entry " + (i + 1) + ": relay id '" + w[0] + "' appears twice");
             }
             InetSocketAddress a = hostPort("relays", w[1]);
-            int id = keyId("relays", i, w[2], keyIds);
+            int id = ConfigChecks.keyId(PID, "relays", i, w[2], keyIds);
             relays.add(new Relay(w[0], a, id, ConfigChecks.hexKey(PID, "relays", w[3], 32)));
         }
         List<PeerDc> peers = new ArrayList<>();
         String[] p = c.peers() == null ? new String[0] : c.peers();
         for (int i = 0; i < p.length; i++) {
-            String[] w = words("peers", i, p[i], 3, "'<zone> <key id> <K_dd, 64 hex digits>'");
+            String[] w = ConfigChecks.words(PID, "peers", i, p[i], 3, "'<zone> <key id> <K_dd, 64 hex digits>'");
             String pz = dnsName("peers", w[0]);
             if (pz.equals(zone)) {
                 throw new InvalidConfigurationException(PID, "peers", "entry " + (i + 1) + ": zone " + pz + " is this DC's own zone");
             }
-            peers.add(new PeerDc(pz, keyId("peers", i, w[1], keyIds), ConfigChecks.hexKey(PID, "peers", w[2], 32)));
+            peers.add(new PeerDc(pz, ConfigChecks.keyId(PID, "peers", i, w[1], keyIds), ConfigChecks.hexKey(PID, "peers", w[2], 32)));
         }
         int mtu = (int) ConfigChecks.range(PID, "innerMtu", c.innerMtu(), 1280, 1500);
         long pathLifetime = ConfigChecks.range(PID, "pathLifetimeSeconds", c.pathLifetimeSeconds(), 60, 86400);
         return new DcSettings(bind, id -> id == keyId ? key : null, Duration.ofSeconds(lifetime), zone, resolver, update, tsig,
                 Duration.ofSeconds(ttl), List.copyOf(relays), List.copyOf(peers), mtu, Duration.ofSeconds(pathLifetime), Timers.PROTOCOL);
-    }
-
-    private static String[] words(String field, int i, String entry, int n, String form) {
-        String[] w = entry == null ? new String[0] : entry.trim().split("\\s+");
-        if (w.length != n) {
-            throw new InvalidConfigurationException(PID, field, "entry " + (i + 1) + " ('" + entry + "') is not " + form);
-        }
-        return w;
-    }
-
-    private static int keyId(String field, int i, String text, Set<Integer> used) {
-        int id;
-        try {
-            id = Integer.parseUnsignedInt(text);
-        } catch (NumberFormatException e) {
-            throw new InvalidConfigurationException(PID, field, "entry " + (i + 1) + ": key id '" + text + "' is not a number");
-        }
-        if (id == 0 || !used.add(id)) {
-            throw new InvalidConfigurationException(PID, field, "entry " + (i + 1) + ": key id " + text
-                    + (id == 0 ? " must not be 0" : " is already used by another key of this DC (ids name keys on the wire)"));
-        }
-        return id;
     }
 
     private static boolean blank(String s) {

@@ -189,9 +189,7 @@ final class NodeExchange {
     }
 
     private byte[] encode(Message m, MacKey key) {
-        ByteBuf out = Unpooled.buffer(256);
-        codec.encode(m, key, out);
-        return ByteBufUtil.getBytes(out);
+        return codec.toBytes(m, key);
     }
 
     static String errorText(Message error) {

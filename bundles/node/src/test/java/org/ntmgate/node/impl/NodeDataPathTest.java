@@ -255,9 +255,7 @@ class NodeDataPathTest {
     }
 
     private static byte[] message(Message.Builder b, MacKey key, long sequence) {
-        ByteBuf out = Unpooled.buffer();
-        new MessageCodec().encode(b.sequence(sequence).keyId(key.id()).build(), key, out);
-        return ByteBufUtil.getBytes(out);
+        return new MessageCodec().toBytes(b.sequence(sequence).keyId(key.id()).build(), key);
     }
 
     /** The one datagram the node sent, to {@code to}. */
@@ -265,10 +263,8 @@ class NodeDataPathTest {
         DatagramPacket p = udp.readOutbound();
         assertNotNull(p, "the node answered");
         assertEquals(to, p.recipient());
-        try {
-            return ByteBufUtil.getBytes(p.content());
-        } finally {
-            p.release();
-        }
+        byte[] bytes = ByteBufUtil.getBytes(p.content());
+        p.release();
+        return bytes;
     }
 }

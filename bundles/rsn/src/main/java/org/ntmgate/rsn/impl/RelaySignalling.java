@@ -10,7 +10,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -240,10 +239,7 @@ final class RelaySignalling extends SimpleChannelInboundHandler<Inbound> {
     }
 
     private byte[] encode(Message.Builder b, MacKey key) {
-        Message m = b.sequence(sequence.incrementAndGet()).keyId(key.id()).build();
-        ByteBuf out = Unpooled.buffer(256);
-        codec.encode(m, key, out);
-        return ByteBufUtil.getBytes(out);
+        return codec.toBytes(b.sequence(sequence.incrementAndGet()).keyId(key.id()).build(), key);
     }
 
     private static byte[] text(String s) {

@@ -3,7 +3,9 @@ package org.ntmgate.rsn.impl;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.ntmgate.api.config.ConfigChecks;
@@ -21,20 +23,10 @@ record RsnSettings(InetSocketAddress bind, Map<Integer, MacKey> dcKeys, Map<Inte
         Map<Integer, MacKey> keys = new TreeMap<>();
         Map<Integer, byte[]> raw = new TreeMap<>();
         String[] entries = c.dcKeys() == null ? new String[0] : c.dcKeys();
-        for (String e : entries) {
-            String[] w = e == null ? new String[0] : e.trim().split("\\s+");
-            if (w.length != 2) {
-                throw new InvalidConfigurationException(PID, "dcKeys", "each entry is '<key id> <64 hex digits>', not '" + e + "'");
-            }
-            int id;
-            try {
-                id = (int) Long.parseLong(w[0]);
-            } catch (NumberFormatException x) {
-                throw new InvalidConfigurationException(PID, "dcKeys", "key id '" + w[0] + "' is not a number");
-            }
-            if (id == 0 || keys.containsKey(id)) {
-                throw new InvalidConfigurationException(PID, "dcKeys", "key id " + w[0] + " is 0 or given twice");
-            }
+        Set<Integer> ids = new HashSet<>();
+        for (int i = 0; i < entries.length; i++) {
+            String[] w = ConfigChecks.words(PID, "dcKeys", i, entries[i], 2, "'<key id> <K_dr, 64 hex digits>'");
+            int id = ConfigChecks.keyId(PID, "dcKeys", i, w[0], ids);
             raw.put(id, ConfigChecks.hexKey(PID, "dcKeys", w[1], 32));
             keys.put(id, new MacKey(id, raw.get(id)));
         }

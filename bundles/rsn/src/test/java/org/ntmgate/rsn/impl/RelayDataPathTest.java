@@ -257,9 +257,7 @@ class RelayDataPathTest {
 
     /** A signalling message MACed with {@code key} (null: keyless), with sequence number {@code sequence}. */
     private byte[] message(Message.Builder b, MacKey key, long sequence) {
-        ByteBuf out = Unpooled.buffer();
-        codec.encode(b.sequence(sequence).keyId(key == null ? 0 : key.id()).build(), key, out);
-        return ByteBufUtil.getBytes(out);
+        return codec.toBytes(b.sequence(sequence).keyId(key == null ? 0 : key.id()).build(), key);
     }
 
     /** The one datagram the RS-N sent, to {@code to}. */
@@ -267,11 +265,9 @@ class RelayDataPathTest {
         DatagramPacket p = udp.readOutbound();
         assertNotNull(p, "the RS-N answered");
         assertEquals(to, p.recipient());
-        try {
-            return ByteBufUtil.getBytes(p.content());
-        } finally {
-            p.release();
-        }
+        byte[] bytes = ByteBufUtil.getBytes(p.content());
+        p.release();
+        return bytes;
     }
 
     /** One datagram in, as one receive batch (the embedded channel ends each write with a read-complete). */

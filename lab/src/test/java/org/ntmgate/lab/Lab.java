@@ -658,6 +658,18 @@ final class Lab implements AutoCloseable {
         return f;
     }
 
+    /** The test resource {@code name} (a flood script in {@code floods/}) copied into this lab's folder, for a namespace to run. */
+    Path script(String name) throws IOException {
+        Path to = dir.resolve(Path.of(name).getFileName().toString());
+        try (java.io.InputStream in = Lab.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("no test resource " + name);
+            }
+            Files.copy(in, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return to;
+    }
+
     /** The SHA-256 of {@code data}, in hex. */
     static String sha256(byte[] data) {
         try {

@@ -17,25 +17,31 @@ class TunnelResilienceIT {
     private static final Path JAR = Path.of(System.getProperty("runtime.jar", "../runtime/target/ntmgate.jar"));
     private static final Path RSN_JAR = Path.of(System.getProperty("rsn.jar", "../bundles/rsn/target/org.ntmgate.rsn-0.1.0-SNAPSHOT.jar"));
 
-    private static byte[] file() {
-        return Lab.randomFile(10 << 20);
-    }
+    /** A 10 MiB download through the tunnel, running: what it fetches, where to, the curl doing it. */
+    private record Download(Lab lab, byte[] file, Path out, Process curl) {
+        /** The seed scenario behind {@code nat}, with a download at {@code rate} running once the tunnel is up. */
+        static Download start(Lab lab, Lab.Nat nat, String rate) throws Exception {
+            byte[] file = Lab.randomFile(10 << 20);
+            lab.seed(nat, file, JAR);
+            Path out = lab.dir.resolve("fetched.bin");
+            Process curl = lab.download(out, rate);
+            lab.await(lab.gatewayLog(), l -> l.contains("RS-N: node") && l.contains("tunnels path"), "the tunnel is up");
+            return new Download(lab, file, out, curl);
+        }
 
-    private static void assertFetched(Lab lab, Process curl, Path out, byte[] file) throws Exception {
-        assertTrue(curl.waitFor(150, TimeUnit.SECONDS), "the download ended");
-        assertEquals(0, curl.exitValue(), lab.curlOutput() + "\n" + Files.readString(lab.clientLog()) + "\n" + Files.readString(lab.gatewayLog()));
-        assertEquals("200", lab.curlOutput().trim());
-        assertEquals(Lab.sha256(file), Lab.sha256(out), "intact");
+        /** It ends within 150 s with HTTP 200 and the file's exact bytes. */
+        void assertFetched() throws Exception {
+            assertTrue(curl.waitFor(150, TimeUnit.SECONDS), "the download ended");
+            assertEquals(0, curl.exitValue(), lab.curlOutput() + "\n" + Files.readString(lab.clientLog()) + "\n" + Files.readString(lab.gatewayLog()));
+            assertEquals("200", lab.curlOutput().trim());
+            assertEquals(Lab.sha256(file), Lab.sha256(out), "intact");
+        }
     }
 
     @Test
     void aDownloadSurvivesTheSymmetricNatForgettingItsMappingAndTheNodeRegistersAgain() throws Exception {
-        byte[] file = file();
         try (Lab lab = new Lab()) {
-            lab.seed(Lab.Nat.SYMMETRIC, file, JAR);
-            Path out = lab.dir.resolve("fetched.bin");
-            Process curl = lab.download(out, "1500k");
-            lab.await(lab.gatewayLog(), l -> l.contains("RS-N: node") && l.contains("tunnels path"), "the tunnel is up");
+            Download download = Download.start(lab, Lab.Nat.SYMMETRIC, "1500k");
             Thread.sleep(2500);
             lab.rebindNat();
             // The download alone need not send anything upstream after the flush: when every packet in flight
@@ -45,7 +51,7 @@ class TunnelResilienceIT {
             Lab.Result ping = lab.exec(lab.client, "ping", "-6", "-c", "3", "-i", "0.3", "-W", "5", Lab.SERVER_NAME);
             assertEquals(0, ping.status(), "ping -6 right after the NAT forgot its mapping: " + ping.output());
             lab.await(lab.gatewayLog(), l -> l.contains("RS-N: node") && l.contains(" now at "), "the RS-N followed the node to its new mapping (7.11)");
-            assertFetched(lab, curl, out, file);
+            download.assertFetched();
             // the keep-alive (every 25 s) sees the new mapping and the node registers again (7.3)
             lab.await(lab.clientLog(), l -> l.contains("the NAT mapping changed; registering again"), "the node noticed the rebinding");
             lab.await(lab.clientLog(), l -> l.contains("tunnels again (the NAT mapping changed)"), "and tunnelled again on the same path");
@@ -54,54 +60,31 @@ class TunnelResilienceIT {
 
     @Test
     void aNewBuildOfTheRsnInstalledDuringADownloadLosesNothing() throws Exception {
-        byte[] file = file();
         try (Lab lab = new Lab()) {
-            lab.seed(Lab.Nat.MASQUERADE, file, JAR);
-            Path out = lab.dir.resolve("fetched.bin");
-            Process curl = lab.download(out, "1500k");
-            lab.await(lab.gatewayLog(), l -> l.contains("RS-N: node") && l.contains("tunnels path"), "the tunnel is up");
+            Download download = Download.start(lab, Lab.Nat.MASQUERADE, "1500k");
             Thread.sleep(2000);
             Build.write(RSN_JAR, lab.gatewayDeploy().resolve("org.ntmgate.rsn.jar"), "0.1.0.hotswap");
             lab.await(lab.gatewayLog(), l -> l.contains("swapped org.ntmgate.rsn 0.1.0.SNAPSHOT -> 0.1.0.hotswap"), "the field tech's swap");
             lab.await(lab.gatewayLog(), l -> l.contains("RS-N restored 1 path(s) of 1 node(s)"), "the new build took the path up");
-            assertFetched(lab, curl, out, file);
+            download.assertFetched();
         }
     }
 
     @Test
     void aDeniedNodeGarbageAndForgeriesFromAHostThatIsNoNodeDoNotDisturbADownload() throws Exception {
-        byte[] file = file();
         try (Lab lab = new Lab()) {
-            lab.seed(Lab.Nat.MASQUERADE, file, JAR);
-            Path out = lab.dir.resolve("fetched.bin");
-            Process curl = lab.download(out, "2500k");
-            lab.await(lab.gatewayLog(), l -> l.contains("RS-N: node") && l.contains("tunnels path"), "the tunnel is up");
+            Download download = Download.start(lab, Lab.Nat.MASQUERADE, "2500k");
             // from the NAT's own address, an unregistered sender: random bytes, DATA for random paths, DATA with the
             // live path's id (taken from nothing: guessed across 2^64 is hopeless, so the id of a path is used as the
             // attacker's best case and must still fail the AEAD), truncated headers, signalling with bad MACs
-            Path flood = lab.dir.resolve("flood.py");
-            Files.writeString(flood, String.join("\n",
-                    "import os, socket, struct, time",
-                    "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
-                    "end = time.time() + 4",
-                    "n = 0",
-                    "while time.time() < end:",
-                    "    for kind in range(5):",
-                    "        if kind == 0: b = os.urandom(1 + n % 1400)",
-                    "        elif kind == 1: b = bytes([0x10, 0x40, 0, 0]) + os.urandom(16 + 36 + n % 1300)",
-                    "        elif kind == 2: b = bytes([0x10, 0x30]) + struct.pack('!H', 60) + os.urandom(56)",
-                    "        elif kind == 3: b = bytes([0x10, 0x24]) + struct.pack('!H', 80) + os.urandom(76)",
-                    "        else: b = os.urandom(n % 4)",
-                    "        for port in (4710, 4711, 4712): s.sendto(b, ('198.51.100.1', port))",
-                    "        n += 1",
-                    "print('sent', n)", ""));
+            Path flood = lab.script("floods/rsn-port.py");
             Process p = lab.spawn(lab.nat, lab.dir.resolve("flood.log"), "python3", flood.toString());
             // meanwhile a registered node the relay policy denies asks for the same server: refused, alone
             lab.node(lab.nat, "denied", Lab.DENIED_NAME, "ntm1", JAR);
             assertEquals("2 0", lab.dnsQuery(lab.nat, Lab.SERVER_NAME, 28), "SERVFAIL and no address for the denied node (11.2)");
             lab.await(lab.gatewayLog(), l -> l.contains(Lab.DENIED_NAME) && l.contains("NO_RELAY_ALLOWED"), "the DC said why");
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-            assertFetched(lab, curl, out, file);
+            download.assertFetched();
             lab.gatewayCommand("rsn:status");
             lab.await(lab.gatewayLog(), l -> l.contains("RS-N relaying on udp") && l.contains("dropped: ") && l.contains("unknown_path")
                     && l.contains("malformed"), "the garbage was counted by reason: " + Files.readString(lab.dir.resolve("flood.log")));

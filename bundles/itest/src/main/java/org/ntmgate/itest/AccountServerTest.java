@@ -32,7 +32,6 @@ import org.ntmgate.wire.TlvType;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.event.Event;
-import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 
 /** The Account Server role switched on through ConfigAdmin and managed through Gogo, in a real framework. */
@@ -107,9 +106,7 @@ class AccountServerTest extends RoleTest {
     @Test
     void aBadKeyIsRefusedNamingTheField() throws Exception {
         LinkedBlockingQueue<Event> refusals = new LinkedBlockingQueue<>();
-        Dictionary<String, Object> topic = new Hashtable<>();
-        topic.put(EventConstants.EVENT_TOPIC, ConfigurationEvents.TOPIC_REFUSED);
-        ServiceRegistration<EventHandler> reg = context.registerService(EventHandler.class, refusals::add, topic);
+        ServiceRegistration<EventHandler> reg = Events.listen(context, ConfigurationEvents.TOPIC_REFUSED, refusals);
         try {
             configure("not hex");
             Event e = refusals.poll(WAIT.toSeconds(), TimeUnit.SECONDS);

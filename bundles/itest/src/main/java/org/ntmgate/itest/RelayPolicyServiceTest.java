@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -23,7 +22,6 @@ import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.Event;
-import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
@@ -74,9 +72,7 @@ class RelayPolicyServiceTest {
     @Test
     void aBadEntryIsRefusedNamingTheFieldAndThePolicyStays() throws Exception {
         LinkedBlockingQueue<Event> refusals = new LinkedBlockingQueue<>();
-        Dictionary<String, Object> topic = new Hashtable<>();
-        topic.put(EventConstants.EVENT_TOPIC, ConfigurationEvents.TOPIC_REFUSED);
-        ServiceRegistration<EventHandler> reg = context.registerService(EventHandler.class, refusals::add, topic);
+        ServiceRegistration<EventHandler> reg = Events.listen(context, ConfigurationEvents.TOPIC_REFUSED, refusals);
         try {
             Configuration c = cm.getConfiguration("org.ntmgate.policy", "?");
             Dictionary<String, Object> p = c.getProperties();

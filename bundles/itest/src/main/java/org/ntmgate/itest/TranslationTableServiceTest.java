@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +48,6 @@ import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.Event;
-import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
@@ -127,7 +125,7 @@ class TranslationTableServiceTest {
     @Test
     void aBadValueIsRefusedNamingTheFieldAndThePreviousSettingsStay() throws Exception {
         LinkedBlockingQueue<Event> refusals = new LinkedBlockingQueue<>();
-        ServiceRegistration<EventHandler> reg = listen(ConfigurationEvents.TOPIC_REFUSED, refusals);
+        ServiceRegistration<EventHandler> reg = Events.listen(context, ConfigurationEvents.TOPIC_REFUSED, refusals);
         try {
             Configuration c = cm.getConfiguration("org.ntmgate.table", "?");
             Dictionary<String, Object> p = c.getProperties();
@@ -219,7 +217,7 @@ class TranslationTableServiceTest {
     @Test
     void changesArePostedOnEventAdmin() throws Exception {
         LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
-        ServiceRegistration<EventHandler> reg = listen(TableEvents.TOPIC_PREFIX + "*", events);
+        ServiceRegistration<EventHandler> reg = Events.listen(context, TableEvents.TOPIC_PREFIX + "*", events);
         try {
             TranslationEntry e = table().insert(spec(7));
             Event added = next(events, TableEvents.TOPIC_ADDED);
@@ -248,7 +246,7 @@ class TranslationTableServiceTest {
         TranslationEntry old = table().insert(new EntrySpec(EntryKind.TEREDO_PEER, teredo, Endpoint.parse("203.0.113.9:40000"), EntryOwner.NONE,
                 Duration.ofSeconds(77)));
         LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
-        ServiceRegistration<EventHandler> reg = listen(TableEvents.TOPIC_PREFIX + "*", events);
+        ServiceRegistration<EventHandler> reg = Events.listen(context, TableEvents.TOPIC_PREFIX + "*", events);
         TranslationEntry moved;
         try {
             moved = table().replace(old.id(), new EntrySpec(EntryKind.TEREDO_PEER, teredo, Endpoint.parse("203.0.113.9:40001"), EntryOwner.NONE,
@@ -291,12 +289,6 @@ class TranslationTableServiceTest {
         } finally {
             session.close();
         }
-    }
-
-    private ServiceRegistration<EventHandler> listen(String topic, LinkedBlockingQueue<Event> into) {
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put(EventConstants.EVENT_TOPIC, topic);
-        return context.registerService(EventHandler.class, into::add, props);
     }
 
     /** A bundle holding only {@link ConsumerActivator}, at version {@code major}.0.0. */

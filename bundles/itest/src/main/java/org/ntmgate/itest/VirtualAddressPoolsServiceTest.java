@@ -32,7 +32,6 @@ import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.Event;
-import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
@@ -115,7 +114,7 @@ class VirtualAddressPoolsServiceTest {
     @Test
     void overlapsAndChangesThatStrandLeasesAreRefusedNamingPoolAndField() throws Exception {
         LinkedBlockingQueue<Event> refusals = new LinkedBlockingQueue<>();
-        ServiceRegistration<EventHandler> reg = listen(refusals);
+        ServiceRegistration<EventHandler> reg = Events.listen(context, ConfigurationEvents.TOPIC_REFUSED, refusals);
         try {
             Configuration gn = pool("itest-gn", "2001:db8:77::/126", PoolPurpose.GENERAL_NODE);
             awaitPool("itest-gn", "2001:db8:77::/126");
@@ -211,9 +210,4 @@ class VirtualAddressPoolsServiceTest {
         void run() throws Exception;
     }
 
-    private ServiceRegistration<EventHandler> listen(LinkedBlockingQueue<Event> into) {
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put(EventConstants.EVENT_TOPIC, ConfigurationEvents.TOPIC_REFUSED);
-        return context.registerService(EventHandler.class, into::add, props);
-    }
 }

@@ -32,6 +32,12 @@ public interface RunnerStatus<E extends RoleEngine> extends RoleStatus, RoleView
         return e == null ? runner().problem() : e.status();
     }
 
+    /** The role's Gogo status lines: what the engine is doing, or why none runs; a role with more to say overrides it. */
+    @Override
+    default String details() {
+        return runner().engine() == null ? "not serving: " + runner().problem() : detail();
+    }
+
     @Override
     default RoleCounters counters() {
         E e = runner().engine();

@@ -266,10 +266,4 @@ public class AccountServerComponent implements ConfigurationListener, RunnerStat
     public RoleRunner<AsSettings, LoginServer> runner() {
         return runner;
     }
-
-    /** as:status: where the Account Server listens, and its counters. */
-    @Override
-    public String details() {
-        return runner.engine() == null ? "not serving: " + runner.problem() : detail();
-    }
 }

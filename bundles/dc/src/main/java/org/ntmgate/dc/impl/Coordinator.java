@@ -18,7 +18,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
@@ -32,6 +31,7 @@ import org.ntmgate.api.policy.RelayPolicy;
 import org.ntmgate.api.registry.NodeRecord;
 import org.ntmgate.api.registry.NodeRegistry;
 import org.ntmgate.wire.AnswerCache;
+import org.ntmgate.wire.DatagramStage;
 import org.ntmgate.wire.ErrorCode;
 import org.ntmgate.wire.Inbound;
 import org.ntmgate.wire.MacKey;
@@ -234,27 +234,25 @@ final class Coordinator implements RoleEngine {
     }
 
     /** The first handler: REGISTER_REQUEST (7.1), whose key is inside its ticket; everything else goes on to the decoder. */
-    private final class Registrations extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            reading = true;
-            if (!(msg instanceof DatagramPacket packet) || !isRegistration(packet.content())) {
-                ctx.fireChannelRead(msg);
-                return;
-            }
-            try {
-                register(ctx, packet.content(), packet.sender());
-            } catch (WireDecodeException e) {
-                counters.drop(e.reason());
-            } catch (RuntimeException e) {
-                LOG.error("Registration from {} failed inside the DC", packet.sender(), e);
-            } finally {
-                packet.release();
-            }
+    private final class Registrations extends DatagramStage {
+        Registrations() {
+            super(LOG, "Registration inside the DC");
         }
 
-        private static boolean isRegistration(ByteBuf in) {
-            return in.readableBytes() >= 2 && in.getUnsignedByte(in.readerIndex() + 1) == MessageType.REGISTER_REQUEST.code();
+        @Override
+        protected boolean takes(ByteBuf datagram) {
+            return type(datagram) == MessageType.REGISTER_REQUEST.code();
+        }
+
+        @Override
+        protected void take(ChannelHandlerContext ctx, DatagramPacket packet) throws WireDecodeException {
+            reading = true;
+            register(ctx, packet.content(), packet.sender());
+        }
+
+        @Override
+        protected void dropped(WireDecodeException.Reason reason) {
+            counters.drop(reason);
         }
 
         private void register(ChannelHandlerContext ctx, ByteBuf in, InetSocketAddress from) throws WireDecodeException {
@@ -348,6 +346,7 @@ final class Coordinator implements RoleEngine {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Inbound in) {
+            reading = true;
             try {
                 serve(in.message(), in.sender());
             } catch (RuntimeException e) {

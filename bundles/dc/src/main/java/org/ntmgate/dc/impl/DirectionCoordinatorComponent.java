@@ -212,11 +212,6 @@ public class DirectionCoordinatorComponent implements NodeRegistry, RunnerStatus
         return runner;
     }
 
-    /** dc:status: where the DC listens, and its counters; or why it does not serve. */
-    @Override
-    public String details() {
-        return runner.engine() == null ? "not serving: " + runner.problem() : detail();
-    }
 
     /** The paths directed since the DC started, a line each. */
     private String pathsText() {

@@ -5,13 +5,13 @@ import java.nio.ByteBuffer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import org.ntmgate.node.impl.NodeCounters.Drop;
 import org.ntmgate.packet.IpPacket;
 import org.ntmgate.packet.ParseStatus;
 import org.ntmgate.tun.PacketQueue;
 import org.ntmgate.tun.TunException;
+import org.ntmgate.wire.DatagramStage;
 import org.ntmgate.wire.MessageType;
 import org.ntmgate.wire.PathCipher;
 import org.ntmgate.wire.WireDecodeException;
@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * socket's event loop; allocates nothing. Until the TUN device is open (before the first registration) DATA is
  * dropped as {@code tun_write}.
  */
-final class FromTunnel extends ChannelInboundHandlerAdapter {
+final class FromTunnel extends DatagramStage {
     private static final Logger LOG = LoggerFactory.getLogger(FromTunnel.class);
 
     /** Where opened packets go: the TUN queue, the gateway mode's translator (or null) and the node's own address. */
@@ -40,6 +40,7 @@ final class FromTunnel extends ChannelInboundHandlerAdapter {
     private volatile Link link;
 
     FromTunnel(NodeTunnels tunnels, NodeCounters counters) {
+        super(LOG, "NTM node: DATA inside the node");
         this.tunnels = tunnels;
         this.counters = counters;
     }
@@ -49,30 +50,25 @@ final class FromTunnel extends ChannelInboundHandlerAdapter {
         this.link = link;
     }
 
+    /** DATA, and datagrams too short to say (counted as malformed). */
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof DatagramPacket packet)) {
-            ctx.fireChannelRead(msg);
-            return;
+    protected boolean takes(ByteBuf datagram) {
+        int type = type(datagram);
+        return type == MessageType.DATA || type < 0;
+    }
+
+    @Override
+    protected void take(ChannelHandlerContext ctx, DatagramPacket packet) throws WireDecodeException {
+        if (type(packet.content()) < 0) {
+            counters.drop(Drop.MALFORMED);
+        } else {
+            data(packet.content());
         }
-        ByteBuf in = packet.content();
-        if (in.readableBytes() >= 2 && in.getUnsignedByte(in.readerIndex() + 1) != MessageType.DATA) {
-            ctx.fireChannelRead(msg);
-            return;
-        }
-        try {
-            if (in.readableBytes() < 2) {
-                counters.drop(Drop.MALFORMED);
-            } else {
-                data(in);
-            }
-        } catch (WireDecodeException e) {
-            counters.drop(e.reason());
-        } catch (RuntimeException e) {
-            LOG.error("NTM node: DATA from {} failed inside the node", packet.sender(), e);
-        } finally {
-            packet.release();
-        }
+    }
+
+    @Override
+    protected void dropped(WireDecodeException.Reason reason) {
+        counters.drop(reason);
     }
 
     @Override

@@ -16,9 +16,9 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandler;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import org.ntmgate.wire.AnswerCache;
+import org.ntmgate.wire.DatagramStage;
 import org.ntmgate.wire.ErrorCode;
 import org.ntmgate.wire.MacKey;
 import org.ntmgate.wire.Message;
@@ -27,6 +27,7 @@ import org.ntmgate.wire.MessageType;
 import org.ntmgate.wire.TlvType;
 import org.ntmgate.wire.UdpServer;
 import org.ntmgate.wire.WireDecodeException;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node's requests and their answers (protocol.md 8.1, 8.2): each request is retransmitted with the same bytes
@@ -106,40 +107,40 @@ final class NodeExchange {
 
     /**
      * Before the decoder: a LOGIN_CHALLENGE answering the waiting LOGIN_REQUEST, read without its MAC (its key comes
-     * from the password and the salt inside it, 4.3; the login checks the MAC on {@link Answer#raw}). True when it
-     * was one (and is taken); false for anything else.
+     * from the password and the salt inside it, 4.3; the login checks the MAC on {@link Answer#raw}); called
+     * only for one ({@link #isChallenge}).
      */
-    boolean challenge(ByteBuf in) throws WireDecodeException {
+    void challenge(ByteBuf in) throws WireDecodeException {
+        Pending p = pending.get(in.getInt(in.readerIndex() + 4));
+        byte[] raw = ByteBufUtil.getBytes(in);
+        p.answer().complete(new Answer(codec.decodeBeforeVerifying(in), raw));
+    }
+
+    /** A LOGIN_CHALLENGE that the waiting LOGIN_REQUEST (the one request with no answer key) waits for. */
+    private boolean isChallenge(ByteBuf in) {
         if (in.readableBytes() < MessageCodec.HEADER_LENGTH || in.getUnsignedByte(in.readerIndex() + 1) != MessageType.LOGIN_CHALLENGE.code()) {
             return false;
         }
         Pending p = pending.get(in.getInt(in.readerIndex() + 4));
-        if (p == null || p.key() != null) {
-            return false;
-        }
-        byte[] raw = ByteBufUtil.getBytes(in);
-        p.answer().complete(new Answer(codec.decodeBeforeVerifying(in), raw));
-        return true;
+        return p != null && p.key() == null;
     }
 
     /** The handler before the decoder that takes LOGIN_CHALLENGEs ({@link #challenge}); a malformed one is counted. */
     ChannelInboundHandler challenges(Consumer<WireDecodeException.Reason> dropped) {
-        return new ChannelInboundHandlerAdapter() {
+        return new DatagramStage(LoggerFactory.getLogger(NodeExchange.class), "NTM node: a login challenge") {
             @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                if (msg instanceof DatagramPacket packet) {
-                    try {
-                        if (challenge(packet.content())) {
-                            packet.release();
-                            return;
-                        }
-                    } catch (WireDecodeException e) {
-                        dropped.accept(e.reason());
-                        packet.release();
-                        return;
-                    }
-                }
-                ctx.fireChannelRead(msg);
+            protected boolean takes(ByteBuf datagram) {
+                return isChallenge(datagram);
+            }
+
+            @Override
+            protected void take(ChannelHandlerContext ctx, DatagramPacket packet) throws WireDecodeException {
+                challenge(packet.content());
+            }
+
+            @Override
+            protected void dropped(WireDecodeException.Reason reason) {
+                dropped.accept(reason);
             }
         };
     }

@@ -6,13 +6,13 @@ import java.nio.ByteBuffer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import org.ntmgate.packet.IpPacket;
 import org.ntmgate.packet.ParseStatus;
 import org.ntmgate.role.Key128;
 import org.ntmgate.rsn.impl.RelayCounters.Drop;
 import org.ntmgate.tun.TunException;
+import org.ntmgate.wire.DatagramStage;
 import org.ntmgate.wire.MessageType;
 import org.ntmgate.wire.PathCipher;
 import org.ntmgate.wire.WireDecodeException;
@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * real) and offered to the TUN queue; the receive batch's packets are written, joined per flow, when it ends (15.7).
  * Every other datagram goes on to {@link RelaySignalling}. Runs on the socket's event loop; allocates nothing.
  */
-final class ToReal extends ChannelInboundHandlerAdapter {
+final class ToReal extends DatagramStage {
     private static final Logger LOG = LoggerFactory.getLogger(ToReal.class);
 
     private final RelayParts parts;
@@ -35,28 +35,23 @@ final class ToReal extends ChannelInboundHandlerAdapter {
     private final ByteBuf txBuf = Unpooled.wrappedBuffer(tx);
 
     ToReal(RelayParts parts) {
+        super(LOG, "DATA inside the RS-N");
         this.parts = parts;
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof DatagramPacket packet) || !isData(packet.content())) {
-            ctx.fireChannelRead(msg);
-            return;
-        }
-        try {
-            data(packet.content(), packet.sender());
-        } catch (WireDecodeException e) {
-            parts.counters().drop(e.reason());
-        } catch (RuntimeException e) {
-            LOG.error("DATA from {} failed inside the RS-N", packet.sender(), e);
-        } finally {
-            packet.release();
-        }
+    protected boolean takes(ByteBuf datagram) {
+        return type(datagram) == MessageType.DATA;
     }
 
-    private static boolean isData(ByteBuf in) {
-        return in.readableBytes() >= 2 && in.getUnsignedByte(in.readerIndex() + 1) == MessageType.DATA;
+    @Override
+    protected void take(ChannelHandlerContext ctx, DatagramPacket packet) throws WireDecodeException {
+        data(packet.content(), packet.sender());
+    }
+
+    @Override
+    protected void dropped(WireDecodeException.Reason reason) {
+        parts.counters().drop(reason);
     }
 
     @Override

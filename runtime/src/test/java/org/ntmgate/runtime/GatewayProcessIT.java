@@ -16,7 +16,7 @@ import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ntmgate.dc.impl.TestNode;
+import org.ntmgate.dc.testing.TestNode;
 
 /** The exported jar, started the way an admin or an init script starts it. */
 class GatewayProcessIT {

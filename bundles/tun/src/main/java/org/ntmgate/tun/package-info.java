@@ -5,7 +5,7 @@
  * offloads the kernel's TCP super-packets are split on reads and segments joined on writes (protocol.md 15.7).
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.ntmgate.tun;
 
 import org.osgi.annotation.bundle.Export;

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ntmgate.dc.testing.TestNode;
 import org.ntmgate.api.registry.NodeRecord;
 import org.ntmgate.wire.ErrorCode;
 import org.ntmgate.wire.Message;

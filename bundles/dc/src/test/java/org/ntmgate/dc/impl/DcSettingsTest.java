@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.ntmgate.dc.testing.KnotServer;
 import org.ntmgate.api.config.ConfigChecks;
 import org.ntmgate.api.config.InvalidConfigurationException;
 

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.ntmgate.dc.testing.KnotServer;
+import org.ntmgate.dc.testing.TestNode;
 import org.ntmgate.api.net.AddressFamily;
 import org.ntmgate.api.policy.RelayDecision;
 import org.ntmgate.api.policy.RelayLimits;

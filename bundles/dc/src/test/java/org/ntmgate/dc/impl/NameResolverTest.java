@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.ntmgate.dc.testing.KnotServer;
 import org.ntmgate.api.net.AddressFamily;
 
 /** The DC's lookups against a real Knot DNS server serving a test zone. */

@@ -1,8 +1,9 @@
-package org.ntmgate.tun;
+package org.ntmgate.benchmarks;
 
 import java.nio.ByteBuffer;
 
-import org.ntmgate.benchmarks.NanosecondBenchmark;
+import org.ntmgate.tun.Offloads;
+import org.ntmgate.tun.TunException;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Setup;
@@ -11,8 +12,8 @@ import org.openjdk.jmh.annotations.Setup;
  * The Java side of the TUN offloads (protocol.md 15.7) on a 64 KB TCP super-packet of 46 segments of 1,400 bytes:
  * splitting it (the node's and the RS-N's reads), joining the 46 segments again (the RS-N's and the node's writes,
  * each segment's checksum checked), and the Internet checksum over one segment, with four running sums (what
- * {@link TcpOffload#sum} does) and with one (its first version, kept here as the reference). In this package
- * because the offload classes are the tun bundle's own.
+ * the tun bundle's {@link Offloads#checksum} does) and with one (its first version, kept here as the reference),
+ * through the tun bundle's exported {@link Offloads}.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar OffloadBenchmark -prof gc}
  */
@@ -20,11 +21,11 @@ public class OffloadBenchmark extends NanosecondBenchmark {
     private static final int SEGMENTS = 46;
     private static final int MSS = 1400;
     private static final int HEADERS = 40 + 32;
-    private final ByteBuffer superPacket = ByteBuffer.allocateDirect(TcpOffload.MAX_PACKET);
-    private final ByteBuffer out = ByteBuffer.allocateDirect(TcpOffload.MAX_PACKET);
+    private final ByteBuffer superPacket = ByteBuffer.allocateDirect(Offloads.MAX_PACKET);
+    private final ByteBuffer out = ByteBuffer.allocateDirect(Offloads.MAX_PACKET);
     private final ByteBuffer[] segments = new ByteBuffer[SEGMENTS];
-    private final TcpOffload.Segmenter segmenter = new TcpOffload.Segmenter();
-    private Coalescer coalescer;
+    private final Offloads.Splitter segmenter = new Offloads.Splitter();
+    private Offloads.Joiner coalescer;
     private long written;
 
     @Setup(Level.Trial)
@@ -35,7 +36,7 @@ public class OffloadBenchmark extends NanosecondBenchmark {
             superPacket.put(i, (byte) (0x20 + i));
         }
         superPacket.putShort(40, (short) 40000).putShort(42, (short) 5201).putInt(44, 12345).putInt(48, 777)
-                .put(52, (byte) ((32 / 4) << 4)).put(53, (byte) TcpOffload.ACK).putShort(54, (short) 500);
+                .put(52, (byte) ((32 / 4) << 4)).put(53, (byte) Offloads.ACK).putShort(54, (short) 500);
         superPacket.put(60, (byte) 1).put(61, (byte) 1).put(62, (byte) 8).put(63, (byte) 10); // NOP NOP timestamps
         for (int i = HEADERS; i < length; i++) {
             superPacket.put(i, (byte) (i * 31));
@@ -46,7 +47,7 @@ public class OffloadBenchmark extends NanosecondBenchmark {
             segmenter.next(segments[i]);
             segments[i].flip();
         }
-        coalescer = new Coalescer(b -> written += b.remaining());
+        coalescer = new Offloads.Joiner(b -> written += b.remaining());
     }
 
     @Benchmark
@@ -71,7 +72,7 @@ public class OffloadBenchmark extends NanosecondBenchmark {
 
     @Benchmark
     public int checksumFourSums() {
-        return TcpOffload.fold(TcpOffload.sum(superPacket, 40, 40 + 32 + MSS, 0));
+        return Offloads.checksum(superPacket, 40, 40 + 32 + MSS);
     }
 
     @Benchmark
@@ -85,6 +86,6 @@ public class OffloadBenchmark extends NanosecondBenchmark {
             acc += (v >>> 32) + (v & 0xFFFF_FFFFL);
             i += 8;
         }
-        return TcpOffload.fold(acc);
+        return Offloads.fold(acc);
     }
 }

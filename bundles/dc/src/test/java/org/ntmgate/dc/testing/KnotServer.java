@@ -1,4 +1,4 @@
-package org.ntmgate.dc.impl;
+package org.ntmgate.dc.testing;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -16,31 +16,31 @@ import java.util.stream.Stream;
  * one zone on a free loopback port from a folder of its own. {@link #close()} stops the process it started, by its
  * PID, and removes the folder, also after a failed test.
  */
-final class KnotServer implements AutoCloseable {
+public final class KnotServer implements AutoCloseable {
     private final Path dir;
     private final Process process;
-    final InetSocketAddress address;
+    public final InetSocketAddress address;
 
     /** The TSIG key (HMAC-SHA-256) the test DCs sign their updates with; Knot allows updates only with it. */
-    static final String TSIG_NAME = "ntmgate-dc-test";
-    static final String TSIG_SECRET = "bnRtZ2F0ZS1kYy10ZXN0LXRzaWcta2V5LTMyLWJ5dGVz";
+    public static final String TSIG_NAME = "ntmgate-dc-test";
+    public static final String TSIG_SECRET = "bnRtZ2F0ZS1kYy10ZXN0LXRzaWcta2V5LTMyLWJ5dGVz";
 
-    KnotServer(String zone, String records) throws Exception {
+    public KnotServer(String zone, String records) throws Exception {
         this(Map.of(zone, records));
     }
 
     /** Serves each zone with its records (zone file syntax, names relative to the zone); updates with {@link #TSIG_NAME}. */
-    KnotServer(Map<String, String> zones) throws Exception {
+    public KnotServer(Map<String, String> zones) throws Exception {
         this(zones, freePort());
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             return s.getLocalPort();
         }
     }
 
-    KnotServer(Map<String, String> zones, int port) throws Exception {
+    public KnotServer(Map<String, String> zones, int port) throws Exception {
         dir = Files.createTempDirectory("knot-test");
         address = new InetSocketAddress("127.0.0.1", port);
         Files.createDirectories(dir.resolve("run"));
@@ -79,7 +79,7 @@ final class KnotServer implements AutoCloseable {
     }
 
     /** The server's log so far (for failure messages). */
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.readString(dir.resolve("knotd.log"));
     }
 

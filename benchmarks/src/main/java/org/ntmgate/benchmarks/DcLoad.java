@@ -1,4 +1,4 @@
-package org.ntmgate.dc.impl;
+package org.ntmgate.benchmarks;
 
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -28,7 +28,9 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import org.ntmgate.api.policy.RelayPolicy;
 import org.ntmgate.api.pool.VirtualAddressPools;
-import org.ntmgate.benchmarks.ShippedDefaults;
+import org.ntmgate.dc.testing.KnotServer;
+import org.ntmgate.dc.testing.TestNode;
+import org.ntmgate.dc.DcFixture;
 import org.ntmgate.policy.PolicyFixture;
 import org.ntmgate.pool.PoolFixture;
 import org.ntmgate.wire.MacKey;
@@ -38,7 +40,8 @@ import org.ntmgate.wire.MessageType;
 import org.ntmgate.wire.TlvType;
 
 /**
- * The DC load benchmark (a benchmark, not a test): a real DC ({@link Coordinator}) with the real pool book
+ * The DC load benchmark (a benchmark, not a test): a real DC (the dc bundle's engine, through its exported
+ * {@link DcFixture}) with the real pool book
  * and lease journal, a real Knot DNS server answering for {@code names} general nodes with AAAA records only, an
  * RS-N stand-in that acknowledges every Relay Direction, and {@code nodes} registered nodes each keeping
  * {@code window} Direction Requests in flight. It reports Direction Requests per second and the latency from sending
@@ -46,7 +49,7 @@ import org.ntmgate.wire.TlvType;
  * are in the DC's DNS cache, as the goal states), and registrations per second. Everything runs on this machine:
  * the load, the RS-N stand-in and Knot share its cores with the DC.
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar org.ntmgate.dc.impl.DcLoad [seconds [nodes [window [names]]]]</pre>
+ * <pre>java -cp benchmarks/target/benchmarks.jar org.ntmgate.benchmarks.DcLoad [seconds [nodes [window [names]]]]</pre>
  */
 public final class DcLoad {
     private static final byte[] K_AD = HexFormat.of().parseHex("a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf");
@@ -69,29 +72,12 @@ public final class DcLoad {
         try (KnotServer knot = new KnotServer(Map.of("example.com", zone.toString()));
                 Relay rsn = new Relay()) {
             RelayPolicy open = PolicyFixture.of(ShippedDefaults.configuration("org.ntmgate.policy")); // the shipped policy: open, 64 sessions a node
-            DcSettings s = DcSettings.basic(new InetSocketAddress("127.0.0.1", 0), id -> id == 3 ? K_AD : null, Duration.ofSeconds(3600),
-                    knot.address).withZone(null, null, List.of(new DcSettings.Relay("rsn-1", rsn.address(), 11, K_DR)), List.of());
-            // registrations.bin as the DC component keeps it: written by its timer within a second of a change
-            AtomicBoolean changed = new AtomicBoolean();
-            RegistrationStore registrationStore = new RegistrationStore(dir.resolve("registrations.bin"));
-            Coordinator dc = new Coordinator(pools, s, System::currentTimeMillis, () -> changed.set(true), () -> open, new byte[32]);
-            InetSocketAddress dcAddress = dc.start();
-            Thread syncer = new Thread(() -> { // the DC component's once-a-second writer (the pools run their own)
-                while (!Thread.currentThread().isInterrupted()) {
-                    try {
-                        Thread.sleep(1000);
-                        if (changed.getAndSet(false)) {
-                            registrationStore.write(dc.registrations());
-                        }
-                    } catch (InterruptedException e) {
-                        return;
-                    } catch (Exception e) {
-                        e.printStackTrace();
-                    }
-                }
-            }, "lease-sync");
-            syncer.setDaemon(true);
-            syncer.start();
+            Map<String, Object> config = Map.of("bindAddress", "127.0.0.1", "port", 0, "asDcKeyId", 3, "asDcKey", HexFormat.of().formatHex(K_AD),
+                    "registrationLifetimeSeconds", 3600L, "dnsResolver", "127.0.0.1:" + knot.address.getPort(),
+                    "relays", new String[] { "rsn-1 127.0.0.1:" + rsn.address().getPort() + " 11 " + HexFormat.of().formatHex(K_DR) });
+            // the DC engine, with registrations.bin written within a second of a change, as its component keeps it
+            DcFixture dc = DcFixture.start(config, pools, open, dir.resolve("registrations.bin"));
+            InetSocketAddress dcAddress = dc.address();
             try {
                 List<TestNode> clients = new ArrayList<>();
                 for (int i = 0; i < nodes; i++) {
@@ -115,10 +101,9 @@ public final class DcLoad {
                 System.out.printf("  registrations: %.0f/s (%d nodes, closed loop, 5 s)%n", registrations, nodes);
                 System.out.printf("  Relay Directions acknowledged by the RS-N stand-in: %d; leases now: %d%n", rsn.acked.get(),
                         pools.leases().size());
-                System.out.printf("  DC counters: accepted %d, dropped %d%n", dc.wireCounters().accepted(), dc.wireCounters().droppedTotal());
+                System.out.printf("  DC counters: accepted %d, dropped %d%n", dc.accepted(), dc.dropped());
                 clients.forEach(TestNode::close);
             } finally {
-                syncer.interrupt();
                 dc.close();
             }
         } finally {

@@ -1,4 +1,4 @@
-package org.ntmgate.dc.impl;
+package org.ntmgate.dc.testing;
 
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -21,25 +21,25 @@ import org.ntmgate.wire.TlvType;
 /**
  * A test peer over a real UDP socket: plays an NTM node (its name, node id, K_nd, tickets minted as the AS would),
  * or, with a configured key, an RS-N or a peer DC. Every receive is bounded. Public, in the DC's test jar, for the
- * runtime's process tests too.
+ * runtime's process tests and the DC load benchmark too.
  */
 public final class TestNode implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
-    final String fqdn;
-    final long nodeId = RANDOM.nextLong() | 1;
-    final byte[] keyBytes;
-    final MacKey key;
-    final DatagramSocket socket;
+    public final String fqdn;
+    public final long nodeId = RANDOM.nextLong() | 1;
+    public final byte[] keyBytes;
+    public final MacKey key;
+    public final DatagramSocket socket;
     private final MessageCodec codec = new MessageCodec();
-    InetSocketAddress dc;
-    long seq;
+    public InetSocketAddress dc;
+    public long seq;
 
     public TestNode(String fqdn, String bind, InetSocketAddress dc) throws Exception {
         this(fqdn, bind, dc, RANDOM.nextInt() | 1, randomKey());
     }
 
     /** A peer with a given key: an RS-N with K_dr, a DC with K_dd. */
-    TestNode(String fqdn, String bind, InetSocketAddress dc, int keyId, byte[] key) throws Exception {
+    public TestNode(String fqdn, String bind, InetSocketAddress dc, int keyId, byte[] key) throws Exception {
         this.fqdn = fqdn;
         this.dc = dc;
         this.keyBytes = key;
@@ -48,7 +48,7 @@ public final class TestNode implements AutoCloseable {
         socket.setSoTimeout(10_000);
     }
 
-    static byte[] randomKey() {
+    public static byte[] randomKey() {
         byte[] k = new byte[32];
         RANDOM.nextBytes(k);
         return k;
@@ -58,7 +58,7 @@ public final class TestNode implements AutoCloseable {
         return new Ticket(nodeId, expiry, fqdn, key.id(), keyBytes).seal(asDcKeyId, kAd);
     }
 
-    byte[] register(InetSocketAddress reported, byte[] ticket) throws Exception {
+    public byte[] register(InetSocketAddress reported, byte[] ticket) throws Exception {
         return send(Message.builder(MessageType.REGISTER_REQUEST).transactionId(RANDOM.nextInt()).sequence(++seq).keyId(key.id())
                 .tlv(TlvType.TICKET, ticket).fqdn(fqdn).endpoint(TlvType.ENDPOINT, reported).build());
     }
@@ -77,17 +77,17 @@ public final class TestNode implements AutoCloseable {
         return send(Message.builder(MessageType.KEEPALIVE).transactionId(RANDOM.nextInt()).sequence(++seq).id(nodeId).keyId(key.id()).build());
     }
 
-    byte[] direction(String target, int family) throws Exception {
+    public byte[] direction(String target, int family) throws Exception {
         return send(Message.builder(MessageType.DIRECTION_REQUEST).transactionId(RANDOM.nextInt()).sequence(++seq).id(nodeId).keyId(key.id())
                 .fqdn(target).u8(TlvType.ADDRESS_FAMILY, family).build());
     }
 
     /** Answers a request (ROUTE_DIRECTION_ACK, RELAY_DIRECTION_ACK ...) with STATUS and any other TLVs set on {@code b}. */
-    void answer(Message request, Message.Builder b) throws Exception {
+    public void answer(Message request, Message.Builder b) throws Exception {
         send(b.transactionId(request.transactionId()).id(request.id()).sequence(++seq).keyId(key.id()).build());
     }
 
-    byte[] send(Message m) throws Exception {
+    public byte[] send(Message m) throws Exception {
         ByteBuf out = Unpooled.buffer();
         codec.encode(m, key, out);
         byte[] b = ByteBufUtil.getBytes(out);
@@ -95,7 +95,7 @@ public final class TestNode implements AutoCloseable {
         return b;
     }
 
-    void sendRaw(byte[] b) throws Exception {
+    public void sendRaw(byte[] b) throws Exception {
         socket.send(new DatagramPacket(b, b.length, dc));
     }
 
@@ -107,7 +107,7 @@ public final class TestNode implements AutoCloseable {
     }
 
     /** The next message of {@code type}, skipping retransmissions of others; fails after {@code millis}. */
-    Message receive(MessageType type, int millis) throws Exception {
+    public Message receive(MessageType type, int millis) throws Exception {
         long deadline = System.nanoTime() + millis * 1_000_000L;
         while (true) {
             long left = (deadline - System.nanoTime()) / 1_000_000L;

@@ -167,7 +167,7 @@ class ConfigurationGateTest {
         // the table: a capacity out of range
         HttpResponse<String> table = save("org.ntmgate.table", Map.of("capacity", "0", "idleTimeoutSeconds", "300"));
         assertEquals(400, table.statusCode(), table.body());
-        assertTrue(text(table).contains("'capacity' must be between 1 and"), table.body());
+        assertTrue(text(table).contains("'capacity' must be 1..16777216"), table.body());
 
         // and a good value is stored and runs
         pool.put("prefix", "10.201.0.0/16");

@@ -135,7 +135,7 @@ class TranslationTableServiceTest {
             assertNotNull(refused, "a refusal event");
             assertEquals("org.ntmgate.table", refused.getProperty(ConfigurationEvents.PID));
             assertEquals("capacity", refused.getProperty(ConfigurationEvents.FIELD));
-            assertTrue(((String) refused.getProperty(ConfigurationEvents.MESSAGE)).contains("'capacity' must be between 1 and"));
+            assertTrue(((String) refused.getProperty(ConfigurationEvents.MESSAGE)).contains("'capacity' must be 1..16777216"));
             assertEquals(65_536, table().statistics().capacity());
             Await.until("the accepted capacity stored again", WAIT, () -> !Integer.valueOf(0).equals(c.getProperties().get("capacity")));
             assertTrue(Gogo.run(context, "config:forget org.ntmgate.table").startsWith("forgot: "));

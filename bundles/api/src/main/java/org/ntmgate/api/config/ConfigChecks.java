@@ -31,9 +31,7 @@ public final class ConfigChecks {
         } catch (UnknownHostException e) {
             throw new InvalidConfigurationException(pid, addressField, "must be a numeric IPv4 or IPv6 address, not '" + address + "'");
         }
-        if (port < 0 || port > 65535) {
-            throw new InvalidConfigurationException(pid, portField, "must be 0..65535, not " + port);
-        }
+        range(pid, portField, port, PORT_MIN, PORT_MAX);
         return new InetSocketAddress(ip, port);
     }
 
@@ -92,10 +90,23 @@ public final class ConfigChecks {
     /** A whole number within [min, max]. */
     public static long range(String pid, String field, long value, long min, long max) {
         if (value < min || value > max) {
-            throw new InvalidConfigurationException(pid, field, "must be " + min + ".." + max + ", not " + value);
+            throw new InvalidConfigurationException(pid, field, (max == Long.MAX_VALUE ? "must be at least " + min : "must be " + min + ".." + max)
+                    + ", not " + value);
         }
         return value;
     }
+
+    /**
+     * {@code value} within the bounds its Metatype attribute states, given as the same constants the attribute's
+     * {@code min} and {@code max} use (so each bound is written once); null: no bound on that side.
+     */
+    public static long range(String pid, String field, long value, String min, String max) {
+        return range(pid, field, value, min == null ? Long.MIN_VALUE : Long.parseLong(min), max == null ? Long.MAX_VALUE : Long.parseLong(max));
+    }
+
+    /** The bounds of a UDP port attribute ({@code port}): 0 picks a free one. */
+    public static final String PORT_MIN = "0";
+    public static final String PORT_MAX = "65535";
 
     /**
      * The configuration type {@code type} (a Metatype annotation interface) over stored {@code properties}, every

@@ -1,5 +1,6 @@
 package org.ntmgate.as.impl;
 
+import org.ntmgate.api.config.ConfigChecks;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -8,10 +9,17 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @ObjectClassDefinition(name = "ntmgate Account Server",
         description = "Accounts and login of NTM nodes (docs/protocol.md section 4). Accounts: Gogo 'as:add', 'as:list'.")
 public @interface AsConfig {
+    /** The bounds of the numeric attributes, written once: the attributes below and the settings' checks use them. */
+    String TICKET_LIFETIME_SECONDS_MIN = "60";
+    String TICKET_LIFETIME_SECONDS_MAX = "86400";
+    String ITERATIONS_MIN = "100000";
+    String LOGIN_REQUESTS_PER_SECOND_MIN = "1";
+    String LOGIN_BURST_MIN = "1";
+
     @AttributeDefinition(name = "Bind address", description = "Address the login socket listens on.")
     String bindAddress() default "0.0.0.0";
 
-    @AttributeDefinition(name = "Port", min = "0", max = "65535", description = "UDP port (protocol.md 1.3); 0 picks a free one.")
+    @AttributeDefinition(name = "Port", min = ConfigChecks.PORT_MIN, max = ConfigChecks.PORT_MAX, description = "UDP port (protocol.md 1.3); 0 picks a free one.")
     int port() default 4710;
 
     @AttributeDefinition(name = "AS-DC key id", min = "1", description = "Key id of the key shared with the DCs (K_ad).")
@@ -21,15 +29,15 @@ public @interface AsConfig {
             description = "K_ad: 64 hex digits (32 bytes), the same on the DCs that accept this AS's tickets.")
     String asDcKey();
 
-    @AttributeDefinition(name = "Ticket lifetime (seconds)", min = "60", max = "86400")
+    @AttributeDefinition(name = "Ticket lifetime (seconds)", min = TICKET_LIFETIME_SECONDS_MIN, max = TICKET_LIFETIME_SECONDS_MAX)
     long ticketLifetimeSeconds() default 3600;
 
-    @AttributeDefinition(name = "PBKDF2 iterations for new passwords", min = "100000")
+    @AttributeDefinition(name = "PBKDF2 iterations for new passwords", min = ITERATIONS_MIN)
     int iterations() default Passwords.DEFAULT_ITERATIONS;
 
-    @AttributeDefinition(name = "Login requests per second per address", min = "1")
+    @AttributeDefinition(name = "Login requests per second per address", min = LOGIN_REQUESTS_PER_SECOND_MIN)
     int loginRequestsPerSecond() default 10;
 
-    @AttributeDefinition(name = "Login request burst per address", min = "1")
+    @AttributeDefinition(name = "Login request burst per address", min = LOGIN_BURST_MIN)
     int loginBurst() default 20;
 }

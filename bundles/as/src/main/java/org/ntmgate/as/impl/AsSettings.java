@@ -17,10 +17,10 @@ record AsSettings(InetSocketAddress bind, int asDcKeyId, byte[] asDcKey, Duratio
             throw new InvalidConfigurationException(PID, "asDcKeyId", "must not be 0");
         }
         byte[] key = ConfigChecks.hexKey(PID, "asDcKey", c.asDcKey(), 32);
-        ConfigChecks.range(PID, "ticketLifetimeSeconds", c.ticketLifetimeSeconds(), 60, 86_400);
-        ConfigChecks.range(PID, "iterations", c.iterations(), 100_000, Integer.MAX_VALUE);
-        ConfigChecks.range(PID, "loginRequestsPerSecond", c.loginRequestsPerSecond(), 1, 1_000_000);
-        ConfigChecks.range(PID, "loginBurst", c.loginBurst(), 1, 1_000_000);
+        ConfigChecks.range(PID, "ticketLifetimeSeconds", c.ticketLifetimeSeconds(), AsConfig.TICKET_LIFETIME_SECONDS_MIN, AsConfig.TICKET_LIFETIME_SECONDS_MAX);
+        ConfigChecks.range(PID, "iterations", c.iterations(), AsConfig.ITERATIONS_MIN, null);
+        ConfigChecks.range(PID, "loginRequestsPerSecond", c.loginRequestsPerSecond(), AsConfig.LOGIN_REQUESTS_PER_SECOND_MIN, null);
+        ConfigChecks.range(PID, "loginBurst", c.loginBurst(), AsConfig.LOGIN_BURST_MIN, null);
         return new AsSettings(bind, c.asDcKeyId(), key, Duration.ofSeconds(c.ticketLifetimeSeconds()), c.iterations(), c.loginRequestsPerSecond(),
                 c.loginBurst());
     }

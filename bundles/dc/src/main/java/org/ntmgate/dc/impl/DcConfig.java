@@ -1,5 +1,6 @@
 package org.ntmgate.dc.impl;
 
+import org.ntmgate.api.config.ConfigChecks;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -9,10 +10,20 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
         description = "Registration of NTM nodes, their virtual addresses and DNS names, and the Direction Requests that route them "
                 + "(docs/protocol.md sections 7 and 14).")
 public @interface DcConfig {
+    /** The bounds of the numeric attributes, written once: the attributes below and the settings' checks use them. */
+    String REGISTRATION_LIFETIME_SECONDS_MIN = "30";
+    String REGISTRATION_LIFETIME_SECONDS_MAX = "3600";
+    String DNS_TTL_SECONDS_MIN = "5";
+    String DNS_TTL_SECONDS_MAX = "86400";
+    String INNER_MTU_MIN = "1280";
+    String INNER_MTU_MAX = "1500";
+    String PATH_LIFETIME_SECONDS_MIN = "60";
+    String PATH_LIFETIME_SECONDS_MAX = "86400";
+
     @AttributeDefinition(name = "Bind address", description = "Address the DC's socket listens on.")
     String bindAddress() default "0.0.0.0";
 
-    @AttributeDefinition(name = "Port", min = "0", max = "65535", description = "UDP port (protocol.md 1.3); 0 picks a free one.")
+    @AttributeDefinition(name = "Port", min = ConfigChecks.PORT_MIN, max = ConfigChecks.PORT_MAX, description = "UDP port (protocol.md 1.3); 0 picks a free one.")
     int port() default 4711;
 
     @AttributeDefinition(name = "AS-DC key id", min = "1", description = "Key id of the key shared with the AS (K_ad).")
@@ -22,7 +33,7 @@ public @interface DcConfig {
             description = "K_ad: 64 hex digits (32 bytes), the same as on the Account Server whose tickets this DC accepts.")
     String asDcKey();
 
-    @AttributeDefinition(name = "Registration lifetime (seconds)", min = "30", max = "3600",
+    @AttributeDefinition(name = "Registration lifetime (seconds)", min = REGISTRATION_LIFETIME_SECONDS_MIN, max = REGISTRATION_LIFETIME_SECONDS_MAX,
             description = "A node silent this long is dropped and its addresses return to the pools (nodes send keep-alives every 25 s).")
     long registrationLifetimeSeconds() default 90;
 
@@ -43,7 +54,7 @@ public @interface DcConfig {
     @AttributeDefinition(name = "TSIG secret", type = AttributeType.PASSWORD, required = false, description = "The TSIG key in base64.")
     String tsigSecret() default "";
 
-    @AttributeDefinition(name = "DNS TTL (seconds)", min = "5", max = "86400", description = "TTL of the nodes' A/AAAA records.")
+    @AttributeDefinition(name = "DNS TTL (seconds)", min = DNS_TTL_SECONDS_MIN, max = DNS_TTL_SECONDS_MAX, description = "TTL of the nodes' A/AAAA records.")
     long dnsTtlSeconds() default 60;
 
     @AttributeDefinition(name = "Relays (RS-N)", required = false,
@@ -54,9 +65,9 @@ public @interface DcConfig {
             description = "One entry per peer DC: '<zone> <key id> <K_dd, 64 hex digits>'. The peer's address comes from SRV _ntm-dc._udp.<zone>.")
     String[] peers() default {};
 
-    @AttributeDefinition(name = "Inner MTU", min = "1280", max = "1500", description = "The tunnels' inner MTU (protocol.md 2.4.4).")
+    @AttributeDefinition(name = "Inner MTU", min = INNER_MTU_MIN, max = INNER_MTU_MAX, description = "The tunnels' inner MTU (protocol.md 2.4.4).")
     int innerMtu() default 1400;
 
-    @AttributeDefinition(name = "Path lifetime (seconds)", min = "60", max = "86400", description = "Lifetime of K_path (protocol.md 8.3).")
+    @AttributeDefinition(name = "Path lifetime (seconds)", min = PATH_LIFETIME_SECONDS_MIN, max = PATH_LIFETIME_SECONDS_MAX, description = "Lifetime of K_path (protocol.md 8.3).")
     long pathLifetimeSeconds() default 3600;
 }

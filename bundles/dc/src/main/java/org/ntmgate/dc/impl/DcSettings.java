@@ -74,7 +74,7 @@ record DcSettings(InetSocketAddress bind, IntFunction<byte[]> asDcKeys, Duration
             throw new InvalidConfigurationException(PID, "asDcKeyId", "must not be 0");
         }
         byte[] key = ConfigChecks.hexKey(PID, "asDcKey", c.asDcKey(), 32);
-        long lifetime = ConfigChecks.range(PID, "registrationLifetimeSeconds", c.registrationLifetimeSeconds(), 30, 3600);
+        long lifetime = ConfigChecks.range(PID, "registrationLifetimeSeconds", c.registrationLifetimeSeconds(), DcConfig.REGISTRATION_LIFETIME_SECONDS_MIN, DcConfig.REGISTRATION_LIFETIME_SECONDS_MAX);
         int keyId = c.asDcKeyId();
         String zone = blank(c.zone()) ? null : dnsName("zone", c.zone());
         InetSocketAddress resolver = hostPort("dnsResolver", c.dnsResolver());
@@ -104,7 +104,7 @@ record DcSettings(InetSocketAddress bind, IntFunction<byte[]> asDcKeys, Duration
                 throw new InvalidConfigurationException(PID, "tsigKeyName", e.getMessage());
             }
         }
-        long ttl = ConfigChecks.range(PID, "dnsTtlSeconds", c.dnsTtlSeconds(), 5, 86400);
+        long ttl = ConfigChecks.range(PID, "dnsTtlSeconds", c.dnsTtlSeconds(), DcConfig.DNS_TTL_SECONDS_MIN, DcConfig.DNS_TTL_SECONDS_MAX);
         Set<Integer> keyIds = new HashSet<>();
         keyIds.add(keyId);
         List<Relay> relays = new ArrayList<>();
@@ -129,8 +129,8 @@ record DcSettings(InetSocketAddress bind, IntFunction<byte[]> asDcKeys, Duration
             }
             peers.add(new PeerDc(pz, ConfigChecks.keyId(PID, "peers", i, w[1], keyIds), ConfigChecks.hexKey(PID, "peers", w[2], 32)));
         }
-        int mtu = (int) ConfigChecks.range(PID, "innerMtu", c.innerMtu(), 1280, 1500);
-        long pathLifetime = ConfigChecks.range(PID, "pathLifetimeSeconds", c.pathLifetimeSeconds(), 60, 86400);
+        int mtu = (int) ConfigChecks.range(PID, "innerMtu", c.innerMtu(), DcConfig.INNER_MTU_MIN, DcConfig.INNER_MTU_MAX);
+        long pathLifetime = ConfigChecks.range(PID, "pathLifetimeSeconds", c.pathLifetimeSeconds(), DcConfig.PATH_LIFETIME_SECONDS_MIN, DcConfig.PATH_LIFETIME_SECONDS_MAX);
         return new DcSettings(bind, id -> id == keyId ? key : null, Duration.ofSeconds(lifetime), zone, resolver, update, tsig,
                 Duration.ofSeconds(ttl), List.copyOf(relays), List.copyOf(peers), mtu, Duration.ofSeconds(pathLifetime), Timers.PROTOCOL);
     }

@@ -84,8 +84,11 @@ class NodeDataPathTest {
         byte[] teardown = message(Message.builder(MessageType.TEARDOWN).transactionId(11).id(PATH_ID).u8(TlvType.STATUS, ErrorCode.NOT_ALLOWED), path.signalling, 7);
         receive(teardown);
         assertFalse(tunnels.has(PATH_ID), "protocol.md 7.10.1: the path is gone");
-        byte[] answer = sent(RSN);
-        Message m = new MessageCodec().decode(Unpooled.wrappedBuffer(answer), (id, t, n) -> path.signalling);
+        DatagramPacket answer = udp.readOutbound();
+        assertNotNull(answer, "the node answered");
+        assertEquals(RSN, answer.recipient());
+        Message m = new MessageCodec().decode(answer.content(), (id, t, n) -> path.signalling);
+        answer.release();
         assertEquals(MessageType.TEARDOWN, m.type());
         assertEquals(0, m.u8(TlvType.STATUS));
 
@@ -256,15 +259,5 @@ class NodeDataPathTest {
 
     private static byte[] message(Message.Builder b, MacKey key, long sequence) {
         return new MessageCodec().toBytes(b.sequence(sequence).keyId(key.id()).build(), key);
-    }
-
-    /** The one datagram the node sent, to {@code to}. */
-    private byte[] sent(InetSocketAddress to) {
-        DatagramPacket p = udp.readOutbound();
-        assertNotNull(p, "the node answered");
-        assertEquals(to, p.recipient());
-        byte[] bytes = ByteBufUtil.getBytes(p.content());
-        p.release();
-        return bytes;
     }
 }

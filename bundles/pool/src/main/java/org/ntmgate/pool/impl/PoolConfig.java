@@ -12,6 +12,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
         description = "A prefix the Direction Coordinator hands virtual addresses out of. Pools must not overlap;"
                 + " a change that would strand live leases is refused.")
 public @interface PoolConfig {
+    /** The bounds of the numeric attributes, written once: the attributes below and the settings' checks use them. */
+    String LEASE_TIME_SECONDS_MIN = "60";
+    String LEASE_TIME_SECONDS_MAX = "2592000";
+
     @AttributeDefinition(name = "Name", description = "Unique name: lower-case letters, digits and '-'. Leases belong to it.")
     String name();
 
@@ -21,7 +25,7 @@ public @interface PoolConfig {
     @AttributeDefinition(name = "Purpose", description = "NODE: addresses of NTM nodes. GENERAL_NODE: addresses standing for servers.")
     PoolPurpose purpose() default PoolPurpose.NODE;
 
-    @AttributeDefinition(name = "Lease time (seconds)", min = "60", max = "2592000",
+    @AttributeDefinition(name = "Lease time (seconds)", min = LEASE_TIME_SECONDS_MIN, max = LEASE_TIME_SECONDS_MAX,
             description = "How long a lease lasts unless renewed (registrations renew theirs with every keep-alive).")
     long leaseTimeSeconds() default 3600;
 

@@ -2,6 +2,7 @@ package org.ntmgate.pool.impl;
 
 import java.time.Duration;
 
+import org.ntmgate.api.config.ConfigChecks;
 import org.ntmgate.api.config.InvalidConfigurationException;
 import org.ntmgate.api.net.Prefix;
 import org.ntmgate.api.pool.PoolPurpose;
@@ -30,9 +31,7 @@ record PoolSettings(String name, Prefix prefix, PoolPurpose purpose, Duration le
         if (c.purpose() == null) {
             throw new InvalidConfigurationException(pid, "purpose", "must be NODE or GENERAL_NODE");
         }
-        if (c.leaseTimeSeconds() < 60 || c.leaseTimeSeconds() > 2_592_000) {
-            throw new InvalidConfigurationException(pid, "leaseTimeSeconds", "must be between 60 and 2592000, not " + c.leaseTimeSeconds());
-        }
+        ConfigChecks.range(pid, "leaseTimeSeconds", c.leaseTimeSeconds(), PoolConfig.LEASE_TIME_SECONDS_MIN, PoolConfig.LEASE_TIME_SECONDS_MAX);
         return new PoolSettings(name, prefix, c.purpose(), Duration.ofSeconds(c.leaseTimeSeconds()));
     }
 

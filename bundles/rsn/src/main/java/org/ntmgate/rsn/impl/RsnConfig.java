@@ -1,5 +1,6 @@
 package org.ntmgate.rsn.impl;
 
+import org.ntmgate.api.config.ConfigChecks;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -8,10 +9,16 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @ObjectClassDefinition(name = "ntmgate Relay Server (NAT type)",
         description = "Relays NTM nodes' tunnels to general nodes through an egress prefix (docs/protocol.md 7.7, 15). Gogo: rsn:status, rsn:paths.")
 public @interface RsnConfig {
+    /** The bounds of the numeric attributes, written once: the attributes below and the settings' checks use them. */
+    String INNER_MTU_MIN = "1280";
+    String INNER_MTU_MAX = "9000";
+    String IDLE_TIMEOUT_SECONDS_MIN = "10";
+    String IDLE_TIMEOUT_SECONDS_MAX = "86400";
+
     @AttributeDefinition(name = "Bind address", description = "Address the tunnel and relay-direction socket listens on.")
     String bindAddress() default "0.0.0.0";
 
-    @AttributeDefinition(name = "Port", min = "0", max = "65535", description = "UDP port (protocol.md 1.3); 0 picks a free one.")
+    @AttributeDefinition(name = "Port", min = ConfigChecks.PORT_MIN, max = ConfigChecks.PORT_MAX, description = "UDP port (protocol.md 1.3); 0 picks a free one.")
     int port() default 4712;
 
     @AttributeDefinition(name = "DC keys", type = AttributeType.PASSWORD,
@@ -24,9 +31,9 @@ public @interface RsnConfig {
     @AttributeDefinition(name = "TUN device", description = "Name of the TUN device the egress prefix is routed to.")
     String tunName() default "ntmrsn0";
 
-    @AttributeDefinition(name = "Inner MTU", min = "1280", max = "9000", description = "Largest inner packet sent into a tunnel (protocol.md 2.4.4).")
+    @AttributeDefinition(name = "Inner MTU", min = INNER_MTU_MIN, max = INNER_MTU_MAX, description = "Largest inner packet sent into a tunnel (protocol.md 2.4.4).")
     int innerMtu() default 1400;
 
-    @AttributeDefinition(name = "Idle timeout (seconds)", min = "10", max = "86400", description = "A path with no data either way for this long is removed (15.5).")
+    @AttributeDefinition(name = "Idle timeout (seconds)", min = IDLE_TIMEOUT_SECONDS_MIN, max = IDLE_TIMEOUT_SECONDS_MAX, description = "A path with no data either way for this long is removed (15.5).")
     long idleTimeoutSeconds() default 300;
 }

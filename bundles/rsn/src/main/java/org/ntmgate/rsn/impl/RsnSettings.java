@@ -43,8 +43,8 @@ record RsnSettings(InetSocketAddress bind, Map<Integer, MacKey> dcKeys, Map<Inte
             throw new InvalidConfigurationException(PID, "egressPrefix", "must be an IPv6 prefix from /64 to /120, not " + egress);
         }
         String tun = ConfigChecks.interfaceName(PID, "tunName", c.tunName());
-        int mtu = (int) ConfigChecks.range(PID, "innerMtu", c.innerMtu(), 1280, 9000);
-        long idle = ConfigChecks.range(PID, "idleTimeoutSeconds", c.idleTimeoutSeconds(), 10, 86_400);
+        int mtu = (int) ConfigChecks.range(PID, "innerMtu", c.innerMtu(), RsnConfig.INNER_MTU_MIN, RsnConfig.INNER_MTU_MAX);
+        long idle = ConfigChecks.range(PID, "idleTimeoutSeconds", c.idleTimeoutSeconds(), RsnConfig.IDLE_TIMEOUT_SECONDS_MIN, RsnConfig.IDLE_TIMEOUT_SECONDS_MAX);
         return new RsnSettings(bind, Map.copyOf(keys), Map.copyOf(raw), egress, tun, mtu, Duration.ofSeconds(idle));
     }
 }

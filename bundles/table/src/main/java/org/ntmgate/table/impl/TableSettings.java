@@ -1,6 +1,6 @@
 package org.ntmgate.table.impl;
 
-import org.ntmgate.api.config.InvalidConfigurationException;
+import org.ntmgate.api.config.ConfigChecks;
 
 /**
  * Validated table settings. {@link #from(TableConfig)} refuses a bad value with a message naming the field, so an
@@ -8,7 +8,7 @@ import org.ntmgate.api.config.InvalidConfigurationException;
  */
 record TableSettings(int capacity, long idleTimeoutSeconds, int sweepIntervalSeconds, int snapshotIntervalSeconds) {
     static final String PID = "org.ntmgate.table";
-    static final int MAX_CAPACITY = 16_777_216;
+    static final int MAX_CAPACITY = Integer.parseInt(TableConfig.CAPACITY_MAX);
     static final TableSettings DEFAULTS = new TableSettings(65_536, 300, 5, 30);
 
     static TableSettings from(TableConfig c) {
@@ -16,16 +16,11 @@ record TableSettings(int capacity, long idleTimeoutSeconds, int sweepIntervalSec
     }
 
     TableSettings {
-        check("capacity", capacity, 1, MAX_CAPACITY);
-        check("idleTimeoutSeconds", idleTimeoutSeconds, 1, 7 * 24 * 3600);
-        check("sweepIntervalSeconds", sweepIntervalSeconds, 1, 3600);
-        check("snapshotIntervalSeconds", snapshotIntervalSeconds, 1, 24 * 3600);
-    }
-
-    private static void check(String field, long value, long min, long max) {
-        if (value < min || value > max) {
-            throw new InvalidConfigurationException(PID, field, "must be between " + min + " and " + max + ", not " + value);
-        }
+        ConfigChecks.range(PID, "capacity", capacity, TableConfig.CAPACITY_MIN, TableConfig.CAPACITY_MAX);
+        ConfigChecks.range(PID, "idleTimeoutSeconds", idleTimeoutSeconds, TableConfig.IDLE_TIMEOUT_SECONDS_MIN, TableConfig.IDLE_TIMEOUT_SECONDS_MAX);
+        ConfigChecks.range(PID, "sweepIntervalSeconds", sweepIntervalSeconds, TableConfig.SWEEP_INTERVAL_SECONDS_MIN, TableConfig.SWEEP_INTERVAL_SECONDS_MAX);
+        ConfigChecks.range(PID, "snapshotIntervalSeconds", snapshotIntervalSeconds, TableConfig.SNAPSHOT_INTERVAL_SECONDS_MIN,
+                TableConfig.SNAPSHOT_INTERVAL_SECONDS_MAX);
     }
 
     TableSettings withCapacity(int c) {

@@ -20,7 +20,7 @@ class TableSettingsTest {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, r::run);
         assertEquals(field, e.field());
         assertEquals("org.ntmgate.table", e.pid());
-        assertEquals(true, e.getMessage().startsWith("org.ntmgate.table: '" + field + "' must be between"), e.getMessage());
+        assertEquals(true, e.getMessage().startsWith("org.ntmgate.table: '" + field + "' must be "), e.getMessage());
     }
 
     @Test

@@ -20,13 +20,11 @@ record TeredoClientSettings(InetSocketAddress server, InetSocketAddress secondar
         if (secondary.equals(primary)) {
             throw new InvalidConfigurationException(PID, "secondaryAddress", "must differ from serverAddress (the NAT check needs two addresses)");
         }
-        int port = (int) ConfigChecks.range(PID, "port", c.port(), 0, 65535);
+        int port = (int) ConfigChecks.range(PID, "port", c.port(), ConfigChecks.PORT_MIN, ConfigChecks.PORT_MAX);
         InetSocketAddress bind = new InetSocketAddress(Ipv4Field.blank(c.bindAddress()) ? Ipv4Field.parse(PID, "bindAddress", "0.0.0.0")
                 : Ipv4Field.parse(PID, "bindAddress", c.bindAddress()), port);
-        ConfigChecks.range(PID, "refreshSeconds", c.refreshSeconds(), 5, 3600);
-        if (c.routeMetric() < 0) {
-            throw new InvalidConfigurationException(PID, "routeMetric", "must not be negative");
-        }
+        ConfigChecks.range(PID, "refreshSeconds", c.refreshSeconds(), TeredoClientConfig.REFRESH_SECONDS_MIN, TeredoClientConfig.REFRESH_SECONDS_MAX);
+        ConfigChecks.range(PID, "routeMetric", c.routeMetric(), TeredoClientConfig.ROUTE_METRIC_MIN, null);
         String tun = ConfigChecks.interfaceName(PID, "tunName", c.tunName());
         return new TeredoClientSettings(new InetSocketAddress(primary, TeredoServer.PORT), new InetSocketAddress(secondary, TeredoServer.PORT), bind, tun,
                 Duration.ofSeconds(c.refreshSeconds()), c.routeMetric(), c.refuseSymmetricNat(), c.hairpinning());

@@ -4,7 +4,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 
 import org.ntmgate.api.config.ConfigChecks;
-import org.ntmgate.api.config.InvalidConfigurationException;
 
 /** A validated Teredo relay configuration (PID {@code org.ntmgate.teredo.relay}, RFC 4380 5.4). */
 record TeredoRelaySettings(InetSocketAddress bind, String tunName, Duration peerIdle) {
@@ -13,11 +12,9 @@ record TeredoRelaySettings(InetSocketAddress bind, String tunName, Duration peer
     /** The settings of {@code c}, or a refusal naming the field. */
     static TeredoRelaySettings of(TeredoRelayConfig c) {
         InetSocketAddress bind = new InetSocketAddress(Ipv4Field.global(PID, "bindAddress", c.bindAddress(), "clients answer to it"),
-                (int) ConfigChecks.range(PID, "port", c.port(), 0, 65535));
+                (int) ConfigChecks.range(PID, "port", c.port(), ConfigChecks.PORT_MIN, ConfigChecks.PORT_MAX));
         String tun = ConfigChecks.interfaceName(PID, "tunName", c.tunName());
-        if (c.peerIdleSeconds() < 30) {
-            throw new InvalidConfigurationException(PID, "peerIdleSeconds", "must be at least 30");
-        }
+        ConfigChecks.range(PID, "peerIdleSeconds", c.peerIdleSeconds(), TeredoRelayConfig.PEER_IDLE_SECONDS_MIN, null);
         return new TeredoRelaySettings(bind, tun, Duration.ofSeconds(c.peerIdleSeconds()));
     }
 }

@@ -22,9 +22,8 @@ record TeredoServerSettings(Inet4Address primary, Inet4Address secondary, int pe
         if (p.equals(s)) {
             throw new InvalidConfigurationException(PID, "secondaryAddress", "must differ from the primary address");
         }
-        if (c.perSecond() < 1 || c.burst() < 1) {
-            throw new InvalidConfigurationException(PID, c.perSecond() < 1 ? "perSecond" : "burst", "must be at least 1");
-        }
+        ConfigChecks.range(PID, "perSecond", c.perSecond(), TeredoServerConfig.PER_SECOND_MIN, null);
+        ConfigChecks.range(PID, "burst", c.burst(), TeredoServerConfig.BURST_MIN, null);
         // empty: echo requests are not forwarded
         String tun = Ipv4Field.blank(c.tunName()) ? "" : ConfigChecks.interfaceName(PID, "tunName", c.tunName());
         return new TeredoServerSettings(p, s, c.perSecond(), c.burst(), tun);

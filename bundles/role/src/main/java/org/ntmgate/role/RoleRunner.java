@@ -40,7 +40,6 @@ public final class RoleRunner<S, E extends AutoCloseable> {
 
     private final Logger log;
     private final GatewayRoles.Info role;
-    private final String name;
     private final String working;
     private final Function<S, String> where;
     private volatile E engine;
@@ -55,7 +54,6 @@ public final class RoleRunner<S, E extends AutoCloseable> {
     public RoleRunner(Logger log, GatewayRoles.Info role, String working, Function<S, String> where) {
         this.log = log;
         this.role = role;
-        this.name = role.title();
         this.working = working;
         this.where = where;
     }
@@ -71,7 +69,7 @@ public final class RoleRunner<S, E extends AutoCloseable> {
             settings = validator.validate(config);
         } catch (InvalidConfigurationException e) {
             log.error("Configuration refused: {}. {}", e.getMessage(),
-                    engine == null ? "The " + name + " is not " + working + "." : "The previous configuration keeps " + working + ".");
+                    engine == null ? "The " + role.title() + " is not " + working + "." : "The previous configuration keeps " + working + ".");
             if (engine == null) {
                 problem = "configuration refused: " + e.getMessage();
             }
@@ -90,7 +88,7 @@ public final class RoleRunner<S, E extends AutoCloseable> {
             Threads.close(next);
             problem = "could not start: " + e.getMessage();
             String at = where.apply(settings);
-            log.error("The {} could not start{}: {}", name, at.isEmpty() ? "" : " " + at, e.toString());
+            log.error("The {} could not start{}: {}", role.title(), at.isEmpty() ? "" : " " + at, e.toString());
             return null;
         }
     }
@@ -111,7 +109,7 @@ public final class RoleRunner<S, E extends AutoCloseable> {
         try {
             e.close();
         } catch (Exception x) {
-            log.warn("The {} did not close cleanly: {}", name, x.toString());
+            log.warn("The {} did not close cleanly: {}", role.title(), x.toString());
         }
     }
 
@@ -138,6 +136,6 @@ public final class RoleRunner<S, E extends AutoCloseable> {
 
     /** "&lt;name&gt; not &lt;working&gt;: &lt;problem&gt;". */
     public String notWorking() {
-        return name + " not " + working + ": " + problem;
+        return role.title() + " not " + working + ": " + problem;
     }
 }

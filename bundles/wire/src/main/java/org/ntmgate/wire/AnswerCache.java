@@ -45,6 +45,21 @@ public final class AnswerCache {
     /** What {@link #find} returns for a request still being worked on: an empty answer, never sent. */
     public static final byte[] WORKING = new byte[0];
 
+    /**
+     * A replayed request from {@code sender} (6.3): its held answer written again on {@code ctx} (the caller flushes),
+     * or nothing while it is still being worked on (7.4). False when no answer is held: then it is a replay to drop.
+     */
+    public boolean replay(io.netty.channel.ChannelHandlerContext ctx, InetSocketAddress sender, Message request, long nowMillis) {
+        byte[] held = find(sender, request, nowMillis);
+        if (held == null) {
+            return false;
+        }
+        if (held != WORKING) {
+            ctx.write(new io.netty.channel.socket.DatagramPacket(io.netty.buffer.Unpooled.wrappedBuffer(held), sender), ctx.voidPromise());
+        }
+        return true;
+    }
+
     /** The answer held for this request from this sender, {@link #WORKING}, or null. */
     public synchronized byte[] find(InetSocketAddress sender, Message request, long nowMillis) {
         Held h = held.get(new Key(sender, request.keyId(), request.transactionId(), request.sequence()));

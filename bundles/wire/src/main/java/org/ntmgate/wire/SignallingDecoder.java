@@ -5,7 +5,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.MessageToMessageDecoder;
@@ -77,7 +76,7 @@ public final class SignallingDecoder extends MessageToMessageDecoder<DatagramPac
                 return;
             }
             accepted.run();
-            out.add(new Inbound(m, packet.sender()));
+            out.add(new Inbound(m, packet.sender(), found));
         } catch (WireDecodeException e) {
             dropped.accept(e.reason());
         }
@@ -94,16 +93,11 @@ public final class SignallingDecoder extends MessageToMessageDecoder<DatagramPac
 
     /** 6.3: the held answer again to the same address; a request still being worked on is ignored (7.4). */
     private void replayed(ChannelHandlerContext ctx, Message m, DatagramPacket packet) {
-        byte[] held = answers == null ? null : answers.find(packet.sender(), m, clock.getAsLong());
-        if (held == AnswerCache.WORKING) {
-            return;
-        }
-        if (held == null) {
+        if (answers != null && answers.replay(ctx, packet.sender(), m, clock.getAsLong())) {
+            wrote = true;
+        } else {
             dropped.accept(WireDecodeException.Reason.REPLAY);
-            return;
         }
-        ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(held), packet.sender()), ctx.voidPromise());
-        wrote = true;
     }
 
     @Override

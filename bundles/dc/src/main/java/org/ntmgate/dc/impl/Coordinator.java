@@ -281,7 +281,9 @@ final class Coordinator implements RoleEngine {
                 return;
             }
             if (!windows.computeIfAbsent(key.id(), k -> new ReplayWindow(ReplayWindow.SIGNALLING)).accept(m.sequence())) {
-                retransmitOrDrop(ctx, m, from, now);
+                if (!answers.replay(ctx, from, m, now)) { // a retransmission gets its held answer (8.2)
+                    counters.drop(WireDecodeException.Reason.REPLAY);
+                }
                 return;
             }
             InetSocketAddress inside = m.endpoint(TlvType.ENDPOINT);
@@ -323,17 +325,6 @@ final class Coordinator implements RoleEngine {
                     .u32(TlvType.LIFETIME, settings.lifetime().toSeconds()), key, from);
         }
 
-        /** A retransmitted REGISTER_REQUEST gets its held answer (8.2); anything else that fails the window is a replay. */
-        private void retransmitOrDrop(ChannelHandlerContext ctx, Message request, InetSocketAddress from, long now) {
-            byte[] held = answers.find(from, request, now);
-            if (held == null) {
-                counters.drop(WireDecodeException.Reason.REPLAY);
-                return;
-            }
-            if (held != AnswerCache.WORKING) {
-                ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(held), from), ctx.voidPromise());
-            }
-        }
     }
 
     /** The last handler: the messages the decoder let through, from RS-Ns, peer DCs and registered nodes. */
@@ -348,13 +339,13 @@ final class Coordinator implements RoleEngine {
         protected void channelRead0(ChannelHandlerContext ctx, Inbound in) {
             reading = true;
             try {
-                serve(in.message(), in.sender());
+                serve(in.message(), in.sender(), in.key());
             } catch (RuntimeException e) {
                 LOG.error("Request from {} failed inside the DC", in.sender(), e);
             }
         }
 
-        private void serve(Message m, InetSocketAddress from) {
+        private void serve(Message m, InetSocketAddress from, MacKey key) {
             int keyId = m.keyId();
             DcSettings.Relay relay = relaysByKey.get(keyId);
             DcSettings.PeerDc peer = relay == null ? peersByKey.get(keyId) : null;
@@ -362,7 +353,7 @@ final class Coordinator implements RoleEngine {
                 if (peer != null && m.type() == MessageType.PEER_QUERY) {
                     answers.working(from, m, clock.getAsLong());
                     counters.accept();
-                    directions.peerQuery(peer, m, b -> answerRequest(m, b, new MacKey(keyId, peer.key()), from));
+                    directions.peerQuery(peer, m, b -> answerRequest(m, b, key, from));
                 } else if (m.type() == (relay != null ? MessageType.RELAY_DIRECTION_ACK : MessageType.PEER_ANSWER) || m.type() == MessageType.ERROR) {
                     answered(m);
                 } else {
@@ -376,7 +367,6 @@ final class Coordinator implements RoleEngine {
                 counters.drop(WireDecodeException.Reason.UNKNOWN_KEY);
                 return;
             }
-            MacKey key = new MacKey(keyId, (r != null ? r : late).sessionKey());
             if (late != null) {
                 if (nodes.revokedNode(late.record().nodeId())) {
                     error(m.transactionId(), ErrorCode.TICKET_INVALID, "the account was revoked: log in again", key, late.record().nodeId(), from);

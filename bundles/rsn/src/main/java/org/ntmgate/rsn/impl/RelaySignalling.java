@@ -96,7 +96,7 @@ final class RelaySignalling extends SimpleChannelInboundHandler<Inbound> {
         Message m = in.message();
         try {
             switch (m.type()) {
-                case RELAY_DIRECTION -> relayDirection(ctx, m, in.sender());
+                case RELAY_DIRECTION -> relayDirection(ctx, m, in.key(), in.sender());
                 case TUNNEL_REQUEST, TUNNEL_KEEPALIVE, TEARDOWN -> tunnel(ctx, m, in.sender());
                 default -> parts.counters().drop(Drop.MALFORMED); // keyless: a LOGIN_REQUEST or an ERROR
             }
@@ -108,8 +108,7 @@ final class RelaySignalling extends SimpleChannelInboundHandler<Inbound> {
     }
 
     /** 7.7: a DC asks for a path; answered once its entries are in the table and its state is stored. */
-    private void relayDirection(ChannelHandlerContext ctx, Message m, InetSocketAddress from) throws WireDecodeException {
-        MacKey key = parts.settings().dcKeys().get(m.keyId());
+    private void relayDirection(ChannelHandlerContext ctx, Message m, MacKey key, InetSocketAddress from) throws WireDecodeException {
         long now = parts.clock().getAsLong();
         parts.counters().direction();
         Message.Builder answer;

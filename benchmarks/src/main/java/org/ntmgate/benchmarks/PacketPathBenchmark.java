@@ -86,25 +86,27 @@ public class PacketPathBenchmark extends NanosecondBenchmark {
     /** Open one DATA packet (a fresh one each time: the replay window refuses repeats). */
     @Benchmark
     public int sealThenOpen() throws WireDecodeException {
-        sealed.clear();
-        relaySender.seal(packet, sealed);
-        opened.clear();
-        nodeReceiver.open(sealed, opened);
+        carry(relaySender, nodeReceiver);
         return opened.readableBytes();
     }
 
     /** The whole RS-N inbound step: open the node's DATA packet, parse it, rewrite both addresses. */
     @Benchmark
     public int openParseRewrite() throws WireDecodeException {
-        sealed.clear();
-        node.seal(packet, sealed);
-        opened.clear();
-        relay.open(sealed, opened);
+        carry(node, relay);
         if (view.parse(opened) != ParseStatus.OK) {
             throw new IllegalStateException();
         }
         view.rewriteSource(egress);
         view.rewriteDestination(real);
         return opened.readableBytes();
+    }
+
+    /** {@code packet} sealed by {@code sender} and opened by {@code receiver}, into {@code opened}. */
+    private void carry(PathCipher sender, PathCipher receiver) throws WireDecodeException {
+        sealed.clear();
+        sender.seal(packet, sealed);
+        opened.clear();
+        receiver.open(sealed, opened);
     }
 }

@@ -31,9 +31,8 @@ class ConsoleLabIT {
 
     @Test
     void thePagesShowTheTrafficAndAPolicyRuleSavedOnThePageStopsAndReleasesIt() throws Exception {
-        byte[] file = Lab.randomFile(64 << 20); // at 1 MB/s, longer than the reads below take
-        try (Lab lab = new Lab()) {
-            lab.network(Lab.Nat.MASQUERADE);
+        WebFile file = WebFile.random(64 << 20); // at 1 MB/s, longer than the reads below take
+        try (Lab lab = Lab.open(Lab.Nat.MASQUERADE)) {
             lab.dns();
             lab.web(file, "big.bin");
             lab.gateway(JAR, false);

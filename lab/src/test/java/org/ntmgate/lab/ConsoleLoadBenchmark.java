@@ -24,8 +24,7 @@ public final class ConsoleLoadBenchmark {
         Path jar = Path.of(System.getProperty("runtime.jar", "runtime/target/ntmgate.jar")).toAbsolutePath();
         int seconds = Integer.getInteger("bench.seconds", 10);
         int pairs = Integer.getInteger("bench.pairs", 3);
-        try (Lab lab = new Lab()) {
-            lab.network(Lab.Nat.MASQUERADE);
+        try (Lab lab = Lab.open(Lab.Nat.MASQUERADE)) {
             lab.dns();
             lab.web(new byte[1024], "big.bin");
             lab.gateway(jar, false);

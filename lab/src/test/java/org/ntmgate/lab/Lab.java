@@ -71,6 +71,18 @@ final class Lab implements AutoCloseable {
         dir = Files.createTempDirectory("ntmgate-lab");
     }
 
+    /** A new lab with its network built in {@code mode} ({@link #network}); closed again if that fails. */
+    static Lab open(Nat mode) throws Exception {
+        Lab lab = new Lab();
+        try {
+            lab.network(mode);
+            return lab;
+        } catch (Exception | Error e) {
+            lab.close();
+            throw e;
+        }
+    }
+
     /** Builds the namespaces, links, addresses, routes and the NAT in {@code mode}. */
     void network(Nat mode) throws Exception {
         for (String ns : List.of(client, nat, gateway, server)) {
@@ -325,6 +337,11 @@ final class Lab implements AutoCloseable {
     }
 
     /** nginx on the server, serving {@code file} as /{name}. */
+    void web(WebFile file, String name) throws Exception {
+        web(file.bytes(), name);
+    }
+
+    /** nginx on the server, serving {@code content} as /{name}. */
     void web(byte[] content, String name) throws Exception {
         Path w = Files.createDirectories(dir.resolve("www"));
         Files.write(w.resolve(name), content);
@@ -416,17 +433,7 @@ final class Lab implements AutoCloseable {
 
     /** The first AAAA answer for {@code name} from the resolver at 127.0.0.1 in {@code ns} (the node's stub). */
     String aaaa(String ns, String name) throws Exception {
-        Path q = dir.resolve("aaaa.py");
-        if (!Files.exists(q)) {
-            Files.writeString(q, "import socket,struct,random,sys,ipaddress\n"
-                    + "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.settimeout(40)\n"
-                    + "name=b''.join(bytes([len(p)])+p for p in sys.argv[1].encode().split(b'.'))+b'\\0'\n"
-                    + "q=struct.pack('!HHHHHH',random.randrange(65536),0x0100,1,0,0,0)+name+struct.pack('!HH',28,1)\n"
-                    + "s.sendto(q,('127.0.0.1',53));r=s.recv(4096)\n"
-                    + "n=struct.unpack('!H',r[6:8])[0]\n"
-                    + "print(ipaddress.IPv6Address(r[-16:]) if n else 'none rcode %d' % (r[3]&15))\n");
-        }
-        return exec(ns, "python3", q.toString(), name).output();
+        return exec(ns, "python3", script("dns/query.py").toString(), name, "28", "first").output();
     }
 
     /**
@@ -498,16 +505,7 @@ final class Lab implements AutoCloseable {
      * "rcode answers" (a raw query, as an application's resolver sends it).
      */
     String dnsQuery(String ns, String name, int type) throws Exception {
-        Path q = dir.resolve("query.py");
-        if (!Files.exists(q)) {
-            Files.writeString(q, "import socket,struct,random,sys\n"
-                    + "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.settimeout(40)\n"
-                    + "name=b''.join(bytes([len(p)])+p for p in sys.argv[1].encode().split(b'.'))+b'\\0'\n"
-                    + "q=struct.pack('!HHHHHH',random.randrange(65536),0x0100,1,0,0,0)+name+struct.pack('!HH',int(sys.argv[2]),1)\n"
-                    + "s.sendto(q,('127.0.0.1',53));r=s.recv(4096)\n"
-                    + "print(struct.unpack('!H',r[2:4])[0]&15, struct.unpack('!H',r[6:8])[0])\n");
-        }
-        return exec(ns, "python3", q.toString(), name, Integer.toString(type)).output();
+        return exec(ns, "python3", script("dns/query.py").toString(), name, Integer.toString(type)).output();
     }
 
     /** The whole seed topology: network in {@code mode}, DNS, the web server with {@code file} as /big.bin, gateway, client. */
@@ -651,14 +649,7 @@ final class Lab implements AutoCloseable {
         return dir.resolve("client/client.log");
     }
 
-    /** {@code size} random bytes: a file for the web server whose download a test checks by its digest. */
-    static byte[] randomFile(int size) {
-        byte[] f = new byte[size];
-        new SecureRandom().nextBytes(f);
-        return f;
-    }
-
-    /** The test resource {@code name} (a flood script in {@code floods/}) copied into this lab's folder, for a namespace to run. */
+    /** The test resource {@code name} (a script in {@code floods/} or {@code dns/}) copied into this lab's folder, for a namespace to run. */
     Path script(String name) throws IOException {
         Path to = dir.resolve(Path.of(name).getFileName().toString());
         try (java.io.InputStream in = Lab.class.getClassLoader().getResourceAsStream(name)) {

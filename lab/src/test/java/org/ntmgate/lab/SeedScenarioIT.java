@@ -19,10 +19,8 @@ class SeedScenarioIT {
     @ParameterizedTest
     @EnumSource(Lab.Nat.class)
     void anIpv4OnlyClientFetchesTenMegabytesByNameFromAnIpv6OnlyServer(Lab.Nat nat) throws Exception {
-        byte[] file = Lab.randomFile(10 << 20);
-        String sha = Lab.sha256(file);
-        try (Lab lab = new Lab()) {
-            lab.network(nat);
+        WebFile file = WebFile.random(10 << 20);
+        try (Lab lab = Lab.open(nat)) {
             lab.dns();
             lab.web(file, "big.bin");
             lab.gateway(JAR);
@@ -36,8 +34,7 @@ class SeedScenarioIT {
             assertEquals(0, curl.status(), curl.output() + "\n" + Files.readString(lab.clientLog()) + "\n" + Files.readString(lab.gatewayLog()));
             assertTrue(curl.output().startsWith("200 fd4e:746d:0:2:"), "fetched by name through the general node's virtual address: " + curl.output());
             byte[] got = Files.readAllBytes(out);
-            assertEquals(file.length, got.length);
-            assertEquals(sha, Lab.sha256(got), "checksum");
+            file.assertArrived(got, "checksum");
             // protocol.md 15.7: the server's TCP super-packets reached the RS-N whole and were read as segments, and the
             // node wrote the segments of a receive batch joined again
             lab.gatewayCommand("rsn:status");

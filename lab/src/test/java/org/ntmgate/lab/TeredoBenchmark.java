@@ -21,8 +21,7 @@ public final class TeredoBenchmark {
         Path jar = Path.of(System.getProperty("runtime.jar", "runtime/target/ntmgate.jar")).toAbsolutePath();
         int seconds = Integer.getInteger("bench.seconds", 8);
         boolean ourClient = Boolean.getBoolean("bench.ourClient");
-        try (Lab lab = new Lab()) {
-            lab.network(Lab.Nat.MASQUERADE);
+        try (Lab lab = Lab.open(Lab.Nat.MASQUERADE)) {
             lab.dns();
             lab.web(new byte[1024], "big.bin");
             lab.gateway(jar);

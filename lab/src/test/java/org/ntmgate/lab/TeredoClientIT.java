@@ -46,8 +46,7 @@ class TeredoClientIT {
     @ParameterizedTest
     @EnumSource(Lab.Nat.class)
     void ourClientQualifiesWithMiredosServerAndNamesTheNat(Lab.Nat nat) throws Exception {
-        try (Lab lab = new Lab()) {
-            lab.network(nat);
+        try (Lab lab = Lab.open(nat)) {
             lab.clientGlobalAddress(); // without a NAT the client is a host with a global address
             lab.miredoServer();
             Path log = lab.teredoClient(JAR, "198.51.100.10", "bindAddress=\"192.0.2.2\"\n");
@@ -114,8 +113,7 @@ class TeredoClientIT {
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(booleans = { true, false })
     void twoOfOurClientsBehindOneNatReachEachOtherThroughTheirLocalAddresses(boolean hairpinning) throws Exception {
-        try (Lab lab = new Lab()) {
-            lab.network(Lab.Nat.MASQUERADE);
+        try (Lab lab = Lab.open(Lab.Nat.MASQUERADE)) {
             String neighbour = lab.neighbourBehindNat();
             lab.gateway(JAR);
             lab.teredoServer();
@@ -149,14 +147,12 @@ class TeredoClientIT {
     /** A full-cone NAT (masquerade plus a port-preserving forward of every inbound port): the cone check is answered. */
     @Test
     void ourClientRecognisesAFullConeNat() throws Exception {
-        try (Lab lab = new Lab()) {
-            lab.network(Lab.Nat.MASQUERADE);
+        try (Lab lab = Lab.open(Lab.Nat.MASQUERADE)) {
             lab.fullCone();
             lab.dns();
             lab.gateway(JAR);
             lab.teredoServer(); // answers the cone check from its other address (RFC 4380 5.3.2)
-            Path log = lab.teredoClient(JAR, "198.51.100.10", "");
-            lab.await(log, l -> QUALIFIED.matcher(l).find(), "qualification");
+            Path log = qualifiedClient(lab, "", "qualification");
             Matcher m = qualified(log, 1);
             assertEquals("cone", m.group(4), Files.readString(log));
             assertEquals("198.51.100.2", m.group(2));
@@ -171,15 +167,12 @@ class TeredoClientIT {
      */
     @Test
     void ourClientReachesANativeHostThroughOurRelayAndSurvivesAFloodAndMappingChanges() throws Exception {
-        byte[] file = Lab.randomFile(4 << 20);
-        String expected = Lab.sha256(file);
         try (Lab lab = new Lab()) {
-            ourServerAndRelay(lab, file);
-            Path log = lab.teredoClient(JAR, "198.51.100.10", "refreshSeconds=I\"5\"\n");
-            lab.await(log, l -> QUALIFIED.matcher(l).find(), "qualification with our server");
+            WebFile file = ourServerAndRelay(lab, 4 << 20);
+            Path log = qualifiedClient(lab, "refreshSeconds=I\"5\"\n", "qualification with our server");
             Matcher first = qualified(log, 1);
             assertEquals("restricted", first.group(4));
-            reaches(lab, file, expected, "first.bin");
+            reaches(lab, file, "first.bin");
             lab.clientCommand("teredo:peers");
             lab.await(log, l -> l.contains("2001:db8:1::80 (native) via 198.51.100.1:3545"), "the native host is reached through our relay");
 
@@ -202,7 +195,7 @@ class TeredoClientIT {
             double floodSeconds = (System.nanoTime() - floodStart) / 1e9;
             assertTrue(download.waitFor(60, TimeUnit.SECONDS));
             assertEquals("200", lab.curlOutput().trim(), Files.readString(lab.dir.resolve("client-flood.log")));
-            assertEquals(expected, Lab.sha256(during), "intact during the flood");
+            file.assertArrived(during, "intact during the flood");
             lab.clientCommand("teredo:client");
             lab.await(log, l -> l.contains("Teredo client qualified as " + us) && l.contains("spoofed_source") && l.contains("not_for_us")
                     && l.contains("not_teredo") && l.contains("bad_advertisement") && l.contains("bubble_rate") && l.contains("test_rate"),
@@ -236,7 +229,7 @@ class TeredoClientIT {
             flushWithHeldBack(lab, "ip saddr 198.51.100.1 udp sport 3545");
             assertTrue(d2.waitFor(60, TimeUnit.SECONDS));
             assertEquals("200", lab.curlOutput().trim());
-            assertEquals(expected, Lab.sha256(flushed), "intact across the flush");
+            file.assertArrived(flushed, "intact across the flush");
             assertTrue(pinger.waitFor(30, TimeUnit.SECONDS));
             Thread.sleep(6000); // one refresh later: the mapping is the same, nothing changed
             assertFalse(Files.readString(log).contains("NAT mapping changed"), Files.readString(log));
@@ -248,7 +241,7 @@ class TeredoClientIT {
             Matcher second = qualified(log, 2);
             assertFalse(second.group(1).equals(us), "a new Teredo address");
             assertEquals("198.51.100.3:" + second.group(3), embedded(second.group(1)));
-            reaches(lab, file, expected, "after-renumbering.bin");
+            reaches(lab, file, "after-renumbering.bin");
         }
     }
 
@@ -261,12 +254,9 @@ class TeredoClientIT {
      */
     @Test
     void whenTheNatMovesOurClientAfterForgettingItTheRelayFollowsAndTheClientQualifiesAgain() throws Exception {
-        byte[] file = Lab.randomFile(4 << 20);
-        String expected = Lab.sha256(file);
         try (Lab lab = new Lab()) {
-            ourServerAndRelay(lab, file);
-            Path log = lab.teredoClient(JAR, "198.51.100.10", ""); // refreshes every 30 s (the default)
-            lab.await(log, l -> QUALIFIED.matcher(l).find(), "qualification with our server");
+            WebFile file = ourServerAndRelay(lab, 4 << 20);
+            Path log = qualifiedClient(lab, "", "qualification with our server"); // refreshes every 30 s (the default)
             Matcher first = qualified(log, 1);
             String us = first.group(1);
             Lab.Result ping = lab.exec(lab.client, "ping", "-6", "-c", "2", "-W", "5", "2001:db8:1::80");
@@ -291,7 +281,7 @@ class TeredoClientIT {
             flushWithHeldBack(lab, "ip daddr 198.51.100.1 udp dport 3545");
             assertTrue(download.waitFor(60, TimeUnit.SECONDS), "the download across the move: " + Files.readString(lab.gatewayLog()));
             assertEquals("200", lab.curlOutput().trim());
-            assertEquals(expected, Lab.sha256(moved), "intact across the move");
+            file.assertArrived(moved, "intact across the move");
             assertTrue(pinger.waitFor(30, TimeUnit.SECONDS));
             assertTrue(toClient.waitFor(30, TimeUnit.SECONDS));
             List<String> ports = provedUs.matcher(Files.readString(lab.gatewayLog())).results().map(r -> r.group(1)).toList();
@@ -308,23 +298,20 @@ class TeredoClientIT {
             lab.await(log, l -> l.contains("Teredo client qualified with") && l.contains("mapped 198.51.100.2:" + now), "qualified again");
             Matcher second = qualified(log, 2);
             assertEquals("198.51.100.2:" + now, embedded(second.group(1)));
-            reaches(lab, file, expected, "after-move.bin");
+            reaches(lab, file, "after-move.bin");
         }
     }
 
     /** With Miredo's server and Miredo's relay on the gateway (none of ours): ping and the file, intact. */
     @Test
     void ourClientReachesANativeHostThroughMiredosRelay() throws Exception {
-        byte[] file = Lab.randomFile(2 << 20);
-        String expected = Lab.sha256(file);
-        try (Lab lab = new Lab()) {
-            lab.network(Lab.Nat.MASQUERADE);
+        WebFile file = WebFile.random(2 << 20);
+        try (Lab lab = Lab.open(Lab.Nat.MASQUERADE)) {
             lab.web(file, "big.bin");
             lab.miredoServer();
             Process miredoRelay = lab.miredoRelay();
-            Path log = lab.teredoClient(JAR, "198.51.100.10", "");
-            lab.await(log, l -> QUALIFIED.matcher(l).find(), "qualification with Miredo's server");
-            reaches(lab, file, expected, "via-miredo.bin");
+            Path log = qualifiedClient(lab, "", "qualification with Miredo's server");
+            reaches(lab, file, "via-miredo.bin");
             lab.clientCommand("teredo:peers");
             lab.await(log, l -> l.contains("2001:db8:1::80 (native) via 198.51.100.1:") && !l.contains(":3545,"),
                     "the native host is reached through Miredo's relay");
@@ -338,7 +325,7 @@ class TeredoClientIT {
             Path out = lab.dir.resolve("after-relay-change.bin");
             Lab.Result curl = lab.exec(lab.client, "curl", "-sS", "-m", "60", "-o", out.toString(), "-w", "%{http_code}", "http://[2001:db8:1::80]/big.bin");
             assertEquals("200", curl.output(), curl.output() + "\n" + Files.readString(log));
-            assertEquals(expected, Lab.sha256(out));
+            file.assertArrived(out, "intact");
             lab.clientCommand("teredo:peers");
             lab.await(log, l -> l.contains("2001:db8:1::80 (native) via 198.51.100.1:3545"), "the client follows the new relay");
         }
@@ -351,8 +338,7 @@ class TeredoClientIT {
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(booleans = { true, false })
     void ourClientAndMiredosClientReachEachOther(boolean ourServer) throws Exception {
-        try (Lab lab = new Lab()) {
-            lab.network(Lab.Nat.MASQUERADE);
+        try (Lab lab = Lab.open(Lab.Nat.MASQUERADE)) {
             String peerHost = lab.teredoPeerHost();
             if (ourServer) {
                 lab.gateway(JAR);
@@ -360,8 +346,7 @@ class TeredoClientIT {
             } else {
                 lab.miredoServer();
             }
-            Path log = lab.teredoClient(JAR, "198.51.100.10", "");
-            lab.await(log, l -> QUALIFIED.matcher(l).find(), "our client qualified");
+            Path log = qualifiedClient(lab, "", "our client qualified");
             String ours = qualified(log, 1).group(1);
             Path miredoLog = lab.miredoClientIn(peerHost, "miredo-peer");
             lab.await(miredoLog, l -> l.contains("Teredo pseudo-tunnel started"), "Miredo's client qualified");
@@ -386,10 +371,8 @@ class TeredoClientIT {
      */
     @Test
     void theNodeFallsBackToTeredoWhileItsDcCannotBeReachedAndComesBack() throws Exception {
-        byte[] file = Lab.randomFile(2 << 20);
-        String expected = Lab.sha256(file);
         try (Lab lab = new Lab()) {
-            ourServerAndRelay(lab, file);
+            WebFile file = ourServerAndRelay(lab, 2 << 20);
             lab.clientWithTeredoFallback(JAR);
             String viaNtm = lab.aaaa(lab.client, Lab.SERVER_NAME);
             assertTrue(viaNtm.startsWith("fd4e:746d:"), "NTMobile's virtual address while the DC answers: " + viaNtm);
@@ -401,7 +384,7 @@ class TeredoClientIT {
             Path out = lab.dir.resolve("via-fallback.bin");
             Lab.Result curl = lab.exec(lab.client, "curl", "-sS", "-m", "90", "-o", out.toString(), "-w", "%{http_code}", "http://" + Lab.SERVER_NAME + "/big.bin");
             assertEquals("200", curl.output(), curl.output());
-            assertEquals(expected, Lab.sha256(out), "intact over Teredo");
+            file.assertArrived(out, "intact over Teredo");
             lab.clientCommand("node:status");
             lab.await(lab.clientLog(), l -> l.contains("path in use: fallback: Teredo client qualified") && l.contains("NTMobile unavailable: no answer from"),
                     "Gogo shows the fallback and why");
@@ -415,7 +398,6 @@ class TeredoClientIT {
         }
     }
 
-    /** The endpoint-independent NAT, DNS, the web server with {@code file}, the gateway with our Teredo server and relay. */
     /** The NAT forgets every mapping while the datagrams matching {@code heldBack} are dropped on arrival for 2 s. */
     private static void flushWithHeldBack(Lab lab, String heldBack) throws Exception {
         lab.dropAtNat("heldback", heldBack, true);
@@ -436,13 +418,11 @@ class TeredoClientIT {
      */
     @Test
     void theRelayAsksAgainAfter30SecondsOfSilenceAndAfter5SecondsOfSendingUnanswered() throws Exception {
-        byte[] file = Lab.randomFile(1 << 20);
         try (Lab lab = new Lab()) {
-            ourServerAndRelay(lab, file);
-            Path log = lab.teredoClient(JAR, "198.51.100.10", "");
-            lab.await(log, l -> QUALIFIED.matcher(l).find(), "our client qualified");
+            WebFile file = ourServerAndRelay(lab, 1 << 20);
+            Path log = qualifiedClient(lab, "", "our client qualified");
             String ours = qualified(log, 1).group(1);
-            reaches(lab, file, Lab.sha256(file), "first.bin"); // the relay now knows the client's proven mapping
+            reaches(lab, file, "first.bin"); // the relay now knows the client's proven mapping
 
             long fresh = relayBubbles(lab);
             Lab.Result now = lab.exec(lab.server, "ping", "-6", "-c", "2", "-W", "3", ours);
@@ -493,17 +473,27 @@ class TeredoClientIT {
         throw new AssertionError("no answer to teredo:relay");
     }
 
-    private static void ourServerAndRelay(Lab lab, byte[] file) throws Exception {
+    /** Our Teredo client in the client namespace, with {@code settings} and the server at 198.51.100.10, once qualified: its log. */
+    private static Path qualifiedClient(Lab lab, String settings, String what) throws Exception {
+        Path log = lab.teredoClient(JAR, "198.51.100.10", settings);
+        lab.await(log, l -> QUALIFIED.matcher(l).find(), what);
+        return log;
+    }
+
+    /** The endpoint-independent NAT, DNS, the web server with a random file of {@code size} bytes, the gateway with our Teredo server and relay: that file. */
+    private static WebFile ourServerAndRelay(Lab lab, int size) throws Exception {
+        WebFile file = WebFile.random(size);
         lab.network(Lab.Nat.MASQUERADE);
         lab.dns();
         lab.web(file, "big.bin");
         lab.gateway(JAR);
         lab.teredoServer();
         lab.teredoRelay();
+        return file;
     }
 
     /** Ping and the whole file from the IPv6-only server, from the client namespace (its only IPv6 is Teredo). */
-    private static void reaches(Lab lab, byte[] file, String expected, String saveAs) throws Exception {
+    private static void reaches(Lab lab, WebFile file, String saveAs) throws Exception {
         Lab.Result ping = lab.exec(lab.client, "ping", "-6", "-c", "4", "-W", "5", "2001:db8:1::80");
         if (!ping.output().contains(" 0% packet loss") && !ping.output().contains(" 25% packet loss")) {
             lab.clientCommand("teredo:client");
@@ -516,6 +506,6 @@ class TeredoClientIT {
         Path out = lab.dir.resolve(saveAs);
         Lab.Result curl = lab.exec(lab.client, "curl", "-sS", "-m", "90", "-o", out.toString(), "-w", "%{http_code}", "http://[2001:db8:1::80]/big.bin");
         assertEquals("200", curl.output(), curl.output());
-        assertEquals(expected, Lab.sha256(out), "intact: " + saveAs);
+        file.assertArrived(out, "intact: " + saveAs);
     }
 }

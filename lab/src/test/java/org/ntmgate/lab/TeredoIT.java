@@ -26,8 +26,7 @@ class TeredoIT {
     @ParameterizedTest
     @EnumSource(Lab.Nat.class)
     void miredosClientQualifiesWithOurServer(Lab.Nat nat) throws Exception {
-        try (Lab lab = new Lab()) {
-            lab.network(nat);
+        try (Lab lab = Lab.open(nat)) {
             lab.dns();
             lab.gateway(JAR);
             lab.teredoServer();
@@ -63,10 +62,8 @@ class TeredoIT {
     /** Miredo's client (with Miredo's server) reaches the IPv6-only web server through our relay: ping and 10 MB intact. */
     @org.junit.jupiter.api.Test
     void miredosClientReachesANativeIpv6HostThroughOurRelay() throws Exception {
-        byte[] file = Lab.randomFile(10 << 20);
-        String expected = Lab.sha256(file);
         try (Lab lab = new Lab()) {
-            throughOurRelay(lab, file, false, "via-relay.bin");
+            WebFile file = throughOurRelay(lab, 10 << 20, false, "via-relay.bin");
             lab.gatewayCommand("teredo:relay");
             lab.await(lab.gatewayLog(), l -> l.contains("Teredo relay relaying on udp") && l.contains("peers 1"), "one proven peer in the shared table");
             lab.await(lab.gatewayLog(), l -> l.contains("Teredo relay: peer 2001:0:c633:640a:"), "the peer proved its mapping");
@@ -80,7 +77,7 @@ class TeredoIT {
             lab.await(lab.gatewayLog(), l -> l.contains("swapped org.ntmgate.teredo 0.1.0.SNAPSHOT -> 0.1.0.hotswap"), "the swap");
             assertTrue(slow.waitFor(150, java.util.concurrent.TimeUnit.SECONDS));
             assertEquals("200", lab.curlOutput().trim(), Files.readString(lab.gatewayLog()));
-            assertEquals(expected, Lab.sha256(second), "intact across the relay's update");
+            file.assertArrived(second, "intact across the relay's update");
             lab.gatewayCommand("teredo:relay");
             lab.await(lab.gatewayLog(), l -> l.contains("Teredo relay relaying on udp /198.51.100.1:3545") && l.contains("peers 1")
                     && l.contains("bubbles 0"), "the new build knew the peer: no bubbles needed");
@@ -96,7 +93,7 @@ class TeredoIT {
             assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
             assertTrue(during.waitFor(150, java.util.concurrent.TimeUnit.SECONDS));
             assertEquals("200", lab.curlOutput().trim());
-            assertEquals(expected, Lab.sha256(third), "intact during the flood");
+            file.assertArrived(third, "intact during the flood");
             lab.gatewayCommand("teredo:relay");
             lab.await(lab.gatewayLog(), l -> l.contains("Teredo relay relaying on udp") && l.contains("spoofed_source") && l.contains("not_teredo")
                     && l.contains("peers 1"), "the flood was dropped and counted; no made-up client became a peer: "
@@ -111,9 +108,8 @@ class TeredoIT {
      */
     @org.junit.jupiter.api.Test
     void miredosClientBehindASymmetricNatReachesANativeHostThroughOurRelay() throws Exception {
-        byte[] file = Lab.randomFile(1 << 20);
         try (Lab lab = new Lab()) {
-            throughOurRelay(lab, Lab.Nat.SYMMETRIC, file, true, "symmetric.bin");
+            throughOurRelay(lab, Lab.Nat.SYMMETRIC, 1 << 20, true, "symmetric.bin");
             lab.await(lab.gatewayLog(), l -> l.contains("its NAT maps per destination"), "the relay saw the other mapping and took it as proven");
         }
     }
@@ -121,9 +117,8 @@ class TeredoIT {
     /** Miredo's client with our server and our relay only: it reaches the IPv6-only web server (no Miredo on the gateway). */
     @org.junit.jupiter.api.Test
     void miredosClientReachesANativeIpv6HostThroughOurServerAndOurRelay() throws Exception {
-        byte[] file = Lab.randomFile(2 << 20);
         try (Lab lab = new Lab()) {
-            throughOurRelay(lab, file, true, "ours.bin");
+            throughOurRelay(lab, 2 << 20, true, "ours.bin");
             lab.gatewayCommand("teredo:server");
             lab.await(lab.gatewayLog(), l -> l.contains("Teredo server on /") && !l.contains(" 0 echo requests to IPv6"),
                     "the client's connectivity test left through our server");
@@ -132,13 +127,14 @@ class TeredoIT {
 
     /**
      * Miredo's client behind the endpoint-independent NAT, qualified with Miredo's server or ours, and our relay on the
-     * gateway: ping and an HTTP download of {@code file} to the IPv6-only server, intact.
+     * gateway: ping and an HTTP download of a random file of {@code size} bytes from the IPv6-only server, intact; that file.
      */
-    private static void throughOurRelay(Lab lab, byte[] file, boolean ourServer, String saveAs) throws Exception {
-        throughOurRelay(lab, Lab.Nat.MASQUERADE, file, ourServer, saveAs);
+    private static WebFile throughOurRelay(Lab lab, int size, boolean ourServer, String saveAs) throws Exception {
+        return throughOurRelay(lab, Lab.Nat.MASQUERADE, size, ourServer, saveAs);
     }
 
-    private static void throughOurRelay(Lab lab, Lab.Nat nat, byte[] file, boolean ourServer, String saveAs) throws Exception {
+    private static WebFile throughOurRelay(Lab lab, Lab.Nat nat, int size, boolean ourServer, String saveAs) throws Exception {
+        WebFile file = WebFile.random(size);
         lab.network(nat);
         lab.dns();
         lab.web(file, "big.bin");
@@ -158,6 +154,7 @@ class TeredoIT {
         Path out = lab.dir.resolve(saveAs);
         Lab.Result curl = lab.exec(lab.client, "curl", "-sS", "-m", "90", "-o", out.toString(), "-w", "%{http_code}", "http://[2001:db8:1::80]/big.bin");
         assertEquals("200", curl.output(), curl.output());
-        assertEquals(Lab.sha256(file), Lab.sha256(out), "intact through our relay");
+        file.assertArrived(out, "intact through our relay");
+        return file;
     }
 }

@@ -18,11 +18,11 @@ class TunnelResilienceIT {
     private static final Path RSN_JAR = Path.of(System.getProperty("rsn.jar", "../bundles/rsn/target/org.ntmgate.rsn-0.1.0-SNAPSHOT.jar"));
 
     /** A 10 MiB download through the tunnel, running: what it fetches, where to, the curl doing it. */
-    private record Download(Lab lab, byte[] file, Path out, Process curl) {
+    private record Download(Lab lab, WebFile file, Path out, Process curl) {
         /** The seed scenario behind {@code nat}, with a download at {@code rate} running once the tunnel is up. */
         static Download start(Lab lab, Lab.Nat nat, String rate) throws Exception {
-            byte[] file = Lab.randomFile(10 << 20);
-            lab.seed(nat, file, JAR);
+            WebFile file = WebFile.random(10 << 20);
+            lab.seed(nat, file.bytes(), JAR);
             Path out = lab.dir.resolve("fetched.bin");
             Process curl = lab.download(out, rate);
             lab.await(lab.gatewayLog(), l -> l.contains("RS-N: node") && l.contains("tunnels path"), "the tunnel is up");
@@ -34,7 +34,7 @@ class TunnelResilienceIT {
             assertTrue(curl.waitFor(150, TimeUnit.SECONDS), "the download ended");
             assertEquals(0, curl.exitValue(), lab.curlOutput() + "\n" + Files.readString(lab.clientLog()) + "\n" + Files.readString(lab.gatewayLog()));
             assertEquals("200", lab.curlOutput().trim());
-            assertEquals(Lab.sha256(file), Lab.sha256(out), "intact");
+            file.assertArrived(out, "intact");
         }
     }
 

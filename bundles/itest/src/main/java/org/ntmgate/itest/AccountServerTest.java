@@ -15,8 +15,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.Hashtable;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,10 +27,8 @@ import org.ntmgate.wire.Message;
 import org.ntmgate.wire.MessageCodec;
 import org.ntmgate.wire.MessageType;
 import org.ntmgate.wire.TlvType;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.event.Event;
-import org.osgi.service.event.EventHandler;
 
 /** The Account Server role switched on through ConfigAdmin and managed through Gogo, in a real framework. */
 class AccountServerTest extends RoleTest {
@@ -105,11 +101,9 @@ class AccountServerTest extends RoleTest {
 
     @Test
     void aBadKeyIsRefusedNamingTheField() throws Exception {
-        LinkedBlockingQueue<Event> refusals = new LinkedBlockingQueue<>();
-        ServiceRegistration<EventHandler> reg = Events.listen(context, ConfigurationEvents.TOPIC_REFUSED, refusals);
-        try {
+        try (Events refusals = Events.refusals(context)) {
             configure("not hex");
-            Event e = refusals.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            Event e = refusals.next();
             assertNotNull(e);
             assertEquals("org.ntmgate.as", e.getProperty(ConfigurationEvents.PID));
             assertEquals("asDcKey", e.getProperty(ConfigurationEvents.FIELD));
@@ -127,8 +121,6 @@ class AccountServerTest extends RoleTest {
             // a good configuration fixes it
             configure(K_AD);
             Await.probe("the health check no longer names it", WAIT, () -> !health().body().contains("org.ntmgate.as"));
-        } finally {
-            reg.unregister();
         }
     }
 }

@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import org.apache.felix.service.command.CommandProcessor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,16 +52,14 @@ class ConfigurationGateTest {
     @InjectService
     ConfigurationAdmin cm;
     @InjectService
-    CommandProcessor gogo;
-    @InjectService
     VirtualAddressPools pools;
 
-    private Dictionary<String, Object> login;
+    private Kept login;
 
     @BeforeEach
     void setLogin() throws Exception {
+        login = Kept.of(cm, "org.ntmgate.console");
         Configuration c = cm.getConfiguration("org.ntmgate.console", "?");
-        login = c.getProperties();
         Dictionary<String, Object> p = new Hashtable<>();
         p.put("username", USER);
         p.put("password", PASSWORD);
@@ -72,12 +69,7 @@ class ConfigurationGateTest {
 
     @AfterEach
     void restoreLogin() throws Exception {
-        Configuration c = cm.getConfiguration("org.ntmgate.console", "?");
-        if (login != null) {
-            c.update(login);
-        } else {
-            c.delete();
-        }
+        login.restore();
     }
 
     private String poolPid(String name) throws Exception {
@@ -181,7 +173,7 @@ class ConfigurationGateTest {
         save(nodeV4, pool);
         Await.until("the shipped lease time again", WAIT, () -> pools.pools().stream()
                 .anyMatch(p -> p.name().equals("node-v4") && p.leaseTime().toSeconds() == 3600));
-        assertEquals("no refused configuration", Gogo.run(gogo, "config:refusals"), "writes refused before they were stored leave no problem");
+        assertEquals("no refused configuration", Gogo.run(context, "config:refusals"), "writes refused before they were stored leave no problem");
     }
 
     @Test
@@ -207,24 +199,24 @@ class ConfigurationGateTest {
         bad.put("capacity", "banana"); // as a .cfg file or code would write it: a string
         table.update(bad);
         Await.until("the accepted capacity stored again", WAIT, () -> !"banana".equals(table.getProperties().get("capacity")));
-        String refusals = Gogo.run(gogo, "config:refusals");
+        String refusals = Gogo.run(context, "config:refusals");
         assertTrue(refusals.contains("configuration org.ntmgate.table from ConfigAdmin refused at ")
                 && refusals.contains("org.ntmgate.table: 'capacity' must be a whole number, not 'banana'"), refusals);
-        assertTrue(Gogo.run(gogo, "table:stats").contains("capacity 65536"), "the table runs its accepted capacity, never failed");
+        assertTrue(Gogo.run(context, "table:stats").contains("capacity 65536"), "the table runs its accepted capacity, never failed");
         // an accepted write fixes it
         table.update(before);
-        Await.until("the refusal is fixed", WAIT, () -> Gogo.run(gogo, "config:refusals").equals("no refused configuration"));
+        Await.until("the refusal is fixed", WAIT, () -> Gogo.run(context, "config:refusals").equals("no refused configuration"));
     }
 
     @Test
     void aRoleThatIsOffSaysWhyAndThePolicyAndPoolCommandsAnswerFieldTechs() throws Exception {
-        assertTrue(Gogo.run(gogo, "rsn:status").startsWith("Relay Server (RS-N) not configured (no configuration of PID org.ntmgate.rsn"),
-                Gogo.run(gogo, "rsn:status"));
-        assertTrue(Gogo.run(gogo, "node:status").startsWith("NTM node not configured"), Gogo.run(gogo, "node:status"));
-        assertTrue(Gogo.run(gogo, "dc:status").startsWith("Direction Coordinator not configured"), Gogo.run(gogo, "dc:status"));
-        assertTrue(Gogo.run(gogo, "teredo:client").startsWith("Teredo client not configured"), Gogo.run(gogo, "teredo:client"));
-        assertTrue(Gogo.run(gogo, "teredo:relay").startsWith("Teredo relay not configured"), Gogo.run(gogo, "teredo:relay"));
-        assertTrue(Gogo.run(gogo, "teredo:server").startsWith("Teredo server not configured"), Gogo.run(gogo, "teredo:server"));
+        assertTrue(Gogo.run(context, "rsn:status").startsWith("Relay Server (RS-N) not configured (no configuration of PID org.ntmgate.rsn"),
+                Gogo.run(context, "rsn:status"));
+        assertTrue(Gogo.run(context, "node:status").startsWith("NTM node not configured"), Gogo.run(context, "node:status"));
+        assertTrue(Gogo.run(context, "dc:status").startsWith("Direction Coordinator not configured"), Gogo.run(context, "dc:status"));
+        assertTrue(Gogo.run(context, "teredo:client").startsWith("Teredo client not configured"), Gogo.run(context, "teredo:client"));
+        assertTrue(Gogo.run(context, "teredo:relay").startsWith("Teredo relay not configured"), Gogo.run(context, "teredo:relay"));
+        assertTrue(Gogo.run(context, "teredo:server").startsWith("Teredo server not configured"), Gogo.run(context, "teredo:server"));
 
         // a role refused at its first configuration: off, and it says why
         Configuration rsn = cm.getConfiguration("org.ntmgate.rsn", "?");
@@ -232,29 +224,29 @@ class ConfigurationGateTest {
         p.put("dcKeys", new String[] { "7 a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf" });
         p.put("egressPrefix", "2001:db8:e::/129");
         rsn.update(p);
-        Await.until("rsn:status names the refusal", WAIT, () -> Gogo.run(gogo, "rsn:status")
+        Await.until("rsn:status names the refusal", WAIT, () -> Gogo.run(context, "rsn:status")
                 .startsWith("Relay Server (RS-N) not configured: its configuration was refused: from ConfigAdmin at "));
-        assertTrue(Gogo.run(gogo, "rsn:status").contains("'egressPrefix'"), Gogo.run(gogo, "rsn:status"));
-        assertTrue(Gogo.run(gogo, "config:forget org.ntmgate.rsn").startsWith("forgot: "), "the refusal is kept until forgotten");
+        assertTrue(Gogo.run(context, "rsn:status").contains("'egressPrefix'"), Gogo.run(context, "rsn:status"));
+        assertTrue(Gogo.run(context, "config:forget org.ntmgate.rsn").startsWith("forgot: "), "the refusal is kept until forgotten");
 
-        String show = Gogo.run(gogo, "policy:show");
+        String show = Gogo.run(context, "policy:show");
         assertTrue(show.contains("allowedRelays: any relay") && show.contains("denyDestinations: (none)"), show);
-        assertTrue(Gogo.run(gogo, "policy:check mn.example.net files.lab.example").startsWith("allowed: no rule restricts files.lab.example"),
-                Gogo.run(gogo, "policy:check mn.example.net files.lab.example"));
-        assertTrue(Gogo.run(gogo, "policy:check mn.example.net 2001:db8::80").startsWith("allowed: no rule restricts 2001:db8::80"),
-                Gogo.run(gogo, "policy:check mn.example.net 2001:db8::80"));
+        assertTrue(Gogo.run(context, "policy:check mn.example.net files.lab.example").startsWith("allowed: no rule restricts files.lab.example"),
+                Gogo.run(context, "policy:check mn.example.net files.lab.example"));
+        assertTrue(Gogo.run(context, "policy:check mn.example.net 2001:db8::80").startsWith("allowed: no rule restricts 2001:db8::80"),
+                Gogo.run(context, "policy:check mn.example.net 2001:db8::80"));
 
         // pool:reserve by the pool's name takes that pool (it took the first IPv4 node pool before)
-        String reserved = Gogo.run(gogo, "pool:reserve node-v4 gate-test-owner");
+        String reserved = Gogo.run(context, "pool:reserve node-v4 gate-test-owner");
         assertTrue(reserved.startsWith("reserved 10.201.") && reserved.contains(" in pool node-v4 for gate-test-owner"), reserved);
         String address = reserved.split(" ")[1];
         assertTrue(pools.release(InetAddress.getByName(address), "gate-test-owner"), "the reserved address is leased: " + reserved);
         // an IPv6 endpoint with a port, quoted as the command's help says (Gogo reads [..] unquoted as a list)
-        String added = Gogo.run(gogo, "table:add 2001:db8:1::9 '[2001:db8::9]:80'");
+        String added = Gogo.run(context, "table:add 2001:db8:1::9 '[2001:db8::9]:80'");
         assertTrue(added.startsWith("added "), added);
-        assertTrue(Gogo.run(gogo, "table:remove " + added.split("\\s+")[1]).startsWith("removed entry"));
-        assertTrue(Gogo.run(gogo, "pool:reserve no-such-pool x").startsWith("refused: no pool is named 'no-such-pool'"),
-                Gogo.run(gogo, "pool:reserve no-such-pool x"));
+        assertTrue(Gogo.run(context, "table:remove " + added.split("\\s+")[1]).startsWith("removed entry"));
+        assertTrue(Gogo.run(context, "pool:reserve no-such-pool x").startsWith("refused: no pool is named 'no-such-pool'"),
+                Gogo.run(context, "pool:reserve no-such-pool x"));
         assertEquals(AddressFamily.IPV4, pools.pools().stream().filter(x -> x.name().equals("node-v4")).findFirst().orElseThrow().prefix().family());
         assertEquals(PoolPurpose.NODE, pools.pools().stream().filter(x -> x.name().equals("node-v4")).findFirst().orElseThrow().purpose());
     }

@@ -82,7 +82,7 @@ class DirectionCoordinatorTest extends RoleTest {
     @Test
     void twoNodesBehindNatsAreRelayedWithinTheLimitsOfTheRelayPolicyService() throws Exception {
         String kDr = "d0d1d2d3d4d5d6d7d8d9dadbdcdddedfe0e1e2e3e4e5e6e7e8e9eaebecedeeef";
-        Dictionary<String, Object> shippedPolicy = cm.getConfiguration("org.ntmgate.policy", "?").getProperties();
+        Kept shippedPolicy = Kept.of(cm, "org.ntmgate.policy");
         try (UdpPeer rsn = new UdpPeer("rsn-1", null, 11, HexFormat.of().parseHex(kDr))) {
             int port = configure("relays", new String[] { "rsn-1 127.0.0.1:" + rsn.local().getPort() + " 11 " + kDr });
             InetSocketAddress dc = new InetSocketAddress("127.0.0.1", port);
@@ -134,7 +134,7 @@ class DirectionCoordinatorTest extends RoleTest {
                 });
             }
         } finally {
-            cm.getConfiguration("org.ntmgate.policy", "?").update(shippedPolicy);
+            shippedPolicy.restore();
         }
     }
 }

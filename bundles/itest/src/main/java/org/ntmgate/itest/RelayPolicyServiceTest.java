@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Dictionary;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,11 +16,9 @@ import org.ntmgate.api.config.ConfigurationEvents;
 import org.ntmgate.api.policy.RelayPolicy;
 import org.ntmgate.api.policy.RelayRequest;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.Event;
-import org.osgi.service.event.EventHandler;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.context.BundleContextExtension;
@@ -41,17 +37,17 @@ class RelayPolicyServiceTest {
     @InjectService
     RelayPolicy policy;
 
-    private Dictionary<String, Object> shipped;
+    private Kept shipped;
 
     @BeforeEach
     void remember() throws Exception {
-        shipped = cm.getConfiguration("org.ntmgate.policy", "?").getProperties();
-        assertNotNull(shipped, "the defaults bundle configured org.ntmgate.policy");
+        shipped = Kept.of(cm, "org.ntmgate.policy");
+        assertNotNull(shipped.properties(), "the defaults bundle configured org.ntmgate.policy");
     }
 
     @AfterEach
     void restore() throws Exception {
-        cm.getConfiguration("org.ntmgate.policy", "?").update(shipped);
+        shipped.restore();
         Await.until("the shipped policy is back", WAIT, () -> policy.decide(TO_SECRET).allowed());
     }
 
@@ -71,14 +67,9 @@ class RelayPolicyServiceTest {
 
     @Test
     void aBadEntryIsRefusedNamingTheFieldAndThePolicyStays() throws Exception {
-        LinkedBlockingQueue<Event> refusals = new LinkedBlockingQueue<>();
-        ServiceRegistration<EventHandler> reg = Events.listen(context, ConfigurationEvents.TOPIC_REFUSED, refusals);
-        try {
-            Configuration c = cm.getConfiguration("org.ntmgate.policy", "?");
-            Dictionary<String, Object> p = c.getProperties();
-            p.put("denyDestinations", new String[] { "secret.example.org", "2001:db8::1/32" });
-            c.update(p);
-            Event refused = refusals.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        try (Events refusals = Events.refusals(context)) {
+            Configuration c = Configs.put(cm, "org.ntmgate.policy", "denyDestinations", new String[] { "secret.example.org", "2001:db8::1/32" });
+            Event refused = refusals.next();
             assertNotNull(refused);
             assertEquals("org.ntmgate.policy", refused.getProperty(ConfigurationEvents.PID));
             assertEquals("denyDestinations", refused.getProperty(ConfigurationEvents.FIELD));
@@ -88,8 +79,6 @@ class RelayPolicyServiceTest {
             Await.until("the refused list no longer stored", WAIT,
                     () -> !(c.getProperties().get("denyDestinations") instanceof String[] d && java.util.Arrays.asList(d).contains("2001:db8::1/32")));
             assertTrue(Gogo.run(context, "config:forget org.ntmgate.policy").startsWith("forgot: "));
-        } finally {
-            reg.unregister();
         }
     }
 }

@@ -14,10 +14,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Dictionary;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -44,11 +41,9 @@ import org.ntmgate.itest.consumer.ConsumerActivator;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.Event;
-import org.osgi.service.event.EventHandler;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.context.BundleContextExtension;
@@ -65,11 +60,11 @@ class TranslationTableServiceTest {
     @InjectService
     ConfigurationAdmin cm;
 
-    private Dictionary<String, Object> originalConfig;
+    private Kept original;
 
     @BeforeEach
     void remember() throws Exception {
-        originalConfig = cm.getConfiguration("org.ntmgate.table", "?").getProperties();
+        original = Kept.of(cm, "org.ntmgate.table");
         table().clear();
     }
 
@@ -79,7 +74,7 @@ class TranslationTableServiceTest {
         if (tableBundle.getState() != Bundle.ACTIVE) {
             tableBundle.start();
         }
-        cm.getConfiguration("org.ntmgate.table", "?").update(originalConfig);
+        original.restore();
         Await.until("the original table configuration is back", WAIT, () -> table().statistics().capacity() == 65_536);
         table().clear();
     }
@@ -111,10 +106,7 @@ class TranslationTableServiceTest {
         for (int i = 1; i <= 3; i++) {
             t.insert(spec(i));
         }
-        Configuration c = cm.getConfiguration("org.ntmgate.table", "?");
-        Dictionary<String, Object> p = c.getProperties();
-        p.put("capacity", 4);
-        c.update(p);
+        Configuration c = Configs.put(cm, "org.ntmgate.table", "capacity", 4);
         Await.until("capacity 4", WAIT, () -> table().statistics().capacity() == 4);
         assertEquals(3, table().size(), "reconfiguration keeps entries");
         table().insert(spec(4));
@@ -124,14 +116,9 @@ class TranslationTableServiceTest {
 
     @Test
     void aBadValueIsRefusedNamingTheFieldAndThePreviousSettingsStay() throws Exception {
-        LinkedBlockingQueue<Event> refusals = new LinkedBlockingQueue<>();
-        ServiceRegistration<EventHandler> reg = Events.listen(context, ConfigurationEvents.TOPIC_REFUSED, refusals);
-        try {
-            Configuration c = cm.getConfiguration("org.ntmgate.table", "?");
-            Dictionary<String, Object> p = c.getProperties();
-            p.put("capacity", 0);
-            c.update(p);
-            Event refused = refusals.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        try (Events refusals = Events.refusals(context)) {
+            Configuration c = Configs.put(cm, "org.ntmgate.table", "capacity", 0);
+            Event refused = refusals.next();
             assertNotNull(refused, "a refusal event");
             assertEquals("org.ntmgate.table", refused.getProperty(ConfigurationEvents.PID));
             assertEquals("capacity", refused.getProperty(ConfigurationEvents.FIELD));
@@ -140,8 +127,6 @@ class TranslationTableServiceTest {
             Await.until("the accepted capacity stored again", WAIT, () -> !Integer.valueOf(0).equals(c.getProperties().get("capacity")));
             assertTrue(Gogo.run(context, "config:forget org.ntmgate.table").startsWith("forgot: "));
             table().insert(spec(1));
-        } finally {
-            reg.unregister();
         }
     }
 
@@ -216,9 +201,7 @@ class TranslationTableServiceTest {
 
     @Test
     void changesArePostedOnEventAdmin() throws Exception {
-        LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
-        ServiceRegistration<EventHandler> reg = Events.listen(context, TableEvents.TOPIC_PREFIX + "*", events);
-        try {
+        try (Events events = Events.listen(context, TableEvents.TOPIC_PREFIX + "*")) {
             TranslationEntry e = table().insert(spec(7));
             Event added = next(events, TableEvents.TOPIC_ADDED);
             assertEquals(e.id(), added.getProperty(TableEvents.ENTRY_ID));
@@ -226,14 +209,12 @@ class TranslationTableServiceTest {
             assertTrue(table().remove(e.id()));
             Event removed = next(events, TableEvents.TOPIC_REMOVED);
             assertEquals("REMOVED", removed.getProperty(TableEvents.REASON));
-        } finally {
-            reg.unregister();
         }
     }
 
     /** The next table event, within the wait, which must be on {@code topic}. */
-    private static Event next(LinkedBlockingQueue<Event> events, String topic) throws InterruptedException {
-        Event e = events.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+    private static Event next(Events events, String topic) throws InterruptedException {
+        Event e = events.next();
         assertNotNull(e, "no event on " + topic);
         assertEquals(topic, e.getTopic());
         return e;
@@ -245,18 +226,14 @@ class TranslationTableServiceTest {
         Endpoint teredo = Endpoint.parse("2001:0:c000:201::5");
         TranslationEntry old = table().insert(new EntrySpec(EntryKind.TEREDO_PEER, teredo, Endpoint.parse("203.0.113.9:40000"), EntryOwner.NONE,
                 Duration.ofSeconds(77)));
-        LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
-        ServiceRegistration<EventHandler> reg = Events.listen(context, TableEvents.TOPIC_PREFIX + "*", events);
         TranslationEntry moved;
-        try {
+        try (Events events = Events.listen(context, TableEvents.TOPIC_PREFIX + "*")) {
             moved = table().replace(old.id(), new EntrySpec(EntryKind.TEREDO_PEER, teredo, Endpoint.parse("203.0.113.9:40001"), EntryOwner.NONE,
                     Duration.ofSeconds(77)));
             assertEquals(old.id(), next(events, TableEvents.TOPIC_REMOVED).getProperty(TableEvents.ENTRY_ID));
             Event added = next(events, TableEvents.TOPIC_ADDED);
             assertEquals(moved.id(), added.getProperty(TableEvents.ENTRY_ID));
             assertEquals("203.0.113.9:40001", added.getProperty(TableEvents.REAL));
-        } finally {
-            reg.unregister();
         }
         assertFalse(old.isLive());
         assertTrue(table().lookupByReal(Endpoint.parse("203.0.113.9:40000")).isEmpty());

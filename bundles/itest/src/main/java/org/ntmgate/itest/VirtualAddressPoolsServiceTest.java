@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -28,11 +26,9 @@ import org.ntmgate.api.pool.VirtualAddressPools;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.Event;
-import org.osgi.service.event.EventHandler;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.context.BundleContextExtension;
@@ -113,13 +109,11 @@ class VirtualAddressPoolsServiceTest {
 
     @Test
     void overlapsAndChangesThatStrandLeasesAreRefusedNamingPoolAndField() throws Exception {
-        LinkedBlockingQueue<Event> refusals = new LinkedBlockingQueue<>();
-        ServiceRegistration<EventHandler> reg = Events.listen(context, ConfigurationEvents.TOPIC_REFUSED, refusals);
-        try {
+        try (Events refusals = Events.refusals(context)) {
             Configuration gn = pool("itest-gn", "2001:db8:77::/126", PoolPurpose.GENERAL_NODE);
             awaitPool("itest-gn", "2001:db8:77::/126");
             Configuration clash = pool("itest-clash", "2001:db8:77::/125", PoolPurpose.GENERAL_NODE);
-            Event overlap = refusals.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            Event overlap = refusals.next();
             assertNotNull(overlap, "a refusal for the overlapping pool");
             assertEquals("prefix", overlap.getProperty(ConfigurationEvents.FIELD));
             assertTrue(String.valueOf(overlap.getProperty(ConfigurationEvents.MESSAGE)).contains("'itest-clash'"));
@@ -140,19 +134,17 @@ class VirtualAddressPoolsServiceTest {
                 Lease l = pools().allocate(AddressFamily.IPV6, PoolPurpose.GENERAL_NODE, "itest>gn.example.org");
                 assertEquals("itest-gn", l.pool());
                 gn.update(props("itest-gn", "2001:db8:78::/126", PoolPurpose.GENERAL_NODE));
-                Event stranded = refusals.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+                Event stranded = refusals.next();
                 assertNotNull(stranded, "a refusal for the change that strands a lease");
                 assertEquals("prefix", stranded.getProperty(ConfigurationEvents.FIELD));
                 assertTrue(String.valueOf(stranded.getProperty(ConfigurationEvents.MESSAGE)).contains("strand 1 live lease"));
                 assertEquals("2001:db8:77::/126", awaitPool("itest-gn", "2001:db8:77::/126").prefix().toString(),
                         "the previous definition stays in force");
                 Await.until("the accepted prefix stored again", WAIT, () -> "2001:db8:77::/126".equals(gn.getProperties().get("prefix")));
-                assertNull(refusals.poll(1, TimeUnit.SECONDS), "one refusal event per refused write");
+                assertNull(refusals.next(Duration.ofSeconds(1)), "one refusal event per refused write");
                 assertTrue(Gogo.run(gogo, "config:forget " + gn.getPid()).startsWith("forgot: "));
                 assertTrue(pools().release(l.address(), "itest>gn.example.org"));
             });
-        } finally {
-            reg.unregister();
         }
     }
 

@@ -9,8 +9,11 @@ import io.netty.buffer.ByteBuf;
 public final class PacketBuilder {
     /** The minimum IPv6 MTU (RFC 8200 section 5): an ICMPv6 error never makes a packet larger. */
     public static final int IPV6_MIN_MTU = 1280;
+    /** ICMPv6 (RFC 4443) and ICMP (RFC 792) message types, for every bundle that reads or writes them. */
     public static final int ICMPV6_PACKET_TOO_BIG = 2;
     public static final int ICMPV6_ECHO_REQUEST = 128;
+    public static final int ICMPV6_ECHO_REPLY = 129;
+    public static final int ICMP_ECHO_REPLY = 0;
     public static final int ICMP_ECHO_REQUEST = 8;
 
     private PacketBuilder() {

@@ -13,10 +13,6 @@ import io.netty.buffer.ByteBuf;
  * checksum when fragmented (section 4.5 allows the drop), and packets that are not of the source family.
  */
 public final class Rfc7915 {
-    private static final int ICMP_ECHO_REPLY = 0;
-    private static final int ICMP_ECHO_REQUEST = 8;
-    private static final int ICMPV6_ECHO_REQUEST = 128;
-    private static final int ICMPV6_ECHO_REPLY = 129;
 
     private Rfc7915() {
     }
@@ -134,10 +130,10 @@ public final class Rfc7915 {
     }
 
     private static int mapIcmpToV6(int type) {
-        return type == ICMP_ECHO_REQUEST ? ICMPV6_ECHO_REQUEST : type == ICMP_ECHO_REPLY ? ICMPV6_ECHO_REPLY : -1;
+        return type == PacketBuilder.ICMP_ECHO_REQUEST ? PacketBuilder.ICMPV6_ECHO_REQUEST : type == PacketBuilder.ICMP_ECHO_REPLY ? PacketBuilder.ICMPV6_ECHO_REPLY : -1;
     }
 
     private static int mapIcmpToV4(int type) {
-        return type == ICMPV6_ECHO_REQUEST ? ICMP_ECHO_REQUEST : type == ICMPV6_ECHO_REPLY ? ICMP_ECHO_REPLY : -1;
+        return type == PacketBuilder.ICMPV6_ECHO_REQUEST ? PacketBuilder.ICMP_ECHO_REQUEST : type == PacketBuilder.ICMPV6_ECHO_REPLY ? PacketBuilder.ICMP_ECHO_REPLY : -1;
     }
 }

@@ -8,7 +8,7 @@
  * an exception on the packet path.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.ntmgate.packet;
 
 import org.osgi.annotation.bundle.Export;

@@ -9,7 +9,7 @@
  * else escapes.
  */
 @Export
-@Version("1.5.0")
+@Version("1.6.0")
 package org.ntmgate.wire;
 
 import org.osgi.annotation.bundle.Export;

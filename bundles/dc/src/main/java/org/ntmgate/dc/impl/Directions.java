@@ -26,6 +26,7 @@ import org.ntmgate.api.policy.RelayPolicy;
 import org.ntmgate.api.policy.RelayRequest;
 import org.ntmgate.api.registry.NodeRecord;
 import org.ntmgate.wire.ErrorCode;
+import org.ntmgate.wire.ErrorCodeFailure;
 import org.ntmgate.wire.KeySealer;
 import org.ntmgate.wire.MacKey;
 import org.ntmgate.wire.Message;
@@ -46,17 +47,6 @@ final class Directions {
     private static final Logger LOG = LoggerFactory.getLogger(Directions.class);
     /** Directions one node may have in progress at once; more are answered RATE_LIMITED (protocol.md 10.3). */
     static final int MAX_IN_PROGRESS_PER_NODE = 32;
-
-    /** A failure with the error code the node gets. */
-    static final class Failure extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final int code;
-
-        Failure(int code, String text) {
-            super(text, null, false, false);
-            this.code = code;
-        }
-    }
 
     /** What the DC knows of the requesting node: from its registration, or from a peer DC's PEER_QUERY. */
     record Facts(long nodeId, String fqdn, InetSocketAddress reported, InetSocketAddress seen, InetAddress virtual) {
@@ -156,7 +146,7 @@ final class Directions {
         CompletionStage<Route> route;
         try {
             route = route(facts, target, family);
-        } catch (Failure f) {
+        } catch (ErrorCodeFailure f) {
             route = CompletableFuture.failedFuture(f);
         }
         route.whenComplete((r, failure) -> {
@@ -164,14 +154,14 @@ final class Directions {
                 inProgress.remove(n.nodeId(), count);
             }
             if (failure != null) {
-                Failure f = failureOf(failure);
+                ErrorCodeFailure f = failureOf(failure);
                 failed.incrementAndGet();
-                if (f.code == ErrorCode.NO_SUCH_NAME || f.code == ErrorCode.NO_USABLE_FAMILY) {
-                    LOG.debug("Direction {} -> {} ({}): {} {}", n.fqdn(), target, family, ErrorCode.name(f.code), f.getMessage()); // DNS's answer, not a fault
+                if (f.code() == ErrorCode.NO_SUCH_NAME || f.code() == ErrorCode.NO_USABLE_FAMILY) {
+                    LOG.debug("Direction {} -> {} ({}): {} {}", n.fqdn(), target, family, ErrorCode.name(f.code()), f.getMessage()); // DNS's answer, not a fault
                 } else {
-                    LOG.info("Direction {} -> {} ({}) failed: {} {}", n.fqdn(), target, family, ErrorCode.name(f.code), f.getMessage());
+                    LOG.info("Direction {} -> {} ({}) failed: {} {}", n.fqdn(), target, family, ErrorCode.name(f.code()), f.getMessage());
                 }
-                answer.error(f.code, f.getMessage());
+                answer.error(f.code(), f.getMessage());
                 return;
             }
             routed.incrementAndGet();
@@ -216,9 +206,9 @@ final class Directions {
     private CompletionStage<Route> generalNode(Facts requester, String target, AddressFamily family) {
         return resolver.resolve(target, family).thenCompose(result -> {
             switch (result.outcome()) {
-                case NO_SUCH_NAME -> throw new Failure(ErrorCode.NO_SUCH_NAME, result.detail());
-                case NO_USABLE_FAMILY -> throw new Failure(ErrorCode.NO_USABLE_FAMILY, result.detail());
-                case NO_ANSWER -> throw new Failure(ErrorCode.NO_SUCH_NAME, "DNS failed: " + result.detail());
+                case NO_SUCH_NAME -> throw new ErrorCodeFailure(ErrorCode.NO_SUCH_NAME, result.detail());
+                case NO_USABLE_FAMILY -> throw new ErrorCodeFailure(ErrorCode.NO_USABLE_FAMILY, result.detail());
+                case NO_ANSWER -> throw new ErrorCodeFailure(ErrorCode.NO_SUCH_NAME, "DNS failed: " + result.detail());
                 default -> {
                 }
             }
@@ -230,7 +220,7 @@ final class Directions {
             try {
                 lease = pools.allocate(family, PoolPurpose.GENERAL_NODE, owner);
             } catch (PoolException e) {
-                throw new Failure(e.reason() == PoolException.Reason.EXHAUSTED ? ErrorCode.POOL_EXHAUSTED : ErrorCode.INTERNAL, e.getMessage());
+                throw new ErrorCodeFailure(e.reason() == PoolException.Reason.EXHAUSTED ? ErrorCode.POOL_EXHAUSTED : ErrorCode.INTERNAL, e.getMessage());
             }
             // a refusal leaves the lease alone: it is shared with other nodes and expires unless one of them renews it
             Picked relay = pickRelay(requester.fqdn(), target, real);
@@ -261,11 +251,11 @@ final class Directions {
     /** The first configured RS-N the policy allows (7.4 step 3). */
     private Picked pickRelay(String node, String destinationFqdn, InetAddress destination) {
         if (settings.relays().isEmpty()) {
-            throw new Failure(ErrorCode.NO_RELAY_ALLOWED, "this DC has no RS-N configured (relays)");
+            throw new ErrorCodeFailure(ErrorCode.NO_RELAY_ALLOWED, "this DC has no RS-N configured (relays)");
         }
         RelayPolicy p = policy.get();
         if (p == null) {
-            throw new Failure(ErrorCode.NO_RELAY_ALLOWED, "no relay policy service: relaying is refused");
+            throw new ErrorCodeFailure(ErrorCode.NO_RELAY_ALLOWED, "no relay policy service: relaying is refused");
         }
         String reason = null;
         for (DcSettings.Relay r : settings.relays()) {
@@ -275,7 +265,7 @@ final class Directions {
             }
             reason = d.reason();
         }
-        throw new Failure(ErrorCode.NO_RELAY_ALLOWED, reason);
+        throw new ErrorCodeFailure(ErrorCode.NO_RELAY_ALLOWED, reason);
     }
 
     private static byte[] limits(RelayLimits l) {
@@ -288,12 +278,12 @@ final class Directions {
         byte[] datagram = dc.encode(b, key);
         return outstanding.request(datagram, relay.address(), relay.keyId(), tx).handle((ack, failure) -> {
             if (failure != null) {
-                throw new Failure(ErrorCode.RELAY_TIMEOUT, "relay " + relay.id() + " (" + relay.address() + ") did not answer: "
+                throw new ErrorCodeFailure(ErrorCode.RELAY_TIMEOUT, "relay " + relay.id() + " (" + relay.address() + ") did not answer: "
                         + rootOf(failure).getMessage());
             }
             int status = statusOf(ack);
             if (status != 0) {
-                throw new Failure(status, "relay " + relay.id() + " refused: " + textOf(ack));
+                throw new ErrorCodeFailure(status, "relay " + relay.id() + " refused: " + textOf(ack));
             }
             return ack;
         });
@@ -334,11 +324,11 @@ final class Directions {
             byte[] datagram = dc.encode(routeDirection(tx, pathId, mode, e[1], requester.virtual(), target.sessionKey(), keyId, key), targetKey);
             return outstanding.request(datagram, targetSeen, target.keyId(), tx).handle((ack, failure) -> {
                 if (failure != null) {
-                    throw new Failure(ErrorCode.NODE_UNREACHABLE, t.fqdn() + " did not acknowledge its route direction");
+                    throw new ErrorCodeFailure(ErrorCode.NODE_UNREACHABLE, t.fqdn() + " did not acknowledge its route direction");
                 }
                 int status = statusOf(ack);
                 if (status != 0) {
-                    throw new Failure(ErrorCode.NODE_UNREACHABLE, t.fqdn() + " refused its route direction: " + ErrorCode.name(status));
+                    throw new ErrorCodeFailure(ErrorCode.NODE_UNREACHABLE, t.fqdn() + " refused its route direction: " + ErrorCode.name(status));
                 }
                 return new Route(pathId, mode, e[0], targetVirtual, keyId, key, new Route.Said(via));
             });
@@ -360,7 +350,7 @@ final class Directions {
     private CompletionStage<Route> askPeer(Facts requester, String target, AddressFamily family, NameResolver.Dc peerDc) {
         DcSettings.PeerDc peer = settings.peerForZone(peerDc.zone());
         if (peer == null) {
-            throw new Failure(ErrorCode.PEER_DC_FAILED, target + " is in zone " + peerDc.zone() + " whose DC is at " + peerDc.address()
+            throw new ErrorCodeFailure(ErrorCode.PEER_DC_FAILED, target + " is in zone " + peerDc.zone() + " whose DC is at " + peerDc.address()
                     + ", but this DC has no key for it (peers)");
         }
         long pathId = PathIds.pathId(pathSecret, requester.fqdn(), target);
@@ -372,21 +362,21 @@ final class Directions {
                 .endpoint(TlvType.PEER_VIRTUAL, requester.virtual(), 0), key);
         return outstanding.request(datagram, peerDc.address(), peer.keyId(), tx).handle((answer, failure) -> {
             if (failure != null) {
-                throw new Failure(ErrorCode.PEER_DC_FAILED, "the DC of zone " + peerDc.zone() + " at " + peerDc.address() + " did not answer");
+                throw new ErrorCodeFailure(ErrorCode.PEER_DC_FAILED, "the DC of zone " + peerDc.zone() + " at " + peerDc.address() + " did not answer");
             }
             if (answer.type() != MessageType.PEER_ANSWER) {
-                throw new Failure(ErrorCode.PEER_DC_FAILED, "the DC of zone " + peerDc.zone() + " answered " + textOf(answer));
+                throw new ErrorCodeFailure(ErrorCode.PEER_DC_FAILED, "the DC of zone " + peerDc.zone() + " answered " + textOf(answer));
             }
             int status = statusOf(answer);
             if (status != 0) {
-                throw new Failure(status, "the DC of zone " + peerDc.zone() + ": " + textOf(answer));
+                throw new ErrorCodeFailure(status, "the DC of zone " + peerDc.zone() + ": " + textOf(answer));
             }
             try {
                 KeySealer.SealedKey k = KeySealer.open(peer.key(), answer);
                 return new Route(pathId, Route.Mode.of(answer.u8(TlvType.ROUTE_MODE)), answer.endpoint(TlvType.ENDPOINT),
                         answer.address(TlvType.PEER_VIRTUAL), k.keyId(), k.key(), new Route.Said("through the DC of zone " + peerDc.zone()));
             } catch (WireDecodeException | RuntimeException e) {
-                throw new Failure(ErrorCode.PEER_DC_FAILED, "the DC of zone " + peerDc.zone() + " sent an unusable answer: " + e.getMessage());
+                throw new ErrorCodeFailure(ErrorCode.PEER_DC_FAILED, "the DC of zone " + peerDc.zone() + " sent an unusable answer: " + e.getMessage());
             }
         });
     }
@@ -415,15 +405,15 @@ final class Directions {
         CompletionStage<Route> route;
         try {
             route = pairWithOwnNode(facts, own.get(), family, m.id());
-        } catch (Failure f) {
+        } catch (ErrorCodeFailure f) {
             route = CompletableFuture.failedFuture(f);
         }
         route.whenComplete((r, failure) -> {
             if (failure != null) {
-                Failure f = failureOf(failure);
+                ErrorCodeFailure f = failureOf(failure);
                 failed.incrementAndGet();
-                LOG.info("Peer query from zone {} for {} failed: {} {}", peer.zone(), target, ErrorCode.name(f.code), f.getMessage());
-                answer.accept(refusal.u8(TlvType.STATUS, f.code).tlv(TlvType.ERROR_TEXT, bytes(f.getMessage())));
+                LOG.info("Peer query from zone {} for {} failed: {} {}", peer.zone(), target, ErrorCode.name(f.code()), f.getMessage());
+                answer.accept(refusal.u8(TlvType.STATUS, f.code()).tlv(TlvType.ERROR_TEXT, bytes(f.getMessage())));
                 return;
             }
             routed.incrementAndGet();
@@ -462,16 +452,16 @@ final class Directions {
         return t;
     }
 
-    static Failure failureOf(Throwable t) {
+    static ErrorCodeFailure failureOf(Throwable t) {
         Throwable r = rootOf(t);
-        if (r instanceof Failure f) {
+        if (r instanceof ErrorCodeFailure f) {
             return f;
         }
         if (r instanceof TimeoutException) {
-            return new Failure(ErrorCode.INTERNAL, r.getMessage());
+            return new ErrorCodeFailure(ErrorCode.INTERNAL, r.getMessage());
         }
         LOG.error("Direction failed inside the DC", r);
-        return new Failure(ErrorCode.INTERNAL, "the DC failed: " + r);
+        return new ErrorCodeFailure(ErrorCode.INTERNAL, "the DC failed: " + r);
     }
 
     private int keyId() {

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.ntmgate.wire.ErrorCode;
+import org.ntmgate.wire.ErrorCodeFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.AAAARecord;
@@ -124,7 +125,7 @@ final class DnsStub implements AutoCloseable {
             r.addRecord(new AAAARecord(question.getName(), DClass.IN, ttl, path.peer()), Section.ANSWER);
         } catch (java.util.concurrent.ExecutionException | CompletionException e) {
             Throwable c = e.getCause() instanceof CompletionException ? e.getCause().getCause() : e.getCause();
-            int code = c instanceof NtmNode.DirectionFailure ? ((NtmNode.DirectionFailure) c).code : 0;
+            int code = c instanceof ErrorCodeFailure f ? f.code() : 0;
             if (code == ErrorCode.NO_SUCH_NAME) {
                 r.getHeader().setRcode(Rcode.NXDOMAIN);
             } else if (code != ErrorCode.NO_USABLE_FAMILY) {

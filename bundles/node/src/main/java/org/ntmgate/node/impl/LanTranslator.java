@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.buffer.ByteBuf;
 import org.ntmgate.api.net.Prefix;
+import org.ntmgate.packet.PacketBuilder;
 import org.ntmgate.packet.IpPacket;
 import org.ntmgate.role.Key128;
 import org.ntmgate.packet.IpProtocol;
@@ -19,8 +20,6 @@ import org.ntmgate.packet.IpProtocol;
  */
 final class LanTranslator {
     static final long IDLE_MILLIS = 300_000;
-    private static final int ECHO_REQUEST = 128;
-    private static final int ECHO_REPLY = 129;
 
     private record Inside(Key128 host, int protocol, int port) {
     }
@@ -80,7 +79,7 @@ final class LanTranslator {
         if (proto == IpProtocol.TCP || proto == IpProtocol.UDP) {
             wordAt = 0;
             port = ip.sourcePort();
-        } else if (proto == IpProtocol.ICMPV6 && ip.icmpType() == ECHO_REQUEST && ip.transportLength() >= 8) {
+        } else if (proto == IpProtocol.ICMPV6 && ip.icmpType() == PacketBuilder.ICMPV6_ECHO_REQUEST && ip.transportLength() >= 8) {
             wordAt = 4;
             port = ip.buffer().getUnsignedShort(ip.transportOffset() + 4);
         } else {
@@ -117,7 +116,7 @@ final class LanTranslator {
         if (proto == IpProtocol.TCP || proto == IpProtocol.UDP) {
             wordAt = 2;
             port = ip.destinationPort();
-        } else if (proto == IpProtocol.ICMPV6 && ip.icmpType() == ECHO_REPLY && ip.transportLength() >= 8) {
+        } else if (proto == IpProtocol.ICMPV6 && ip.icmpType() == PacketBuilder.ICMPV6_ECHO_REPLY && ip.transportLength() >= 8) {
             wordAt = 4;
             port = ip.buffer().getUnsignedShort(ip.transportOffset() + 4);
         } else {

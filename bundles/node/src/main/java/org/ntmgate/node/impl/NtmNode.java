@@ -32,6 +32,7 @@ import org.ntmgate.tun.TunException;
 import org.ntmgate.tun.TunQueue;
 import org.ntmgate.wire.DatagramBatch;
 import org.ntmgate.wire.ErrorCode;
+import org.ntmgate.wire.ErrorCodeFailure;
 import org.ntmgate.wire.KeySealer;
 import org.ntmgate.wire.MacKey;
 import org.ntmgate.wire.Message;
@@ -55,17 +56,6 @@ final class NtmNode implements AutoCloseable {
     static final Duration KEEPALIVE = Duration.ofSeconds(25);
     static final int DEFAULT_INNER_MTU = 1400;
     private static final SecureRandom RANDOM = new SecureRandom();
-
-    /** A failed direction: the protocol's error code (9.1), or 0 when nothing answered. */
-    static final class DirectionFailure extends Exception {
-        private static final long serialVersionUID = 1L;
-        final int code;
-
-        DirectionFailure(int code, String text) {
-            super(text, null, false, false);
-            this.code = code;
-        }
-    }
 
     /** What login and registration gave this node. */
     record Session(long nodeId, MacKey kNd, byte[] kNdBytes, byte[] ticket, long renewAt, InetAddress virtualV6, InetAddress virtualV4,
@@ -339,10 +329,10 @@ final class NtmNode implements AutoCloseable {
             CompletableFuture<NodePath> f = CompletableFuture.supplyAsync(() -> {
                 try {
                     return direction(n);
-                } catch (DirectionFailure e) {
+                } catch (ErrorCodeFailure e) {
                     throw new CompletionException(e);
                 } catch (Exception e) {
-                    throw new CompletionException(new DirectionFailure(0, e.getMessage()));
+                    throw new CompletionException(new ErrorCodeFailure(0, e.getMessage()));
                 }
             }, timer);
             f.whenComplete((r, e) -> resolving.remove(n));
@@ -353,17 +343,17 @@ final class NtmNode implements AutoCloseable {
     private NodePath direction(String name) throws Exception {
         Session s = session;
         if (s == null) {
-            throw new DirectionFailure(0, "not registered: " + state);
+            throw new ErrorCodeFailure(0, "not registered: " + state);
         }
         int tx = RANDOM.nextInt();
         long t0 = System.nanoTime();
         Message route = exchange.request(Message.builder(MessageType.DIRECTION_REQUEST).transactionId(tx).id(s.nodeId()).fqdn(name)
                 .u8(TlvType.ADDRESS_FAMILY, 6), s.kNd(), settings.dc(), s.kNd());
         if (route.type() == MessageType.ERROR) {
-            throw new DirectionFailure(route.u16(TlvType.ERROR_CODE), NodeExchange.errorText(route));
+            throw new ErrorCodeFailure(route.u16(TlvType.ERROR_CODE), NodeExchange.errorText(route));
         }
         if (route.type() != MessageType.ROUTE_DIRECTION) {
-            throw new DirectionFailure(0, "the DC answered " + route.type());
+            throw new ErrorCodeFailure(0, "the DC answered " + route.type());
         }
         KeySealer.SealedKey k = KeySealer.open(s.kNdBytes(), route);
         int mtu = route.tlv(TlvType.INNER_MTU).isPresent() ? route.u16(TlvType.INNER_MTU) : DEFAULT_INNER_MTU;
@@ -388,10 +378,10 @@ final class NtmNode implements AutoCloseable {
         Message r = exchange.request(Message.builder(MessageType.TUNNEL_REQUEST).transactionId(RANDOM.nextInt()).id(p.pathId).u64(TlvType.NODE_ID, s.nodeId())
                 .tlv(TlvType.VIRTUAL_V6, s.virtualV6().getAddress()).tlv(TlvType.NONCE, nonce), p.signalling, p.endpoint, p.signalling);
         if (r.type() == MessageType.ERROR) {
-            throw new DirectionFailure(r.u16(TlvType.ERROR_CODE), "tunnel refused: " + NodeExchange.errorText(r));
+            throw new ErrorCodeFailure(r.u16(TlvType.ERROR_CODE), "tunnel refused: " + NodeExchange.errorText(r));
         }
         if (r.u8(TlvType.STATUS) != 0 || !Arrays.equals(nonce, r.bytes(TlvType.NONCE))) {
-            throw new DirectionFailure(ErrorCode.INTERNAL, "tunnel answer with status " + r.u8(TlvType.STATUS) + " or another nonce");
+            throw new ErrorCodeFailure(ErrorCode.INTERNAL, "tunnel answer with status " + r.u8(TlvType.STATUS) + " or another nonce");
         }
     }
 

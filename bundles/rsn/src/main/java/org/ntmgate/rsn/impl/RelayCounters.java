@@ -2,7 +2,11 @@ package org.ntmgate.rsn.impl;
 
 import java.util.concurrent.atomic.LongAdder;
 
+import org.ntmgate.packet.IpPacket;
+import org.ntmgate.packet.ParseStatus;
 import org.ntmgate.role.DataPathCounters;
+
+import io.netty.buffer.ByteBuf;
 
 /** What the RS-N moved and dropped since it started (README, "Counters" and "Drops"), and the relay directions it took. */
 final class RelayCounters extends DataPathCounters<RelayCounters.Drop> {
@@ -21,6 +25,22 @@ final class RelayCounters extends DataPathCounters<RelayCounters.Drop> {
 
     RelayCounters() {
         super(Drop.class, Drop.MALFORMED, "to_real", "to_node");
+    }
+
+    /**
+     * Whether {@code ip} parsed {@code packet} as IPv6, the only family the RS-N relays (15.3); if not, the drop is
+     * counted (MALFORMED or NOT_IPV6).
+     */
+    boolean ipv6(IpPacket ip, ByteBuf packet) {
+        if (ip.parse(packet) != ParseStatus.OK) {
+            drop(Drop.MALFORMED);
+            return false;
+        }
+        if (ip.version() != 6) {
+            drop(Drop.NOT_IPV6);
+            return false;
+        }
+        return true;
     }
 
     void direction() {

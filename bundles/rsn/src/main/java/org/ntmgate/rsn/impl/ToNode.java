@@ -31,12 +31,7 @@ final class ToNode implements TunReader.Packets {
 
     @Override
     public void packet(ByteBuf buf, DatagramBatch batch) throws TunException {
-        if (ip.parse(buf) != ParseStatus.OK) {
-            parts.counters().drop(Drop.MALFORMED);
-            return;
-        }
-        if (ip.version() != 6) {
-            parts.counters().drop(Drop.NOT_IPV6);
+        if (!parts.counters().ipv6(ip, buf)) {
             return;
         }
         RelayNode node = parts.paths().nodeByEgress(probe.set(buf, ip.destinationAddressOffset()));

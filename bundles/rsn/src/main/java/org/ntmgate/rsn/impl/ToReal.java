@@ -80,12 +80,7 @@ final class ToReal extends DatagramStage {
             p.endpoint = from; // 7.3: an authentic packet from a new endpoint moves the path
             parts.paths().storeSoon();
         }
-        if (ip.parse(txBuf) != ParseStatus.OK) {
-            parts.counters().drop(Drop.MALFORMED);
-            return;
-        }
-        if (ip.version() != 6) {
-            parts.counters().drop(Drop.NOT_IPV6);
+        if (!parts.counters().ipv6(ip, txBuf)) {
             return;
         }
         if (!ip.sourceIs(p.nodeVirtual) || !ip.destinationIs(p.generalVirtual)) {

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import org.ntmgate.packet.PacketBuilder;
 import org.ntmgate.packet.IpPacket;
 import org.ntmgate.packet.IpProtocol;
 import org.ntmgate.packet.ParseStatus;
@@ -17,8 +18,6 @@ import org.ntmgate.packet.ParseStatus;
 final class ClientRules {
     static final int ROUTER_SOLICITATION = 133;
     static final int ROUTER_ADVERTISEMENT = 134;
-    static final int ECHO_REQUEST = 128;
-    static final int ECHO_REPLY = 129;
     private static final byte[] ALL_ROUTERS = { (byte) 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 };
 
     /** The client's NAT as qualification found it (docs/teredo.md has what each means for Teredo). */

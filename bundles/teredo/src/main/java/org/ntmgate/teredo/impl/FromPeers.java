@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import org.ntmgate.packet.PacketBuilder;
 import org.ntmgate.packet.IpPacket;
 import org.ntmgate.packet.IpProtocol;
 import org.ntmgate.teredo.impl.ClientLink.Drop;
@@ -242,7 +243,7 @@ final class FromPeers extends SimpleChannelInboundHandler<DatagramPacket> {
     }
 
     private boolean isEchoReply(ByteBuf in, int v6, TeredoPeer p) {
-        if (teredo.ipv6Length() < 40 + 16 || in.getUnsignedByte(v6 + 6) != IpProtocol.ICMPV6 || in.getUnsignedByte(v6 + 40) != ClientRules.ECHO_REPLY) {
+        if (teredo.ipv6Length() < 40 + 16 || in.getUnsignedByte(v6 + 6) != IpProtocol.ICMPV6 || in.getUnsignedByte(v6 + 40) != PacketBuilder.ICMPV6_ECHO_REPLY) {
             return false;
         }
         synchronized (p) {

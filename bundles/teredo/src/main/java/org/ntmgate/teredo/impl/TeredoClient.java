@@ -140,57 +140,71 @@ final class TeredoClient implements RoleEngine {
 
     // ---- qualification (5.2.1), refresh and mapping changes (5.2.7) -------------------------------------------
 
-    private void qualify() {
-        if (!running) {
-            return;
-        }
+    /** A step of the client's state machine on its timer thread. */
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code body}; if it fails, logs why and runs {@code retry} one refresh interval later. */
+    private void step(String what, Step body, Runnable retry) {
         try {
-            Advert primary = solicit(server, false, SOLICITATIONS);
-            if (primary == null) {
-                unqualify(State.NO_SERVER, NatType.UNKNOWN, "no answer from the Teredo server " + hostPort(server) + " (" + SOLICITATIONS
-                        + " solicitations); trying again in " + refresh.toSeconds() + " s");
-                timer.schedule(this::qualify, refresh.toSeconds(), TimeUnit.SECONDS);
-                return;
-            }
-            boolean coneAnswered = coneCheck();
-            hairpins = hairpinCheck(primary.mapped());
-            Advert other = solicit(secondary, false, 2);
-            NatType nat = ClientRules.verdict(link.local, primary.mapped(), other == null ? null : other.mapped(), coneAnswered);
-            String seen = "the server's primary address sees this client as " + hostPort(primary.mapped()) + ", its secondary address as "
-                    + (other == null ? "-" : hostPort(other.mapped()));
-            if (nat == NatType.SYMMETRIC && refuseSymmetricNat) {
-                unqualify(State.SYMMETRIC_NAT, nat, "symmetric NAT: " + seen + "; Teredo peers could not use the mapping in a Teredo address "
-                        + "(RFC 4380 5.2.1), so the client does not qualify (refuseSymmetricNat); checking again in " + refresh.toSeconds() + " s");
-                timer.schedule(this::qualify, refresh.toSeconds(), TimeUnit.SECONDS);
-                return;
-            }
-            if (nat == NatType.SYMMETRIC) {
-                LOG.warn("Teredo client behind a symmetric NAT: {}. Native IPv6 hosts are reached through relays that take the mapping a client "
-                        + "proves by answering their bubbles (ntmgate's and Miredo's do); other Teredo clients cannot reach this one (RFC 4380 5.2.1)", seen);
-            }
-            String why = switch (nat) {
-            case SYMMETRIC -> "symmetric NAT: " + seen + "; native IPv6 hosts only, through relays that take a mapping proved by bubbles; no Teredo peers";
-            case NONE -> "no NAT: the server sees this host's own address";
-            case CONE -> "cone NAT: the server's other address reached the mapping";
-            case RESTRICTED -> "restricted NAT: the same mapping towards both server addresses, answers only from hosts sent to (bubbles needed)";
-            default -> "the secondary address " + hostPort(secondary) + " did not answer: whether the NAT is symmetric is not known";
-            };
-            // RFC 5991's random bits are drawn again for a new mapping; for the same one the address stays the same, so
-            // that connections survive a qualification that found nothing new (after the server was silent a while)
-            if (!primary.mapped().equals(randomFor)) {
-                randomBits = RANDOM.nextInt();
-                randomFor = primary.mapped();
-            }
-            TeredoAddress address = TeredoAddress.ofClient(primary.prefixServer(), randomBits, primary.mapped().getPort(),
-                    (Inet4Address) primary.mapped().getAddress());
-            qualified(address, primary.mapped(), nat, why);
-            timer.schedule(this::refresh, refresh.toMillis(), TimeUnit.MILLISECONDS);
+            body.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            LOG.error("Teredo client: qualification failed", e);
-            timer.schedule(this::qualify, refresh.toSeconds(), TimeUnit.SECONDS);
+            LOG.error("Teredo client: {} failed", what, e);
+            timer.schedule(retry, refresh.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    private void qualify() {
+        step("qualification", this::qualifyOnce, this::qualify);
+    }
+
+    private void qualifyOnce() throws Exception {
+        if (!running) {
+            return;
+        }
+        Advert primary = solicit(server, false, SOLICITATIONS);
+        if (primary == null) {
+            unqualify(State.NO_SERVER, NatType.UNKNOWN, "no answer from the Teredo server " + hostPort(server) + " (" + SOLICITATIONS
+                    + " solicitations); trying again in " + refresh.toSeconds() + " s");
+            timer.schedule(this::qualify, refresh.toSeconds(), TimeUnit.SECONDS);
+            return;
+        }
+        boolean coneAnswered = coneCheck();
+        hairpins = hairpinCheck(primary.mapped());
+        Advert other = solicit(secondary, false, 2);
+        NatType nat = ClientRules.verdict(link.local, primary.mapped(), other == null ? null : other.mapped(), coneAnswered);
+        String seen = "the server's primary address sees this client as " + hostPort(primary.mapped()) + ", its secondary address as "
+                + (other == null ? "-" : hostPort(other.mapped()));
+        if (nat == NatType.SYMMETRIC && refuseSymmetricNat) {
+            unqualify(State.SYMMETRIC_NAT, nat, "symmetric NAT: " + seen + "; Teredo peers could not use the mapping in a Teredo address "
+                    + "(RFC 4380 5.2.1), so the client does not qualify (refuseSymmetricNat); checking again in " + refresh.toSeconds() + " s");
+            timer.schedule(this::qualify, refresh.toSeconds(), TimeUnit.SECONDS);
+            return;
+        }
+        if (nat == NatType.SYMMETRIC) {
+            LOG.warn("Teredo client behind a symmetric NAT: {}. Native IPv6 hosts are reached through relays that take the mapping a client "
+                    + "proves by answering their bubbles (ntmgate's and Miredo's do); other Teredo clients cannot reach this one (RFC 4380 5.2.1)", seen);
+        }
+        String why = switch (nat) {
+        case SYMMETRIC -> "symmetric NAT: " + seen + "; native IPv6 hosts only, through relays that take a mapping proved by bubbles; no Teredo peers";
+        case NONE -> "no NAT: the server sees this host's own address";
+        case CONE -> "cone NAT: the server's other address reached the mapping";
+        case RESTRICTED -> "restricted NAT: the same mapping towards both server addresses, answers only from hosts sent to (bubbles needed)";
+        default -> "the secondary address " + hostPort(secondary) + " did not answer: whether the NAT is symmetric is not known";
+        };
+        // RFC 5991's random bits are drawn again for a new mapping; for the same one the address stays the same, so
+        // that connections survive a qualification that found nothing new (after the server was silent a while)
+        if (!primary.mapped().equals(randomFor)) {
+            randomBits = RANDOM.nextInt();
+            randomFor = primary.mapped();
+        }
+        TeredoAddress address = TeredoAddress.ofClient(primary.prefixServer(), randomBits, primary.mapped().getPort(),
+                (Inet4Address) primary.mapped().getAddress());
+        qualified(address, primary.mapped(), nat, why);
+        timer.schedule(this::refresh, refresh.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -290,43 +304,40 @@ final class TeredoClient implements RoleEngine {
 
     /** 5.2.7: a solicitation every refresh interval keeps the mapping alive and shows when it changed. */
     private void refresh() {
+        step("refresh", this::refreshOnce, this::refresh);
+    }
+
+    private void refreshOnce() throws Exception {
         if (!running) {
             return;
         }
         Qualification q = qualification;
-        try {
-            Advert a = solicit(server, false, SOLICITATIONS);
-            if (a == null) {
-                // a loaded link or server loses a few advertisements: the address stays while the server may be back
-                silentRefreshes++;
-                if (silentRefreshes < REFRESH_TRIES) {
-                    LOG.warn("Teredo client: the server {} did not answer a refresh ({} of {}); the address stays, trying again", hostPort(server),
-                            silentRefreshes, REFRESH_TRIES);
-                    timer.schedule(this::refresh, ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                    return;
-                }
-                LOG.warn("Teredo client: the server {} stopped answering ({} refreshes); qualifying again", hostPort(server), REFRESH_TRIES);
-                silentRefreshes = 0;
-                unqualify(State.QUALIFYING, q.nat(), "the server stopped answering; qualifying again");
-                qualify();
+        Advert a = solicit(server, false, SOLICITATIONS);
+        if (a == null) {
+            // a loaded link or server loses a few advertisements: the address stays while the server may be back
+            silentRefreshes++;
+            if (silentRefreshes < REFRESH_TRIES) {
+                LOG.warn("Teredo client: the server {} did not answer a refresh ({} of {}); the address stays, trying again", hostPort(server),
+                        silentRefreshes, REFRESH_TRIES);
+                timer.schedule(this::refresh, ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
                 return;
             }
+            LOG.warn("Teredo client: the server {} stopped answering ({} refreshes); qualifying again", hostPort(server), REFRESH_TRIES);
             silentRefreshes = 0;
-            if (!a.mapped().equals(q.mapped())) {
-                mappingChanges.increment();
-                LOG.warn("Teredo client: the NAT mapping changed from {} to {}: qualifying again for a new Teredo address (5.2.7)",
-                        hostPort(q.mapped()), hostPort(a.mapped()));
-                unqualify(State.QUALIFYING, q.nat(), "the NAT mapping changed from " + hostPort(q.mapped()) + " to " + hostPort(a.mapped()));
-                qualify();
-                return;
-            }
-            timer.schedule(this::refresh, refresh.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.error("Teredo client: refresh failed", e);
-            timer.schedule(this::refresh, refresh.toMillis(), TimeUnit.MILLISECONDS);
+            unqualify(State.QUALIFYING, q.nat(), "the server stopped answering; qualifying again");
+            qualify();
+            return;
         }
+        silentRefreshes = 0;
+        if (!a.mapped().equals(q.mapped())) {
+            mappingChanges.increment();
+            LOG.warn("Teredo client: the NAT mapping changed from {} to {}: qualifying again for a new Teredo address (5.2.7)",
+                    hostPort(q.mapped()), hostPort(a.mapped()));
+            unqualify(State.QUALIFYING, q.nat(), "the NAT mapping changed from " + hostPort(q.mapped()) + " to " + hostPort(a.mapped()));
+            qualify();
+            return;
+        }
+        timer.schedule(this::refresh, refresh.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Sends up to {@code tries} solicitations to {@code to}; the advertisement that answers one, or null. */

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.buffer.ByteBuf;
 import org.ntmgate.role.TokenBucket;
+import org.ntmgate.packet.PacketBuilder;
 import org.ntmgate.packet.IpPacket;
 import org.ntmgate.packet.IpProtocol;
 import org.ntmgate.packet.ParseStatus;
@@ -36,7 +37,6 @@ final class TeredoServer {
     private static final byte[] ALL_ROUTERS = { (byte) 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 };
     private static final int ROUTER_SOLICITATION = 133;
     private static final int ROUTER_ADVERTISEMENT = 134;
-    private static final int ECHO_REQUEST = 128;
     /** The link-local source of a client's solicitation asking for the cone check (RFC 4380 5.2.1): cone bit set, "TEREDO". */
     static final byte[] CONE_LINK_LOCAL = { (byte) 0xfe, (byte) 0x80, 0, 0, 0, 0, 0, 0, (byte) 0x80, 0, 0x54, 0x45, 0x52, 0x45, 0x44, 0x4f };
     /** The link-local source of a client's ordinary solicitation (RFC 4380 5.2.1). */
@@ -131,7 +131,7 @@ final class TeredoServer {
         // 5.3.1 (6): a source that is not Teredo (a relay's bubble for one of our clients) is accepted when the
         // destination is one of this server's clients, checked next; the origin indication tells the client where
         // the relay is
-        if (!TeredoAddress.isTeredo(dst, 0) && TeredoAddress.isTeredo(src, 0) && !bubble && ip.icmpType() == ECHO_REQUEST
+        if (!TeredoAddress.isTeredo(dst, 0) && TeredoAddress.isTeredo(src, 0) && !bubble && ip.icmpType() == PacketBuilder.ICMPV6_ECHO_REQUEST
                 && (dst[0] & 0xE0) == 0x20 && TeredoAddress.parse(src).server().equals(primary)) {
             // 5.3.1: a client's echo request to a native host (its direct connectivity test, which finds the relay
             // nearest to that host) goes to the IPv6 side; the reply comes back through a relay, not through here

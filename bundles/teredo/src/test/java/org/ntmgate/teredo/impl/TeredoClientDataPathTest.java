@@ -158,7 +158,7 @@ class TeredoClientDataPathTest {
     private static byte[] echoReply(byte[] src, byte[] dst, long nonce) {
         ByteBuf b = Unpooled.buffer();
         PacketBuilder.echoRequest(b, src, dst, (int) (nonce >>> 48), (int) (nonce >>> 32) & 0xFFFF, Unpooled.copyLong(nonce));
-        b.setByte(40, ClientRules.ECHO_REPLY); // the same packet as a reply (the checksum is not the client's to check)
+        b.setByte(40, PacketBuilder.ICMPV6_ECHO_REPLY); // the same packet as a reply (the checksum is not the client's to check)
         return ByteBufUtil.getBytes(b);
     }
 

@@ -17,6 +17,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import org.ntmgate.wire.AnswerCache;
+import org.ntmgate.wire.Counts;
 import org.ntmgate.wire.ErrorCode;
 import org.ntmgate.wire.KeySealer;
 import org.ntmgate.wire.MacKey;
@@ -57,9 +58,17 @@ final class LoginServer implements RoleEngine {
     private final SourceLimits limits;
     private final WireCounters counters = new WireCounters();
     private final AtomicLong sequence = new AtomicLong();
-    private final AtomicLong logins = new AtomicLong();
-    private final AtomicLong failures = new AtomicLong();
-    private final AtomicLong rateLimited = new AtomicLong();
+    private final Counts<Count> counts = new Counts<>(Count.class);
+
+    /** What the AS counts (its README, "Counters"). */
+    enum Count {
+        /** Logins that ended with a LOGIN_ANSWER. */
+        LOGINS,
+        /** Proofs that were wrong. */
+        FAILURES,
+        /** LOGIN_REQUESTs dropped by the per-source rate limit or because too many logins were pending. */
+        RATE_LIMITED
+    }
     private UdpServer udp;
 
     LoginServer(AccountBook accounts, AsSettings settings, LongSupplier clock) {
@@ -92,7 +101,7 @@ final class LoginServer implements RoleEngine {
 
     @Override
     public String status() {
-        return "serving on udp " + bound() + "; logins " + logins() + ", failed " + failures() + ", rate-limited " + rateLimited()
+        return "serving on udp " + bound() + "; logins " + counts.get(Count.LOGINS) + ", failed " + counts.get(Count.FAILURES) + ", rate-limited " + counts.get(Count.RATE_LIMITED)
                 + ", malformed or unauthentic datagrams " + wireCounters().droppedTotal();
     }
 
@@ -100,17 +109,8 @@ final class LoginServer implements RoleEngine {
         return counters;
     }
 
-    long logins() {
-        return logins.get();
-    }
-
-    long failures() {
-        return failures.get();
-    }
-
-    /** LOGIN_REQUESTs dropped by the per-source rate limit or because too many logins were pending. */
-    long rateLimited() {
-        return rateLimited.get();
+    long count(Count kind) {
+        return counts.get(kind);
     }
 
     private final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
@@ -125,7 +125,7 @@ final class LoginServer implements RoleEngine {
                 int type = in.readableBytes() >= 2 ? in.getUnsignedByte(in.readerIndex() + 1) : -1;
                 if (type == MessageType.LOGIN_REQUEST.code()) {
                     if (!limits.takeRequest(from.getAddress(), now)) {
-                        rateLimited.incrementAndGet(); // dropped unanswered: answering a flood would feed it
+                        counts.count(Count.RATE_LIMITED); // dropped unanswered: answering a flood would feed it
                         return;
                     }
                     Message m = codec.decode(in, (id, t, n) -> null);
@@ -165,7 +165,7 @@ final class LoginServer implements RoleEngine {
             if (pending.size() >= MAX_PENDING) {
                 pending.values().removeIf(p -> p.expires() < now);
                 if (pending.size() >= MAX_PENDING) {
-                    rateLimited.incrementAndGet();
+                    counts.count(Count.RATE_LIMITED);
                     return;
                 }
             }
@@ -231,13 +231,13 @@ final class LoginServer implements RoleEngine {
                     .tlv(TlvType.SEALED_KEY, KeySealer.seal(a.key(), MessageType.LOGIN_RESPONSE, tx, a.nodeId(), sessionKeyId, lifetime, sessionKey))
                     .tlv(TlvType.TICKET, ticket).u32(TlvType.LIFETIME, lifetime).build();
             accounts.loggedIn(a.fqdn());
-            logins.incrementAndGet(); // counted before the answer leaves: whoever sees the answer sees the count
+            counts.count(Count.LOGINS); // counted before the answer leaves: whoever sees the answer sees the count
             answers.hold(from, header(in), send(ctx, response, key, from), now);
             LOG.info("Login of {} (node {}) from {}", a.fqdn(), Long.toHexString(a.nodeId()), from);
         }
 
         private void fail(ChannelHandlerContext ctx, Pending p, ByteBuf proof, InetSocketAddress from, long now) {
-            failures.incrementAndGet();
+            counts.count(Count.FAILURES);
             boolean locked = limits.fail(from.getAddress(), now);
             LOG.warn("Failed login for '{}' from {}{}", p.fqdn(), from, locked ? "; the address is locked out for a while" : "");
             Message header = header(proof);

@@ -129,7 +129,7 @@ class LoginServerTest {
             assertEquals(nodeId, t.nodeId());
             assertEquals(kNd.keyId(), t.sessionKeyId());
             assertArrayEquals(kNd.key(), t.sessionKey(), "the node and the DC share K_nd");
-            assertEquals(1, server.logins());
+            assertEquals(1, server.count(LoginServer.Count.LOGINS));
         }
     }
 
@@ -143,7 +143,7 @@ class LoginServerTest {
             other.send(new DatagramPacket(o.proof(), o.proof().length, as));
             other.setSoTimeout(300);
             assertThrows(SocketTimeoutException.class, () -> receive(other), "the same bytes from elsewhere get nothing");
-            assertEquals(1, server.logins(), "one login, however often the proof arrives");
+            assertEquals(1, server.count(LoginServer.Count.LOGINS), "one login, however often the proof arrives");
         }
     }
 
@@ -158,7 +158,7 @@ class LoginServerTest {
             }
             Outcome locked = login(s, as, "mn.example.net", "correct horse");
             assertEquals(ErrorCode.RATE_LIMITED, locked.last().u16(TlvType.ERROR_CODE), "locked out, even with the right password");
-            assertEquals(SourceLimits.FAILURES_BEFORE_LOCKOUT, server.failures());
+            assertEquals(SourceLimits.FAILURES_BEFORE_LOCKOUT, server.count(LoginServer.Count.FAILURES));
         }
         try (DatagramSocket other = client("127.0.0.2")) {
             assertEquals(MessageType.LOGIN_RESPONSE, login(other, as, "mn.example.net", "correct horse").last().type(),
@@ -200,10 +200,10 @@ class LoginServerTest {
             }
             assertEquals(MessageType.LOGIN_RESPONSE, outcome == null ? null : outcome.last().type());
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (server.rateLimited() == 0 && System.nanoTime() < deadline) {
+            while (server.count(LoginServer.Count.RATE_LIMITED) == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertTrue(server.rateLimited() > 0, "the flood hit the rate limit");
+            assertTrue(server.count(LoginServer.Count.RATE_LIMITED) > 0, "the flood hit the rate limit");
             assertTrue(server.wireCounters().droppedTotal() > 0, "junk was counted");
             flood.setSoTimeout(200);
             int answers = 0;

@@ -71,23 +71,36 @@ final class LanTranslator {
         return true;
     }
 
+    /**
+     * Where the identifier that keeps LAN flows apart stands in {@code ip}'s transport header: the TCP or UDP port at
+     * {@code portWord} (0: source, 2: destination), the identifier (word 4) of an ICMPv6 echo of {@code echoType}; -1:
+     * the packet has none.
+     */
+    private static int flowWord(IpPacket ip, int portWord, int echoType) {
+        int proto = ip.protocol();
+        if (proto == IpProtocol.TCP || proto == IpProtocol.UDP) {
+            return portWord;
+        }
+        return proto == IpProtocol.ICMPV6 && ip.icmpType() == echoType && ip.transportLength() >= 8 ? 4 : -1;
+    }
+
+    /** The identifier at {@code wordAt} ({@link #flowWord}), or -1 (none, or a truncated header). */
+    private static int flowId(IpPacket ip, int wordAt) {
+        return switch (wordAt) {
+        case 0 -> ip.sourcePort();
+        case 2 -> ip.destinationPort();
+        case 4 -> ip.buffer().getUnsignedShort(ip.transportOffset() + 4);
+        default -> -1;
+        };
+    }
+
     /** Outbound: source -> the node's virtual address and a port of its range; false when it cannot be mapped. */
     boolean outbound(IpPacket ip, long now) {
         int proto = ip.protocol();
-        int wordAt;
-        int port;
-        if (proto == IpProtocol.TCP || proto == IpProtocol.UDP) {
-            wordAt = 0;
-            port = ip.sourcePort();
-        } else if (proto == IpProtocol.ICMPV6 && ip.icmpType() == PacketBuilder.ICMPV6_ECHO_REQUEST && ip.transportLength() >= 8) {
-            wordAt = 4;
-            port = ip.buffer().getUnsignedShort(ip.transportOffset() + 4);
-        } else {
-            refused.increment(); // other protocols have no port to keep LAN hosts apart
-            return false;
-        }
+        int wordAt = flowWord(ip, 0, PacketBuilder.ICMPV6_ECHO_REQUEST);
+        int port = flowId(ip, wordAt);
         if (port < 0) {
-            refused.increment();
+            refused.increment(); // other protocols have no port to keep LAN hosts apart
             return false;
         }
         ByteBuf b = ip.buffer();
@@ -111,18 +124,9 @@ final class LanTranslator {
     /** Inbound: a packet to the node's virtual address and a mapped port goes back to its LAN host; false: not a LAN flow. */
     boolean inbound(IpPacket ip, long now) {
         int proto = ip.protocol();
-        int wordAt;
-        int port;
-        if (proto == IpProtocol.TCP || proto == IpProtocol.UDP) {
-            wordAt = 2;
-            port = ip.destinationPort();
-        } else if (proto == IpProtocol.ICMPV6 && ip.icmpType() == PacketBuilder.ICMPV6_ECHO_REPLY && ip.transportLength() >= 8) {
-            wordAt = 4;
-            port = ip.buffer().getUnsignedShort(ip.transportOffset() + 4);
-        } else {
-            return false;
-        }
-        if (port < first || port > last) {
+        int wordAt = flowWord(ip, 2, PacketBuilder.ICMPV6_ECHO_REPLY);
+        int port = flowId(ip, wordAt);
+        if (port < first || port > last) { // -1: not a flow a LAN host could have
             return false;
         }
         Mapping m = byOutside.get(((long) proto << 16) | port);

@@ -5,17 +5,12 @@ import java.util.Locale;
 
 import org.ntmgate.api.net.Prefix;
 
-/** One rule entry: everything, a name and the names below it, or a prefix. */
-final class Rule {
-    private final String text;
-    private final String name;
-    private final Prefix prefix;
-
-    private Rule(String text, String name, Prefix prefix) {
-        this.text = text;
-        this.name = name;
-        this.prefix = prefix;
-    }
+/**
+ * One rule entry: everything ({@code name} and {@code prefix} null), a name and the names below it, or a prefix.
+ *
+ * @param text the entry as written, trimmed and in lower case
+ */
+record Rule(String text, String name, Prefix prefix) {
 
     /** Parses an entry; IllegalArgumentException says what is wrong with it. */
     static Rule parse(String entry) {

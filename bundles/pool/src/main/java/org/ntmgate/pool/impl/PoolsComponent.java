@@ -87,27 +87,28 @@ public class PoolsComponent implements VirtualAddressPools, PoolRegistrar, Confi
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (store != null) {
-            synchronized (book) {
-                try {
-                    store.close();
-                } catch (IOException e) {
-                    LOG.error("Could not close lease journal {}: {}", store.file(), e.toString());
-                }
-            }
-        }
+        onJournal("close", LeaseStore::close);
     }
 
     /** Group commit: forces the records of the last second to disk. */
     private void sync() {
+        onJournal("force to disk", LeaseStore::sync);
+    }
+
+    private interface JournalStep {
+        void apply(LeaseStore store) throws IOException;
+    }
+
+    /** {@code step} on the lease journal, if there is one, under the book's lock; a failure is logged as "Could not {@code what} ...". */
+    private void onJournal(String what, JournalStep step) {
         if (store == null) {
             return;
         }
         synchronized (book) {
             try {
-                store.sync();
+                step.apply(store);
             } catch (IOException e) {
-                LOG.error("Could not force lease journal {} to disk: {}", store.file(), e.toString());
+                LOG.error("Could not {} lease journal {}: {}", what, store.file(), e.toString());
             }
         }
     }

@@ -4,7 +4,6 @@ import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.buffer.ByteBuf;
 import org.ntmgate.role.TokenBucket;
@@ -12,6 +11,7 @@ import org.ntmgate.packet.PacketBuilder;
 import org.ntmgate.packet.IpPacket;
 import org.ntmgate.packet.IpProtocol;
 import org.ntmgate.packet.ParseStatus;
+import org.ntmgate.wire.Counts;
 import org.ntmgate.wire.DropCounters;
 
 /**
@@ -67,9 +67,17 @@ final class TeredoServer {
     private final TeredoDatagram teredo = new TeredoDatagram();
     private final IpPacket ip = new IpPacket();
     private final DropCounters<Drop> drops = new DropCounters<>(Drop.class);
-    private final LongAdder advertisements = new LongAdder();
-    private final LongAdder relayed = new LongAdder();
-    private final LongAdder toIpv6 = new LongAdder();
+    private final Counts<Count> counts = new Counts<>(Count.class);
+
+    /** What the server did (its Gogo status and counters). */
+    enum Count {
+        /** Router advertisements sent (5.3.2). */
+        ADVERTISEMENTS,
+        /** Bubbles and ICMPv6 relayed to Teredo clients of this server (5.3.1). */
+        RELAYED,
+        /** Clients' echo requests to native IPv6 hosts passed on (their direct connectivity test). */
+        TO_IPV6
+    }
 
     TeredoServer(Inet4Address primary, int perSecond, int burst) {
         this.primary = primary;
@@ -135,7 +143,7 @@ final class TeredoServer {
                 && (dst[0] & 0xE0) == 0x20 && TeredoAddress.parse(src).server().equals(primary)) {
             // 5.3.1: a client's echo request to a native host (its direct connectivity test, which finds the relay
             // nearest to that host) goes to the IPv6 side; the reply comes back through a relay, not through here
-            toIpv6.increment();
+            counts.count(Count.TO_IPV6);
             return new Answer(false, null, bytes(v6));
         }
         if (!TeredoAddress.isTeredo(dst, 0) || !TeredoAddress.parse(dst).server().equals(primary)) {
@@ -152,7 +160,7 @@ final class TeredoServer {
         TeredoDatagram.writeOrigin(out, from.getPort(), v4((Inet4Address) from.getAddress()));
         out.writeBytes(v6, v6.readerIndex(), v6.readableBytes());
         out.writeBytes(payload, teredo.ipv6Offset() + teredo.ipv6Length(), trailers);
-        relayed.increment();
+        counts.count(Count.RELAYED);
         return new Answer(false, new InetSocketAddress(target.mappedAddress(), target.mappedPort()), bytes(out));
     }
 
@@ -204,7 +212,7 @@ final class TeredoServer {
             throw new IllegalStateException("built an invalid Router Advertisement");
         }
         ip.computeTransportChecksum();
-        advertisements.increment();
+        counts.count(Count.ADVERTISEMENTS);
         boolean coneCheck = java.util.Arrays.equals(dst, CONE_LINK_LOCAL);
         return new Answer(coneCheck != secondary, from, bytes(out));
     }
@@ -237,7 +245,7 @@ final class TeredoServer {
     }
 
     org.ntmgate.api.health.RoleCounters counters() {
-        return new org.ntmgate.api.health.RoleCounters(java.util.Map.of("advertisements", advertisements.sum(), "relayed", relayed.sum(), "to_ipv6", toIpv6.sum()),
+        return new org.ntmgate.api.health.RoleCounters(org.ntmgate.api.health.RoleCounters.byName(counts.snapshot()),
                 java.util.Map.of(), org.ntmgate.api.health.RoleCounters.byName(drops.snapshot()));
     }
 
@@ -245,16 +253,8 @@ final class TeredoServer {
         return drops.snapshot();
     }
 
-    long advertisements() {
-        return advertisements.sum();
-    }
-
-    long relayed() {
-        return relayed.sum();
-    }
-
-    long toIpv6() {
-        return toIpv6.sum();
+    long count(Count kind) {
+        return counts.get(kind);
     }
 
     /** Per-source token buckets, at most {@link #SOURCES} sources remembered (the least recent forgotten). */

@@ -57,7 +57,8 @@ public class TeredoServerComponent implements RunnerStatus<TeredoServerSockets> 
     /** teredo:server: addresses, advertisements, relayed bubbles and ICMPv6, drops by reason. */
     @Override
     public String details() {
-        return runner.view(r -> r.describe() + ": " + r.core.advertisements() + " router advertisements, " + r.core.relayed() + " relayed, " + r.core.toIpv6()
+        return runner.view(r -> r.describe() + ": " + r.core.count(TeredoServer.Count.ADVERTISEMENTS) + " router advertisements, " + r.core.count(TeredoServer.Count.RELAYED)
+                + " relayed, " + r.core.count(TeredoServer.Count.TO_IPV6)
                 + " echo requests to IPv6; dropped: " + DropCounters.describe(r.core.drops()));
     }
 }

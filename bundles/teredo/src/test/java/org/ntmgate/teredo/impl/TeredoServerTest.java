@@ -61,7 +61,7 @@ class TeredoServerTest {
             v6.getBytes(40 + 16 + 16, prefix);
             assertEquals("2001:0:c633:640a:0:0:0:0", InetAddress.getByAddress(prefix).getHostAddress(), "the Teredo prefix of the primary");
         }
-        assertEquals(2, s.advertisements());
+        assertEquals(2, s.count(TeredoServer.Count.ADVERTISEMENTS));
     }
 
     @Test
@@ -167,7 +167,7 @@ class TeredoServerTest {
         assertNotNull(out);
         assertTrue(out.toIpv6());
         org.junit.jupiter.api.Assertions.assertArrayEquals(sent, out.payload(), "the IPv6 packet as the client sent it");
-        assertEquals(1, s.toIpv6());
+        assertEquals(1, s.count(TeredoServer.Count.TO_IPV6));
 
         ByteBuf udp = Unpooled.buffer();
         org.ntmgate.packet.PacketBuilder.udp(udp, a.toBytes(), nativeHost, 1000, 53, Unpooled.buffer(8));

@@ -139,7 +139,7 @@ public class PagesBenchmark {
         };
         ConfigurationAdmin ca = (ConfigurationAdmin) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { ConfigurationAdmin.class },
                 (proxy, method, args) -> null);
-        Object table = TableFixture.filled(ENTRIES, 131_072);
+        Object table = FilledTables.filled(ENTRIES, 131_072);
         VirtualAddressPools pools = PoolFixture.open(null, ShippedDefaults.configurations());
         for (int i = 1; i <= NODES; i++) {
             String owner = "home-" + i + ".subscribers.example.net";

@@ -7,7 +7,7 @@ import org.ntmgate.api.table.EntryOwner;
 import org.ntmgate.api.table.EntrySpec;
 import org.ntmgate.api.table.TranslationEntry;
 import org.ntmgate.api.table.TranslationTableException;
-import org.ntmgate.table.impl.ConcurrentTranslationTable;
+import org.ntmgate.api.table.TranslationTable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
@@ -28,7 +28,7 @@ public class TableBenchmark extends NanosecondBenchmark {
     @Param({ "1000", "100000", "1000000" })
     int size;
 
-    private ConcurrentTranslationTable table;
+    private TranslationTable table;
     private Endpoint[] virtualKeys;
     private Endpoint[] realKeys;
     private EntrySpec[] fresh;
@@ -37,18 +37,18 @@ public class TableBenchmark extends NanosecondBenchmark {
 
     @Setup(Level.Trial)
     public void fill() {
-        table = TableFixture.filled(size, size + 1024);
+        table = FilledTables.filled(size, size + 1024);
         virtualKeys = new Endpoint[size];
         realKeys = new Endpoint[size];
         for (int i = 0; i < size; i++) {
             // A multiplicative scramble: consecutive lookups land far apart in the maps.
             int j = (int) ((i * 2_654_435_761L) % size);
-            virtualKeys[i] = TableFixture.virtual(j);
-            realKeys[i] = TableFixture.real(j);
+            virtualKeys[i] = FilledTables.virtual(j);
+            realKeys[i] = FilledTables.real(j);
         }
         fresh = new EntrySpec[1024];
         for (int i = 0; i < fresh.length; i++) {
-            fresh[i] = EntrySpec.of(EntryKind.NTM_NODE, TableFixture.virtual(size + i), TableFixture.real(size + i), EntryOwner.NONE);
+            fresh[i] = EntrySpec.of(EntryKind.NTM_NODE, FilledTables.virtual(size + i), FilledTables.real(size + i), EntryOwner.NONE);
         }
     }
 
@@ -60,27 +60,21 @@ public class TableBenchmark extends NanosecondBenchmark {
         return i;
     }
 
-    /** The packet path's lookup: no Optional. */
-    @Benchmark
-    public TranslationEntry findByVirtual() {
-        return table.findByVirtual(virtualKeys[nextIndex()]);
-    }
-
-    @Benchmark
-    public TranslationEntry findByReal() {
-        return table.findByReal(realKeys[nextIndex()]);
-    }
-
-    /** The service API's lookup. */
+    /** The service's lookup as the RS-N and the Teredo relay make it on their packet paths. */
     @Benchmark
     public TranslationEntry lookupByVirtual() {
         return table.lookupByVirtual(virtualKeys[nextIndex()]).orElse(null);
     }
 
+    @Benchmark
+    public TranslationEntry lookupByReal() {
+        return table.lookupByReal(realKeys[nextIndex()]).orElse(null);
+    }
+
     /** Per-packet accounting on a found entry. */
     @Benchmark
-    public TranslationEntry findAndRecord() {
-        TranslationEntry e = table.findByVirtual(virtualKeys[nextIndex()]);
+    public TranslationEntry lookupAndRecord() {
+        TranslationEntry e = table.lookupByVirtual(virtualKeys[nextIndex()]).orElse(null);
         e.recordToReal(1280);
         return e;
     }

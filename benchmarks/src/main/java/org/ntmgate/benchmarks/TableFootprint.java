@@ -14,10 +14,10 @@ public final class TableFootprint {
     }
 
     public static void main(String[] args) {
-        long empty = GraphLayout.parseInstance(TableFixture.filled(0, 16)).totalSize();
+        long empty = GraphLayout.parseInstance(FilledTables.filled(0, 16)).totalSize();
         System.out.printf("%-10s %14s %16s%n", "entries", "table bytes", "bytes per entry");
         for (int n : new int[] { 1_000, 100_000, 1_000_000 }) {
-            long total = GraphLayout.parseInstance(TableFixture.filled(n, n)).totalSize();
+            long total = GraphLayout.parseInstance(FilledTables.filled(n, n)).totalSize();
             System.out.printf("%-10d %14d %16.1f%n", n, total, (total - empty) / (double) n);
         }
     }

@@ -31,7 +31,7 @@ import org.ntmgate.packet.PacketBuilder;
 import org.ntmgate.packet.ParseStatus;
 import org.ntmgate.role.MemoryQueue;
 import org.ntmgate.rsn.impl.RelayCounters.Drop;
-import org.ntmgate.table.impl.ConcurrentTranslationTable;
+import org.ntmgate.table.TableFixture;
 import org.ntmgate.wire.DatagramBatch;
 import org.ntmgate.wire.KeySealer;
 import org.ntmgate.wire.MacKey;
@@ -77,7 +77,7 @@ class RelayDataPathTest {
     void relayWithOnePath() throws Exception {
         settings = RsnSettings.of(Converters.standardConverter().convert(Map.of("bindAddress", "127.0.0.1", "port", 0, "dcKeys", new String[] { "1 " + KEY },
                 "egressPrefix", "2001:db8:e::/64", "tunName", "ntmrsn0", "innerMtu", 1400)).to(RsnConfig.class));
-        paths = new RelayPaths(settings, ConcurrentTranslationTable.standalone(1000, 300), new PathStore(dir.resolve("paths.txt")), now::get, inline);
+        paths = new RelayPaths(settings, TableFixture.open(1000, 300), new PathStore(dir.resolve("paths.txt")), now::get, inline);
         parts = new RelayParts(settings, paths, queue, counters, now::get);
         udp = new EmbeddedChannel(Relay.pipeline(parts, new RelaySignalling(parts)));
         path = addPath(new RelayLimits(0, 0, 0));

@@ -28,7 +28,7 @@ import org.ntmgate.api.table.TranslationTable;
  * claim if the second fails, so both sides stay unique without a global lock. Removal happens exactly once per
  * entry ({@link Entry#kill()}), whichever of remove, replace, clear and expiry gets there first.
  */
-public final class ConcurrentTranslationTable implements TranslationTable {
+final class ConcurrentTranslationTable implements TranslationTable {
     private final ConcurrentHashMap<Endpoint, Entry> byVirtual = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Endpoint, Entry> byReal = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Entry> byId = new ConcurrentHashMap<>();
@@ -50,12 +50,6 @@ public final class ConcurrentTranslationTable implements TranslationTable {
         this.clock = clock;
         this.listener = listener;
         apply(settings);
-    }
-
-    /** A table with the given settings, the system clock and no listener (benchmarks, tools). */
-    public static ConcurrentTranslationTable standalone(int capacity, long idleTimeoutSeconds) {
-        return new ConcurrentTranslationTable(TableSettings.DEFAULTS.withCapacity(capacity).withIdleTimeoutSeconds(idleTimeoutSeconds),
-                new CoarseClock(System::currentTimeMillis), TableListener.NONE);
     }
 
     /** Takes new limits. Entries already in the table stay, even above a lowered capacity; new ones wait for room. */
@@ -174,16 +168,6 @@ public final class ConcurrentTranslationTable implements TranslationTable {
     @Override
     public Optional<TranslationEntry> lookupByReal(Endpoint realSide) {
         return Optional.ofNullable(byReal.get(realSide));
-    }
-
-    /** The entry for {@code virtualSide}, or null: for packet loops that must not allocate an Optional. */
-    public TranslationEntry findByVirtual(Endpoint virtualSide) {
-        return byVirtual.get(virtualSide);
-    }
-
-    /** The entry for {@code realSide}, or null. */
-    public TranslationEntry findByReal(Endpoint realSide) {
-        return byReal.get(realSide);
     }
 
     @Override

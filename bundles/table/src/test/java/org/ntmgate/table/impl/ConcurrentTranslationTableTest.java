@@ -366,8 +366,8 @@ class ConcurrentTranslationTableTest {
         for (int r = 0; r < 2; r++) {
             readers.add(pool.submit(() -> {
                 while (done.getCount() > 0) {
-                    TranslationEntry e = t.findByVirtual(v6(1));
-                    if (e == null || !e.isLive() && t.findByVirtual(v6(1)) == e) {
+                    TranslationEntry e = t.lookupByVirtual(v6(1)).orElse(null);
+                    if (e == null || !e.isLive() && t.lookupByVirtual(v6(1)).orElse(null) == e) {
                         missing.incrementAndGet();
                     }
                     reads.incrementAndGet();

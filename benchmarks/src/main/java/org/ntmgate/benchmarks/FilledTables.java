@@ -5,11 +5,12 @@ import org.ntmgate.api.table.EntryKind;
 import org.ntmgate.api.table.EntryOwner;
 import org.ntmgate.api.table.EntrySpec;
 import org.ntmgate.api.table.TranslationTableException;
-import org.ntmgate.table.impl.ConcurrentTranslationTable;
+import org.ntmgate.api.table.TranslationTable;
+import org.ntmgate.table.TableFixture;
 
 /** Tables of N IPv6 general-node entries, as the RS-N will hold them. */
-public final class TableFixture {
-    private TableFixture() {
+public final class FilledTables {
+    private FilledTables() {
     }
 
     static Endpoint virtual(int i) {
@@ -32,8 +33,9 @@ public final class TableFixture {
         return a;
     }
 
-    public static ConcurrentTranslationTable filled(int n, int capacity) {
-        ConcurrentTranslationTable t = ConcurrentTranslationTable.standalone(capacity, 3600);
+    /** The table bundle's table ({@link TableFixture}) holding entries 0 to n-1. */
+    public static TranslationTable filled(int n, int capacity) {
+        TranslationTable t = TableFixture.open(capacity, 3600);
         try {
             for (int i = 0; i < n; i++) {
                 t.insert(EntrySpec.of(EntryKind.NTM_GENERAL_NODE, virtual(i), real(i), EntryOwner.of(i, i)));

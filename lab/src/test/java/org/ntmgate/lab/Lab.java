@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-import org.ntmgate.wire.NodeKey;
+import org.ntmgate.provision.Accounts;
+import org.ntmgate.provision.Credentials;
 
 /**
  * The seed scenario's network, built from real namespaces (root, as CI is) and torn down whatever happens:
@@ -42,12 +43,12 @@ final class Lab implements AutoCloseable {
 
     static final String SERVER_NAME = "www.v6.example.net";
     static final String NODE_NAME = "laptop.ntm.example.net";
+    /** The deployment guide's configuration files (docs/deploy.md): the lab's gateway and nodes start from them. */
+    static final Path EXAMPLES = Path.of(System.getProperty("examples.dir", "../docs/examples"));
     static final String PASSWORD = "correct-horse-battery";
     /** A node with an account whom the relay policy denies. */
     static final String DENIED_NAME = "blocked.ntm.example.net";
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final String K_AD = "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf";
-    private static final String K_DR = "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf";
 
     final String client;
     final String nat;
@@ -371,20 +372,15 @@ final class Lab implements AutoCloseable {
      */
     void gateway(Path runtimeJar, boolean policyFile) throws Exception {
         Path home = Files.createDirectories(dir.resolve("gateway/deploy")).getParent();
-        byte[] salt = new byte[16];
-        new SecureRandom().nextBytes(salt);
-        HexFormat hex = HexFormat.of();
-        String credential = "{pbkdf2-sha256}100000$" + hex.formatHex(salt) + "$" + hex.formatHex(NodeKey.derive(PASSWORD, salt, 100_000));
-        config(home, "org.ntmgate.as.config", "port=I\"4710\"\nasDcKeyId=I\"3\"\nasDcKey=\"" + K_AD + "\"\niterations=I\"100000\"\n");
-        config(home, "org.ntmgate.as.account-laptop.config", "fqdn=\"" + NODE_NAME + "\"\ncredential=\"" + credential + "\"\n");
-        config(home, "org.ntmgate.as.account-blocked.config", "fqdn=\"" + DENIED_NAME + "\"\ncredential=\"" + credential + "\"\n");
+        deployExamples("edge", home);
+        // the accounts as 'ntmgate account add' writes them (bundles/provision), with the lab's own password
+        for (String fqdn : List.of(NODE_NAME, DENIED_NAME)) {
+            config(home, Accounts.fileName(fqdn), Accounts.cfg(fqdn, Credentials.of(PASSWORD, 100_000), true));
+        }
         // the relay policy refuses one node: its directions must fail without touching anyone else's
         if (policyFile) {
             config(home, "org.ntmgate.policy.config", "denyNodes=[\"" + DENIED_NAME + "\"]\nmaxSessionsPerNode=I\"1000\"\n");
         }
-        config(home, "org.ntmgate.dc.config", "asDcKeyId=I\"3\"\nasDcKey=\"" + K_AD + "\"\ndnsResolver=\"127.0.0.1:53\"\n"
-                + "relays=[\"rsn1 198.51.100.1:4712 7 " + K_DR + "\"]\n");
-        config(home, "org.ntmgate.rsn.config", "dcKeys=[\"7 " + K_DR + "\"]\negressPrefix=\"2001:db8:e::/64\"\n");
         Path log = home.resolve("gateway.log");
         gatewayJvm = start(gateway, home, log, java(home, runtimeJar));
         await(log, l -> l.contains("Account Server serving"), "the AS serves");
@@ -492,8 +488,8 @@ final class Lab implements AutoCloseable {
 
     private Process node(String ns, String folder, String fqdn, String password, String tun, Path runtimeJar, String more) throws Exception {
         Path home = Files.createDirectories(dir.resolve(folder + "/deploy")).getParent();
-        config(home, "org.ntmgate.node.config", "fqdn=\"" + fqdn + "\"\npassword=\"" + password + "\"\naccountServer=\"198.51.100.1:4710\"\n"
-                + "directionCoordinator=\"198.51.100.1:4711\"\nupstreamDns=\"198.51.100.1:53\"\ntunName=\"" + tun + "\"\n" + more);
+        String example = Files.readString(EXAMPLES.resolve("home/deploy/org.ntmgate.node.config"));
+        config(home, "org.ntmgate.node.config", withStrings(example, "fqdn", fqdn, "password", password, "tunName", tun) + more);
         Path log = home.resolve(folder + ".log");
         Process p = start(ns, home, log, java(home, runtimeJar));
         await(log, l -> l.contains("NTM node registered as"), fqdn + " registered");
@@ -692,6 +688,40 @@ final class Lab implements AutoCloseable {
         }
         c.addAll(List.of("-jar", runtimeJar.toString()));
         return c.toArray(String[]::new);
+    }
+
+    /**
+     * The configuration files of docs/examples/{@code shape}/deploy (the deployment guide's), as they are, into the
+     * deploy folder of {@code home}: the lab's addresses and keys are the guide's.
+     */
+    private static void deployExamples(String shape, Path home) throws IOException {
+        try (var files = Files.list(EXAMPLES.resolve(shape + "/deploy"))) {
+            for (Path f : files.sorted().toList()) {
+                config(home, f.getFileName().toString(), Files.readString(f));
+            }
+        }
+    }
+
+    /** {@code config} (a .config file) with the string values of {@code keysAndValues} set: replaced where set, else added. */
+    static String withStrings(String config, String... keysAndValues) {
+        StringBuilder out = new StringBuilder();
+        java.util.Set<String> done = new java.util.HashSet<>();
+        for (String line : config.split("\n", -1)) {
+            String replaced = line;
+            for (int i = 0; i < keysAndValues.length; i += 2) {
+                if (line.startsWith(keysAndValues[i] + "=")) {
+                    replaced = keysAndValues[i] + "=\"" + keysAndValues[i + 1] + "\"";
+                    done.add(keysAndValues[i]);
+                }
+            }
+            out.append(replaced).append('\n');
+        }
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            if (!done.contains(keysAndValues[i])) {
+                out.append(keysAndValues[i]).append("=\"").append(keysAndValues[i + 1]).append("\"\n");
+            }
+        }
+        return out.toString().replaceAll("\n+$", "\n");
     }
 
     private static void config(Path home, String name, String content) throws IOException {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -48,6 +49,16 @@ class SeedScenarioIT {
             assertEquals(0, ping.status(), "ping -6 by name: " + ping.output());
             Lab.Result a = lab.exec(lab.client, "getent", "ahostsv4", "v4only.example.net");
             assertTrue(a.output().contains("203.0.113.80"), "an A query goes upstream unchanged: " + a.output());
+
+            // the deployment guide's files (docs/examples) are taken as they are, on both gateways
+            lab.gatewayCommand("config:refusals");
+            lab.clientCommand("config:refusals");
+            for (Path log : List.of(lab.gatewayLog(), lab.clientLog())) {
+                lab.await(log, l -> l.contains("no refused configuration") || l.contains(" refused at "), "config:refusals answered");
+                String text = Files.readString(log);
+                assertTrue(text.contains("no refused configuration") && !text.contains("Configuration refused") && !text.contains(" refused at "),
+                        "no refusal of the guide's files in " + log.getFileName());
+            }
         }
     }
 

@@ -104,6 +104,60 @@ class GatewayProcessIT {
         }
     }
 
+    /** runtime/bin/ntmgate with {@code args}, for the home {@code home}: exit status and output (standard output first). */
+    private static ProcessOutput ntmgate(Path home, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("bash", Path.of("bin/ntmgate").toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("NTMGATE_HOME", home.toString());
+        Path err = Files.createTempFile(home, "ntmgate", ".err");
+        Process p = pb.redirectError(err.toFile()).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "ntmgate " + String.join(" ", args) + " ended");
+        return new ProcessOutput(p.exitValue(), out, Files.readString(err));
+    }
+
+    private record ProcessOutput(int status, String out, String err) {
+    }
+
+    /**
+     * An operator's way without a console: the AS's key and a node account made offline with the start script's
+     * provisioning commands into the home's deploy folder, the gateway started on them, and asked through its command
+     * socket (as a daemon is) whether the AS serves that account.
+     */
+    @Test
+    void anAccountAndAKeyMadeOfflineAreServedAndTheRunningGatewayAnswersOnItsCommandSocket(@TempDir Path home) throws Exception {
+        ProcessOutput key = ntmgate(home, "keygen");
+        assertEquals(0, key.status(), key.err());
+        String[] idAndKey = key.out().strip().split(" ");
+        ProcessOutput account = ntmgate(home, "account", "add", "laptop.offline.example.net", "--iterations", "100000");
+        assertEquals(0, account.status(), account.err());
+        assertTrue(account.err().contains("account laptop.offline.example.net written to " + home.resolve("deploy/org.ntmgate.as.account-laptop.offline.example.net.cfg")),
+                account.err());
+        assertEquals(20, account.out().strip().length(), "the password, printed once: " + account.out());
+        Files.writeString(home.resolve("deploy/org.ntmgate.as.cfg"), "bindAddress=127.0.0.1\nport=0\nasDcKeyId=" + idAndKey[0] + "\nasDcKey=" + idAndKey[1] + "\n");
+        ProcessOutput none = ntmgate(home, "gogo", "lb");
+        assertEquals(1, none.status(), "no gateway runs yet");
+        assertTrue(none.err().contains("no gateway answers at " + home.resolve("run/gogo.sock")), none.err());
+
+        try (GatewayProcess gw = new GatewayProcess(home, GatewayProcess.freePort())) {
+            gw.awaitStarted();
+            gw.awaitGogo("as:list", l -> l.contains("laptop.offline.example.net"), Duration.ofSeconds(30));
+            ProcessOutput list = ntmgate(home, "gogo", "as:list");
+            assertEquals(0, list.status(), list.err());
+            assertTrue(list.out().contains("laptop.offline.example.net"), list.out());
+            ProcessOutput status = ntmgate(home, "gogo", "as:status");
+            assertTrue(status.out().contains("serving on udp"), status.out());
+            ProcessOutput refusals = ntmgate(home, "gogo", "config:refusals");
+            assertEquals("no refused configuration\n", refusals.out(), "the offline files are accepted as they are");
+            ProcessOutput unknown = ntmgate(home, "gogo", "no:such-command");
+            assertTrue(unknown.out().startsWith("failed: "), unknown.out());
+            assertEquals(143, gw.terminate());
+        }
+        assertFalse(Files.exists(home.resolve("run/gogo.sock")), "a clean stop removes the socket");
+    }
+
     private static final String AS_CFG = "bindAddress=127.0.0.1\nport=0\nasDcKeyId=3\n"
             + "asDcKey=a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf\niterations=100000\n";
 

@@ -1,5 +1,7 @@
 package org.ntmgate.as.impl;
 
+import org.ntmgate.provision.Credentials;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +26,13 @@ import org.ntmgate.storage.AtomicFile;
  * revocation listener once it is on disk (protocol.md 4.7).
  */
 final class AccountBook {
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /** A new account's node id: random, never 0. */
+    static long newNodeId() {
+        return RANDOM.longs().filter(id -> id != 0).findFirst().getAsLong();
+    }
+
     private static final String HEADER = "ntmgate-accounts 2";
     private static final String HEADER_V1 = "ntmgate-accounts 1";
     private static final HexFormat HEX = HexFormat.of();
@@ -111,22 +120,22 @@ final class AccountBook {
         if (password == null || password.length() < 8) {
             throw new IllegalArgumentException("a password has at least 8 characters");
         }
-        byte[] salt = Passwords.newSalt();
+        byte[] salt = Credentials.newSalt();
         Account old = accounts.get(n);
-        Account a = new Account(n, old != null ? old.nodeId() : Passwords.newNodeId(), salt, iterations,
-                Passwords.derive(password, salt, iterations), old == null || old.enabled(), old != null ? old.created() : now(), old != null ? old.lastLogin() : 0);
+        Account a = new Account(n, old != null ? old.nodeId() : AccountBook.newNodeId(), salt, iterations,
+                Credentials.derive(password, salt, iterations), old == null || old.enabled(), old != null ? old.created() : now(), old != null ? old.lastLogin() : 0);
         return change(n, a);
     }
 
     /** Adds or replaces an account from a derived credential (configuration); its node id stays if it existed. */
-    synchronized Account putDerived(String name, Passwords.Derived d, boolean enabled) throws IOException {
+    synchronized Account putDerived(String name, Credentials.Derived d, boolean enabled) throws IOException {
         String n = fqdn(name);
         Account old = accounts.get(n);
         if (old != null && old.enabled() == enabled && old.iterations() == d.iterations() && java.util.Arrays.equals(old.salt(), d.salt())
                 && java.util.Arrays.equals(old.key(), d.key())) {
             return old; // the same configuration again (every start): nothing to write
         }
-        return change(n, new Account(n, old != null ? old.nodeId() : Passwords.newNodeId(), d.salt(), d.iterations(), d.key(), enabled,
+        return change(n, new Account(n, old != null ? old.nodeId() : AccountBook.newNodeId(), d.salt(), d.iterations(), d.key(), enabled,
                 old != null ? old.created() : now(), old != null ? old.lastLogin() : 0));
     }
 

@@ -1,5 +1,7 @@
 package org.ntmgate.as.impl;
 
+import org.ntmgate.provision.Credentials;
+
 import java.io.File;
 import java.io.IOException;
 import java.time.Duration;
@@ -122,10 +124,7 @@ public class AccountServerComponent implements ConfigurationListener, RunnerStat
 
     @Override
     public String credential(String password) {
-        if (password == null || password.length() < 8) {
-            throw new IllegalArgumentException("a password has at least 8 characters");
-        }
-        return Passwords.credential(password, iterations());
+        return Credentials.of(password, iterations());
     }
 
     @Override
@@ -138,12 +137,12 @@ public class AccountServerComponent implements ConfigurationListener, RunnerStat
     }
 
     private int iterations() {
-        return settings != null ? settings.iterations() : Passwords.DEFAULT_ITERATIONS;
+        return settings != null ? settings.iterations() : Credentials.DEFAULT_ITERATIONS;
     }
 
     /** Puts a configured account into the book; a bad one is refused naming the field (log and event). */
     /** An account configuration's FQDN and credential, or a refusal naming the field. */
-    record ConfiguredAccount(String fqdn, Passwords.Derived credential) {
+    record ConfiguredAccount(String fqdn, Credentials.Derived credential) {
     }
 
     static ConfiguredAccount account(String configPid, AccountConfig c) {
@@ -155,7 +154,7 @@ public class AccountServerComponent implements ConfigurationListener, RunnerStat
             throw new InvalidConfigurationException(pid, "fqdn", e.getMessage());
         }
         try {
-            return new ConfiguredAccount(fqdn, Passwords.parseCredential(c.credential()));
+            return new ConfiguredAccount(fqdn, Credentials.parse(c.credential()));
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigurationException(pid, "credential", e.getMessage());
         }
@@ -165,7 +164,7 @@ public class AccountServerComponent implements ConfigurationListener, RunnerStat
         try {
             ConfiguredAccount a = account(configPid, c);
             String fqdn = a.fqdn();
-            Passwords.Derived d = a.credential();
+            Credentials.Derived d = a.credential();
             String previous = configuredAccounts.put(configPid, fqdn);
             if (previous != null && !previous.equals(fqdn)) {
                 accounts.remove(previous);
@@ -197,10 +196,11 @@ public class AccountServerComponent implements ConfigurationListener, RunnerStat
 
     @Descriptor("print the credential of a password, for an account configuration (org.ntmgate.as.account)")
     public String hash(@Descriptor("password") String password) {
-        if (password == null || password.length() < 8) {
-            return "refused: a password has at least 8 characters";
+        try {
+            return Credentials.of(password, iterations());
+        } catch (IllegalArgumentException e) {
+            return "refused: " + e.getMessage();
         }
-        return Passwords.credential(password, iterations());
     }
 
     @Descriptor("add an account (node FQDN and password, at least 8 characters)")

@@ -1,5 +1,7 @@
 package org.ntmgate.as.impl;
 
+import org.ntmgate.provision.Credentials;
+
 import org.ntmgate.api.config.ConfigChecks;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
@@ -33,7 +35,7 @@ public @interface AsConfig {
     long ticketLifetimeSeconds() default 3600;
 
     @AttributeDefinition(name = "PBKDF2 iterations for new passwords", min = ITERATIONS_MIN)
-    int iterations() default Passwords.DEFAULT_ITERATIONS;
+    int iterations() default Credentials.DEFAULT_ITERATIONS;
 
     @AttributeDefinition(name = "Login requests per second per address", min = LOGIN_REQUESTS_PER_SECOND_MIN)
     int loginRequestsPerSecond() default 10;

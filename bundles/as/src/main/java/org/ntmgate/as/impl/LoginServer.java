@@ -1,5 +1,7 @@
 package org.ntmgate.as.impl;
 
+import org.ntmgate.provision.Credentials;
+
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -158,7 +160,7 @@ final class LoginServer implements RoleEngine {
                 key = account.get().key();
             } else {
                 // An unknown or disabled name gets a challenge that looks the same (4.3): nothing tells it apart.
-                salt = Arrays.copyOf(hmac(serverSecret, "salt|" + fqdn), Passwords.SALT_LENGTH);
+                salt = Arrays.copyOf(hmac(serverSecret, "salt|" + fqdn), Credentials.SALT_LENGTH);
                 iterations = settings.iterations();
                 key = hmac(serverSecret, "key|" + fqdn);
             }

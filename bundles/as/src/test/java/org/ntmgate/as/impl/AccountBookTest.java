@@ -1,5 +1,7 @@
 package org.ntmgate.as.impl;
 
+import org.ntmgate.provision.Credentials;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,7 +31,7 @@ class AccountBookTest {
         AccountBook b = book();
         b.put("a.example", "password one", ITERATIONS);
         b.put("b.example", "password one", ITERATIONS);
-        Passwords.Derived d = Passwords.parseCredential(Passwords.credential("password two", ITERATIONS));
+        Credentials.Derived d = Credentials.parse(Credentials.of("password two", ITERATIONS));
         b.putDerived("c.example", d, true);
         assertEquals(List.of(), revoked, "new accounts revoke nothing");
         b.putDerived("c.example", d, true);

@@ -1,5 +1,7 @@
 package org.ntmgate.as.impl;
 
+import org.ntmgate.provision.Credentials;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,7 +43,7 @@ import org.ntmgate.wire.TlvType;
 /** The AS over real UDP on loopback, with a client doing the node's side of protocol.md section 4. */
 class LoginServerTest {
     private static final byte[] AS_DC_KEY = HexFormat.of().parseHex("a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf");
-    private static final int ITERATIONS = 1000; // small for tests; accounts default to Passwords.DEFAULT_ITERATIONS
+    private static final int ITERATIONS = 1000; // small for tests; accounts default to Credentials.DEFAULT_ITERATIONS
 
     @TempDir
     Path dir;
@@ -83,7 +85,7 @@ class LoginServerTest {
         int iterations = kdf.getInt();
         byte[] salt = new byte[kdf.get()];
         kdf.get(salt);
-        byte[] nodeKey = Passwords.derive(password, salt, iterations);
+        byte[] nodeKey = Credentials.derive(password, salt, iterations);
         MacKey key = new MacKey(challenge.keyId(), nodeKey);
         boolean authentic = codec.verifies(reply, key);
         // A node stops here when the challenge does not verify; the tests go on to see what the AS answers.
@@ -227,7 +229,7 @@ class LoginServerTest {
         reread.load();
         Account a = reread.find("mn.example.net").orElseThrow();
         assertEquals(id, a.nodeId());
-        assertArrayEquals(Passwords.derive("another password", a.salt(), a.iterations()), a.key());
+        assertArrayEquals(Credentials.derive("another password", a.salt(), a.iterations()), a.key());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("accounts.txt"))));
         assertFalse(Files.readString(dir.resolve("accounts.txt")).contains("another password"), "no plain password on disk");
         assertTrue(reread.remove("MN.example.net."));

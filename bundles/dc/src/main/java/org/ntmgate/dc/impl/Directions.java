@@ -464,12 +464,9 @@ final class Directions {
         return new ErrorCodeFailure(ErrorCode.INTERNAL, "the DC failed: " + r);
     }
 
+    /** A new key id: any 32-bit value but 0, the id of no key (protocol.md 4.2). */
     private int keyId() {
-        int id;
-        do {
-            id = random.nextInt();
-        } while (id == 0);
-        return id;
+        return random.ints().filter(id -> id != 0).findFirst().getAsInt();
     }
 
     private byte[] key() {

@@ -1,12 +1,10 @@
 package org.ntmgate.pages.impl;
 
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,6 +13,7 @@ import jakarta.json.JsonObject;
 import org.ntmgate.api.account.NodeAccount;
 import org.ntmgate.api.account.NodeAccounts;
 import org.ntmgate.api.config.ConfigurationCheck;
+import org.ntmgate.provision.Accounts;
 import org.ntmgate.api.config.ConfigurationRecords;
 import org.ntmgate.api.registry.NodeRecord;
 import org.ntmgate.api.registry.NodeRegistry;
@@ -28,17 +27,12 @@ import org.osgi.service.component.annotations.Component;
  * never stored or logged: the AS keeps the derived key), {@code revoke} removes it, which ends its registration and
  * closes its tunnels on this gateway (protocol.md 4.7). Accounts are written as configurations of factory PID
  * {@code org.ntmgate.as.account} (one per FQDN, {@code org.ntmgate.as.account~<fqdn>}) after the AS's validator
- * passed them; an account made with {@code as:add} is moved into a configuration by its first reset.
+ * passed them; an account made with {@code as:add} is moved into a configuration by its first reset. Names, passwords
+ * and PIDs are made by {@link Accounts}, as {@code ntmgate account add} makes them.
  */
 @Component(service = Page.class)
 @Page.Info(name = "accounts", title = "Accounts")
 public class AccountsPage extends GatewayPage {
-    /** Unambiguous letters and digits (no 0/O, 1/l/I): read aloud or typed from a printout. */
-    private static final String ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    /** 20 of 55 symbols: 115 bits. */
-    static final int PASSWORD_LENGTH = 20;
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     @Override
     public JsonObject read(Query q) {
         NodeAccounts as = gateway.get(NodeAccounts.class);
@@ -92,15 +86,9 @@ public class AccountsPage extends GatewayPage {
         return as;
     }
 
-    /** The FQDN as the AS keeps it: lower case, no trailing dot (the AS's validator judges the rest). */
+    /** The FQDN as the AS keeps it (the AS's validator judges the rest). */
     private static String fqdn(Query q) {
-        String n = q.required("fqdn").trim().toLowerCase(Locale.ROOT);
-        return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
-    }
-
-    /** The account's configuration: {@code org.ntmgate.as.account~<fqdn>}, anything but a name's characters replaced (the validator judges the name). */
-    private static String pid(String fqdn) {
-        return NodeAccounts.ACCOUNT_FACTORY_PID + "~" + fqdn.replaceAll("[^a-z0-9._-]", "_");
+        return Accounts.fqdn(q.required("fqdn"));
     }
 
     private static Optional<NodeAccount> find(NodeAccounts as, String fqdn) {
@@ -113,11 +101,11 @@ public class AccountsPage extends GatewayPage {
         if (find(as, fqdn).isPresent()) {
             throw PageException.badRequest("fqdn", "an account for " + fqdn + " exists: reset its password, or revoke it first");
         }
-        String pid = pid(fqdn);
+        String pid = Accounts.pid(fqdn);
         if (Configurations.factory(gateway.ca, NodeAccounts.ACCOUNT_FACTORY_PID).containsKey(pid)) {
             throw PageException.badRequest("fqdn", "configuration " + pid + " exists but is not serving (see its refusal): fix or remove it first");
         }
-        String password = password();
+        String password = Accounts.password();
         write(as, pid, fqdn, password, Map.of());
         return Json.of("done", "account " + fqdn + " added", "fqdn", fqdn, "pid", pid, "password", password).build();
     }
@@ -126,9 +114,9 @@ public class AccountsPage extends GatewayPage {
         NodeAccounts as = as();
         String fqdn = fqdn(q);
         NodeAccount a = find(as, fqdn).orElseThrow(() -> new PageException(404, "fqdn", "no account " + fqdn));
-        String pid = a.configurationPid() != null ? a.configurationPid() : pid(fqdn);
+        String pid = a.configurationPid() != null ? a.configurationPid() : Accounts.pid(fqdn);
         Map<String, Object> props = a.configurationPid() == null ? Map.of() : Configurations.factory(gateway.ca, NodeAccounts.ACCOUNT_FACTORY_PID).getOrDefault(pid, Map.of());
-        String password = password();
+        String password = Accounts.password();
         write(as, pid, fqdn, password, props);
         return Json.of("done", "new password for " + fqdn + "; the old one no longer logs in, and " + ended(), "fqdn", fqdn, "pid", pid, "password", password)
                 .build();
@@ -167,13 +155,5 @@ public class AccountsPage extends GatewayPage {
                     + ": change its credential there (as:hash makes one)");
         }
         Configurations.write(gateway.ca, gateway.get(ConfigurationCheck.class), pid, NodeAccounts.ACCOUNT_FACTORY_PID, props);
-    }
-
-    static String password() {
-        StringBuilder sb = new StringBuilder(PASSWORD_LENGTH);
-        for (int i = 0; i < PASSWORD_LENGTH; i++) {
-            sb.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
-        }
-        return sb.toString();
     }
 }

@@ -1,11 +1,15 @@
 package org.ntmgate.role;
 
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.ntmgate.api.health.RoleCounters;
+import org.ntmgate.packet.IpPacket;
 import org.ntmgate.wire.DropCounters;
 import org.ntmgate.wire.TrafficCounters;
 import org.ntmgate.wire.WireDecodeException;
+
+import io.netty.buffer.ByteBuf;
 
 /**
  * What a role's data path moved each way and dropped by reason (its README's "Counters" and "Drops"), shared by its
@@ -17,6 +21,7 @@ public class DataPathCounters<E extends Enum<E>> {
     private final DropCounters<E> drops;
     private final E malformed;
     private final TrafficCounters traffic;
+    private final LongAdder local = new LongAdder();
 
     /**
      * @param reasons    the role's drop reasons
@@ -49,6 +54,29 @@ public class DataPathCounters<E extends Enum<E>> {
 
     public final Map<E, Long> drops() {
         return drops.snapshot();
+    }
+
+    /**
+     * Whether {@code ip}, read from the role's TUN device, is one of the kernel's own packets on that device (router
+     * solicitations, MLD reports, duplicate address detection: a link-local or unspecified source, or a multicast
+     * destination), which no tunnel carries: such a packet is left unsent and counted here, not as a drop of traffic
+     * (protocol.md 11.3).
+     */
+    public final boolean local(IpPacket ip) {
+        ByteBuf b = ip.buffer();
+        int src = ip.sourceAddressOffset();
+        boolean linkLocalSource = b.getUnsignedByte(src) == 0xfe && (b.getUnsignedByte(src + 1) & 0xc0) == 0x80;
+        boolean unspecifiedSource = b.getLong(src) == 0 && b.getLong(src + 8) == 0;
+        if (linkLocalSource || unspecifiedSource || b.getUnsignedByte(ip.destinationAddressOffset()) == 0xff) {
+            local.increment();
+            return true;
+        }
+        return false;
+    }
+
+    /** The kernel's own packets left unsent ({@link #local(IpPacket)}). */
+    public final long locals() {
+        return local.sum();
     }
 
     /** Both, as the health endpoint and {@code /metrics} report them. */

@@ -114,7 +114,7 @@ public class NodeComponent implements RunnerStatus<NodeComponent.Running> {
         return runner.view(r -> {
             NtmNode node = r.node();
             return "NTM node " + node.state() + "; path in use: " + node.pathInUse() + "; " + node.paths().size() + " path(s); packets sent " + node.packetsSent()
-                    + ", received " + node.packetsReceived() + "; dropped: " + DropCounters.describe(node.drops()) + "; TUN " + node.offloadSummary() + "\n"
+                    + ", received " + node.packetsReceived() + "; dropped: " + DropCounters.describe(node.drops()) + "; the kernel's own (not sent) " + node.locals() + "; TUN " + node.offloadSummary() + "\n"
                     + r.stub().status();
         });
     }

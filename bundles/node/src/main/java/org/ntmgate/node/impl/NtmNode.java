@@ -177,6 +177,7 @@ final class NtmNode implements AutoCloseable {
             session = s;
             openTun(s);
             state = "registered as " + settings.fqdn() + " (node " + Long.toHexString(s.nodeId()) + "), virtual " + s.virtualV6().getHostAddress()
+                    + (s.virtualV4() == null ? "" : " (IPv4 " + s.virtualV4().getHostAddress() + " leased, not on the TUN: IPv6 inner packets only)")
                     + ", seen as " + s.observed();
             LOG.info("NTM node {}", state);
             if (keepalive == null) {
@@ -431,6 +432,10 @@ final class NtmNode implements AutoCloseable {
 
     List<NodePath> paths() {
         return tunnels.all();
+    }
+
+    long locals() {
+        return counters.locals();
     }
 
     Map<NodeCounters.Drop, Long> drops() {

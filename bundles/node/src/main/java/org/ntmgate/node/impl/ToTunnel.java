@@ -38,6 +38,9 @@ final class ToTunnel implements TunReader.Packets {
             counters.drop(Drop.MALFORMED);
             return;
         }
+        if (counters.local(ip)) {
+            return;
+        }
         if (!ip.sourceIs(link.self())) {
             LanTranslator t = link.lan();
             if (t == null || !t.fromLan(ip)) {

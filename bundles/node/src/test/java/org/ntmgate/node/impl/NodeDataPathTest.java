@@ -196,6 +196,25 @@ class NodeDataPathTest {
         assertEquals(1400, Unpooled.wrappedBuffer(back.get(0)).getInt(ptb.transportOffset() + 4));
     }
 
+    /**
+     * What the kernel sends on the node's new TUN device by itself (router solicitations from the link-local
+     * address, MLD reports and duplicate address detection from ::, to multicast groups: here with those addresses)
+     * is left unsent and counted apart, not as drops of traffic (protocol.md 11.3).
+     */
+    @Test
+    void theKernelsOwnPacketsOnTheDeviceAreNeitherSentNorDrops() throws Exception {
+        ToTunnel toTunnel = new ToTunnel(tunnels, counters, new FromTunnel.Link(queue, null, SELF));
+        DatagramBatch batch = new DatagramBatch(udp, false);
+        toTunnel.packet(Unpooled.wrappedBuffer(udpPacket(address("fe80::8f2:1"), address("ff02::2"), 8)), batch);
+        toTunnel.packet(Unpooled.wrappedBuffer(udpPacket(address("::"), address("ff02::16"), 8)), batch);
+        toTunnel.packet(Unpooled.wrappedBuffer(udpPacket(address("fe80::8f2:1"), PEER, 8)), batch);
+        toTunnel.packet(Unpooled.wrappedBuffer(udpPacket(SELF, address("ff02::1"), 8)), batch);
+        batch.flush();
+        assertNull(udp.readOutbound(), "nothing goes into the tunnel");
+        assertEquals(Map.of(), nonZero());
+        assertEquals(4, counters.locals());
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------
 
     /** One datagram in, as one receive batch (the embedded channel ends each write with a read-complete). */

@@ -140,6 +140,10 @@ final class Relay implements RoleEngine {
         return q == null ? "not open" : q.offloadSummary();
     }
 
+    long locals() {
+        return counters.locals();
+    }
+
     Map<RelayCounters.Drop, Long> drops() {
         return counters.drops();
     }

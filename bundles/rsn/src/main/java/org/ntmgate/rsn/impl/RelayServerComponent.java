@@ -110,7 +110,7 @@ public class RelayServerComponent implements RunnerStatus<Relay>, RelayTunnels, 
     @Override
     public String details() {
         return runner.view(relay -> "RS-N relaying on udp " + relay.bound() + "; " + relay.paths().size() + " path(s); relay directions " + relay.directions()
-                + "; packets to real " + relay.relayedToReal() + ", to nodes " + relay.relayedToNode() + "; dropped: " + DropCounters.describe(relay.drops())
+                + "; packets to real " + relay.relayedToReal() + ", to nodes " + relay.relayedToNode() + "; dropped: " + DropCounters.describe(relay.drops()) + "; the kernel's own (not sent) " + relay.locals()
                 + "; TUN " + relay.offloadSummary());
     }
 

@@ -31,7 +31,7 @@ final class ToNode implements TunReader.Packets {
 
     @Override
     public void packet(ByteBuf buf, DatagramBatch batch) throws TunException {
-        if (!parts.counters().ipv6(ip, buf)) {
+        if (!parts.counters().ipv6(ip, buf) || parts.counters().local(ip)) {
             return;
         }
         RelayNode node = parts.paths().nodeByEgress(probe.set(buf, ip.destinationAddressOffset()));

@@ -205,6 +205,25 @@ class RelayDataPathTest {
         assertEquals(1400, Unpooled.wrappedBuffer(back.get(0)).getInt(ptb.transportOffset() + 4), "the MTU it names is the tunnel's");
     }
 
+    /**
+     * What the kernel sends on the RS-N's new TUN device by itself (router solicitations, MLD reports: a link-local
+     * or unspecified source, a multicast destination; here with those addresses) is left unsent and counted apart,
+     * not as drops of traffic (protocol.md 11.3).
+     */
+    @Test
+    void theKernelsOwnPacketsOnTheDeviceAreNeitherSentNorDrops() throws Exception {
+        ToNode toNode = new ToNode(parts);
+        DatagramBatch batch = new DatagramBatch(udp, false);
+        toNode.packet(Unpooled.wrappedBuffer(udpPacket(address("fe80::1"), address("ff02::2"), 8)), batch);
+        toNode.packet(Unpooled.wrappedBuffer(udpPacket(address("::"), address("ff02::16"), 8)), batch);
+        toNode.packet(Unpooled.wrappedBuffer(udpPacket(address("fe80::1"), path.egress, 8)), batch);
+        batch.flush();
+        udp.runPendingTasks();
+        assertNull(udp.readOutbound(), "nothing goes to the node");
+        assertEquals(Map.of(), nonZero(counters.drops()));
+        assertEquals(3, counters.locals());
+    }
+
     // ---- signalling (SignallingDecoder, then RelaySignalling) ---------------------------------------------
 
     @Test

@@ -11,14 +11,14 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @ObjectClassDefinition(name = "ntmgate account", description = "An NTM node's account on this Account Server. Deleting"
         + " the configuration removes the account.")
 public @interface AccountConfig {
-    @AttributeDefinition(name = "Node FQDN")
+    @AttributeDefinition(name = "Node FQDN", description = "The name the node logs in with (its fqdn), e.g. laptop.ntm.example.net.")
     String fqdn();
 
     @AttributeDefinition(name = "Credential", type = AttributeType.PASSWORD,
-            description = "{pbkdf2-sha256}iterations$salt$key, as printed by 'as:hash <password>'.")
+            description = "{pbkdf2-sha256}<iterations>$<salt hex>$<key hex>: what 'runtime/bin/ntmgate account add' writes, 'runtime/bin/ntmgate credential' or 'as:hash <password>' prints; never the password.")
     String credential();
 
-    @AttributeDefinition(name = "Enabled")
+    @AttributeDefinition(name = "Enabled", description = "Off: the account's logins are refused.")
     boolean enabled() default true;
 
     /** How the Web Console's Configuration page lists this configuration: by the node's FQDN, not its PID. */

@@ -26,7 +26,7 @@ public @interface DcConfig {
     @AttributeDefinition(name = "Port", min = ConfigChecks.PORT_MIN, max = ConfigChecks.PORT_MAX, description = "UDP port (protocol.md 1.3); 0 picks a free one.")
     int port() default 4711;
 
-    @AttributeDefinition(name = "AS-DC key id", min = "1", description = "Key id of the key shared with the AS (K_ad).")
+    @AttributeDefinition(name = "AS-DC key id", min = "1", description = "K_ad's key id, decimal, 1 to 2147483647, the same as on the AS.")
     int asDcKeyId() default 1;
 
     @AttributeDefinition(name = "AS-DC key", type = AttributeType.PASSWORD,
@@ -41,11 +41,11 @@ public @interface DcConfig {
             description = "The DNS zone of this DC's nodes (e.g. nodes.example.net); empty: no zone, no DNS updates, no peer DCs.")
     String zone() default "";
 
-    @AttributeDefinition(name = "DNS resolver", description = "host:port of the resolver the DC asks about names (A, AAAA, SRV _ntm-dc._udp).")
+    @AttributeDefinition(name = "DNS resolver", description = "address:port of the resolver the DC asks about names (A, AAAA, SRV _ntm-dc._udp); an IPv6 address in brackets: [2001:db8::53]:53.")
     String dnsResolver() default "127.0.0.1:53";
 
     @AttributeDefinition(name = "DNS primary for updates", required = false,
-            description = "host:port of the zone's primary server that takes RFC 2136 updates; empty: the DNS resolver.")
+            description = "address:port of the zone's primary server that takes RFC 2136 updates (an IPv6 address in brackets); empty: the DNS resolver.")
     String dnsUpdateServer() default "";
 
     @AttributeDefinition(name = "TSIG key name", required = false, description = "Name of the TSIG key (HMAC-SHA-256) for updates; empty: no DNS updates.")
@@ -58,11 +58,11 @@ public @interface DcConfig {
     long dnsTtlSeconds() default 60;
 
     @AttributeDefinition(name = "Relays (RS-N)", required = false,
-            description = "One entry per RS-N, in order of preference: '<id> <host>:<port> <key id> <K_dr, 64 hex digits>'.")
+            description = "One entry per RS-N, in order of preference: '<id> <address>:<port> <key id> <K_dr, 64 hex digits>'. The address:port is where nodes tunnel to, so reachable from them; the key id (decimal, 1 to 2147483647, different for each entry) and K_dr are the RS-N's dcKeys entry.")
     String[] relays() default {};
 
     @AttributeDefinition(name = "Peer DCs", required = false,
-            description = "One entry per peer DC: '<zone> <key id> <K_dd, 64 hex digits>'. The peer's address comes from SRV _ntm-dc._udp.<zone>.")
+            description = "One entry per peer DC: '<zone> <key id> <K_dd, 64 hex digits>', the key id decimal, 1 to 2147483647, different for each entry. The peer's address comes from SRV _ntm-dc._udp.<zone>.")
     String[] peers() default {};
 
     @AttributeDefinition(name = "Inner MTU", min = INNER_MTU_MIN, max = INNER_MTU_MAX, description = "The tunnels' inner MTU (protocol.md 2.4.4).")

@@ -28,10 +28,10 @@ public @interface PolicyConfig {
     @AttributeDefinition(name = "Sessions per node", min = "0", description = "Relayed paths one node may hold; 0: unlimited.")
     int maxSessionsPerNode() default 64;
 
-    @AttributeDefinition(name = "Bytes per second per node", min = "0", description = "0: unlimited.")
+    @AttributeDefinition(name = "Bytes per second per node", min = "0", description = "Bytes one node may relay per second; 0: unlimited.")
     long maxBytesPerSecondPerNode() default 0;
 
-    @AttributeDefinition(name = "Packets per second per node", min = "0", description = "0: unlimited.")
+    @AttributeDefinition(name = "Packets per second per node", min = "0", description = "Packets one node may relay per second; 0: unlimited.")
     long maxPacketsPerSecondPerNode() default 0;
 
     @AttributeDefinition(name = "Per-node limits", required = false,

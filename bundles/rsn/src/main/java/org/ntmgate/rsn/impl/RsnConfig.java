@@ -22,7 +22,7 @@ public @interface RsnConfig {
     int port() default 4712;
 
     @AttributeDefinition(name = "DC keys", type = AttributeType.PASSWORD,
-            description = "K_dr of each DC this RS-N serves: '<key id> <64 hex digits>' (the same as the DC's 'relays' entry for this RS-N).")
+            description = "K_dr of each DC this RS-N serves: '<key id> <64 hex digits>', the key id decimal, 1 to 2147483647, different for each entry (the same pair as the DC's 'relays' entry for this RS-N).")
     String[] dcKeys();
 
     @AttributeDefinition(name = "Egress prefix", description = "IPv6 prefix (at most /64, at least /120) routed to this gateway: one address of it per node.")

@@ -20,9 +20,10 @@ public @interface TeredoServerConfig {
     @AttributeDefinition(name = "TUN device", description = "Where clients' echo requests to native hosts leave (their direct connectivity test); empty: not forwarded.")
     String tunName() default "teredo-server";
 
-    @AttributeDefinition(name = "Datagrams per second per source", min = PER_SECOND_MIN)
+    @AttributeDefinition(name = "Datagrams per second per source", min = PER_SECOND_MIN,
+            description = "Datagrams one source address may send per second; more are dropped and counted.")
     int perSecond() default 20;
 
-    @AttributeDefinition(name = "Burst per source", min = BURST_MIN)
+    @AttributeDefinition(name = "Burst per source", min = BURST_MIN, description = "How many one source may send at once above that rate.")
     int burst() default 40;
 }

@@ -17,7 +17,7 @@ public @interface TlsConfig {
     @AttributeDefinition(name = "Keystore", description = "A PKCS12 or JKS keystore with the key and certificate chain to serve; empty: the gateway's own certificate.")
     String keystore() default "";
 
-    @AttributeDefinition(name = "Keystore password", type = AttributeType.PASSWORD)
+    @AttributeDefinition(name = "Keystore password", type = AttributeType.PASSWORD, description = "The keystore's password.")
     String keystorePassword() default "";
 
     @AttributeDefinition(name = "Key password", type = AttributeType.PASSWORD, description = "Empty: the keystore password.")

@@ -16,6 +16,7 @@ import java.util.function.Predicate;
 
 import org.ntmgate.provision.Accounts;
 import org.ntmgate.provision.Credentials;
+import org.ntmgate.provision.GogoClient;
 
 /**
  * The seed scenario's network, built from real namespaces (root, as CI is) and torn down whatever happens:
@@ -381,11 +382,68 @@ final class Lab implements AutoCloseable {
         if (policyFile) {
             config(home, "org.ntmgate.policy.config", "denyNodes=[\"" + DENIED_NAME + "\"]\nmaxSessionsPerNode=I\"1000\"\n");
         }
+        startGateway(home, runtimeJar);
+    }
+
+    private void startGateway(Path home, Path runtimeJar) throws Exception {
         Path log = home.resolve("gateway.log");
         gatewayJvm = start(gateway, home, log, java(home, runtimeJar));
         await(log, l -> l.contains("Account Server serving"), "the AS serves");
         await(log, l -> l.contains("Direction Coordinator serving"), "the DC serves");
         await(log, l -> l.contains("RS-N relaying on udp"), "the RS-N relays");
+    }
+
+    /** Kills the gateway's JVM as a power cut or the OOM killer would (SIGKILL): nothing is stopped or saved. */
+    void killGateway() throws InterruptedException {
+        kill(gatewayJvm);
+    }
+
+    /** Kills the client's JVM (SIGKILL). */
+    void killClient() throws InterruptedException {
+        kill(clientJvm);
+    }
+
+    private static void kill(Process p) throws InterruptedException {
+        p.destroyForcibly(); // SIGKILL
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("the killed JVM " + p.pid() + " did not end");
+        }
+    }
+
+    /**
+     * The gateway started again on its home as the kill left it (deploy folder, framework storage, state files), and
+     * serving; its earlier log is kept beside as {@code gateway.log.<n>}.
+     */
+    void restartGateway(Path runtimeJar) throws Exception {
+        Path home = dir.resolve("gateway");
+        keepLog(gatewayLog());
+        startGateway(home, runtimeJar);
+    }
+
+    /** The client's node started again on its home as the kill left it, and registered; its earlier log kept beside. */
+    void restartClient(Path runtimeJar) throws Exception {
+        Path home = dir.resolve("client");
+        keepLog(clientLog());
+        clientJvm = start(client, home, clientLog(), java(home, runtimeJar));
+        await(clientLog(), l -> l.contains("NTM node registered as"), "the node registered again");
+    }
+
+    private static void keepLog(Path log) throws IOException {
+        int n = 1;
+        while (Files.exists(log.resolveSibling(log.getFileName() + "." + n))) {
+            n++;
+        }
+        Files.move(log, log.resolveSibling(log.getFileName() + "." + n));
+    }
+
+    /** A Gogo command run in the gateway (its command socket, bundles/lifecycle), and its answer. */
+    String gatewayGogo(String command) throws IOException {
+        return GogoClient.run(dir.resolve("gateway/run/gogo.sock"), command);
+    }
+
+    /** A Gogo command run in the client's node, and its answer. */
+    String clientGogo(String command) throws IOException {
+        return GogoClient.run(dir.resolve("client/run/gogo.sock"), command);
     }
 
     /** The client: the same jar with the node role; it registers through the NAT. */

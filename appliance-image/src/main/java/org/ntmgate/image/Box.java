@@ -142,34 +142,60 @@ public final class Box {
     }
 
     /**
-     * The health check (docs/image.md): within {@code timeout} the console answers, {@code /ntmgate/health} says ok,
-     * and it reports {@code version}. Returns null when healthy, else why not.
+     * The health check (docs/image.md): within {@code timeout}, the console answers, {@code /ntmgate/health} says ok
+     * and reports {@code version}, and both stay so without a break for {@code settle}, so that what the gateway
+     * applies after its first healthy moment (the Configurator's defaults, the files in {@code deploy/}, a role that
+     * starts and then fails) is part of the verdict. Returns null when healthy, else why not: the last answer, with
+     * how long it had been healthy when that lapsed.
      */
-    String health(Process process, String version, Duration timeout) throws InterruptedException {
+    String health(Process process, String version, Duration timeout, Duration settle) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "the console did not answer";
+        long healthySince = -1;
+        String lapsed = "";
         while (System.nanoTime() < deadline) {
             if (process != null && !process.isAlive()) {
-                return "the gateway exited with status " + process.exitValue() + " before it was healthy (see data/log/ntmgate.log)";
+                return "the gateway exited with status " + process.exitValue() + " before it was healthy (see data/log/ntmgate.log)" + lapsed;
             }
-            try {
-                int console = get("/system/console/bundles", null);
-                if (console != 401 && console != 200) {
-                    last = "the console answered " + console;
-                } else {
-                    StringBuilder body = new StringBuilder();
-                    int status = get("/ntmgate/health", body);
-                    if (status == 200 && body.indexOf("\"status\":\"ok\"") >= 0 && body.indexOf("\"version\":\"" + version + "\"") >= 0) {
-                        return null;
-                    }
-                    last = "health: " + status + " " + body.toString().trim();
+            String why = healthNow(version);
+            long now = System.nanoTime();
+            if (why == null) {
+                if (healthySince < 0) {
+                    healthySince = now;
                 }
-            } catch (IOException e) {
-                last = "the console did not answer (" + e.getClass().getSimpleName() + ")";
+                if (now - healthySince >= settle.toNanos()) {
+                    return null;
+                }
+            } else {
+                if (healthySince >= 0) {
+                    lapsed = " (it had been healthy for " + Duration.ofNanos(now - healthySince).toSeconds() + " s of the " + settle.toSeconds()
+                            + " s it must stay so)";
+                }
+                healthySince = -1;
+                last = why;
             }
             Thread.sleep(250);
         }
-        return last + " within " + timeout.toSeconds() + " s";
+        return healthySince >= 0 ? "healthy for only " + Duration.ofNanos(System.nanoTime() - healthySince).toSeconds() + " s of " + settle.toSeconds()
+                + " s when the " + timeout.toSeconds() + " s were up; before: " + last + lapsed : last + lapsed + " within " + timeout.toSeconds() + " s";
+    }
+
+    /** One look: null when the console answers and the health check says ok for {@code version}, else what it said. */
+    private String healthNow(String version) {
+        try {
+            int console = get("/system/console/bundles", null);
+            if (console != 401 && console != 200) {
+                return "the console answered " + console;
+            }
+            StringBuilder body = new StringBuilder();
+            int status = get("/ntmgate/health", body);
+            if (status == 200 && body.indexOf("\"status\":\"ok\"") >= 0 && body.indexOf("\"version\":\"" + version + "\"") >= 0) {
+                return null;
+            }
+            return "health: " + status + " " + body.toString().trim();
+        } catch (IOException e) {
+            return "the console did not answer (" + e.getClass().getSimpleName() + ")";
+        }
     }
 
     /** One GET on the console's port (java.base only: the trimmed runtime has no java.net.http). */

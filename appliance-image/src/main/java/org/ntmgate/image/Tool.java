@@ -18,20 +18,31 @@ import java.util.List;
  * status                                           slots, versions, state
  * </pre>
  * Options: {@code --root DIR} (default: the box this tool is installed in), {@code --port N} (the console's port,
- * default $NTMGATE_PORT or 8080). Exit status: 0 done, 1 refused (nothing changed), 2 rolled back, 3 failed.
+ * default $NTMGATE_PORT or 8080), {@code --settle S} (how long a new image must stay healthy, default 10 s),
+ * {@code --health-timeout S} (how long it has for that, default 90 s). Exit status: 0 done, 1 refused (nothing changed), 2 rolled back, 3 failed.
  */
 public final class Tool {
     /** The upgrade's steps, in order; a power cut can fall between any two (the tests halt after each). */
     public static final List<String> STEPS = List.of("verified", "staged", "trial-set", "stopped", "started", "checked", "confirmed");
     static final Duration STOP_GRACE = Duration.ofSeconds(40);
     static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(90);
+    /** How long a new image must stay healthy, without a break, to be confirmed (docs/image.md, step 6). */
+    static final Duration SETTLE = Duration.ofSeconds(10);
     /** Written into a slot whose image failed its health check (not part of the image; the next upgrade replaces the slot). */
     static final String FAILED = "FAILED";
 
     private final Box box;
+    private final Duration settle;
+    private final Duration timeout;
 
     Tool(Box box) {
+        this(box, SETTLE, HEALTH_TIMEOUT);
+    }
+
+    Tool(Box box, Duration settle, Duration timeout) {
         this.box = box;
+        this.settle = settle;
+        this.timeout = timeout;
     }
 
     public static void main(String[] args) throws Exception {
@@ -39,6 +50,8 @@ public final class Tool {
         Path root = null;
         Path key = null;
         boolean force = false;
+        Duration settle = SETTLE;
+        Duration timeout = HEALTH_TIMEOUT;
         int port = System.getenv("NTMGATE_PORT") == null ? 8080 : Integer.parseInt(System.getenv("NTMGATE_PORT"));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -46,6 +59,8 @@ public final class Tool {
                 case "--port" -> port = Integer.parseInt(args[++i]);
                 case "--trusted-key" -> key = Path.of(args[++i]);
                 case "--force" -> force = true;
+                case "--settle" -> settle = Duration.ofSeconds(Long.parseLong(args[++i]));
+                case "--health-timeout" -> timeout = Duration.ofSeconds(Long.parseLong(args[++i]));
                 default -> rest.add(args[i]);
             }
         }
@@ -57,7 +72,11 @@ public final class Tool {
         if (root == null) {
             root = command.equals("flash") && rest.size() > 2 ? Path.of(rest.get(2)) : installedRoot();
         }
-        Tool t = new Tool(new Box(root.toAbsolutePath(), port));
+        if (settle.isNegative() || timeout.compareTo(settle) <= 0) {
+            System.err.println("--health-timeout (" + timeout.toSeconds() + " s) must be longer than --settle (" + settle.toSeconds() + " s)");
+            System.exit(64);
+        }
+        Tool t = new Tool(new Box(root.toAbsolutePath(), port), settle, timeout);
         int status;
         try {
             status = switch (command) {
@@ -147,7 +166,7 @@ public final class Tool {
         Process p = box.boot(true);
         say("started " + m.version() + " (slot " + to + "), checking its health");
         step("started");
-        String why = box.health(p, m.version(), HEALTH_TIMEOUT);
+        String why = box.health(p, m.version(), timeout, settle);
         step("checked");
         if (why == null) {
             box.write(new Box.State(to, null));
@@ -159,7 +178,7 @@ public final class Tool {
         // the slot keeps the failed image for diagnosis, marked so that a rollback does not boot it
         Files.writeString(box.slot(to).resolve(FAILED), m.version() + " failed its health check: " + why + "\n");
         Process back = fallBack(p, from);
-        String again = box.health(back, running.version(), HEALTH_TIMEOUT);
+        String again = box.health(back, running.version(), timeout, settle);
         say("rolled back to " + running.version() + " (slot " + from + ")" + (again == null ? ", healthy" : ", which is not healthy either: " + again));
         return 2;
     }
@@ -177,7 +196,7 @@ public final class Tool {
         box.write(new Box.State(from, to));
         box.stop(STOP_GRACE);
         Process p = box.boot(true);
-        String why = box.health(p, target.version(), HEALTH_TIMEOUT);
+        String why = box.health(p, target.version(), timeout, settle);
         if (why == null) {
             box.write(new Box.State(to, null));
             say("rolled back from " + running.version() + " (slot " + from + ") to " + target.version() + " (slot " + to + ")");

@@ -2,6 +2,7 @@ package org.ntmgate.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -49,6 +51,7 @@ class BoxIT {
     private static Path bad;
     /** An image whose gateway starts but whose AS bundle cannot start: it runs, and its health check says what is wrong. */
     private static Path unhealthy;
+    private static Path badDefaults;
 
     @TempDir
     Path tmp;
@@ -72,6 +75,9 @@ class BoxIT {
         Path noAs = images.resolve("no-as.jar");
         withActivator(Path.of(System.getProperty("image.runtime.jar")), "jar/org.ntmgate.as-", "org.ntmgate.as.NoSuchActivator", noAs);
         unhealthy = build("1.0.1", noAs);
+        Path brokenDefaults = images.resolve("broken-defaults.jar");
+        withBrokenDefaults(Path.of(System.getProperty("image.runtime.jar")), brokenDefaults);
+        badDefaults = build("1.0.2", brokenDefaults);
     }
 
     /**
@@ -81,6 +87,17 @@ class BoxIT {
      * its digest changed.
      */
     private static void withActivator(Path from, String entryPrefix, String activator, Path to) throws Exception {
+        rebuilt(from, entryPrefix, mf -> mf.getMainAttributes().putValue("Bundle-Activator", activator), Map.of(), to);
+    }
+
+    /**
+     * A copy of the runtime jar {@code from} in which the bundle whose entry starts with {@code entryPrefix} has its
+     * manifest changed by {@code manifest} and the entries of {@code replaced} replaced, with its digest in the
+     * jar's manifest made again, as a build would: the launcher updates an installed bundle only when its digest
+     * changed.
+     */
+    private static void rebuilt(Path from, String entryPrefix, java.util.function.Consumer<java.util.jar.Manifest> manifest, Map<String, byte[]> replaced,
+            Path to) throws Exception {
         try (JarFile in = new JarFile(from.toFile())) {
             JarEntry target = Collections.list(in.entries()).stream()
                     .filter(e -> e.getName().startsWith(entryPrefix) && e.getName().endsWith(".jar")).findFirst()
@@ -88,11 +105,15 @@ class BoxIT {
             ByteArrayOutputStream changed = new ByteArrayOutputStream();
             try (JarInputStream bundle = new JarInputStream(in.getInputStream(target))) {
                 java.util.jar.Manifest mf = new java.util.jar.Manifest(bundle.getManifest());
-                mf.getMainAttributes().putValue("Bundle-Activator", activator);
+                manifest.accept(mf);
                 try (JarOutputStream out = new JarOutputStream(changed, mf)) {
                     for (var b = bundle.getNextJarEntry(); b != null; b = bundle.getNextJarEntry()) {
                         out.putNextEntry(new ZipEntry(b.getName()));
-                        bundle.transferTo(out);
+                        if (replaced.containsKey(b.getName())) {
+                            out.write(replaced.get(b.getName()));
+                        } else {
+                            bundle.transferTo(out);
+                        }
                         out.closeEntry();
                     }
                 }
@@ -116,6 +137,31 @@ class BoxIT {
             }
         }
     }
+
+    /**
+     * The runtime jar with shipped defaults that break a role: the table's capacity 0, which its validator refuses.
+     * The gateway starts and is healthy until the Configurator has applied them.
+     */
+    private static void withBrokenDefaults(Path from, Path to) throws Exception {
+        String json;
+        try (JarFile in = new JarFile(from.toFile())) {
+            JarEntry defaults = Collections.list(in.entries()).stream().filter(e -> e.getName().startsWith("jar/org.ntmgate.defaults-")).findFirst().orElseThrow();
+            try (JarInputStream bundle = new JarInputStream(in.getInputStream(defaults))) {
+                for (var b = bundle.getNextJarEntry(); ; b = bundle.getNextJarEntry()) {
+                    if (b.getName().equals(DEFAULTS_JSON)) {
+                        json = new String(bundle.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                        break;
+                    }
+                }
+            }
+        }
+        String broken = json.replace("\"capacity:Integer\": 65536", "\"capacity:Integer\": 0");
+        assertNotEquals(json, broken, "the defaults name the table's capacity");
+        rebuilt(from, "jar/org.ntmgate.defaults-", mf -> {
+        }, Map.of(DEFAULTS_JSON, broken.getBytes(java.nio.charset.StandardCharsets.UTF_8)), to);
+    }
+
+    private static final String DEFAULTS_JSON = "OSGI-INF/configurator/ntmgate.json";
 
     @AfterAll
     static void deleteImages() throws IOException {
@@ -497,6 +543,24 @@ class BoxIT {
         assertTrue(rolled.output().contains("rolled back to 1.0.0 (slot A), healthy"), rolled.output());
         assertEquals("active=A\n", state());
         awaitHealthy("1.0.0");
+    }
+
+    /**
+     * An image whose shipped defaults break a role: its gateway starts and is healthy for a moment, until the
+     * Configurator has applied the defaults (the table's capacity 0, refused). The health check waits for the new
+     * image to stay healthy through its settling period, so it is not confirmed: it rolls back and names the refusal.
+     */
+    @Test
+    void aNewImageWhoseDefaultsBreakARoleIsNotConfirmedAndRollsBack() throws Exception {
+        flash();
+        boot();
+        awaitHealthy("1.0.0");
+        Result rolled = upgrade("upgrade", badDefaults.toString(), "--health-timeout", "45");
+        assertEquals(2, rolled.status(), rolled.output());
+        assertTrue(rolled.output().contains("the new image failed its health check: health: 503"), rolled.output());
+        assertTrue(rolled.output().contains("org.ntmgate.table") && rolled.output().contains("'capacity' must be 1..16777216"), rolled.output());
+        assertTrue(rolled.output().contains("rolled back to 1.0.0 (slot A), healthy"), rolled.output());
+        assertEquals("active=A\n", state());
     }
 
     @Test

@@ -75,6 +75,8 @@ public class ConfigurationGate implements ConfigurationListener, ConfigurationPl
     private volatile ExecutorService worker;
     private volatile AcceptedConfigurations accepted;
     private volatile RefusalBook refusals;
+    /** The image this gateway runs (framework property {@code ntmgate.image.version}), or null outside an image. */
+    private volatile String image;
 
     @Activate
     void activate(BundleContext context) throws IOException {
@@ -84,6 +86,7 @@ public class ConfigurationGate implements ConfigurationListener, ConfigurationPl
         accepted.load();
         refusals = new RefusalBook(home.resolve("refusals.properties"));
         refusals.load();
+        image = context.getProperty("ntmgate.image.version");
         worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ntmgate-config-gate");
             t.setDaemon(true);
@@ -271,6 +274,13 @@ public class ConfigurationGate implements ConfigurationListener, ConfigurationPl
             if (!Properties.same(previous, props)) {
                 accepted.put(pid, props);
             }
+            Refusal left = written ? null : refusals.get(pid);
+            if (left != null && left.file() == null && left.otherImage(image)) {
+                // docs/image.md: a rolled-back upgrade's refusal (its defaults, not a file still in deploy/); what runs now is accepted
+                refusals.clear(pid);
+                LOG.info("Configuration {} is accepted as it is stored; its refusal under image {} ({}) is not this image's ({}): no longer a problem",
+                        pid, left.image(), left.message(), image);
+            }
             Long reverted = revertedAt.get(pid);
             if (written && (reverted == null || c.getChangeCount() > reverted)) {
                 revertedAt.remove(pid);
@@ -292,10 +302,10 @@ public class ConfigurationGate implements ConfigurationListener, ConfigurationPl
         if (previous != null && Properties.same(previous, props)) {
             // The accepted configuration itself is refused now (its owner's state changed): nothing to go back to.
             LOG.error("Configuration {} ({}) is refused now: {}; it stays stored as it is", pid, source, e.getMessage());
-            refusals.put(new Refusal(pid, e.field(), e.getMessage(), source, fileUrl(props), Instant.now()));
+            refusals.put(new Refusal(pid, e.field(), e.getMessage(), source, fileUrl(props), Instant.now(), image));
             return;
         }
-        refusals.put(new Refusal(pid, e.field(), e.getMessage(), source, fileUrl(props), Instant.now()));
+        refusals.put(new Refusal(pid, e.field(), e.getMessage(), source, fileUrl(props), Instant.now(), image));
         if (previous != null) {
             LOG.error("Configuration refused ({}): {}; the last accepted configuration of {} is stored again and keeps running", source,
                     e.getMessage(), pid);

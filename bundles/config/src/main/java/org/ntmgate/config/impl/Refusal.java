@@ -4,9 +4,21 @@ import java.time.Instant;
 
 /**
  * A configuration write its owner refused: the PID, the field, the one-line message (which names both), where the
- * write came from ("deploy/x.cfg", "ConfigAdmin"; for a file, its URL), and when.
+ * write came from ("deploy/x.cfg", "ConfigAdmin"; for a file, its URL), when, and the image version that refused it
+ * (framework property {@code ntmgate.image.version}; null outside an image).
  */
-record Refusal(String pid, String field, String message, String source, String file, Instant at) {
+record Refusal(String pid, String field, String message, String source, String file, Instant at, String image) {
+    Refusal(String pid, String field, String message, String source, String file, Instant at) {
+        this(pid, field, message, source, file, at, null);
+    }
+
+    /**
+     * Whether it was refused under another image than {@code running}: a slot the box has left (a rolled-back
+     * upgrade whose defaults were refused), so it is no longer a problem once what is stored is accepted.
+     */
+    boolean otherImage(String running) {
+        return image != null && running != null && !image.equals(running);
+    }
     /** Whether it came from a file in the deploy folder that has been removed since: then nothing is wrong any more. */
     boolean fileGone() {
         if (file == null || file.isEmpty()) {

@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 final class RefusalBook {
     private static final Logger LOG = LoggerFactory.getLogger(RefusalBook.class);
+    /** The key prefix of a refusal's image version (PIDs never start with it). */
+    private static final String IMAGE = "image:";
     private final Path file;
     private final Map<String, Refusal> byPid = new ConcurrentHashMap<>();
 
@@ -37,8 +39,12 @@ final class RefusalBook {
         try (InputStream in = Files.newInputStream(file)) {
             p.load(in);
             for (String pid : p.stringPropertyNames()) {
+                if (pid.startsWith(IMAGE)) {
+                    continue;
+                }
                 String[] f = p.getProperty(pid).split("\t", 5);
-                byPid.put(pid, new Refusal(pid, f[0], f[4], f[1], f[2].isEmpty() ? null : f[2], Instant.ofEpochMilli(Long.parseLong(f[3]))));
+                byPid.put(pid, new Refusal(pid, f[0], f[4], f[1], f[2].isEmpty() ? null : f[2], Instant.ofEpochMilli(Long.parseLong(f[3])),
+                        p.getProperty(IMAGE + pid)));
             }
         } catch (IOException | RuntimeException e) {
             try {
@@ -79,6 +85,9 @@ final class RefusalBook {
         for (Refusal r : byPid.values()) {
             p.setProperty(r.pid(), r.field() + "\t" + r.source() + "\t" + (r.file() == null ? "" : r.file()) + "\t" + r.at().toEpochMilli()
                     + "\t" + r.message());
+            if (r.image() != null) {
+                p.setProperty(IMAGE + r.pid(), r.image());
+            }
         }
         try {
             AtomicFile.write(file, out -> p.store(out, "configuration refusals not yet fixed"));

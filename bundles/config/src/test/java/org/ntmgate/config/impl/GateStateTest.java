@@ -86,6 +86,27 @@ class GateStateTest {
     }
 
     @Test
+    void aRefusalKeepsTheImageThatMadeItAcrossARestart(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("refusals.properties");
+        RefusalBook book = new RefusalBook(file);
+        book.load();
+        book.put(new Refusal("org.ntmgate.table", "capacity", "org.ntmgate.table: 'capacity' must be 1..16777216, not 0", "ConfigAdmin", null,
+                Instant.ofEpochMilli(2_000), "1.0.2"));
+        book.put(new Refusal("org.ntmgate.policy", "denyNodes", "org.ntmgate.policy: 'denyNodes' entry 1: bad", "ConfigAdmin", null,
+                Instant.ofEpochMilli(3_000)));
+        RefusalBook again = new RefusalBook(file);
+        again.load();
+        Refusal r = again.get("org.ntmgate.table");
+        assertEquals("1.0.2", r.image());
+        assertTrue(r.otherImage("1.0.0"), "refused under the image the box rolled back from");
+        assertFalse(r.otherImage("1.0.2"));
+        assertFalse(r.otherImage(null), "outside an image nothing is known");
+        assertNull(again.get("org.ntmgate.policy").image());
+        assertFalse(again.get("org.ntmgate.policy").otherImage("1.0.0"), "a refusal without an image is always this gateway's");
+        assertEquals(2, again.all().size(), "the image lines are no refusals of their own");
+    }
+
+    @Test
     void aDamagedRefusalsFileIsSetAside(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("refusals.properties"), "org.ntmgate.table=only-one-field\n");
         RefusalBook book = new RefusalBook(file);

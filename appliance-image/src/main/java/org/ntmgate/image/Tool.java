@@ -35,10 +35,6 @@ public final class Tool {
     private final Duration settle;
     private final Duration timeout;
 
-    Tool(Box box) {
-        this(box, SETTLE, HEALTH_TIMEOUT);
-    }
-
     Tool(Box box, Duration settle, Duration timeout) {
         this.box = box;
         this.settle = settle;

@@ -65,9 +65,9 @@ public class DataPathCounters<E extends Enum<E>> {
     public final boolean local(IpPacket ip) {
         ByteBuf b = ip.buffer();
         int src = ip.sourceAddressOffset();
-        boolean linkLocalSource = b.getUnsignedByte(src) == 0xfe && (b.getUnsignedByte(src + 1) & 0xc0) == 0x80;
-        boolean unspecifiedSource = b.getLong(src) == 0 && b.getLong(src + 8) == 0;
-        if (linkLocalSource || unspecifiedSource || b.getUnsignedByte(ip.destinationAddressOffset()) == 0xff) {
+        // cheapest first, and only as far as needed: every packet of the data path passes here
+        if (b.getUnsignedByte(ip.destinationAddressOffset()) == 0xff || b.getUnsignedByte(src) == 0xfe && (b.getUnsignedByte(src + 1) & 0xc0) == 0x80
+                || b.getLong(src) == 0 && b.getLong(src + 8) == 0) {
             local.increment();
             return true;
         }

@@ -15,6 +15,9 @@ public final class PacketBuilder {
     public static final int ICMPV6_ECHO_REPLY = 129;
     public static final int ICMP_ECHO_REPLY = 0;
     public static final int ICMP_ECHO_REQUEST = 8;
+    public static final int ICMP_DESTINATION_UNREACHABLE = 3;
+    /** The code of ICMP Destination Unreachable that says: fragmentation needed and DF set (RFC 1191). */
+    public static final int ICMP_FRAGMENTATION_NEEDED = 4;
 
     private PacketBuilder() {
     }
@@ -111,6 +114,29 @@ public final class PacketBuilder {
         out.writeByte(0);
         out.writeShort(0);
         out.writeInt(mtu);
+        out.writeBytes(offending.buffer(), offending.start(), quoted);
+        return finish(out, at);
+    }
+
+    /**
+     * ICMP Destination Unreachable, Fragmentation Needed (RFC 792, RFC 1191 section 4) from {@code src} to the
+     * offending IPv4 packet's source, naming the next-hop {@code mtu} and quoting as much of the packet as keeps the
+     * error within 576 bytes (RFC 1812 4.3.2.3).
+     */
+    public static int fragmentationNeeded(ByteBuf out, byte[] src, IpPacket offending, int mtu) {
+        if (offending.version() != 4) {
+            throw new IllegalArgumentException("Fragmentation Needed answers an IPv4 packet");
+        }
+        int at = out.writerIndex();
+        byte[] dst = new byte[4];
+        offending.copySourceAddress(dst, 0);
+        int quoted = Math.min(offending.length(), 576 - 20 - 8);
+        ipv4Header(out, src, dst, IpProtocol.ICMP, 8 + quoted, 0);
+        out.writeByte(ICMP_DESTINATION_UNREACHABLE);
+        out.writeByte(ICMP_FRAGMENTATION_NEEDED);
+        out.writeShort(0);
+        out.writeShort(0);
+        out.writeShort(mtu);
         out.writeBytes(offending.buffer(), offending.start(), quoted);
         return finish(out, at);
     }

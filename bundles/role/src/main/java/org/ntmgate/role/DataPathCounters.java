@@ -59,12 +59,20 @@ public class DataPathCounters<E extends Enum<E>> {
     /**
      * Whether {@code ip}, read from the role's TUN device, is one of the kernel's own packets on that device (router
      * solicitations, MLD reports, duplicate address detection: a link-local or unspecified source, or a multicast
-     * destination), which no tunnel carries: such a packet is left unsent and counted here, not as a drop of traffic
+     * destination; IPv4: IGMP, a multicast or broadcast destination, or source 0.0.0.0), which no tunnel carries: such a packet is left unsent and counted here, not as a drop of traffic
      * (protocol.md 11.3).
      */
     public final boolean local(IpPacket ip) {
         ByteBuf b = ip.buffer();
         int src = ip.sourceAddressOffset();
+        if (ip.version() == 4) { // IGMP and the like: a multicast or broadcast destination, or no source yet
+            int first = b.getUnsignedByte(ip.destinationAddressOffset());
+            if (first >= 224 || b.getInt(src) == 0) {
+                local.increment();
+                return true;
+            }
+            return false;
+        }
         // cheapest first, and only as far as needed: every packet of the data path passes here
         if (b.getUnsignedByte(ip.destinationAddressOffset()) == 0xff || b.getUnsignedByte(src) == 0xfe && (b.getUnsignedByte(src + 1) & 0xc0) == 0x80
                 || b.getLong(src) == 0 && b.getLong(src + 8) == 0) {

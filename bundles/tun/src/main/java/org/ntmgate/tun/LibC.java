@@ -42,6 +42,9 @@ final class LibC {
 
     static native int ioctl(int fd, long request, byte[] arg) throws LastErrorException;
 
+    /** An ioctl whose argument holds pointers of its own (struct rtentry's device name), so it lives in native memory. */
+    static native int ioctl(int fd, long request, Pointer arg) throws LastErrorException;
+
     /** An ioctl whose argument is a value, not a pointer (TUNSETOFFLOAD). */
     static native int ioctl(int fd, long request, long arg) throws LastErrorException;
 

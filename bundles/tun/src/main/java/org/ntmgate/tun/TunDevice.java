@@ -238,6 +238,39 @@ public final class TunDevice implements AutoCloseable {
         route(SIOCADDRT, "routing ", prefix, prefixLength, metric);
     }
 
+    /**
+     * Routes an IPv4 prefix to this device (protocol.md 11.3: the node's IPv4 pool), with the given metric. The IPv4
+     * ioctl takes the device by name through a pointer, so its struct rtentry is built in native memory.
+     */
+    public void addRoute(Inet4Address prefix, int prefixLength, int metric) throws TunException {
+        if (prefixLength < 0 || prefixLength > 32) {
+            throw new TunException("an IPv4 prefix length is 0-32, not " + prefixLength, LibC.EINVAL);
+        }
+        // struct rtentry (x86_64): rt_pad1 at 0, rt_dst 8, rt_gateway 24, rt_genmask 40 (struct sockaddr each),
+        // rt_flags 56 (u16), rt_metric 80 (short), rt_dev 88 (char *): 120 bytes
+        com.sun.jna.Memory rt = new com.sun.jna.Memory(120);
+        com.sun.jna.Memory dev = new com.sun.jna.Memory(name.length() + 1);
+        rt.clear();
+        dev.setString(0, name, "US-ASCII");
+        int mask = prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
+        byte[] m = { (byte) (mask >>> 24), (byte) (mask >>> 16), (byte) (mask >>> 8), (byte) mask };
+        rt.setShort(8, (short) LibC.AF_INET);
+        rt.write(12, prefix.getAddress(), 0, 4);
+        rt.setShort(40, (short) LibC.AF_INET);
+        rt.write(44, m, 0, 4);
+        rt.setShort(56, (short) RTF_UP);
+        rt.setShort(80, (short) (metric + 1)); // the kernel stores rt_metric - 1
+        rt.setPointer(88, dev);
+        int s = socket(LibC.AF_INET);
+        try {
+            LibC.ioctl(s, SIOCADDRT, rt);
+        } catch (LastErrorException e) {
+            throw failure("routing " + prefix.getHostAddress() + "/" + prefixLength + " to " + name, e.getErrorCode());
+        } finally {
+            closeQuietly(s);
+        }
+    }
+
     /** Removes a route added with {@link #addRoute}. */
     public void removeRoute(Inet6Address prefix, int prefixLength, int metric) throws TunException {
         route(SIOCDELRT, "removing the route of ", prefix, prefixLength, metric);

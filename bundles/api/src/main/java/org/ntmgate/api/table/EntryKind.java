@@ -9,5 +9,10 @@ public enum EntryKind {
     /** Teredo relay: a peer's Teredo IPv6 address (virtual side) and its mapped IPv4 address and UDP port (real side). */
     TEREDO_PEER,
     /** Put in by an administrator, for diagnosis or a fixed mapping. */
-    STATIC
+    STATIC,
+    /**
+     * NTM node (docs/protocol.md 11.6.1): a virtual IPv4 address its DNS stub answered (virtual side, port 0) and the
+     * peer's virtual IPv6 address it stands for (real side, port 0). Last, so that snapshots keep their kinds.
+     */
+    NODE_IPV4
 }

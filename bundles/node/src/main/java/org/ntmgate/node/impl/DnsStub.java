@@ -19,6 +19,7 @@ import org.ntmgate.wire.ErrorCodeFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -29,8 +30,9 @@ import org.xbill.DNS.Type;
 
 /**
  * The node's DNS stub (protocol.md 11): AAAA queries become directions and are answered with the peer's virtual
- * address once the tunnel is up; every other query goes to the upstream resolver unchanged and its answer comes
- * back unchanged. Work is bounded: a fixed pool and queue; a query that does not fit is answered SERVFAIL.
+ * address once the tunnel is up; A queries (the IPv4 service on) too, with a virtual IPv4 address of the pool, for
+ * names the upstream gives no IPv4 address (11.2.1); every other query goes to the upstream resolver unchanged and
+ * its answer comes back unchanged. Work is bounded: a fixed pool and queue; a query that does not fit is answered SERVFAIL.
  */
 final class DnsStub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DnsStub.class);
@@ -97,7 +99,8 @@ final class DnsStub implements AutoCloseable {
             return;
         }
         Record question = q.getQuestion();
-        if (question == null || question.getType() != Type.AAAA || question.getDClass() != DClass.IN || q.getHeader().getOpcode() != 0) {
+        boolean a = question != null && question.getType() == Type.A && settings.ipv4();
+        if (question == null || question.getType() != Type.AAAA && !a || question.getDClass() != DClass.IN || q.getHeader().getOpcode() != 0) {
             forward(query, from);
             return;
         }
@@ -111,6 +114,15 @@ final class DnsStub implements AutoCloseable {
             forward(query, from);
             return;
         }
+        byte[] upstream = null;
+        if (a) {
+            upstream = upstream(query); // 11.2.1: a name with an IPv4 address is reached natively
+            if (upstream != null && nativeAnswer(upstream)) {
+                forwarded.increment();
+                reply(upstream, from);
+                return;
+            }
+        }
         viaNtm.increment();
         Message r = new Message(q.getHeader().getID());
         r.getHeader().setFlag(Flags.QR);
@@ -122,10 +134,23 @@ final class DnsStub implements AutoCloseable {
         try {
             NodePath path = node.pathTo(name).get(30, TimeUnit.SECONDS);
             long ttl = Math.max(1, Math.min(TTL, (path.expiresMillis - System.currentTimeMillis()) / 1000));
-            r.addRecord(new AAAARecord(question.getName(), DClass.IN, ttl, path.peer()), Section.ANSWER);
+            if (a) {
+                java.net.InetAddress v4 = node.ipv4For(path);
+                if (v4 == null) { // the IPv4 service has not started (no VIRTUAL_V4 leased): what the upstream said
+                    reply(upstream != null ? upstream : servfail(query), from);
+                    return;
+                }
+                r.addRecord(new ARecord(question.getName(), DClass.IN, ttl, v4), Section.ANSWER);
+            } else {
+                r.addRecord(new AAAARecord(question.getName(), DClass.IN, ttl, path.peer()), Section.ANSWER);
+            }
         } catch (java.util.concurrent.ExecutionException | CompletionException e) {
             Throwable c = e.getCause() instanceof CompletionException ? e.getCause().getCause() : e.getCause();
             int code = c instanceof ErrorCodeFailure f ? f.code() : 0;
+            if (a && (code == ErrorCode.NO_SUCH_NAME || code == ErrorCode.NO_USABLE_FAMILY)) {
+                reply(upstream != null ? upstream : servfail(query), from); // not NTMobile's: what the upstream said
+                return;
+            }
             if (code == ErrorCode.NO_SUCH_NAME) {
                 r.getHeader().setRcode(Rcode.NXDOMAIN);
             } else if (code != ErrorCode.NO_USABLE_FAMILY) {
@@ -133,6 +158,10 @@ final class DnsStub implements AutoCloseable {
                 r.getHeader().setRcode(Rcode.SERVFAIL);
                 LOG.warn("DNS stub: no tunnel to {}: {}", name, c == null ? e.toString() : c.getMessage());
             }
+        } catch (RuntimeException e) { // 11.6.1: no address of the IPv4 pool to give
+            failed.increment();
+            r.getHeader().setRcode(Rcode.SERVFAIL);
+            LOG.warn("DNS stub: no virtual IPv4 address for {}: {}", name, e.getMessage());
         } catch (java.util.concurrent.TimeoutException e) {
             failed.increment();
             r.getHeader().setRcode(Rcode.SERVFAIL);
@@ -143,23 +172,44 @@ final class DnsStub implements AutoCloseable {
         reply(r.toWire(), from);
     }
 
+    /** 11.2.1: an upstream answer to an A query that stands: an A record in it, or an error other than NXDOMAIN. */
+    private static boolean nativeAnswer(byte[] answer) {
+        try {
+            Message m = new Message(answer);
+            int rcode = m.getRcode();
+            if (rcode != Rcode.NOERROR) {
+                return rcode != Rcode.NXDOMAIN;
+            }
+            return m.getSection(Section.ANSWER).stream().anyMatch(rr -> rr.getType() == Type.A);
+        } catch (IOException e) {
+            return true; // not for this stub to judge
+        }
+    }
+
     /** 11.2: byte for byte to the upstream resolver and back. */
     private void forward(byte[] query, InetSocketAddress from) {
         forwarded.increment();
+        byte[] answer = upstream(query);
+        if (answer == null) {
+            failed.increment();
+        }
+        reply(answer == null ? servfail(query) : answer, from);
+    }
+
+    /** The upstream resolver's answer to {@code query}, or null (none within 3 s, or it failed: logged). */
+    private byte[] upstream(byte[] query) {
         try (DatagramSocket up = new DatagramSocket()) {
             up.setSoTimeout(3000);
             up.send(new DatagramPacket(query, query.length, settings.upstreamDns()));
             byte[] buf = new byte[65_535];
             DatagramPacket p = new DatagramPacket(buf, buf.length);
             up.receive(p);
-            reply(Arrays.copyOf(buf, p.getLength()), from);
+            return Arrays.copyOf(buf, p.getLength());
         } catch (SocketTimeoutException e) {
-            failed.increment();
-            reply(servfail(query), from);
+            return null;
         } catch (IOException e) {
-            failed.increment();
             LOG.warn("DNS stub: upstream {} failed: {}", settings.upstreamDns(), e.toString());
-            reply(servfail(query), from);
+            return null;
         }
     }
 

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The first handler of the node's UDP pipeline: DATA from a tunnel end (protocol.md 7.11) opened and offered to the
- * TUN queue, a LAN host's flow translated back to it on the way (gateway mode, 11.4); the receive batch's packets
+ * TUN queue, a LAN host's flow translated back to it on the way (gateway mode, 11.4), an IPv4 flow's translated to
+ * IPv4 (11.6); the receive batch's packets
  * are written, joined per flow, when it ends (15.7). Other datagrams go on to {@link NodeSignalling}. Runs on the
  * socket's event loop; allocates nothing. Until the TUN device is open (before the first registration) DATA is
  * dropped as {@code tun_write}.
@@ -28,8 +29,11 @@ import org.slf4j.LoggerFactory;
 final class FromTunnel extends DatagramStage {
     private static final Logger LOG = LoggerFactory.getLogger(FromTunnel.class);
 
-    /** Where opened packets go: the TUN queue, the gateway mode's translator (or null) and the node's own address. */
-    record Link(PacketQueue queue, LanTranslator lan, byte[] self) {
+    /**
+     * Where opened packets go: the TUN queue, the flow translator (gateway mode and the IPv4 service; or null), the
+     * node's own address, and the IPv4 service (or null).
+     */
+    record Link(PacketQueue queue, LanTranslator lan, byte[] self, Ipv4Service ipv4) {
     }
 
     private final NodeTunnels tunnels;
@@ -38,6 +42,7 @@ final class FromTunnel extends DatagramStage {
     private final ByteBuf inner = Unpooled.wrappedBuffer(tx);
     private final IpPacket ip = new IpPacket();
     private volatile Link link;
+    private Ipv4Service.In ipv4;
 
     FromTunnel(NodeTunnels tunnels, NodeCounters counters) {
         super(LOG, "NTM node: DATA inside the node");
@@ -47,6 +52,7 @@ final class FromTunnel extends DatagramStage {
 
     /** The TUN device is open: packets go to {@code link} from now on. */
     void open(Link link) {
+        this.ipv4 = link.ipv4() == null ? null : link.ipv4().new In();
         this.link = link;
     }
 
@@ -98,13 +104,24 @@ final class FromTunnel extends DatagramStage {
             counters.drop(Drop.TUN_WRITE);
             return;
         }
+        ByteBuffer out = tx;
         if (l.lan() != null && ip.parse(inner) == ParseStatus.OK && ip.version() == 6 && ip.destinationIs(l.self())) {
             l.lan().inbound(ip, System.currentTimeMillis()); // a LAN host's flow goes back to it; anything else is this host's
+            Ipv4Service.In v4 = ipv4;
+            if (v4 != null && v4.forIpv4(ip)) { // 11.6: an IPv4 flow's
+                out = v4.toIpv4(ip, p.innerMtu, counters);
+                if (out == null) {
+                    return;
+                }
+            }
         }
-        tx.clear().limit(inner.writerIndex());
+        if (out == tx) {
+            tx.clear().limit(inner.writerIndex());
+        }
         try {
-            l.queue().offer(tx);
-            counters.moved(NodeCounters.RECEIVED, inner.writerIndex());
+            int n = out.remaining();
+            l.queue().offer(out);
+            counters.moved(NodeCounters.RECEIVED, n);
         } catch (TunException e) {
             counters.drop(Drop.TUN_WRITE);
         }

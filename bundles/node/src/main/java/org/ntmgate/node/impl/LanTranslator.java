@@ -7,16 +7,19 @@ import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.buffer.ByteBuf;
 import org.ntmgate.api.net.Prefix;
+import org.ntmgate.packet.InternetChecksum;
 import org.ntmgate.packet.PacketBuilder;
 import org.ntmgate.packet.IpPacket;
 import org.ntmgate.role.Key128;
 import org.ntmgate.packet.IpProtocol;
 
 /**
- * Gateway mode (protocol.md 11.4): LAN hosts' packets leave through the tunnel with the node's own virtual address
- * as source and a port (or ICMPv6 echo identifier) from the node's reserved range, and come back to the host and
- * port that sent them. Endpoint-independent mapping; a mapping idle for {@link #IDLE_MILLIS} is forgotten. Used by
- * the node's TUN thread (outbound) and its UDP thread (inbound).
+ * Gateway mode (protocol.md 11.4) and the IPv4 service's sources (11.6.1): LAN hosts' packets, and IPv4 packets
+ * translated to IPv6 (their sources IPv4-mapped), leave through the tunnel with the node's own virtual address as
+ * source and a port (or ICMPv6 echo identifier) from the node's reserved range, and come back to the host and port
+ * that sent them; an ICMPv6 error about such a flow goes back with its quoted packet translated too, and a fragmented
+ * datagram's later fragments follow its first ({@link FragmentFlows}). Endpoint-independent mapping; a mapping idle
+ * for {@link #IDLE_MILLIS} is forgotten. Used by the node's TUN thread (outbound) and its UDP thread (inbound).
  */
 final class LanTranslator {
     static final long IDLE_MILLIS = 300_000;
@@ -40,6 +43,7 @@ final class LanTranslator {
 
     private final Prefix lan;
     private final byte[] lanNet;
+    private final FragmentFlows fragments = new FragmentFlows();
     private final byte[] self;
     private final int first;
     private final int last;
@@ -48,9 +52,10 @@ final class LanTranslator {
     private final LongAdder refused = new LongAdder();
     private int next;
 
+    /** {@code lan}: the LAN's IPv6 prefix, or null (IPv4 sources only). */
     LanTranslator(Prefix lan, byte[] selfVirtual, int firstPort, int lastPort) {
         this.lan = lan;
-        this.lanNet = lan.network().getAddress();
+        this.lanNet = lan == null ? null : lan.network().getAddress();
         this.self = selfVirtual;
         this.first = firstPort;
         this.last = lastPort;
@@ -59,6 +64,9 @@ final class LanTranslator {
 
     /** True when {@code ip}'s source lies in the LAN prefix (a packet to translate on its way out). */
     boolean fromLan(IpPacket ip) {
+        if (lan == null) {
+            return false;
+        }
         ByteBuf b = ip.buffer();
         int at = ip.sourceAddressOffset();
         int bits = lan.length();
@@ -94,8 +102,33 @@ final class LanTranslator {
         };
     }
 
-    /** Outbound: source -> the node's virtual address and a port of its range; false when it cannot be mapped. */
+    /**
+     * Outbound: source -> the node's virtual address and a port of its range (an ICMPv6 error: the flow its quoted
+     * packet belongs to; a later fragment: as its first fragment); false when it cannot be mapped.
+     */
     boolean outbound(IpPacket ip, long now) {
+        if (ip.fragmentOffset() != 0) {
+            if (fragments.later(ip, now) == null) {
+                return false;
+            }
+            ip.rewriteSource(self);
+            return true;
+        }
+        if (isError(ip)) {
+            return error(ip, 24, false, now);
+        }
+        if (!ip.isFragment()) {
+            return flowOut(ip, now);
+        }
+        FragmentFlows.Datagram d = FragmentFlows.key(ip); // the later fragments come as this one did
+        if (!flowOut(ip, now)) {
+            return false;
+        }
+        fragments.first(d, self, now);
+        return true;
+    }
+
+    private boolean flowOut(IpPacket ip, long now) {
         int proto = ip.protocol();
         int wordAt = flowWord(ip, 0, PacketBuilder.ICMPV6_ECHO_REQUEST);
         int port = flowId(ip, wordAt);
@@ -121,8 +154,36 @@ final class LanTranslator {
         return true;
     }
 
-    /** Inbound: a packet to the node's virtual address and a mapped port goes back to its LAN host; false: not a LAN flow. */
+    /**
+     * Inbound: a packet to the node's virtual address and a mapped port goes back to its LAN host (an ICMPv6 error: the
+     * host of the flow its quoted packet belongs to; a later fragment: as its first fragment); false: not a LAN flow.
+     */
     boolean inbound(IpPacket ip, long now) {
+        if (ip.fragmentOffset() != 0) {
+            byte[] host = fragments.later(ip, now);
+            if (host == null) {
+                return false;
+            }
+            ip.rewriteDestination(host);
+            return true;
+        }
+        if (isError(ip)) {
+            return error(ip, 8, true, now);
+        }
+        if (!ip.isFragment()) {
+            return flowIn(ip, now);
+        }
+        FragmentFlows.Datagram d = FragmentFlows.key(ip);
+        if (!flowIn(ip, now)) {
+            return false;
+        }
+        byte[] host = new byte[16];
+        ip.copyDestinationAddress(host, 0);
+        fragments.first(d, host, now);
+        return true;
+    }
+
+    private boolean flowIn(IpPacket ip, long now) {
         int proto = ip.protocol();
         int wordAt = flowWord(ip, 2, PacketBuilder.ICMPV6_ECHO_REPLY);
         int port = flowId(ip, wordAt);
@@ -136,6 +197,71 @@ final class LanTranslator {
         m.used = now;
         ip.rewriteDestination(m.host);
         ip.rewriteTransportWord(wordAt, m.inside.port());
+        return true;
+    }
+
+    private static boolean isError(IpPacket ip) {
+        int t = ip.icmpType();
+        return ip.protocol() == IpProtocol.ICMPV6 && t >= 0 && t < 128 && ip.transportLength() >= 8 + 40;
+    }
+
+    /**
+     * 11.4: an ICMPv6 error about a translated flow. Its quoted packet (after the 8-byte ICMPv6 header) has the flow's
+     * outside address and port where {@code inbound} (at 8: the source, the node's own packet) or the host's where
+     * outbound (at 24: the destination, a packet the host received): both are turned around, the outer address with
+     * them, and the checksums made right again.
+     */
+    private boolean error(IpPacket ip, int quotedAddress, boolean inbound, long now) {
+        ByteBuf b = ip.buffer();
+        int q = ip.transportOffset() + 8;
+        int end = ip.transportOffset() + ip.transportLength();
+        int next = b.getUnsignedByte(q + 6);
+        int t = q + 40;
+        if (next == IpProtocol.FRAGMENT) {
+            if (t + 8 > end || (b.getUnsignedShort(t + 2) >>> 3) != 0) {
+                return false;
+            }
+            next = b.getUnsignedByte(t);
+            t += 8;
+        }
+        int wordAt = next == IpProtocol.TCP || next == IpProtocol.UDP ? (inbound ? 0 : 2)
+                : next == IpProtocol.ICMPV6 && t < end && b.getUnsignedByte(t) == (inbound ? PacketBuilder.ICMPV6_ECHO_REQUEST : PacketBuilder.ICMPV6_ECHO_REPLY) ? 4 : -1;
+        if (wordAt < 0 || t + wordAt + 2 > end) {
+            return false;
+        }
+        int port = b.getUnsignedShort(t + wordAt);
+        Mapping m;
+        byte[] address;
+        int newPort;
+        if (inbound) {
+            if (port < first || port > last || !IpPacket.bytesAt(b, q + quotedAddress, self)) {
+                return false;
+            }
+            m = byOutside.get(((long) next << 16) | port);
+            if (m == null) {
+                return false;
+            }
+            address = m.host;
+            newPort = m.inside.port();
+        } else {
+            m = byInside.get(new Inside(Key128.of(b, q + quotedAddress), next, port));
+            if (m == null) {
+                return false;
+            }
+            address = self;
+            newPort = m.outside;
+        }
+        m.used = now;
+        int field = next == IpProtocol.TCP ? 16 : next == IpProtocol.UDP ? 6 : 2;
+        long oldSum = InternetChecksum.sum(b, q + quotedAddress, 16) + port;
+        b.setBytes(q + quotedAddress, address);
+        b.setShort(t + wordAt, newPort);
+        if (t + field + 2 <= end && !(next == IpProtocol.UDP && b.getUnsignedShort(t + field) == 0)) {
+            int c = InternetChecksum.update(b.getUnsignedShort(t + field), oldSum, InternetChecksum.sum(address) + newPort);
+            b.setShort(t + field, next == IpProtocol.UDP && c == 0 ? 0xFFFF : c);
+        }
+        b.setBytes(inbound ? ip.destinationAddressOffset() : ip.sourceAddressOffset(), address);
+        ip.computeTransportChecksum(); // the error's own, over all it now says
         return true;
     }
 

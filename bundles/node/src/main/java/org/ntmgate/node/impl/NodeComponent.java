@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.stream.Collectors;
 
 import org.ntmgate.api.fallback.Ipv6Fallback;
+import org.ntmgate.api.table.TranslationTable;
 import org.ntmgate.role.GatewayRoles;
 import org.ntmgate.role.RoleEngine;
 import org.ntmgate.role.RoleRunner;
@@ -33,6 +34,7 @@ public class NodeComponent implements RunnerStatus<NodeComponent.Running> {
     private static final Logger LOG = LoggerFactory.getLogger(NodeComponent.class);
 
     private volatile Ipv6Fallback fallback;
+    private volatile TranslationTable table;
 
     /** The running node and its DNS stub: closed together. */
     record Running(NtmNode node, DnsStub stub) implements RoleEngine {
@@ -47,10 +49,11 @@ public class NodeComponent implements RunnerStatus<NodeComponent.Running> {
         }
 
         /** The node and its stub on {@code settings}, not started; what opened is closed again on failure. */
-        static Running open(NodeSettings settings, Ipv6Fallback fallback) throws IOException {
+        static Running open(NodeSettings settings, Ipv6Fallback fallback, TranslationTable table) throws IOException {
             NtmNode node = new NtmNode(settings);
             try {
                 node.fallback(fallback);
+                node.table(table);
                 return new Running(node, new DnsStub(node, settings));
             } catch (IOException | RuntimeException e) {
                 node.close();
@@ -86,10 +89,30 @@ public class NodeComponent implements RunnerStatus<NodeComponent.Running> {
         }
     }
 
+    /** 11.6.1: the shared translation table, where the IPv4 pool's mappings live; any time, as the fallback. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void bindTable(TranslationTable t) {
+        table = t;
+        Running r = runner.engine();
+        if (r != null) {
+            r.node().table(t);
+        }
+    }
+
+    synchronized void unbindTable(TranslationTable t) {
+        if (table == t) {
+            table = null;
+            Running r = runner.engine();
+            if (r != null) {
+                r.node().table(null);
+            }
+        }
+    }
+
     @Activate
     @Modified
     synchronized void configure(NodeConfig config) {
-        runner.configure(config, NodeSettings::of, s -> Running.open(s, fallback), (s, r) -> r.node().start());
+        runner.configure(config, NodeSettings::of, s -> Running.open(s, fallback, table), (s, r) -> r.node().start());
     }
 
     @Deactivate
@@ -114,7 +137,7 @@ public class NodeComponent implements RunnerStatus<NodeComponent.Running> {
         return runner.view(r -> {
             NtmNode node = r.node();
             return "NTM node " + node.state() + "; path in use: " + node.pathInUse() + "; " + node.paths().size() + " path(s); packets sent " + node.packetsSent()
-                    + ", received " + node.packetsReceived() + "; dropped: " + DropCounters.describe(node.drops()) + "; the kernel's own (not sent) " + node.locals() + "; TUN " + node.offloadSummary() + "\n"
+                    + ", received " + node.packetsReceived() + "; dropped: " + DropCounters.describe(node.drops()) + "; the kernel's own (not sent) " + node.locals() + "; TUN " + node.offloadSummary() + "\n" + node.ipv4Summary() + "\n"
                     + r.stub().status();
         });
     }

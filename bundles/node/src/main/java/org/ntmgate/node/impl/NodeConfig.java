@@ -32,8 +32,14 @@ public @interface NodeConfig {
     @AttributeDefinition(name = "Upstream resolver", description = "host:port where every query not for NTMobile goes unchanged (11.2): the resolver this host used before.")
     String upstreamDns();
 
-    @AttributeDefinition(name = "LAN prefix (gateway mode)", description = "The ULA /64 of a LAN behind this node whose hosts reach NTMobile peers through it (11.4); empty: off.")
-    String lanPrefix() default "";
+    @AttributeDefinition(name = "LAN prefixes (gateway mode)", description = "The prefixes of a LAN behind this node whose hosts reach NTMobile peers through it (11.4): its IPv6 ULA /64 and its IPv4 network (192.168.1.0/24: the addresses the LAN already has; needs the IPv4 service), one or both; empty: off.")
+    String[] lanPrefix() default {};
+
+    @AttributeDefinition(name = "IPv4 service", description = "IPv4 hosts and applications reach the peers too: A queries answered with a virtual IPv4 address of the IPv4 pool, IPv4 translated to IPv6 (RFC 7915) into the tunnel (11.6).")
+    boolean ipv4() default true;
+
+    @AttributeDefinition(name = "IPv4 pool", description = "IPv4 prefix (/16 to /29) whose addresses stand for peers in A answers (11.6.1); outside every network of this host and of the LAN.")
+    String ipv4Pool() default "100.127.0.0/16";
 
     @AttributeDefinition(name = "LAN ports", description = "first-last: the ports (and ICMPv6 echo identifiers) LAN flows get on the node's virtual address; keep them outside the host's own ephemeral range.")
     String lanPorts() default "61000-65535";

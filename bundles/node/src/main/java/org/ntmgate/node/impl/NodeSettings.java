@@ -13,7 +13,8 @@ import org.ntmgate.api.net.Prefix;
 
 /** A checked node configuration: every refusal names its field. */
 record NodeSettings(String fqdn, String password, InetSocketAddress as, InetSocketAddress dc, String tunName, Prefix virtualPrefix,
-        InetSocketAddress dnsListen, InetSocketAddress upstreamDns, List<String> directSuffixes, Prefix lanPrefix, int lanFirstPort, int lanLastPort) {
+        InetSocketAddress dnsListen, InetSocketAddress upstreamDns, List<String> directSuffixes, Prefix lanPrefix, Prefix lanPrefix4, int lanFirstPort,
+        int lanLastPort, Prefix ipv4Pool) {
     static final String PID = "org.ntmgate.node";
 
     static NodeSettings of(NodeConfig c) {
@@ -44,15 +45,37 @@ record NodeSettings(String fqdn, String password, InetSocketAddress as, InetSock
             }
         }
         Prefix lan = null;
-        if (c.lanPrefix() != null && !c.lanPrefix().isBlank()) {
+        Prefix lan4 = null;
+        List<String> lanTexts = new ArrayList<>(); // an array, or one text with the prefixes apart by commas or spaces
+        for (String item : c.lanPrefix() == null ? new String[0] : c.lanPrefix()) {
+            for (String text : item == null ? new String[0] : item.trim().split("[,\\s]+")) {
+                if (!text.isEmpty()) {
+                    lanTexts.add(text);
+                }
+            }
+        }
+        for (String text : lanTexts) {
+            Prefix p;
             try {
-                lan = Prefix.parse(c.lanPrefix().trim());
+                p = Prefix.parse(text.trim());
             } catch (IllegalArgumentException e) {
-                throw new InvalidConfigurationException(PID, "lanPrefix", "'" + c.lanPrefix() + "' is not a prefix: " + e.getMessage());
+                throw new InvalidConfigurationException(PID, "lanPrefix", "'" + text + "' is not a prefix: " + e.getMessage());
             }
-            if (!(lan.network() instanceof Inet6Address) || lan.length() > 64 || lan.overlaps(prefix)) {
-                throw new InvalidConfigurationException(PID, "lanPrefix", "must be an IPv6 prefix of /64 or shorter outside the virtual prefix, not " + lan);
+            if (p.network() instanceof Inet6Address) {
+                if (lan != null || p.length() > 64 || p.overlaps(prefix)) {
+                    throw new InvalidConfigurationException(PID, "lanPrefix", "takes one IPv6 prefix of /64 or shorter outside the virtual prefix, not " + p);
+                }
+                lan = p;
+            } else {
+                if (lan4 != null || p.length() < 8 || p.length() > 30) {
+                    throw new InvalidConfigurationException(PID, "lanPrefix", "takes one IPv4 network of /8 to /30, not " + p);
+                }
+                lan4 = p;
             }
+        }
+        Prefix pool = ipv4Pool(c.ipv4Pool(), lan4);
+        if (lan4 != null && !c.ipv4()) {
+            throw new InvalidConfigurationException(PID, "lanPrefix", "an IPv4 LAN (" + lan4 + ") needs the IPv4 service (ipv4) on");
         }
         String[] ports = (c.lanPorts() == null ? "" : c.lanPorts().trim()).split("-");
         int firstPort;
@@ -68,7 +91,40 @@ record NodeSettings(String fqdn, String password, InetSocketAddress as, InetSock
         }
         return new NodeSettings(fqdn, c.password(), endpoint("accountServer", c.accountServer(), 4710), endpoint("directionCoordinator",
                 c.directionCoordinator(), 4711), tun, prefix, endpoint("dnsListen", c.dnsListen(), 53), endpoint("upstreamDns", c.upstreamDns(), 53),
-                List.copyOf(direct), lan, firstPort, lastPort);
+                List.copyOf(direct), lan, lan4, firstPort, lastPort, c.ipv4() ? pool : null);
+    }
+
+    /**
+     * 11.6.1: an IPv4 prefix of /16 to /29 that overlaps neither the IPv4 LAN nor a network on an interface of this
+     * host (a CGNAT uplink often takes addresses from 100.64.0.0/10 too).
+     */
+    static Prefix ipv4Pool(String text, Prefix lan4) {
+        Prefix pool;
+        try {
+            pool = Prefix.parse(text == null ? "" : text.trim());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(PID, "ipv4Pool", "'" + text + "' is not a prefix: " + e.getMessage());
+        }
+        if (!(pool.network() instanceof java.net.Inet4Address) || pool.length() < 16 || pool.length() > 29) {
+            throw new InvalidConfigurationException(PID, "ipv4Pool", "must be an IPv4 prefix of /16 to /29, not " + pool);
+        }
+        int first = pool.network().getAddress()[0] & 0xFF;
+        if (first == 0 || first == 127 || first >= 224) {
+            throw new InvalidConfigurationException(PID, "ipv4Pool", pool + " is not unicast address space (0/8, 127/8 and 224/3 are not)");
+        }
+        if (lan4 != null && pool.overlaps(lan4)) {
+            throw new InvalidConfigurationException(PID, "ipv4Pool", pool + " overlaps the IPv4 LAN " + lan4);
+        }
+        String used = HostNetworks.overlapping(pool);
+        if (used != null) {
+            throw new InvalidConfigurationException(PID, "ipv4Pool", pool + " overlaps " + used + " of this host");
+        }
+        return pool;
+    }
+
+    /** The IPv4 service is on (11.6). */
+    boolean ipv4() {
+        return ipv4Pool != null;
     }
 
     /** host:port, [v6]:port, or a host alone (the default port); names are resolved once, here. */

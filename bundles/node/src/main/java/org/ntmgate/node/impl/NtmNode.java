@@ -80,9 +80,14 @@ final class NtmNode implements AutoCloseable {
     private volatile LanTranslator lan;
     private TunReader tunReader;
     private ScheduledFuture<?> keepalive;
+    /** The IPv4 pool (11.6.1): null when the IPv4 service is off. */
+    private final VirtualIpv4 ipv4Pool;
+    /** The IPv4 service on the data path once the TUN device carries VIRTUAL_V4 (11.3), else null. */
+    private volatile Ipv4Service ipv4;
 
     NtmNode(NodeSettings settings) throws IOException {
         this.settings = settings;
+        this.ipv4Pool = settings.ipv4() ? new VirtualIpv4(settings.ipv4Pool()) : null;
         this.exchange = new NodeExchange(settings.dc(), new NodeExchange.Reachability() {
             @Override
             public void answered() {
@@ -177,7 +182,7 @@ final class NtmNode implements AutoCloseable {
             session = s;
             openTun(s);
             state = "registered as " + settings.fqdn() + " (node " + Long.toHexString(s.nodeId()) + "), virtual " + s.virtualV6().getHostAddress()
-                    + (s.virtualV4() == null ? "" : " (IPv4 " + s.virtualV4().getHostAddress() + " leased, not on the TUN: IPv6 inner packets only)")
+                    + (s.virtualV4() == null ? "" : " and " + s.virtualV4().getHostAddress() + (ipv4 != null ? "" : " (leased, not on the TUN: the IPv4 service is off)"))
                     + ", seen as " + s.observed();
             LOG.info("NTM node {}", state);
             if (keepalive == null) {
@@ -393,26 +398,71 @@ final class NtmNode implements AutoCloseable {
             return;
         }
         byte[] self = s.virtualV6().getAddress();
-        if (settings.lanPrefix() != null) {
+        boolean v4 = ipv4Pool != null && s.virtualV4() != null;
+        if (settings.lanPrefix() != null || v4) {
             lan = new LanTranslator(settings.lanPrefix(), self, settings.lanFirstPort(), settings.lanLastPort());
-            try {
-                Files.writeString(java.nio.file.Path.of("/proc/sys/net/ipv6/conf/all/forwarding"), "1");
-            } catch (IOException e) {
-                LOG.error("NTM node: gateway mode needs IPv6 forwarding and it could not be switched on: {}", e.toString());
-            }
             timer.scheduleWithFixedDelay(() -> lan.expire(System.currentTimeMillis()), 30, 30, TimeUnit.SECONDS);
+        }
+        if (settings.lanPrefix() != null) {
+            forwarding("/proc/sys/net/ipv6/conf/all/forwarding", "IPv6");
             LOG.info("NTM node: gateway mode for LAN {} (its flows leave as {} ports {}-{})", settings.lanPrefix(), s.virtualV6().getHostAddress(),
                     settings.lanFirstPort(), settings.lanLastPort());
         }
         tun = TunDevice.open(settings.tunName(), 1, true); // 15.7: the stack's super-packets are read as segments
         tun.addAddress(s.virtualV6(), settings.virtualPrefix().length());
         tun.up(DEFAULT_INNER_MTU);
+        if (v4) {
+            ipv4 = Ipv4Service.open(tun, ipv4Pool, lan, s.virtualV4(), settings.lanPrefix4());
+            if (settings.lanPrefix4() != null) {
+                forwarding("/proc/sys/net/ipv4/ip_forward", "IPv4");
+            }
+        } else if (ipv4Pool != null) {
+            LOG.warn("NTM node: the IPv4 service is off: the DC leased this node no VIRTUAL_V4 (its NODE IPv4 pool)");
+        }
         queue = tun.queue(0);
-        FromTunnel.Link link = new FromTunnel.Link(queue, lan, s.virtualV6().getAddress());
+        FromTunnel.Link link = new FromTunnel.Link(queue, lan, s.virtualV6().getAddress(), ipv4);
         fromTunnel.open(link);
         tunReader = TunReader.start("NTM node", settings.tunName(), queue, new DatagramBatch(udp), new ToTunnel(tunnels, counters, link), "ntmgate-node-tun");
         LOG.info("NTM node: {} carries {}/{} (MTU {})", settings.tunName(), s.virtualV6().getHostAddress(), settings.virtualPrefix().length(),
                 DEFAULT_INNER_MTU);
+    }
+
+    /** Gateway mode: the host forwards between the LAN and the TUN device. */
+    private static void forwarding(String knob, String family) {
+        try {
+            Files.writeString(java.nio.file.Path.of(knob), "1");
+        } catch (IOException e) {
+            LOG.error("NTM node: gateway mode needs {} forwarding and it could not be switched on: {}", family, e.toString());
+        }
+    }
+
+    // ---- the IPv4 service (11.6) ------------------------------------------------------------------------
+
+    /** The translation table the IPv4 pool's mappings live in (null: gone). */
+    void table(org.ntmgate.api.table.TranslationTable t) {
+        if (ipv4Pool != null) {
+            ipv4Pool.table(t);
+        }
+    }
+
+    /** 11.2.1: the virtual IPv4 address standing for {@code p}'s peer, or null when the IPv4 service is off. */
+    InetAddress ipv4For(NodePath p) {
+        Session s = session;
+        if (ipv4 == null || s == null) {
+            return null;
+        }
+        return ipv4Pool.map(p.peerVirtual, org.ntmgate.api.table.EntryOwner.of(s.nodeId(), p.pathId));
+    }
+
+    /** node:status: the IPv4 service in one line. */
+    String ipv4Summary() {
+        if (ipv4Pool == null) {
+            return "IPv4 service off";
+        }
+        if (ipv4 == null) {
+            return "IPv4 service not started (" + (session == null ? "not registered" : "no VIRTUAL_V4 leased") + ")";
+        }
+        return "IPv4 pool " + ipv4Pool.pool() + ": " + ipv4Pool.mappings() + " mapping(s)" + (ipv4Pool.hasTable() ? "" : ", no translation table service");
     }
 
     int lanMappings() {

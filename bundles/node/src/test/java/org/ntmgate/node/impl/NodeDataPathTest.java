@@ -19,8 +19,14 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.ntmgate.api.net.Prefix;
+import org.ntmgate.api.table.EntryKind;
+import org.ntmgate.api.table.EntryOwner;
+import org.ntmgate.api.table.TranslationEntry;
+import org.ntmgate.api.table.TranslationTable;
+import org.ntmgate.table.TableFixture;
 import org.ntmgate.node.impl.NodeCounters.Drop;
 import org.ntmgate.packet.IpPacket;
 import org.ntmgate.packet.PacketBuilder;
@@ -101,7 +107,7 @@ class NodeDataPathTest {
 
     @Test
     void dataFromTheTunnelGoesToTheDevice() {
-        fromTunnel.open(new FromTunnel.Link(queue, null, SELF));
+        fromTunnel.open(new FromTunnel.Link(queue, null, SELF, null));
         byte[] inner = udpPacket(PEER, SELF, 300);
         receive(seal(rsn, inner));
         List<byte[]> out = queue.written();
@@ -114,7 +120,7 @@ class NodeDataPathTest {
     @Test
     void dataDropsAreCountedByReason() {
         receive(seal(rsn, udpPacket(PEER, SELF, 10))); // before the TUN device is open
-        fromTunnel.open(new FromTunnel.Link(queue, null, SELF));
+        fromTunnel.open(new FromTunnel.Link(queue, null, SELF, null));
         byte[] once = seal(rsn, udpPacket(PEER, SELF, 10));
         receive(once);
         receive(once);
@@ -135,7 +141,7 @@ class NodeDataPathTest {
     @Test
     void aReplyToALanHostGoesBackToIt() throws Exception {
         LanTranslator lan = new LanTranslator(Prefix.parse("fd00:4c41:4e::/64"), SELF, 61000, 61999);
-        FromTunnel.Link link = new FromTunnel.Link(queue, lan, SELF);
+        FromTunnel.Link link = new FromTunnel.Link(queue, lan, SELF, null);
         fromTunnel.open(link);
         ToTunnel toTunnel = new ToTunnel(tunnels, counters, link);
         DatagramBatch batch = new DatagramBatch(udp, false);
@@ -157,7 +163,7 @@ class NodeDataPathTest {
 
     @Test
     void aPacketFromThisHostIsSealedIntoItsPath() throws Exception {
-        ToTunnel toTunnel = new ToTunnel(tunnels, counters, new FromTunnel.Link(queue, null, SELF));
+        ToTunnel toTunnel = new ToTunnel(tunnels, counters, new FromTunnel.Link(queue, null, SELF, null));
         DatagramBatch batch = new DatagramBatch(udp, false);
         byte[] inner = udpPacket(SELF, PEER, 500);
         toTunnel.packet(Unpooled.wrappedBuffer(inner), batch);
@@ -176,9 +182,9 @@ class NodeDataPathTest {
 
     @Test
     void tunDropsAreCountedAndTooBigIsAnswered() throws Exception {
-        ToTunnel toTunnel = new ToTunnel(tunnels, counters, new FromTunnel.Link(queue, null, SELF));
+        ToTunnel toTunnel = new ToTunnel(tunnels, counters, new FromTunnel.Link(queue, null, SELF, null));
         LanTranslator lan = new LanTranslator(Prefix.parse("fd00:4c41:4e::/64"), SELF, 61000, 61999);
-        ToTunnel gateway = new ToTunnel(tunnels, counters, new FromTunnel.Link(queue, lan, SELF));
+        ToTunnel gateway = new ToTunnel(tunnels, counters, new FromTunnel.Link(queue, lan, SELF, null));
         DatagramBatch batch = new DatagramBatch(udp, false);
         toTunnel.packet(Unpooled.wrappedBuffer(udpPacket(SELF, address("fd4e:746d:0:2::99"), 10)), batch);
         toTunnel.packet(Unpooled.wrappedBuffer(udpPacket(address("fd99::1"), PEER, 10)), batch);
@@ -203,7 +209,7 @@ class NodeDataPathTest {
      */
     @Test
     void theKernelsOwnPacketsOnTheDeviceAreNeitherSentNorDrops() throws Exception {
-        ToTunnel toTunnel = new ToTunnel(tunnels, counters, new FromTunnel.Link(queue, null, SELF));
+        ToTunnel toTunnel = new ToTunnel(tunnels, counters, new FromTunnel.Link(queue, null, SELF, null));
         DatagramBatch batch = new DatagramBatch(udp, false);
         toTunnel.packet(Unpooled.wrappedBuffer(udpPacket(address("fe80::8f2:1"), address("ff02::2"), 8)), batch);
         toTunnel.packet(Unpooled.wrappedBuffer(udpPacket(address("::"), address("ff02::16"), 8)), batch);
@@ -213,6 +219,265 @@ class NodeDataPathTest {
         assertNull(udp.readOutbound(), "nothing goes into the tunnel");
         assertEquals(Map.of(), nonZero());
         assertEquals(4, counters.locals());
+    }
+
+    // ---- the IPv4 service (protocol.md 11.6) --------------------------------------------------------------
+
+    /** IPv4 from this host and an IPv4 LAN, translated into the path of the peer its pool address stands for, and back. */
+    @Nested
+    class Ipv4 {
+        private final byte[] self4 = address("10.201.0.5");
+        private final byte[] lanHost4 = address("192.168.1.20");
+        private final TranslationTable table = TableFixture.open(1000, 300);
+        private final VirtualIpv4 pool = new VirtualIpv4(Prefix.parse("100.127.0.0/16"));
+        private final LanTranslator flows = new LanTranslator(null, SELF, 61000, 61999);
+        private final FromTunnel.Link link;
+        private final ToTunnel toTunnel;
+        private final DatagramBatch batch = new DatagramBatch(udp, false);
+        private final byte[] peer4;
+
+        Ipv4() throws Exception {
+            pool.table(table);
+            link = new FromTunnel.Link(queue, flows, SELF, new Ipv4Service(pool, flows, self4, Prefix.parse("192.168.1.0/24")));
+            fromTunnel.open(link);
+            toTunnel = new ToTunnel(tunnels, counters, link);
+            peer4 = pool.map(PEER, EntryOwner.of(1, PATH_ID)).getAddress();
+        }
+
+        /** What {@code v4} (from the TUN device) became in the tunnel, as the RS-N opens it; null when nothing went. */
+        private IpPacket sent(byte[] v4) throws Exception {
+            toTunnel.packet(Unpooled.wrappedBuffer(v4), batch);
+            batch.flush();
+            DatagramPacket d = udp.readOutbound();
+            return d == null ? null : parse(open(d));
+        }
+
+        @Test
+        void theMappingIsATableEntryOfItsKindAndAPeerKeepsItsAddress() {
+            List<TranslationEntry> entries = table.entries(e -> e.kind() == EntryKind.NODE_IPV4);
+            assertEquals(1, entries.size());
+            assertArrayEquals(peer4, entries.get(0).virtualSide().addressBytes());
+            assertArrayEquals(PEER, entries.get(0).realSide().addressBytes());
+            assertArrayEquals(peer4, pool.map(PEER, EntryOwner.of(1, PATH_ID)).getAddress(), "the same peer, the same address");
+            assertFalse(java.util.Arrays.equals(peer4, pool.map(address("fd4e:746d:0:2::9"), EntryOwner.of(1, 9)).getAddress()));
+            VirtualIpv4 restarted = new VirtualIpv4(Prefix.parse("100.127.0.0/16"));
+            restarted.table(table);
+            assertEquals(2, restarted.mappings(), "a node started again takes the table's entries back");
+            assertArrayEquals(peer4, restarted.map(PEER, EntryOwner.of(1, PATH_ID)).getAddress());
+        }
+
+        @Test
+        void udpFromThisHostGoesOutTranslatedAndTheReplyComesBackAsIpv4() throws Exception {
+            IpPacket out = sent(udp4(self4, peer4, 5353, 53, 100));
+            assertNotNull(out);
+            assertEquals(6, out.version());
+            assertTrue(out.sourceIs(SELF) && out.destinationIs(PEER), "from the node's virtual address to the peer's");
+            int port = out.sourcePort();
+            assertTrue(port >= 61000 && port <= 61999, "a port of the node's range: " + port);
+            assertEquals(ParseStatus.OK, out.verifyTransportChecksum());
+
+            receive(seal(rsn, udpPacket(PEER, SELF, 53, port, 100)));
+            IpPacket back = parse(queue.written().get(0));
+            assertEquals(4, back.version());
+            assertTrue(back.sourceIs(peer4) && back.destinationIs(self4));
+            assertEquals(5353, back.destinationPort());
+            assertEquals(ParseStatus.OK, back.verifyTransportChecksum());
+            assertEquals(Map.of(), nonZero());
+            assertTrue(table.entries(e -> e.kind() == EntryKind.NODE_IPV4).get(0).packetsToReal() >= 1, "the entry's counters move");
+        }
+
+        @Test
+        void anIpv4LanHostAndEchoGoThroughAndForeignSourcesDoNot() throws Exception {
+            IpPacket out = sent(echo4(lanHost4, peer4, 77));
+            assertNotNull(out);
+            assertEquals(PacketBuilder.ICMPV6_ECHO_REQUEST, out.icmpType());
+            int id = out.buffer().getUnsignedShort(out.transportOffset() + 4);
+            assertTrue(id >= 61000 && id <= 61999);
+            ByteBuf reply = Unpooled.buffer();
+            PacketBuilder.ipv6Header(reply, PEER, SELF, 58, 8 + 16);
+            reply.writeByte(PacketBuilder.ICMPV6_ECHO_REPLY).writeByte(0).writeShort(0).writeShort(id).writeShort(1).writeZero(16);
+            IpPacket r = parse(ByteBufUtil.getBytes(reply));
+            r.computeTransportChecksum();
+            receive(seal(rsn, ByteBufUtil.getBytes(r.buffer())));
+            IpPacket back = parse(queue.written().get(0));
+            assertEquals(PacketBuilder.ICMP_ECHO_REPLY, back.icmpType());
+            assertTrue(back.destinationIs(lanHost4));
+            assertEquals(77, back.buffer().getUnsignedShort(back.transportOffset() + 4), "the host's own identifier");
+            assertEquals(ParseStatus.OK, back.verifyTransportChecksum());
+
+            assertNull(sent(udp4(address("10.9.9.9"), peer4, 1, 2, 10)));
+            assertNull(sent(udp4(self4, address("100.127.200.200"), 1, 2, 10)));
+            assertNull(sent(udp4(self4, address("198.51.100.7"), 1, 2, 10)));
+            assertEquals(Map.of(Drop.WRONG_SOURCE, 1L, Drop.NO_MAPPING, 1L, Drop.NO_PATH, 1L), nonZero());
+        }
+
+        @Test
+        void anEntryTheTableNoLongerHoldsMapsNothing() throws Exception {
+            table.removeByOwner(EntryOwner.of(1, PATH_ID));
+            assertNull(sent(udp4(self4, peer4, 1, 2, 10)));
+            assertEquals(Map.of(Drop.NO_MAPPING, 1L), nonZero());
+        }
+
+        @Test
+        void aSynsMssIsLoweredBothWays() throws Exception {
+            IpPacket syn = sent(syn4(self4, peer4, 40000, 80, 1460));
+            assertEquals(1340, mss(syn), "the inner MTU less IPv6's 60 bytes");
+            assertEquals(ParseStatus.OK, syn.verifyTransportChecksum());
+            ByteBuf synAck = Unpooled.buffer();
+            PacketBuilder.tcp(synAck, PEER, SELF, 80, syn.sourcePort(), 1, 2, 0x12, Unpooled.wrappedBuffer(new byte[0]));
+            byte[] withMss = withMss(ByteBufUtil.getBytes(synAck), 1440);
+            receive(seal(rsn, withMss));
+            IpPacket back = parse(queue.written().get(0));
+            assertEquals(1340, mss(back));
+            assertEquals(ParseStatus.OK, back.verifyTransportChecksum());
+        }
+
+        @Test
+        void icmpErrorsCrossWithTheirQuotedPacketsTranslated() throws Exception {
+            byte[] udpOut = udp4(self4, peer4, 5353, 53, 40);
+            IpPacket out = sent(udpOut);
+            int port = out.sourcePort();
+            // the peer's port was closed: its ICMPv6 error quotes the translated packet
+            ByteBuf unreach = Unpooled.buffer();
+            byte[] quoted = ByteBufUtil.getBytes(out.buffer(), out.start(), out.length());
+            PacketBuilder.ipv6Header(unreach, PEER, SELF, 58, 8 + quoted.length);
+            unreach.writeByte(1).writeByte(4).writeShort(0).writeInt(0).writeBytes(quoted);
+            IpPacket u = parse(ByteBufUtil.getBytes(unreach));
+            u.computeTransportChecksum();
+            receive(seal(rsn, ByteBufUtil.getBytes(u.buffer())));
+            IpPacket err = parse(queue.written().get(0));
+            assertEquals(4, err.version());
+            assertEquals(3, err.icmpType(), "Destination Unreachable");
+            assertEquals(3, err.buffer().getUnsignedByte(err.transportOffset() + 1), "port unreachable");
+            assertEquals(ParseStatus.OK, err.verifyTransportChecksum());
+            IpPacket inner = parse(ByteBufUtil.getBytes(err.buffer(), err.transportOffset() + 8, err.transportLength() - 8));
+            assertTrue(inner.sourceIs(self4) && inner.destinationIs(peer4), "the quoted packet is the host's own again");
+            assertEquals(5353, inner.sourcePort());
+
+            // this host's port was closed: its ICMPv4 error goes out about the peer's packet
+            receive(seal(rsn, udpPacket(PEER, SELF, 53, port, 20)));
+            List<byte[]> arrivedNow = queue.written(); // what arrived since the error
+            assertEquals(1, arrivedNow.size(), "the peer's packet arrived: " + nonZero());
+            byte[] arrived = arrivedNow.get(0);
+            ByteBuf e4 = Unpooled.buffer();
+            PacketBuilder.ipv4Header(e4, self4, peer4, 1, 8 + arrived.length, 0);
+            e4.writeByte(3).writeByte(3).writeShort(0).writeInt(0).writeBytes(arrived);
+            IpPacket e = parse(ByteBufUtil.getBytes(e4));
+            e.computeTransportChecksum();
+            IpPacket six = sent(ByteBufUtil.getBytes(e.buffer()));
+            assertNotNull(six, "the error went out: " + nonZero());
+            assertEquals(1, six.icmpType());
+            assertEquals(4, six.buffer().getUnsignedByte(six.transportOffset() + 1));
+            assertTrue(six.sourceIs(SELF) && six.destinationIs(PEER));
+            assertEquals(ParseStatus.OK, six.verifyTransportChecksum());
+            IpPacket q6 = parse(ByteBufUtil.getBytes(six.buffer(), six.transportOffset() + 8, six.transportLength() - 8));
+            assertTrue(q6.sourceIs(PEER) && q6.destinationIs(SELF), "the quoted packet as the peer sent it");
+            assertEquals(port, q6.destinationPort());
+            assertEquals(ParseStatus.OK, q6.verifyTransportChecksum());
+        }
+
+        @Test
+        void tooBigWithDfIsAnsweredAndWithoutDfLeavesInFragments() throws Exception {
+            assertNull(sent(udp4(self4, peer4, 1, 2, 1390)), "1418 bytes with DF");
+            IpPacket fn = parse(queue.written().get(0));
+            assertEquals(3, fn.icmpType());
+            assertEquals(4, fn.buffer().getUnsignedByte(fn.transportOffset() + 1), "Fragmentation Needed");
+            assertEquals(1380, fn.buffer().getUnsignedShort(fn.transportOffset() + 6), "what the IPv4 side may send");
+            assertTrue(fn.destinationIs(self4));
+
+            byte[] noDf = udp4(self4, peer4, 1, 2, 1390);
+            setFlags(noDf, 0);
+            toTunnel.packet(Unpooled.wrappedBuffer(noDf), batch);
+            batch.flush();
+            udp.runPendingTasks();
+            int total = 0;
+            for (int i = 0; i < 2; i++) {
+                DatagramPacket d = udp.readOutbound();
+                assertNotNull(d, "fragment " + i + ": " + nonZero());
+                IpPacket f = parse(open(d));
+                assertTrue(f.isFragment() && f.length() <= 1400);
+                total += f.length() - 48;
+            }
+            assertEquals(8 + 1390, total, "the whole datagram in two fragments");
+            assertEquals(Map.of(Drop.TOO_BIG, 1L), nonZero());
+        }
+
+        @Test
+        void laterFragmentsFollowTheirFirstAndGarbageIsCountedAndDropped() throws Exception {
+            byte[] first = udp4(self4, peer4, 5000, 53, 64);
+            setFlags(first, 0x2000);
+            assertNotNull(sent(first));
+            byte[] later = udp4(self4, peer4, 5000, 53, 64);
+            setFlags(later, 0x0010); // offset 128, the last
+            IpPacket l = sent(later);
+            assertNotNull(l);
+            assertTrue(l.sourceIs(SELF) && l.fragmentOffset() == 16);
+            byte[] orphan = udp4(self4, peer4, 5000, 53, 64);
+            orphan[4] = 0x55; // another datagram
+            setFlags(orphan, 0x0010);
+            assertNull(sent(orphan));
+            byte[] routed = withOption(udp4(self4, peer4, 5000, 53, 8), new byte[] { (byte) 131, 7, 4, (byte) 192, 0, 2, 1, 0 });
+            assertNull(sent(routed));
+            assertNull(sent(new byte[] { 0x45, 0, 0, 20, 0, 0, 0, 0, 64, 17, 0, 0, 1, 2, 3, 4 }));
+            assertEquals(Map.of(Drop.FRAGMENT_UNMAPPED, 1L, Drop.V4_UNTRANSLATABLE, 1L, Drop.MALFORMED, 1L), nonZero());
+            assertNotNull(sent(udp4(self4, peer4, 5000, 53, 10)), "and the next good packet goes through");
+        }
+
+        private byte[] udp4(byte[] src, byte[] dst, int sp, int dp, int payload) {
+            return udpPacket(src, dst, sp, dp, payload);
+        }
+
+        private byte[] echo4(byte[] src, byte[] dst, int id) {
+            ByteBuf b = Unpooled.buffer();
+            PacketBuilder.echoRequest(b, src, dst, id, 1, Unpooled.wrappedBuffer(new byte[16]));
+            return ByteBufUtil.getBytes(b);
+        }
+
+        private byte[] syn4(byte[] src, byte[] dst, int sp, int dp, int mss) {
+            ByteBuf b = Unpooled.buffer();
+            PacketBuilder.tcp(b, src, dst, sp, dp, 1, 0, 0x02, Unpooled.wrappedBuffer(new byte[0]));
+            return withMss(ByteBufUtil.getBytes(b), mss);
+        }
+    }
+
+    /** {@code tcp} (no options) with an MSS option, lengths and checksums made right again. */
+    private static byte[] withMss(byte[] tcp, int mss) {
+        IpPacket p = parse(tcp);
+        int t = p.transportOffset();
+        ByteBuf b = Unpooled.buffer();
+        b.writeBytes(tcp, 0, t + 20).writeByte(2).writeByte(4).writeShort(mss).writeBytes(tcp, t + 20, tcp.length - t - 20);
+        b.setByte(t + 12, 6 << 4);
+        if (p.version() == 4) {
+            b.setShort(2, b.readableBytes());
+            b.setShort(10, 0);
+            b.setShort(10, org.ntmgate.packet.InternetChecksum.finish(org.ntmgate.packet.InternetChecksum.sum(b, 0, 20)));
+        } else {
+            b.setShort(4, b.readableBytes() - 40);
+        }
+        IpPacket q = parse(ByteBufUtil.getBytes(b));
+        q.computeTransportChecksum();
+        return ByteBufUtil.getBytes(q.buffer());
+    }
+
+    private static int mss(IpPacket p) {
+        return p.buffer().getUnsignedShort(p.transportOffset() + 22);
+    }
+
+    private static void setFlags(byte[] v4, int flagsAndOffset) {
+        ByteBuf b = Unpooled.wrappedBuffer(v4);
+        b.setShort(6, flagsAndOffset);
+        b.setShort(10, 0);
+        b.setShort(10, org.ntmgate.packet.InternetChecksum.finish(org.ntmgate.packet.InternetChecksum.sum(b, 0, 20)));
+    }
+
+    private static byte[] withOption(byte[] v4, byte[] option) {
+        ByteBuf b = Unpooled.buffer();
+        b.writeBytes(v4, 0, 20).writeBytes(option).writeBytes(v4, 20, v4.length - 20);
+        b.setByte(0, 0x40 | (20 + option.length) / 4);
+        b.setShort(2, b.readableBytes());
+        b.setShort(10, 0);
+        b.setShort(10, org.ntmgate.packet.InternetChecksum.finish(org.ntmgate.packet.InternetChecksum.sum(b, 0, 20 + option.length)));
+        return ByteBufUtil.getBytes(b);
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------

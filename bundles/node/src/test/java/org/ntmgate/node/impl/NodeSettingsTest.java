@@ -58,12 +58,39 @@ class NodeSettingsTest {
         assertEquals("virtualPrefix", refusedField(config("a.example.net", "pw", "198.51.100.1", "10.0.0.0/8", "ntm0")));
         assertEquals("virtualPrefix", refusedField(config("a.example.net", "pw", "198.51.100.1", "fd4e:746d::/96", "ntm0")));
         assertEquals("tunName", refusedField(config("a.example.net", "pw", "198.51.100.1", "fd4e:746d::/48", "bad name")));
-        assertEquals("lanPrefix", refusedField(gateway("a.example.net", "pw", "198.51.100.1", "fd4e:746d::/48", "ntm0", "10.0.0.0/24", "61000-65535")));
+        assertEquals("lanPrefix", refusedField(gateway("a.example.net", "pw", "198.51.100.1", "fd4e:746d::/48", "ntm0", "10.0.0.0/31", "61000-65535")));
         assertEquals("lanPrefix", refusedField(gateway("a.example.net", "pw", "198.51.100.1", "fd4e:746d::/48", "ntm0", "fd4e:746d:0:9::/64", "61000-65535")));
         assertEquals("lanPorts", refusedField(gateway("a.example.net", "pw", "198.51.100.1", "fd4e:746d::/48", "ntm0", "fd00:4c41:4e::/64", "61000")));
         assertEquals("lanPorts", refusedField(gateway("a.example.net", "pw", "198.51.100.1", "fd4e:746d::/48", "ntm0", "fd00:4c41:4e::/64", "65000-65100")));
+        for (String pool : new String[] { "banana", "fd00::/64", "100.64.0.0/10", "100.127.0.0/30", "127.0.0.0/16", "224.1.0.0/16" }) {
+            assertEquals("ipv4Pool", assertThrows(InvalidConfigurationException.class, () -> NodeSettings.ipv4Pool(pool, null)).field(), pool);
+        }
+        assertEquals("ipv4Pool", assertThrows(InvalidConfigurationException.class,
+                () -> NodeSettings.ipv4Pool("192.168.0.0/16", org.ntmgate.api.net.Prefix.parse("192.168.1.0/24"))).field(), "overlapping the IPv4 LAN");
+        assertEquals("lanPrefix", refusedField(gateway("a.example.net", "pw", "198.51.100.1", "fd4e:746d::/48", "ntm0", "10.0.0.0/24,10.1.0.0/24", "61000-65535")),
+                "two IPv4 LANs");
         NodeSettings gw = NodeSettings.of(gateway("a.example.net", "pw", "198.51.100.1", "fd4e:746d::/48", "ntm0", "fd00:4c41:4e::/64", "61000-65535"));
         assertEquals(64, gw.lanPrefix().length());
         assertEquals(61000, gw.lanFirstPort());
+        assertTrue(gw.ipv4(), "the IPv4 service is on by default");
+        assertEquals("100.127.0.0/16", gw.ipv4Pool().toString());
+        NodeSettings both = NodeSettings.of(gateway("a.example.net", "pw", "198.51.100.1", "fd4e:746d::/48", "ntm0", "fd00:4c41:4e::/64,192.168.1.0/24", "61000-65535"));
+        assertEquals("192.168.1.0/24", both.lanPrefix4().toString());
+        assertEquals(64, both.lanPrefix().length());
+    }
+
+    /** 11.6.1: the pool stays out of every network on this host's interfaces (here: whatever this machine has). */
+    @Test
+    void aPoolOverlappingANetworkOfThisHostIsNamed() throws Exception {
+        for (java.net.NetworkInterface i : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            for (java.net.InterfaceAddress a : i.getInterfaceAddresses()) {
+                if (a.getAddress() instanceof java.net.Inet4Address && !a.getAddress().isLoopbackAddress()) {
+                    org.ntmgate.api.net.Prefix own = org.ntmgate.api.net.Prefix.of(a.getAddress(), 32).widenedTo(Math.max(16, a.getNetworkPrefixLength()));
+                    String why = HostNetworks.overlapping(own);
+                    assertTrue(why != null && why.endsWith(" on " + i.getName()), own + ": " + why);
+                }
+            }
+        }
+        assertEquals(null, HostNetworks.overlapping(org.ntmgate.api.net.Prefix.parse("198.18.255.0/29")), "a range no interface here uses");
     }
 }

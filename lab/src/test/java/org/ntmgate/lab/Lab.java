@@ -61,6 +61,8 @@ final class Lab implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     /** The LAN host's namespace in gateway mode, or null. */
     String lan;
+    /** The IPv4-only LAN host's namespace (no IPv6 in its kernel), or null. */
+    String lan4;
     private Process gatewayJvm;
     private Process clientJvm;
 
@@ -448,8 +450,8 @@ final class Lab implements AutoCloseable {
 
     /** The client: the same jar with the node role; it registers through the NAT. */
     void client(Path runtimeJar) throws Exception {
-        clientJvm = node(client, "client", NODE_NAME, "ntm0", runtimeJar, lan == null ? ""
-                : "lanPrefix=\"fd00:4c41:4e::/64\"\ndnsListen=\"0.0.0.0:53\"\n");
+        String lans = (lan == null ? "" : "fd00:4c41:4e::/64") + (lan4 == null ? "" : (lan == null ? "" : ", ") + "10.79.0.0/24");
+        clientJvm = node(client, "client", NODE_NAME, "ntm0", runtimeJar, lans.isEmpty() ? "" : "lanPrefix=\"" + lans + "\"\ndnsListen=\"0.0.0.0:53\"\n");
     }
 
     /** The client with the node role and our Teredo client as its fallback (protocol.md 11.5), in one JVM. */
@@ -505,6 +507,22 @@ final class Lab implements AutoCloseable {
         Path etc = Path.of("/etc/netns", lan);
         Files.createDirectories(etc);
         Files.writeString(etc.resolve("resolv.conf"), "nameserver 10.78.0.1\n");
+    }
+
+    /**
+     * The IPv4 service's LAN (protocol.md 11.4, 11.6): a host behind the client with IPv6 switched off in its kernel,
+     * 10.79.0.2, whose IPv4 router and DNS server is the client's node (10.79.0.1). Call before {@link #client}.
+     */
+    void ipv4OnlyHostBehindClient() throws Exception {
+        lan4 = namespace("ntm4" + id);
+        in(lan4, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1", "net.ipv6.conf.lo.disable_ipv6=1");
+        link(client, "home1", lan4, "eth0");
+        in(client, "ip", "addr", "add", "10.79.0.1/24", "dev", "home1");
+        in(lan4, "ip", "addr", "add", "10.79.0.2/24", "dev", "eth0");
+        in(lan4, "ip", "route", "add", "default", "via", "10.79.0.1");
+        Path etc = Path.of("/etc/netns", lan4);
+        Files.createDirectories(etc);
+        Files.writeString(etc.resolve("resolv.conf"), "nameserver 10.79.0.1\n");
     }
 
     /**
@@ -868,7 +886,7 @@ final class Lab implements AutoCloseable {
         for (String ns : namespaces) {
             run(Duration.ofSeconds(30), "ip", "netns", "del", ns);
         }
-        for (String ns : new String[] { client, lan }) {
+        for (String ns : new String[] { client, lan, lan4 }) {
             Path etc = ns == null ? null : Path.of("/etc/netns", ns);
             if (etc != null && Files.exists(etc)) {
                 Files.deleteIfExists(etc.resolve("resolv.conf"));

@@ -39,7 +39,7 @@ public class TableCommands {
         return format(table.entries(e -> true));
     }
 
-    @Descriptor("list the translation entries of one kind (NTM_NODE, NTM_GENERAL_NODE, TEREDO_PEER, STATIC)")
+    @Descriptor("list the translation entries of one kind (NTM_NODE, NTM_GENERAL_NODE, TEREDO_PEER, STATIC, NODE_IPV4)")
     public String list(@Descriptor("entry kind") String kind) {
         EntryKind k;
         try {

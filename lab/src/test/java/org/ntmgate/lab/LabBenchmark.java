@@ -95,12 +95,22 @@ public final class LabBenchmark {
     }
 
     static double tcp(Lab lab, String to, int seconds) throws Exception {
-        Lab.Result r = lab.exec(lab.client, "iperf3", "-6", "-c", to, "-t", Integer.toString(seconds), "-J");
+        return tcp(lab, lab.client, "-6", to, seconds);
+    }
+
+    /** iperf3's TCP throughput, bits/s received, from namespace {@code ns} ({@code family}: -4 or -6) to {@code to}. */
+    static double tcp(Lab lab, String ns, String family, String to, int seconds) throws Exception {
+        Lab.Result r = lab.exec(ns, "iperf3", family, "-c", to, "-t", Integer.toString(seconds), "-J");
         return number(r.output(), "\"sum_received\"[^}]*\"bits_per_second\":\\s*([0-9.e+]+)");
     }
 
     static double udp(Lab lab, String to, int seconds) throws Exception {
-        Lab.Result r = lab.exec(lab.client, "iperf3", "-6", "-c", to, "-u", "-l", "64", "-b", "0", "-t", Integer.toString(seconds), "-J");
+        return udp(lab, lab.client, "-6", to, seconds);
+    }
+
+    /** 64-byte UDP datagrams per second the server received, from {@code ns} as {@link #tcp(Lab, String, String, String, int)}. */
+    static double udp(Lab lab, String ns, String family, String to, int seconds) throws Exception {
+        Lab.Result r = lab.exec(ns, "iperf3", family, "-c", to, "-u", "-l", "64", "-b", "0", "-t", Integer.toString(seconds), "-J");
         String json = r.output();
         int end = json.indexOf("\"end\"");
         String block = json.substring(Math.max(0, end)); // the summary: its last figures are the sum over streams

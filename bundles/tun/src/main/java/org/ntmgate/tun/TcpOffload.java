@@ -14,6 +14,7 @@ final class TcpOffload {
     static final int HEADER = 10;
     static final int F_NEEDS_CSUM = 1;
     static final int GSO_NONE = 0;
+    static final int GSO_TCPV4 = 1;
     static final int GSO_TCPV6 = 4;
     static final int GSO_UDP_L4 = 5;
     static final int GSO_ECN = 0x80;
@@ -119,9 +120,10 @@ final class TcpOffload {
     }
 
     /**
-     * Splits an IPv6 TCP super-packet into the segments the sender's stack would have sent (15.7): each with the headers
-     * of the super-packet, its own sequence number and payload length, FIN and PSH on the last one only, CWR on the
-     * first only, and a complete checksum. One instance per reader thread.
+     * Splits an IPv6 or IPv4 TCP super-packet into the segments the sender's stack would have sent (15.7; IPv4: the
+     * node's IPv4 service, protocol.md 11.6): each with the headers of the super-packet, its own sequence number and
+     * payload length (IPv4: its own identification, the first's plus its index, and header checksum), FIN and PSH on
+     * the last one only, CWR on the first only, and a complete checksum. One instance per reader thread.
      */
     static final class Segmenter {
         private ByteBuffer src;
@@ -134,15 +136,24 @@ final class TcpOffload {
         private int next;
         private int seq0;
         private int flags;
+        private boolean v4;
+        private int id0;
+        private int index;
 
         /**
-         * Starts splitting the IPv6 packet [ip, end) of {@code src}, its TCP header at {@code l4}; returns false
-         * (nothing to split) when it is not IPv6 TCP with a payload.
+         * Starts splitting the IPv6 or IPv4 packet [ip, end) of {@code src}, its TCP header at {@code l4}; returns false
+         * (nothing to split) when it is not TCP with a payload.
          */
         boolean start(ByteBuffer src, int ip, int end, int l4, int mss) {
-            if (mss <= 0 || l4 < ip + IPV6 || l4 + 20 > end || (src.get(ip) & 0xF0) != 0x60) {
+            int version = (src.get(ip) & 0xF0) >> 4;
+            boolean four = version == 4;
+            if (mss <= 0 || l4 < ip + (four ? 20 : IPV6) || l4 + 20 > end || version != 6 && !four
+                    || four && (((src.get(ip) & 0x0F) * 4 != l4 - ip) || src.get(ip + 9) != TCP)) {
                 return false;
             }
+            this.v4 = four;
+            this.id0 = four ? src.getShort(ip + 4) & 0xFFFF : 0;
+            this.index = 0;
             int thl = ((src.get(l4 + 12) >> 4) & 0xF) * 4;
             if (thl < 20 || l4 + thl >= end) {
                 return false;
@@ -178,8 +189,18 @@ final class TcpOffload {
             int f = flags & ~((last ? 0 : FIN | PSH) | (first ? 0 : CWR));
             dst.put(tcp + 13, (byte) f);
             dst.putShort(tcp + 16, (short) 0);
-            dst.putShort(at + 4, (short) (length - IPV6));
-            long pseudo = pseudoHeader(dst, at, length - (tcp - at), TCP);
+            long pseudo;
+            if (v4) {
+                int ihl = tcp - at;
+                dst.putShort(at + 2, (short) length);
+                dst.putShort(at + 4, (short) (id0 + index++));
+                dst.putShort(at + 10, (short) 0);
+                dst.putShort(at + 10, (short) ~fold(sum(dst, at, at + ihl, 0)));
+                pseudo = sum(dst, at + 12, at + 20, (length - ihl) + TCP); // RFC 793: addresses, protocol, TCP length
+            } else {
+                dst.putShort(at + 4, (short) (length - IPV6));
+                pseudo = pseudoHeader(dst, at, length - (tcp - at), TCP);
+            }
             dst.putShort(tcp + 16, (short) ~fold(sum(dst, tcp, at + length, pseudo)));
             dst.position(at + length);
             next += chunk;

@@ -34,8 +34,8 @@ public final class TunDevice implements AutoCloseable {
     static final short IFF_MULTI_QUEUE = 0x0100;
     static final short IFF_VNET_HDR = 0x4000;
     static final long TUNSETOFFLOAD = 0x400454d0L;
-    /** Offloads we take on reads: partial checksums and IPv6 TCP super-packets (15.7). */
-    static final long TUN_F_CSUM_TSO6 = 0x01 | 0x04;
+    /** Offloads we take on reads: partial checksums and TCP super-packets of IPv6 (15.7) and IPv4 (the node's IPv4 service). */
+    static final long TUN_F_CSUM_TSO = 0x01 | 0x02 | 0x04; // TUN_F_CSUM, TUN_F_TSO4, TUN_F_TSO6
     /** TUN_F_USO4 | TUN_F_USO6 (Linux 6.2 on): only probed, as the sign that the kernel takes UDP super-packets on writes. */
     static final long TUN_F_USO = 0x20 | 0x40;
     static final short IFF_UP = 0x1;
@@ -95,7 +95,7 @@ public final class TunDevice implements AutoCloseable {
                 }
                 if (offload) {
                     try {
-                        LibC.ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM_TSO6);
+                        LibC.ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM_TSO);
                     } catch (LastErrorException e) {
                         throw failure("switching on the offloads of TUN device " + name, e.getErrorCode());
                     }
@@ -116,12 +116,12 @@ public final class TunDevice implements AutoCloseable {
      */
     private static boolean takesUdpSuperPackets(int fd, String name) throws TunException {
         try {
-            LibC.ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM_TSO6 | TUN_F_USO);
+            LibC.ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM_TSO | TUN_F_USO);
         } catch (LastErrorException e) {
             return false;
         }
         try {
-            LibC.ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM_TSO6);
+            LibC.ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM_TSO);
         } catch (LastErrorException e) {
             throw failure("setting the offloads of TUN device " + name + " back after probing", e.getErrorCode());
         }

@@ -158,7 +158,7 @@ public final class TunQueue implements PacketQueue {
         int gso = staged.get(1) & 0xFF & ~TcpOffload.GSO_ECN;
         int csumStart = TcpOffload.u16Native(staged, 6);
         int csumOffset = TcpOffload.u16Native(staged, 8);
-        if (gso == TcpOffload.GSO_TCPV6) {
+        if (gso == TcpOffload.GSO_TCPV6 || gso == TcpOffload.GSO_TCPV4) {
             if (segmenter.start(staged, ip, end, ip + csumStart, TcpOffload.u16Native(staged, 4))) {
                 superPacketsRead++;
                 return segmenter.next(buf);

@@ -432,4 +432,42 @@ class TcpOffloadTest {
         assertFalse(s.start(b, 0, noPayload.length, 40, 1000));
         assertFalse(s.start(b, 0, noPayload.length, 40, 0));
     }
+
+    /** The node's IPv4 service (protocol.md 11.6): an IPv4 TCP super-packet (TSO4) split as the sender would have sent it. */
+    @Test
+    void anIpv4SuperPacketIsSplitWithItsOwnLengthsIdentificationsAndChecksums() {
+        int payload = 4000;
+        int mss = 1340;
+        ByteBuffer b = ByteBuffer.allocateDirect(20 + 20 + payload);
+        b.put(0, (byte) 0x45).putShort(2, (short) (40 + payload)).putShort(4, (short) 0xFFFE).putShort(6, (short) 0x4000);
+        b.put(8, (byte) 64).put(9, (byte) 6).put(12, new byte[] { 10, 79, 0, 2 }).put(16, new byte[] { 100, 127, 0, 1 });
+        b.putShort(20, (short) 40000).putShort(22, (short) 80).putInt(24, 1000).putInt(28, 77).put(32, (byte) 0x50)
+                .put(33, (byte) (TcpOffload.ACK | TcpOffload.PSH | TcpOffload.FIN));
+        for (int i = 0; i < payload; i++) {
+            b.put(40 + i, (byte) i);
+        }
+        TcpOffload.Segmenter s = new TcpOffload.Segmenter();
+        assertTrue(s.start(b, 0, 40 + payload, 20, mss));
+        ByteBuffer out = ByteBuffer.allocateDirect(2000);
+        int sent = 0;
+        for (int n = 0; s.hasNext(); n++) {
+            out.clear();
+            int len = s.next(out);
+            int chunk = Math.min(mss, payload - sent);
+            assertEquals(40 + chunk, len);
+            assertEquals(len, out.getShort(2) & 0xFFFF, "its own total length");
+            assertEquals((0xFFFE + n) & 0xFFFF, out.getShort(4) & 0xFFFF, "its own identification");
+            assertEquals(0xFFFF, TcpOffload.fold(TcpOffload.sum(out, 0, 20, 0)), "its header checksum");
+            long pseudo = TcpOffload.sum(out, 12, 20, (len - 20) + 6);
+            assertEquals(0xFFFF, TcpOffload.fold(TcpOffload.sum(out, 20, len, pseudo)), "its TCP checksum");
+            assertEquals(1000 + sent, out.getInt(24));
+            boolean last = sent + chunk == payload;
+            assertEquals(last, (out.get(33) & TcpOffload.FIN) != 0, "FIN on the last only");
+            for (int i = 0; i < chunk; i++) {
+                assertEquals((byte) (sent + i), out.get(40 + i));
+            }
+            sent += chunk;
+        }
+        assertEquals(payload, sent);
+    }
 }

@@ -1,6 +1,7 @@
 # UDP over IPv4 by name, as an IPv4-only host's application sends it (protocol.md 11.6); every wait is bounded.
 # udp.py echo-server <port>            answers every datagram with itself, on [::]:<port> (the IPv6-only server)
-# udp.py exchange <name> <port>        sends one datagram to the name's IPv4 address; prints "echo <address>"
+# udp.py exchange <name> <port> [size] sends one datagram (of size bytes: larger than the MTU, it leaves in fragments)
+#                                      to the name's IPv4 address; prints "echo <address>" when it came back whole
 # udp.py closed <name> <port>          sends to a closed port; prints "refused" when an ICMP error said so
 # udp.py garbage <name>                sends what the node must count and drop (raw IPv4): a later fragment whose
 #                                      datagram never began, and an IPv4 packet claiming to carry ICMPv6
@@ -21,7 +22,9 @@ elif mode in ('exchange', 'closed'):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(5)
     s.connect((addr, int(sys.argv[3])))
-    payload = b'ntmgate %d' % random.randrange(1 << 30)
+    payload = (b'ntmgate %d ' % random.randrange(1 << 30)).ljust(int(sys.argv[4]) if len(sys.argv) > 4 else 0, b'.')
+    if len(payload) > 1400:
+        s.setsockopt(socket.IPPROTO_IP, 10, 0)  # IP_MTU_DISCOVER = IP_PMTUDISC_DONT: DF off, fragments
     for attempt in range(3):
         s.send(payload)
         try:

@@ -573,6 +573,21 @@ public final class Rfc7915 {
         }
     }
 
+    // ---- IPv4-mapped addresses ------------------------------------------------------------------------------------
+
+    /** Writes the IPv4-mapped IPv6 address {@code ::ffff:a.b.c.d} (RFC 4291 2.5.5.2) of the IPv4 address at {@code at}. */
+    public static void mapped(ByteBuf buf, int at, byte[] ipv6) {
+        java.util.Arrays.fill(ipv6, 0, 10, (byte) 0);
+        ipv6[10] = (byte) 0xFF;
+        ipv6[11] = (byte) 0xFF;
+        buf.getBytes(at, ipv6, 12, 4);
+    }
+
+    /** True when the IPv6 address at {@code at} is IPv4-mapped. */
+    public static boolean isMapped(ByteBuf buf, int at) {
+        return buf.getLong(at) == 0 && buf.getInt(at + 8) == 0xFFFF;
+    }
+
     // ---- path MTU (4.1, 6) ---------------------------------------------------------------------------------------
 
     /**

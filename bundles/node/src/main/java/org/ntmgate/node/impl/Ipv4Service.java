@@ -72,10 +72,6 @@ final class Ipv4Service {
         return v4 == self4 || (v4 & lanMask) == lanNet;
     }
 
-    private static boolean ipv4Mapped(ByteBuf b, int at) {
-        return b.getLong(at) == 0 && b.getInt(at + 8) == 0xFFFF;
-    }
-
     /** IPv4 into the tunnel. */
     final class Out implements Rfc7915.AddressMap {
         private final Rfc7915 rfc = new Rfc7915(this);
@@ -129,10 +125,7 @@ final class Ipv4Service {
             if (!local(buf.getInt(at))) {
                 return false;
             }
-            java.util.Arrays.fill(ipv6, 0, 10, (byte) 0); // 11.6.1: ::ffff:a.b.c.d until the flow translation
-            ipv6[10] = (byte) 0xFF;
-            ipv6[11] = (byte) 0xFF;
-            buf.getBytes(at, ipv6, 12, 4);
+            Rfc7915.mapped(buf, at, ipv6); // 11.6.1: ::ffff:a.b.c.d until the flow translation
             return true;
         }
 
@@ -153,7 +146,7 @@ final class Ipv4Service {
 
         /** True when {@code ip} (parsed, IPv6, after the flow translation) goes to the IPv4 side. */
         boolean forIpv4(IpPacket ip) {
-            return ipv4Mapped(ip.buffer(), ip.destinationAddressOffset());
+            return Rfc7915.isMapped(ip.buffer(), ip.destinationAddressOffset());
         }
 
         /**
@@ -165,7 +158,7 @@ final class Ipv4Service {
             sourceSlot = -1;
             int n = rfc.toIpv4(ip, four);
             if (n < 0 || translated.parse(four) != ParseStatus.OK) {
-                counters.drop(sourceSlot < 0 && !ipv4Mapped(ip.buffer(), ip.sourceAddressOffset()) ? Drop.NO_MAPPING : Drop.V4_UNTRANSLATABLE);
+                counters.drop(sourceSlot < 0 && !Rfc7915.isMapped(ip.buffer(), ip.sourceAddressOffset()) ? Drop.NO_MAPPING : Drop.V4_UNTRANSLATABLE);
                 return null;
             }
             Rfc7915.clampMss(translated, innerMtu - TCP_OVERHEAD);
@@ -183,7 +176,7 @@ final class Ipv4Service {
 
         @Override
         public boolean toIpv4(ByteBuf buf, int at, byte[] ipv4) {
-            if (ipv4Mapped(buf, at)) {
+            if (Rfc7915.isMapped(buf, at)) {
                 buf.getBytes(at + 12, ipv4, 0, 4);
                 return local(word(ipv4, 0));
             }

@@ -96,9 +96,16 @@ final class VirtualIpv4 {
         }
         Endpoint real = Endpoint.of(peer, 0);
         TranslationEntry existing = t.lookupByReal(real).orElse(null);
-        if (existing != null && existing.kind() == EntryKind.NODE_IPV4 && (address(existing.virtualSide().addressBytes()) & mask) == base) {
-            put(address(existing.virtualSide().addressBytes()) - base, existing);
-            return inet(address(existing.virtualSide().addressBytes()));
+        if (existing != null) {
+            if (existing.kind() != EntryKind.NODE_IPV4) {
+                throw new IllegalStateException("the peer's address is the real side of table entry " + existing.id() + " (" + existing.kind() + ")");
+            }
+            if ((address(existing.virtualSide().addressBytes()) & mask) == base) {
+                put(address(existing.virtualSide().addressBytes()) - base, existing);
+                return inet(address(existing.virtualSide().addressBytes()));
+            }
+            t.remove(existing.id()); // a mapping from another pool (the configuration changed): this pool's now
+            LOG.info("NTM node: table entry {} ({} outside the IPv4 pool {}) removed", existing.id(), existing.virtualSide(), pool);
         }
         int size = slots.length;
         for (int i = 0; i < size; i++) {

@@ -25,16 +25,13 @@ class Rfc7915FuzzTest {
     private static final Rfc7915.AddressMap MAPPED = new Rfc7915.AddressMap() {
         @Override
         public boolean toIpv6(ByteBuf buf, int at, byte[] v6) {
-            java.util.Arrays.fill(v6, 0, 10, (byte) 0);
-            v6[10] = (byte) 0xff;
-            v6[11] = (byte) 0xff;
-            buf.getBytes(at, v6, 12, 4);
+            Rfc7915.mapped(buf, at, v6);
             return true;
         }
 
         @Override
         public boolean toIpv4(ByteBuf buf, int at, byte[] v4) {
-            if (buf.getLong(at) != 0 || buf.getInt(at + 8) != 0xffff) {
+            if (!Rfc7915.isMapped(buf, at)) {
                 return false;
             }
             buf.getBytes(at + 12, v4, 0, 4);

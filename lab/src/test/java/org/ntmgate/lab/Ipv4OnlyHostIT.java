@@ -48,6 +48,10 @@ class Ipv4OnlyHostIT {
             assertTrue(v6.status() == 0 && v6.output().startsWith("200 fd4e:746d:0:2:"), "the IPv6 LAN host beside it: " + v6.output());
             file.assertArrived(lab.dir.resolve("v6.bin"), "IPv6 LAN host: SHA-256 equal");
 
+            // 11.2.1: A queries the stub does not answer itself come back as the upstream gave them
+            assertEquals("3 0", lab.dnsQuery(lab.client, "nosuch.v6.example.net", 1), "a name nobody has: NXDOMAIN");
+            assertEquals("0 1", lab.dnsQuery(lab.client, "v4only.example.net", 1), "a name with an IPv4 address: the upstream's A");
+
             Lab.Result ping = lab.exec(lab.lan4, "ping", "-4", "-c", "3", "-W", "5", Lab.SERVER_NAME);
             assertEquals(0, ping.status(), "ping -4 by name: " + ping.output());
             Lab.Result exchange = lab.exec(lab.lan4, "python3", udp.toString(), "exchange", Lab.SERVER_NAME, "7007");

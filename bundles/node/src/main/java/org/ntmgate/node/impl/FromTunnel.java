@@ -21,10 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The first handler of the node's UDP pipeline: DATA from a tunnel end (protocol.md 7.11) opened and offered to the
  * TUN queue, a LAN host's flow translated back to it on the way (gateway mode, 11.4), an IPv4 flow's translated to
- * IPv4 (11.6); the receive batch's packets
- * are written, joined per flow, when it ends (15.7). Other datagrams go on to {@link NodeSignalling}. Runs on the
- * socket's event loop; allocates nothing. Until the TUN device is open (before the first registration) DATA is
- * dropped as {@code tun_write}.
+ * IPv4 (11.6); the receive batch's packets are written, joined per flow, when it ends (15.7). Other datagrams go on
+ * to {@link NodeSignalling}. Runs on the socket's event loop; allocates nothing. Until the TUN device is open (before
+ * the first registration) DATA is dropped as {@code tun_write}.
  */
 final class FromTunnel extends DatagramStage {
     private static final Logger LOG = LoggerFactory.getLogger(FromTunnel.class);

@@ -412,9 +412,13 @@ final class NtmNode implements AutoCloseable {
         tun.addAddress(s.virtualV6(), settings.virtualPrefix().length());
         tun.up(DEFAULT_INNER_MTU);
         if (v4) {
-            ipv4 = Ipv4Service.open(tun, ipv4Pool, lan, s.virtualV4(), settings.lanPrefix4());
-            if (settings.lanPrefix4() != null) {
-                forwarding("/proc/sys/net/ipv4/ip_forward", "IPv4");
+            try {
+                ipv4 = Ipv4Service.open(tun, ipv4Pool, lan, s.virtualV4(), settings.lanPrefix4());
+                if (settings.lanPrefix4() != null) {
+                    forwarding("/proc/sys/net/ipv4/ip_forward", "IPv4");
+                }
+            } catch (TunException e) { // IPv6 goes on: the device is open and carries it
+                LOG.error("NTM node: the IPv4 service is off: {}", e.getMessage());
             }
         } else if (ipv4Pool != null) {
             LOG.warn("NTM node: the IPv4 service is off: the DC leased this node no VIRTUAL_V4 (its NODE IPv4 pool)");

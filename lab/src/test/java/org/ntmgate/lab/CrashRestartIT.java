@@ -16,8 +16,10 @@ import org.junit.jupiter.api.Test;
  * Crashes, in one lab: the edge gateway (AS, DC, RS-N) killed with SIGKILL in the middle of a download and started
  * again on its home as the kill left it, then the client's node killed the same way. Nothing is done by hand in
  * between: the node is the DC's again, the name resolves again, a new download by name arrives whole, the pools hand
- * no address twice, and the killed node comes back with its virtual address. The time from the restarted edge
- * serving to the first byte of the new download is printed.
+ * no address twice, and the killed node comes back with its virtual address. Last, the edge is killed again and its
+ * translation-table snapshot and lease journal are found damaged at start: each is moved aside with a log line
+ * naming it, the edge starts clean and the node is served again by itself. The time from the restarted edge serving
+ * to the first byte of the new download is printed.
  */
 class CrashRestartIT {
     private static final Path JAR = Path.of(System.getProperty("runtime.jar", "../runtime/target/ntmgate.jar"));
@@ -57,7 +59,41 @@ class CrashRestartIT {
             assertEquals(virtual, virtual(lab.clientLog()), "the restarted node has its virtual address again");
             fetchByName(lab, file, "after-node-restart.bin", System.nanoTime());
             assertEquals(1, count(lab.gatewayGogo("pool:leases"), virtual), "and the address is still leased once");
+
+            // the edge dies again and finds its state files damaged when it starts
+            lab.killGateway();
+            Path snapshot = dataOf(lab.dir.resolve("gateway"), "org.ntmgate.table-").resolve("table.snapshot");
+            Path journal = dataOf(lab.dir.resolve("gateway"), "org.ntmgate.pool-").resolve("leases.journal");
+            byte[] garbage = new byte[4096];
+            new java.util.Random(7).nextBytes(garbage);
+            Files.write(snapshot, garbage);
+            Files.write(journal, garbage);
+            lab.restartGateway(JAR);
+            lab.await(lab.gatewayLog(), l -> l.contains("Translation table snapshot ") && l.contains("table.snapshot is corrupt") && l.contains("moved it to"),
+                    "the damaged snapshot named and moved aside");
+            lab.await(lab.gatewayLog(), l -> l.contains("Lease file ") && l.contains("leases.journal is corrupt") && l.contains("moved it to"),
+                    "the damaged lease journal named and moved aside");
+            for (Path damaged : List.of(snapshot, journal)) {
+                try (var files = Files.list(damaged.getParent())) {
+                    assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith(damaged.getFileName() + ".corrupt-")),
+                            "kept for diagnosis beside " + damaged);
+                }
+            }
+            fetchByName(lab, file, "after-damaged-state.bin", System.nanoTime());
+            assertTrue(lab.gatewayGogo("dc:nodes").contains(Lab.NODE_NAME), "the node is served again, by itself");
         }
+    }
+
+    /** The data area of the bundle whose jar name starts with {@code jarPrefix}, in the framework under {@code home}. */
+    private static Path dataOf(Path home, String jarPrefix) throws Exception {
+        try (var infos = Files.walk(home.resolve("framework"), 2)) {
+            for (Path info : (Iterable<Path>) infos.filter(p -> p.getFileName().toString().equals("bundle.info"))::iterator) {
+                if (Files.readString(info).contains("/" + jarPrefix)) {
+                    return Files.createDirectories(info.resolveSibling("data"));
+                }
+            }
+        }
+        throw new AssertionError("no bundle " + jarPrefix + " under " + home);
     }
 
     /** The node's virtual IPv6 address, from its "registered" line. */

@@ -2,6 +2,8 @@
 # udp.py echo-server <port>            answers every datagram with itself, on [::]:<port> (the IPv6-only server)
 # udp.py exchange <name> <port> [size] sends one datagram (of size bytes: larger than the MTU, it leaves in fragments)
 #                                      to the name's IPv4 address; prints "echo <address>" when it came back whole
+# udp.py options <name> <port>         as exchange, its datagrams carrying an IPv4 option (record route), which the
+#                                      translation leaves out (RFC 7915 4.1)
 # udp.py closed <name> <port>          sends to a closed port; prints "refused" when an ICMP error said so
 # udp.py garbage <name>                sends what the node must count and drop (raw IPv4): a later fragment whose
 #                                      datagram never began, and an IPv4 packet claiming to carry ICMPv6
@@ -17,12 +19,14 @@ if mode == 'echo-server':
     while True:
         data, peer = s.recvfrom(65535)
         s.sendto(data, peer)
-elif mode in ('exchange', 'closed'):
+elif mode in ('exchange', 'closed', 'options'):
     addr = v4(sys.argv[2])
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(5)
     s.connect((addr, int(sys.argv[3])))
     payload = (b'ntmgate %d ' % random.randrange(1 << 30)).ljust(int(sys.argv[4]) if len(sys.argv) > 4 else 0, b'.')
+    if mode == 'options':
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_OPTIONS, bytes([7, 7, 4, 0, 0, 0, 0, 0]))  # record route, room for one hop
     if len(payload) > 1400:
         s.setsockopt(socket.IPPROTO_IP, 10, 0)  # IP_MTU_DISCOVER = IP_PMTUDISC_DONT: DF off, fragments
     for attempt in range(3):

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The IPv4 service (protocol.md 11.6), in each NAT mode, in one lab per mode: an IPv4-only host on the client
  * gateway's LAN (IPv6 switched off in its kernel) and the gateway's own IPv4 applications reach the IPv6-only server
- * by name: a 20 MiB download, ping, a UDP exchange (and one in fragments), a closed port's translated ICMP error, garbage counted and
+ * by name: a 20 MiB download, ping, a UDP exchange (one in fragments, one with an IPv4 option), a closed port's translated ICMP error, garbage counted and
  * dropped; an IPv6 LAN host keeps working beside them.
  */
 class Ipv4OnlyHostIT {
@@ -58,6 +58,8 @@ class Ipv4OnlyHostIT {
             assertTrue(exchange.output().startsWith("echo 100.127."), "a UDP exchange: " + exchange.output());
             Lab.Result big = lab.exec(lab.lan4, "python3", udp.toString(), "exchange", Lab.SERVER_NAME, "7007", "4000");
             assertTrue(big.output().startsWith("echo 100.127."), "4,000 bytes of UDP, in fragments both ways (11.6.3): " + big.output());
+            Lab.Result options = lab.exec(lab.lan4, "python3", udp.toString(), "options", Lab.SERVER_NAME, "7007");
+            assertTrue(options.output().startsWith("echo 100.127."), "datagrams with an IPv4 option, translated without it (11.6.2): " + options.output());
             Lab.Result closed = lab.exec(lab.lan4, "python3", udp.toString(), "closed", Lab.SERVER_NAME, "7009");
             assertTrue(closed.output().startsWith("refused 100.127."), "the server's ICMPv6 port unreachable, translated: " + closed.output());
 

@@ -155,7 +155,8 @@ public final class Box {
         String lapsed = "";
         while (System.nanoTime() < deadline) {
             if (process != null && !process.isAlive()) {
-                return "the gateway exited with status " + process.exitValue() + " before it was healthy (see data/log/ntmgate.log)" + lapsed;
+                String before = healthySince >= 0 ? healthyFor(System.nanoTime() - healthySince, settle) : lapsed.isEmpty() ? " before it was healthy" : lapsed;
+                return "the gateway exited with status " + process.exitValue() + before + " (see data/log/ntmgate.log)";
             }
             String why = healthNow(version);
             long now = System.nanoTime();
@@ -168,8 +169,7 @@ public final class Box {
                 }
             } else {
                 if (healthySince >= 0) {
-                    lapsed = " (it had been healthy for " + Duration.ofNanos(now - healthySince).toSeconds() + " s of the " + settle.toSeconds()
-                            + " s it must stay so)";
+                    lapsed = healthyFor(now - healthySince, settle);
                 }
                 healthySince = -1;
                 last = why;
@@ -178,6 +178,10 @@ public final class Box {
         }
         return healthySince >= 0 ? "healthy for only " + Duration.ofNanos(System.nanoTime() - healthySince).toSeconds() + " s of " + settle.toSeconds()
                 + " s when the " + timeout.toSeconds() + " s were up; before: " + last + lapsed : last + lapsed + " within " + timeout.toSeconds() + " s";
+    }
+
+    private static String healthyFor(long nanos, Duration settle) {
+        return " (it had been healthy for " + Duration.ofNanos(nanos).toSeconds() + " s of the " + settle.toSeconds() + " s it must stay so)";
     }
 
     /** One look: null when the console answers and the health check says ok for {@code version}, else what it said. */

@@ -52,6 +52,10 @@ class BoxIT {
     /** An image whose gateway starts but whose AS bundle cannot start: it runs, and its health check says what is wrong. */
     private static Path unhealthy;
     private static Path badDefaults;
+    /** An image whose gateway runs but never serves its console: the HTTP bundle cannot start. */
+    private static Path noConsole;
+    /** An image whose gateway crashes every time, a few seconds after it became healthy ({@link CrashingActivator}). */
+    private static Path crashing;
 
     @TempDir
     Path tmp;
@@ -78,6 +82,19 @@ class BoxIT {
         Path brokenDefaults = images.resolve("broken-defaults.jar");
         withBrokenDefaults(Path.of(System.getProperty("image.runtime.jar")), brokenDefaults);
         badDefaults = build("1.0.2", brokenDefaults);
+        Path jettyBroken = images.resolve("no-console.jar");
+        withActivator(Path.of(System.getProperty("image.runtime.jar")), "jar/org.apache.felix.http.jetty", "org.apache.felix.http.NoSuchActivator",
+                jettyBroken);
+        noConsole = build("1.0.3", jettyBroken);
+        Path crash = images.resolve("crashing.jar");
+        String activator = CrashingActivator.class.getName().replace('.', '/') + ".class";
+        byte[] code;
+        try (var in = BoxIT.class.getClassLoader().getResourceAsStream(activator)) {
+            code = in.readAllBytes();
+        }
+        rebuilt(Path.of(System.getProperty("image.runtime.jar")), "jar/org.ntmgate.as-",
+                mf -> mf.getMainAttributes().putValue("Bundle-Activator", CrashingActivator.class.getName()), Map.of(activator, code), crash);
+        crashing = build("1.0.4", crash);
     }
 
     /**
@@ -92,7 +109,7 @@ class BoxIT {
 
     /**
      * A copy of the runtime jar {@code from} in which the bundle whose entry starts with {@code entryPrefix} has its
-     * manifest changed by {@code manifest} and the entries of {@code replaced} replaced, with its digest in the
+     * manifest changed by {@code manifest} and the entries of {@code replaced} replaced (or added), with its digest in the
      * jar's manifest made again, as a build would: the launcher updates an installed bundle only when its digest
      * changed.
      */
@@ -107,13 +124,19 @@ class BoxIT {
                 java.util.jar.Manifest mf = new java.util.jar.Manifest(bundle.getManifest());
                 manifest.accept(mf);
                 try (JarOutputStream out = new JarOutputStream(changed, mf)) {
+                    Map<String, byte[]> added = new java.util.HashMap<>(replaced);
                     for (var b = bundle.getNextJarEntry(); b != null; b = bundle.getNextJarEntry()) {
                         out.putNextEntry(new ZipEntry(b.getName()));
                         if (replaced.containsKey(b.getName())) {
-                            out.write(replaced.get(b.getName()));
+                            out.write(added.remove(b.getName()));
                         } else {
                             bundle.transferTo(out);
                         }
+                        out.closeEntry();
+                    }
+                    for (var e : added.entrySet()) {
+                        out.putNextEntry(new ZipEntry(e.getKey()));
+                        out.write(e.getValue());
                         out.closeEntry();
                     }
                 }
@@ -561,6 +584,48 @@ class BoxIT {
         assertTrue(rolled.output().contains("org.ntmgate.table") && rolled.output().contains("'capacity' must be 1..16777216"), rolled.output());
         assertTrue(rolled.output().contains("rolled back to 1.0.0 (slot A), healthy"), rolled.output());
         assertEquals("active=A\n", state());
+    }
+
+    /** An image whose gateway runs but whose console never answers is not confirmed: the check's deadline passes. */
+    @Test
+    void aNewImageWhoseConsoleNeverAnswersRollsBack() throws Exception {
+        flash();
+        boot();
+        awaitHealthy("1.0.0");
+        Result rolled = upgrade("upgrade", noConsole.toString(), "--health-timeout", "30");
+        assertEquals(2, rolled.status(), rolled.output());
+        assertTrue(rolled.output().contains("the new image failed its health check: the console did not answer (ConnectException) within 30 s"),
+                rolled.output());
+        assertTrue(rolled.output().contains("rolled back to 1.0.0 (slot A), healthy"), rolled.output());
+        assertEquals("active=A\n", state());
+        assertTrue(Files.readString(root.resolve("slots/B/FAILED")).startsWith("1.0.3 failed its health check: the console did not answer"));
+    }
+
+    /**
+     * An image whose gateway crashes every time it runs, a few seconds after it became healthy: the check sees its
+     * gateway exit within the settling period and rolls back; a later boot (systemd's restart after a crash, a power
+     * cut) starts the slot that was confirmed, never the failed one.
+     */
+    @Test
+    void aNewImageThatCrashesOnceHealthyRollsBackAndIsNeverBootedAgain() throws Exception {
+        flash();
+        boot();
+        awaitHealthy("1.0.0");
+        Result rolled = upgrade("upgrade", crashing.toString());
+        assertEquals(2, rolled.status(), rolled.output());
+        assertTrue(rolled.output().contains("the new image failed its health check: the gateway exited with status " + CrashingActivator.STATUS
+                + " (it had been healthy for "), rolled.output());
+        assertTrue(rolled.output().contains("rolled back to 1.0.0 (slot A), healthy"), rolled.output());
+        assertEquals("active=A\n", state());
+        // the box restarts, as systemd does after a crash: the confirmed slot boots, and stays up
+        for (ProcessHandle h : ProcessHandle.allProcesses().filter(h -> h.info().commandLine().map(c -> c.contains(root.toString())).orElse(false)).toList()) {
+            h.destroy();
+            h.onExit().get(60, TimeUnit.SECONDS);
+        }
+        boot();
+        awaitHealthy("1.0.0");
+        Thread.sleep(5000);
+        assertTrue(http("/ntmgate/health").contains("\"version\":\"1.0.0\""), "the confirmed slot keeps running");
     }
 
     @Test

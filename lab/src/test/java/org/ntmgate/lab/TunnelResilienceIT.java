@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a tunnel must survive while a download runs: the NAT forgetting its mapping, a new build of the RS-N, and
- * garbage at the RS-N's port from a host that is no node.
+ * What a tunnel must survive while a download runs: the NAT forgetting its mapping, a new build of the RS-N and a
+ * restart of the DC bundle, and garbage at the RS-N's port from a host that is no node.
  */
 class TunnelResilienceIT {
     private static final Path JAR = Path.of(System.getProperty("runtime.jar", "../runtime/target/ntmgate.jar"));
@@ -58,16 +58,47 @@ class TunnelResilienceIT {
         }
     }
 
+    /**
+     * A field tech's bundle work while a download runs, in one lab: a new build of the RS-N dropped into the deploy
+     * folder, then the DC bundle stopped and started. The RS-N carries the tunnel alone, so the download goes on
+     * through both; while the DC is stopped, names it would direct get no address (SERVFAIL); started again, it
+     * restores the node's registration from its data area (no new registration) and directs a new name at once.
+     */
     @Test
-    void aNewBuildOfTheRsnInstalledDuringADownloadLosesNothing() throws Exception {
+    void aNewBuildOfTheRsnAndARestartOfTheDcDuringADownloadLoseNothing() throws Exception {
         try (Lab lab = new Lab()) {
-            Download download = Download.start(lab, Lab.Nat.MASQUERADE, "1500k");
+            Download download = Download.start(lab, Lab.Nat.MASQUERADE, "250k");
             Thread.sleep(2000);
             Build.write(RSN_JAR, lab.gatewayDeploy().resolve("org.ntmgate.rsn.jar"), "0.1.0.hotswap");
             lab.await(lab.gatewayLog(), l -> l.contains("swapped org.ntmgate.rsn 0.1.0.SNAPSHOT -> 0.1.0.hotswap"), "the field tech's swap");
             lab.await(lab.gatewayLog(), l -> l.contains("RS-N restored 1 path(s) of 1 node(s)"), "the new build took the path up");
+
+            long registrations = registrations(lab);
+            String dc = bundleId(lab.gatewayGogo("lb -s"), "org.ntmgate.dc");
+            lab.gatewayGogo("stop " + dc);
+            assertTrue(download.curl().isAlive(), "the download runs on while the DC is stopped");
+            assertEquals("2 0", lab.dnsQuery(lab.client, "n7.v6.example.net", 28), "no DC, no address: SERVFAIL (11.2)");
+            lab.gatewayGogo("start " + dc);
+            lab.await(lab.gatewayLog(), l -> l.contains("Direction Coordinator serving on udp") && l.contains("with 1 registered nodes"),
+                    "the DC read the node's registration back");
+            assertTrue(lab.gatewayGogo("dc:nodes").contains(Lab.NODE_NAME), "the node is the restarted DC's");
+            assertTrue(lab.aaaa(lab.client, "n8.v6.example.net").startsWith("fd4e:746d:"), "a new name is directed at once");
+            assertTrue(download.curl().isAlive(), "the download was still running when the DC came back: " + (download.curl().isAlive() ? ""
+                    : download.curl().exitValue() + " " + lab.curlOutput() + " " + Files.size(download.out())));
             download.assertFetched();
+            assertEquals(registrations, registrations(lab), "the node did not have to register again");
         }
+    }
+
+    /** How many "registered" lines the client's node has logged. */
+    private static long registrations(Lab lab) throws Exception {
+        return Files.readAllLines(lab.clientLog()).stream().filter(l -> l.contains("NTM node registered as ")).count();
+    }
+
+    /** The id of bundle {@code bsn} in the answer of Gogo's {@code lb -s}. */
+    private static String bundleId(String lb, String bsn) {
+        return lb.lines().map(String::trim).filter(l -> l.matches("\\d+\\|.*\\|\\s*" + java.util.regex.Pattern.quote(bsn) + " \\(.*"))
+                .map(l -> l.substring(0, l.indexOf('|')).trim()).findFirst().orElseThrow(() -> new AssertionError("no bundle " + bsn + " in:\n" + lb));
     }
 
     @Test

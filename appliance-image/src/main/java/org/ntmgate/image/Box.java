@@ -180,6 +180,7 @@ public final class Box {
                 + " s when the " + timeout.toSeconds() + " s were up; before: " + last + lapsed : last + lapsed + " within " + timeout.toSeconds() + " s";
     }
 
+    /** How long an image had been healthy, of the settling period, as the check's reasons say it. */
     private static String healthyFor(long nanos, Duration settle) {
         return " (it had been healthy for " + Duration.ofNanos(nanos).toSeconds() + " s of the " + settle.toSeconds() + " s it must stay so)";
     }

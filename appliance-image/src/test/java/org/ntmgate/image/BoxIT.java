@@ -222,9 +222,7 @@ class BoxIT {
     @AfterEach
     void cleanUp() throws Exception {
         if (root != null) {
-            // the gateways of this box: started by the test or by its upgrade tool; found by their unique root path
-            ProcessHandle.allProcesses().filter(h -> h.info().commandLine().map(c -> c.contains(root.toString())).orElse(false))
-                    .forEach(ProcessHandle::destroyForcibly);
+            boxProcesses().forEach(ProcessHandle::destroyForcibly);
         }
         for (Process p : started) {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -335,6 +333,28 @@ class BoxIT {
 
     private String state() throws IOException {
         return Files.readString(root.resolve("boot.state"));
+    }
+
+    /**
+     * A fresh box running 1.0.0 is upgraded to {@code image} (with the tool's extra {@code options}); the upgrade
+     * must roll back (status 2) to a healthy 1.0.0 that stays the active slot. Returns the tool's output.
+     */
+    private String upgradeRollsBack(Path image, String... options) throws Exception {
+        flash();
+        boot();
+        awaitHealthy("1.0.0");
+        List<String> args = new ArrayList<>(List.of("upgrade", image.toString()));
+        args.addAll(List.of(options));
+        Result rolled = upgrade(args.toArray(String[]::new));
+        assertEquals(2, rolled.status(), rolled.output());
+        assertTrue(rolled.output().contains("rolled back to 1.0.0 (slot A), healthy"), rolled.output());
+        assertEquals("active=A\n", state());
+        return rolled.output();
+    }
+
+    /** The processes of this box: the gateways the test or its upgrade tool started, found by the box's unique root path. */
+    private List<ProcessHandle> boxProcesses() {
+        return ProcessHandle.allProcesses().filter(h -> h.info().commandLine().map(c -> c.contains(root.toString())).orElse(false)).toList();
     }
 
     /** Switches the AS role on through the deploy folder: configuration state that must survive upgrades. */
@@ -554,17 +574,11 @@ class BoxIT {
 
     @Test
     void aNewImageThatRunsButIsNotHealthyRollsBackAndSaysWhatWasWrong() throws Exception {
-        flash();
-        boot();
-        awaitHealthy("1.0.0");
         // its gateway starts and its console answers, but one bundle is not active: the health check (every bundle
         // active) fails within its time, and the box goes back to the image it ran
-        Result rolled = upgrade("upgrade", unhealthy.toString());
-        assertEquals(2, rolled.status(), rolled.output());
-        assertTrue(rolled.output().contains("failed its health check: health: 503"), rolled.output());
-        assertTrue(rolled.output().contains("bundle org.ntmgate.as 0.1.0.SNAPSHOT is RESOLVED (not started)"), rolled.output());
-        assertTrue(rolled.output().contains("rolled back to 1.0.0 (slot A), healthy"), rolled.output());
-        assertEquals("active=A\n", state());
+        String out = upgradeRollsBack(unhealthy);
+        assertTrue(out.contains("failed its health check: health: 503"), out);
+        assertTrue(out.contains("bundle org.ntmgate.as 0.1.0.SNAPSHOT is RESOLVED (not started)"), out);
         awaitHealthy("1.0.0");
     }
 
@@ -575,29 +589,16 @@ class BoxIT {
      */
     @Test
     void aNewImageWhoseDefaultsBreakARoleIsNotConfirmedAndRollsBack() throws Exception {
-        flash();
-        boot();
-        awaitHealthy("1.0.0");
-        Result rolled = upgrade("upgrade", badDefaults.toString(), "--health-timeout", "45");
-        assertEquals(2, rolled.status(), rolled.output());
-        assertTrue(rolled.output().contains("the new image failed its health check: health: 503"), rolled.output());
-        assertTrue(rolled.output().contains("org.ntmgate.table") && rolled.output().contains("'capacity' must be 1..16777216"), rolled.output());
-        assertTrue(rolled.output().contains("rolled back to 1.0.0 (slot A), healthy"), rolled.output());
-        assertEquals("active=A\n", state());
+        String out = upgradeRollsBack(badDefaults, "--health-timeout", "45");
+        assertTrue(out.contains("the new image failed its health check: health: 503"), out);
+        assertTrue(out.contains("org.ntmgate.table") && out.contains("'capacity' must be 1..16777216"), out);
     }
 
     /** An image whose gateway runs but whose console never answers is not confirmed: the check's deadline passes. */
     @Test
     void aNewImageWhoseConsoleNeverAnswersRollsBack() throws Exception {
-        flash();
-        boot();
-        awaitHealthy("1.0.0");
-        Result rolled = upgrade("upgrade", noConsole.toString(), "--health-timeout", "30");
-        assertEquals(2, rolled.status(), rolled.output());
-        assertTrue(rolled.output().contains("the new image failed its health check: the console did not answer (ConnectException) within 30 s"),
-                rolled.output());
-        assertTrue(rolled.output().contains("rolled back to 1.0.0 (slot A), healthy"), rolled.output());
-        assertEquals("active=A\n", state());
+        String out = upgradeRollsBack(noConsole, "--health-timeout", "30");
+        assertTrue(out.contains("the new image failed its health check: the console did not answer (ConnectException) within 30 s"), out);
         assertTrue(Files.readString(root.resolve("slots/B/FAILED")).startsWith("1.0.3 failed its health check: the console did not answer"));
     }
 
@@ -608,17 +609,11 @@ class BoxIT {
      */
     @Test
     void aNewImageThatCrashesOnceHealthyRollsBackAndIsNeverBootedAgain() throws Exception {
-        flash();
-        boot();
-        awaitHealthy("1.0.0");
-        Result rolled = upgrade("upgrade", crashing.toString());
-        assertEquals(2, rolled.status(), rolled.output());
-        assertTrue(rolled.output().contains("the new image failed its health check: the gateway exited with status " + CrashingActivator.STATUS
-                + " (it had been healthy for "), rolled.output());
-        assertTrue(rolled.output().contains("rolled back to 1.0.0 (slot A), healthy"), rolled.output());
-        assertEquals("active=A\n", state());
+        String out = upgradeRollsBack(crashing);
+        assertTrue(out.contains("the new image failed its health check: the gateway exited with status " + CrashingActivator.STATUS
+                + " (it had been healthy for "), out);
         // the box restarts, as systemd does after a crash: the confirmed slot boots, and stays up
-        for (ProcessHandle h : ProcessHandle.allProcesses().filter(h -> h.info().commandLine().map(c -> c.contains(root.toString())).orElse(false)).toList()) {
+        for (ProcessHandle h : boxProcesses()) {
             h.destroy();
             h.onExit().get(60, TimeUnit.SECONDS);
         }
